@@ -1,0 +1,100 @@
+# Makefile — builds ./nn; see README.md. Generated files go to build/ and are not committed.
+#   make            build ./nn (-O2, warnings are errors)
+#   make deps       install missing build dependencies from Debian (apt-get)
+#   make test       the whole suite; ends with "N passed, N failed"
+#   make asan       the suite under AddressSanitizer + UBSan (separate build in build/asan)
+#   make valgrind   golden tests under valgrind --leak-check=full
+#   make bench      start-up and interpreter-loop timings against NumPy/PyTorch
+#   make install PREFIX=/usr/local ; make clean
+#   make BLAS=0     build without CBLAS (portable matmul kernel only)
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BLAS    ?= 1
+BUILD   ?= build
+OPT     ?= -O2 -g
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter
+CFLAGS  ?=
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I. -Iruntime -Iinterp -I$(BUILD) -pthread
+LDLIBS   = -lreadline -lz -lm -ldl -pthread
+ifeq ($(BLAS),0)
+CFLAGS  += -DNN_NO_BLAS
+endif
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+RUNTIME_SRC = $(wildcard runtime/*.c)
+INTERP_SRC  = $(wildcard interp/*.c)
+STDLIB_NN   = $(sort $(wildcard stdlib/*.nn))
+GEN_SRC     = $(BUILD)/parser.c $(BUILD)/lexer.c $(BUILD)/stdlib_embed.c
+OBJ = $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC) $(INTERP_SRC)) \
+      $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o
+RUNTIME_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC))
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
+
+.PHONY: all deps test asan valgrind bench install clean units
+all: nn
+
+nn: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+$(BUILD)/%.o: %.c | $(BUILD)/dirs
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/dirs:
+	@mkdir -p $(BUILD)/runtime $(BUILD)/interp $(BUILD)/unit $(BUILD)/tools
+	@touch $@
+
+# bison writes the parser and its header; the lexer includes the header.
+$(BUILD)/parser.c $(BUILD)/parser.h &: grammar/parser.y | $(BUILD)/dirs
+	bison -Wall -Werror --defines=$(BUILD)/parser.h -o $(BUILD)/parser.c $<
+$(BUILD)/lexer.c $(BUILD)/lexer.h &: grammar/lexer.l $(BUILD)/parser.h | $(BUILD)/dirs
+	flex --header-file=$(BUILD)/lexer.h -o $(BUILD)/lexer.c $<
+# Generated C is compiled without the warnings flex/bison code trips over.
+$(BUILD)/parser.o: $(BUILD)/parser.c $(BUILD)/lexer.h
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-shadow -c -o $@ $<
+$(BUILD)/lexer.o: $(BUILD)/lexer.c $(BUILD)/parser.h
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-shadow -Wno-sign-compare -Wno-unused-function -c -o $@ $<
+$(patsubst %.c,$(BUILD)/%.o,$(INTERP_SRC)): $(BUILD)/parser.h $(BUILD)/lexer.h
+
+# stdlib/*.nn is embedded as C strings (like jq's builtin.jq → builtin.inc).
+$(BUILD)/tools/embed: tools/embed.c | $(BUILD)/dirs
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+$(BUILD)/stdlib_embed.c: $(BUILD)/tools/embed $(STDLIB_NN)
+	$(BUILD)/tools/embed $(STDLIB_NN) > $@.tmp && mv $@.tmp $@
+$(BUILD)/stdlib_embed.o: $(BUILD)/stdlib_embed.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c -o $@ $<
+
+# C unit tests link the runtime only (runtime never includes interp headers).
+$(BUILD)/unit/%: tests/unit/%.c $(RUNTIME_OBJ) | $(BUILD)/dirs
+	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(LDLIBS)
+units: $(UNIT_BIN)
+
+deps:
+	@sh tools/deps.sh
+
+test: nn units
+	@NN=./nn BUILD=$(BUILD) sh tests/run.sh
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g $(SAN)" nn-asan
+nn-asan: $(OBJ) $(UNIT_BIN)
+	$(CC) $(CFLAGS) -o $(BUILD)/nn $(OBJ) $(LDLIBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  NN=$(BUILD)/nn BUILD=$(BUILD) NN_SANITIZED=1 sh tests/run.sh
+
+valgrind: nn
+	@NN=./nn BUILD=$(BUILD) NN_VALGRIND=1 sh tests/run.sh golden
+
+bench: nn
+	@sh tests/bench.sh
+
+install: nn
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 nn $(DESTDIR)$(PREFIX)/bin/nn
+
+clean:
+	rm -rf build nn
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,1280 @@
+/* eval.c — the tree-walking evaluator: scopes, calls, operators, statements, and the
+ * top-level run loop that catches errors and reports them located.
+ *
+ * Scoping: one scope per function call (like Python); `let` declares in the current
+ * scope, at top level in the globals. A nested function captures the scope it was
+ * defined in. Assigning to a name that no scope declares is an error.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "interp.h"
+#include "mem.h"
+
+typedef enum { X_NORMAL, X_BREAK, X_CONTINUE, X_RETURN } Exec;
+
+enum { MAX_ARGS = 255, MAX_CALL_DEPTH = 100000 };
+
+static Value eval(Interp *I, Env *env, const Node *n);
+static Exec exec_block(Interp *I, Env *env, const Node *block);
+static Exec exec(Interp *I, Env *env, const Node *n);
+
+/* ------------------------------------------------------------------ errors */
+
+void ev_error(Interp *I, const Node *node, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  I->err_node = node ? node : I->cur;
+  rt_throw("%s", msg);
+}
+
+/* ------------------------------------------------------------------ roots */
+
+void ev_root(Interp *I, Value v) {
+  if (I->n_roots == I->cap_roots) {
+    int cap = I->cap_roots ? I->cap_roots * 2 : 256;
+    Value *r = realloc(I->roots, sizeof(Value) * (size_t)cap);
+    if (!r) {
+      v_release(v); /* cannot keep it: drop it before reporting */
+      rt_throw_kind(RT_ERR_OOM, "out of memory (growing the root stack)");
+    }
+    I->roots = r;
+    I->cap_roots = cap;
+  }
+  I->roots[I->n_roots++] = v;
+}
+
+void ev_unroot(Interp *I, int n) {
+  while (n-- > 0) v_release(I->roots[--I->n_roots]);
+}
+
+Value ev_unroot_keep(Interp *I) { return I->roots[--I->n_roots]; }
+
+static void unwind_roots(Interp *I, int height) {
+  while (I->n_roots > height) v_release(I->roots[--I->n_roots]);
+}
+
+/* ------------------------------------------------------------------ scopes */
+
+/* Live scopes sit on a circular list through the interpreter's sentinel, so a scope
+   unlinks itself without knowing the interpreter. */
+static Env *env_new(Interp *I, Env *parent) {
+  Env *e = rt_calloc(1, sizeof *e);
+  e->rc = 1;
+  e->parent = parent;
+  if (parent) parent->rc++;
+  e->all_prev = &I->env_ring;
+  e->all_next = I->env_ring.all_next;
+  e->all_next->all_prev = e;
+  I->env_ring.all_next = e;
+  return e;
+}
+
+void env_release(Env *e) {
+  while (e && --e->rc == 0) {
+    Env *parent = e->parent;
+    e->all_prev->all_next = e->all_next;
+    e->all_next->all_prev = e->all_prev;
+    for (int i = 0; i < e->n; i++) v_release(e->vals[i]);
+    rt_free(e->names);
+    rt_free(e->vals);
+    rt_free(e);
+    e = parent;
+  }
+}
+
+static Value *env_slot(Env *e, Sym *s) {
+  for (; e; e = e->parent)
+    for (int i = e->n - 1; i >= 0; i--)
+      if (e->names[i] == s) return &e->vals[i];
+  return NULL;
+}
+
+static void env_define(Env *e, Sym *s, Value v) {
+  for (int i = 0; i < e->n; i++)
+    if (e->names[i] == s) {
+      v_release(e->vals[i]);
+      e->vals[i] = v;
+      return;
+    }
+  if (e->n == e->cap) {
+    int cap = e->cap ? e->cap * 2 : 4;
+    Sym **names = realloc(e->names, sizeof(Sym *) * (size_t)cap);
+    if (names) e->names = names;
+    Value *vals = names ? realloc(e->vals, sizeof(Value) * (size_t)cap) : NULL;
+    if (!vals) {
+      v_release(v);
+      rt_throw_kind(RT_ERR_OOM, "out of memory (growing a scope)");
+    }
+    e->vals = vals;
+    e->cap = cap;
+  }
+  e->names[e->n] = s;
+  e->vals[e->n++] = v;
+}
+
+static void global_set(Interp *I, Sym *s, Value v) {
+  if (!s->gslot) {
+    if (I->n_globals == I->cap_globals) {
+      int cap = I->cap_globals ? I->cap_globals * 2 : 256;
+      Value *g = realloc(I->globals, sizeof(Value) * (size_t)cap);
+      if (g) I->globals = g;
+      Sym **names = g ? realloc(I->global_names, sizeof(Sym *) * (size_t)cap) : NULL;
+      if (!names) {
+        v_release(v);
+        rt_throw_kind(RT_ERR_OOM, "out of memory (growing the globals)");
+      }
+      I->global_names = names;
+      I->cap_globals = cap;
+    }
+    I->global_names[I->n_globals] = s;
+    I->globals[I->n_globals] = v_none();
+    s->gslot = ++I->n_globals;
+  }
+  v_release(I->globals[s->gslot - 1]);
+  I->globals[s->gslot - 1] = v;
+}
+
+void ev_define_global(Interp *I, const char *name, Value v) {
+  global_set(I, sym_intern(&I->syms, name, strlen(name)), v);
+}
+
+Value *ev_global(Interp *I, const char *name) {
+  Sym *s = sym_intern(&I->syms, name, strlen(name));
+  return s->gslot ? &I->globals[s->gslot - 1] : NULL;
+}
+
+/* Levenshtein distance, capped: for "did you mean" suggestions. */
+static int edit_distance(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > 40 || lb > 40) return 99;
+  int d[41][41];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++)
+    for (int j = 1; j <= lb; j++) {
+      int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+      d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+    }
+  return d[la][lb];
+}
+
+static const char *suggest(Interp *I, Env *env, Sym *s) {
+  const char *best = NULL;
+  int best_d = (int)strlen(s->name) <= 3 ? 1 : 2;
+  for (Env *e = env; e; e = e->parent)
+    for (int i = 0; i < e->n; i++) {
+      int d = edit_distance(s->name, e->names[i]->name);
+      if (d <= best_d && e->names[i] != s) best = e->names[i]->name, best_d = d - 1;
+    }
+  for (int i = 0; i < I->n_globals; i++) {
+    int d = edit_distance(s->name, I->global_names[i]->name);
+    if (d <= best_d && I->global_names[i] != s) best = I->global_names[i]->name, best_d = d - 1;
+  }
+  return best;
+}
+
+static _Noreturn void undefined(Interp *I, Env *env, const Node *n) {
+  const char *near = suggest(I, env, n->sym);
+  if (near) ev_error(I, n, "undefined name '%s' (did you mean '%s'?)", n->sym->name, near);
+  ev_error(I, n, "undefined name '%s'", n->sym->name);
+}
+
+static Value *lookup(Interp *I, Env *env, const Node *n) {
+  Value *v = env_slot(env, n->sym);
+  if (v) return v;
+  if (n->sym->gslot) return &I->globals[n->sym->gslot - 1];
+  undefined(I, env, n);
+}
+
+/* ------------------------------------------------------------------ truth, numbers */
+
+static bool truthy(Interp *I, Value v, const Node *at) {
+  switch (v.type) {
+  case V_NONE: return false;
+  case V_BOOL:
+  case V_NUM: return v.as.num != 0;
+  case V_TENSOR:
+    if (v.as.t->size == 1) return v.as.t->data[0] != 0;
+    ev_error(I, at, "the truth value of a tensor with %lld elements is ambiguous (use any() or all())",
+             (long long)v.as.t->size);
+  case V_STR: return v.as.str->len > 0;
+  case V_LIST: return v.as.list->n > 0;
+  default: return true;
+  }
+}
+
+/* A number from a number, bool or one-element tensor; else an error naming `what`. */
+static double num_of(Interp *I, Value v, const Node *at, const char *what) {
+  if (v.type == V_NUM || v.type == V_BOOL) return v.as.num;
+  if (v.type == V_TENSOR && v.as.t->size == 1) return v.as.t->data[0];
+  ev_error(I, at, "%s must be a number, got %s", what, v_type_name(v));
+}
+
+/* ------------------------------------------------------------------ functions */
+
+void func_free(Func *f) {
+  for (int i = 0; i < f->n_bound; i++) v_release(f->bound[i]);
+  rt_free(f->bound);
+  if (!f->params_shared) params_free(&f->params);
+  if (f->env) env_release(f->env);
+  rt_free(f);
+}
+
+void params_free(Params *p) {
+  for (int i = 0; i < p->n; i++) v_release(p->defaults[i]);
+  rt_free(p->names);
+  rt_free(p->defaults);
+  rt_free(p->has_default);
+  p->n = 0;
+}
+
+static void params_alloc(Params *p, int n) {
+  p->n = 0;
+  p->names = rt_calloc((size_t)(n ? n : 1), sizeof(Sym *));
+  p->defaults = rt_calloc((size_t)(n ? n : 1), sizeof(Value));
+  p->has_default = rt_calloc((size_t)(n ? n : 1), sizeof(bool));
+}
+
+/* A user function: defaults are evaluated now, in the defining scope (Python's rule). */
+static Value make_function(Interp *I, Env *env, const Node *n) {
+  Func *f = rt_calloc(1, sizeof *f);
+  f->rc = 1;
+  f->def = n;
+  f->name = n->sym ? n->sym->name : "<fn>";
+  Value fv = {.type = V_FUNC, .as.fn = f};
+  ev_root(I, fv);
+  params_alloc(&f->params, n->n_kids);
+  for (int i = 0; i < n->n_kids; i++) {
+    const Node *p = n->kids[i];
+    for (int j = 0; j < i; j++)
+      if (f->params.names[j] == p->sym)
+        ev_error(I, p, "duplicate parameter '%s'", p->sym->name);
+    f->params.names[i] = p->sym;
+    if (p->a) {
+      f->params.defaults[i] = eval(I, env, p->a);
+      f->params.has_default[i] = true;
+    }
+    f->params.n = i + 1;
+  }
+  f->env = env;
+  if (env) env->rc++;
+  return ev_unroot_keep(I);
+}
+
+Value func_native(Interp *I, const Builtin *bi, int n_bound, const Value *bound) {
+  Func *f = rt_calloc(1, sizeof *f);
+  f->rc = 1;
+  f->bi = bi;
+  f->name = bi->name;
+  Value fv = {.type = V_FUNC, .as.fn = f};
+  ev_root(I, fv);
+  f->params = params_parse_sig(I, bi->sig);
+  if (n_bound) {
+    f->bound = rt_calloc((size_t)n_bound, sizeof(Value));
+    for (int i = 0; i < n_bound; i++) f->bound[i] = v_retain(bound[i]);
+    f->n_bound = n_bound;
+  }
+  return ev_unroot_keep(I);
+}
+
+static void push_call(Interp *I, const Node *site, const char *name) {
+  if (I->n_calls >= MAX_CALL_DEPTH)
+    ev_error(I, site, "recursion too deep (more than %d nested calls)", MAX_CALL_DEPTH);
+  if (I->n_calls == I->cap_calls) {
+    int cap = I->cap_calls ? I->cap_calls * 2 : 64;
+    I->calls = rt_realloc(I->calls, sizeof(CallFrame) * (size_t)cap);
+    I->cap_calls = cap;
+  }
+  I->calls[I->n_calls++] = (CallFrame){site, name};
+}
+
+static void check_stack(Interp *I, const Node *at) {
+  char here;
+  if (I->stack_base && (size_t)(I->stack_base - &here) > I->stack_limit)
+    ev_error(I, at, "recursion too deep (%d nested calls used up the stack)", I->n_calls);
+}
+
+/* Bind positional and keyword arguments to parameters: out[i] gets a borrowed value
+   for every parameter (its default when not given); a variadic parameter gets a new
+   list, rooted. Errors name the function and the parameter. */
+static void bind_args(Interp *I, const Func *f, int n_pos, const Value *pos,
+                      const Node **pos_nodes, int n_kw, Sym **kw_names, const Value *kw,
+                      const Node **kw_nodes, Value *out, const Node **out_nodes,
+                      bool *given, const Node *site) {
+  const Params *p = &f->params;
+  int n_fixed = p->variadic ? p->n - 1 : p->n;
+  for (int i = 0; i < p->n; i++) {
+    given[i] = false;
+    out_nodes[i] = NULL;
+  }
+  if (n_pos > n_fixed && !p->variadic) {
+    const Node *at = pos_nodes ? pos_nodes[n_fixed] : site;
+    if (n_fixed == 0)
+      ev_error(I, at, "'%s' takes no arguments, got %d", f->name, n_pos);
+    ev_error(I, at, "too many arguments to '%s' (it takes %d, got %d)", f->name, n_fixed, n_pos);
+  }
+  for (int i = 0; i < n_pos && i < n_fixed; i++) {
+    out[i] = pos[i];
+    out_nodes[i] = pos_nodes ? pos_nodes[i] : NULL;
+    given[i] = true;
+  }
+  if (p->variadic) {
+    Value l = v_list_new(n_pos > n_fixed ? n_pos - n_fixed : 0);
+    ev_root(I, l);
+    for (int i = n_fixed; i < n_pos; i++) list_push(l.as.list, v_retain(pos[i]));
+    out[p->n - 1] = l;
+    out_nodes[p->n - 1] = n_pos > n_fixed && pos_nodes ? pos_nodes[n_fixed] : NULL;
+    given[p->n - 1] = true;
+  }
+  for (int k = 0; k < n_kw; k++) {
+    int j = -1;
+    for (int i = 0; i < n_fixed; i++)
+      if (p->names[i] == kw_names[k]) j = i;
+    const Node *at = kw_nodes ? kw_nodes[k] : site;
+    if (j < 0) {
+      StrBuf b = {0};
+      for (int i = 0; i < n_fixed; i++) sb_printf(&b, "%s%s", i ? ", " : "", p->names[i]->name);
+      char names[256];
+      snprintf(names, sizeof names, "%s", b.s ? b.s : "");
+      sb_free(&b);
+      ev_error(I, at, "'%s' has no parameter '%s' (its parameters: %s)", f->name,
+               kw_names[k]->name, n_fixed ? names : "none");
+    }
+    if (given[j]) ev_error(I, at, "argument '%s' to '%s' given twice", kw_names[k]->name, f->name);
+    out[j] = kw[k];
+    out_nodes[j] = at;
+    given[j] = true;
+  }
+  for (int i = 0; i < n_fixed; i++) {
+    if (given[i]) continue;
+    if (!p->has_default[i])
+      ev_error(I, site, "missing argument '%s' to '%s'", p->names[i]->name, f->name);
+    out[i] = p->defaults[i];
+  }
+}
+
+/* Call f with bound arguments (all borrowed). */
+static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
+                        const Node *site) {
+  if (f->bi) {
+    Call c = {I, f, args, f->params.n, site, arg_nodes};
+    const Node *saved = I->cur;
+    if (site) I->cur = site;
+    int height = I->n_roots;
+    Value r = f->bi->fn(&c);
+    /* Builtins may leave rooted temporaries (arg_tensor); drop them, keep r. */
+    unwind_roots(I, height);
+    I->cur = saved;
+    return r;
+  }
+  check_stack(I, site);
+  rt_check_interrupt();
+  push_call(I, site, f->name);
+  Env *env = env_new(I, f->env);
+  ev_root(I, (Value){.type = V_ENV, .as.env = env});
+  for (int i = 0; i < f->params.n; i++) env_define(env, f->params.names[i], v_retain(args[i]));
+  Value r;
+  const Node *body = f->def->a;
+  if (f->def->flags & NF_EXPR_BODY) {
+    r = eval(I, env, body);
+  } else {
+    Exec x = exec_block(I, env, body);
+    if (x == X_RETURN) {
+      r = I->ret;
+      I->ret = v_none();
+    } else {
+      r = v_none();
+    }
+  }
+  ev_unroot(I, 1); /* the scope: r is ours, and releasing never throws */
+  I->n_calls--;
+  return r;
+}
+
+Value ev_call(Interp *I, Value fn, int n, const Value *args, const Node *site) {
+  if (fn.type != V_FUNC) ev_error(I, site, "cannot call a %s", v_type_name(fn));
+  Func *f = fn.as.fn;
+  int np = f->params.n;
+  Value bound[np ? np : 1];
+  const Node *nodes[np ? np : 1];
+  bool given[np ? np : 1];
+  int height = I->n_roots;
+  bind_args(I, f, n, args, NULL, 0, NULL, NULL, NULL, bound, nodes, given, site);
+  Value r = call_bound(I, f, bound, nodes, site);
+  ev_root(I, r);
+  Value keep = ev_unroot_keep(I);
+  unwind_roots(I, height);
+  return keep;
+}
+
+static Value eval_call(Interp *I, Env *env, const Node *n) {
+  int height = I->n_roots;
+  Value fv = eval(I, env, n->a);
+  ev_root(I, fv);
+  if (fv.type != V_FUNC) {
+    if (n->a->kind == N_NAME)
+      ev_error(I, n->a, "'%s' is a %s, not a function", n->a->sym->name, v_type_name(fv));
+    ev_error(I, n->a, "cannot call a %s", v_type_name(fv));
+  }
+  if (n->n_kids > MAX_ARGS) ev_error(I, n, "too many arguments (more than %d)", MAX_ARGS);
+  int n_pos = 0, n_kw = 0;
+  for (int i = 0; i < n->n_kids; i++) {
+    if (n->kids[i]->kind == N_KWARG) n_kw++;
+    else n_pos++;
+  }
+  Value pos[n_pos ? n_pos : 1], kw[n_kw ? n_kw : 1];
+  const Node *pos_nodes[n_pos ? n_pos : 1], *kw_nodes[n_kw ? n_kw : 1];
+  Sym *kw_names[n_kw ? n_kw : 1];
+  int ip = 0, ik = 0;
+  for (int i = 0; i < n->n_kids; i++) {
+    const Node *a = n->kids[i];
+    if (a->kind == N_KWARG) {
+      Value v = eval(I, env, a->a);
+      ev_root(I, v);
+      kw[ik] = v;
+      kw_nodes[ik] = a->a;
+      kw_names[ik++] = a->sym;
+    } else {
+      Value v = eval(I, env, a);
+      ev_root(I, v);
+      pos[ip] = v;
+      pos_nodes[ip++] = a;
+    }
+  }
+  Func *f = fv.as.fn;
+  int np = f->params.n;
+  Value args[np ? np : 1];
+  const Node *arg_nodes[np ? np : 1];
+  bool given[np ? np : 1];
+  bind_args(I, f, n_pos, pos, pos_nodes, n_kw, kw_names, kw, kw_nodes, args, arg_nodes, given, n);
+  Value r = call_bound(I, f, args, arg_nodes, n);
+  unwind_roots(I, height);
+  return r;
+}
+
+/* ------------------------------------------------------------------ operators */
+
+static TBinOp binop_of(int op) {
+  switch (op) {
+  case '+': return T_ADD;
+  case '-': return T_SUB;
+  case '*': return T_MUL;
+  case '/': return T_DIV;
+  case '%': return T_MOD;
+  case '^': return T_POW;
+  case '<': return T_LT;
+  case '>': return T_GT;
+  case OP_LE: return T_LE;
+  case OP_GE: return T_GE;
+  case OP_EQ: return T_EQ;
+  default: return T_NE;
+  }
+}
+
+static const char *op_text(int op) {
+  static const char *const names[] = {"<=", ">=", "==", "!=", "not"};
+  static const char *const singles[] = {"+", "-", "*", "/", "%", "^", "@", "<", ">"};
+  if (op >= OP_LE) return names[op - OP_LE];
+  const char *chars = "+-*/%^@<>";
+  const char *p = strchr(chars, op);
+  return p ? singles[p - chars] : "?";
+}
+
+static bool is_cmp(int op) {
+  return op == '<' || op == '>' || op == OP_LE || op == OP_GE || op == OP_EQ || op == OP_NE;
+}
+
+static Value concat_str(Value a, Value b) {
+  size_t la = a.as.str->len, lb = b.as.str->len;
+  char *buf = rt_malloc(la + lb + 1);
+  memcpy(buf, a.as.str->data, la);
+  memcpy(buf + la, b.as.str->data, lb);
+  Value r;
+  /* v_str copies; free buf even if it throws. */
+  RtFrame fr;
+  if (RT_TRY(&fr)) {
+    r = v_str(buf, la + lb);
+    rt_pop(&fr);
+  } else {
+    rt_pop(&fr);
+    rt_free(buf);
+    rt_rethrow();
+  }
+  rt_free(buf);
+  return r;
+}
+
+static Value binary(Interp *I, const Node *n, Value a, Value b) {
+  int op = n->op;
+  bool na = a.type == V_NUM || a.type == V_BOOL, nb = b.type == V_NUM || b.type == V_BOOL;
+  if (na && nb) {
+    double x = a.as.num, y = b.as.num;
+    if (op == '@') ev_error(I, n, "'@' needs tensors, got two numbers (use '*')");
+    if (is_cmp(op)) return v_bool(t_binary_scalar(binop_of(op), x, y) != 0);
+    return v_num(t_binary_scalar(binop_of(op), x, y));
+  }
+  bool ta = na || a.type == V_TENSOR, tb = nb || b.type == V_TENSOR;
+  if (ta && tb) {
+    I->cur = n;
+    Tensor *x = na ? t_scalar((float)a.as.num) : t_retain(a.as.t);
+    ev_root(I, v_tensor(x));
+    Tensor *y = nb ? t_scalar((float)b.as.num) : t_retain(b.as.t);
+    ev_root(I, v_tensor(y));
+    Tensor *r = op == '@' ? t_matmul(x, y) : t_binary(binop_of(op), x, y);
+    ev_unroot(I, 2);
+    return v_tensor(r);
+  }
+  if (a.type == V_STR && b.type == V_STR) {
+    if (op == '+') return concat_str(a, b);
+    if (is_cmp(op)) {
+      int c = strcmp(a.as.str->data, b.as.str->data);
+      switch (op) {
+      case '<': return v_bool(c < 0);
+      case '>': return v_bool(c > 0);
+      case OP_LE: return v_bool(c <= 0);
+      case OP_GE: return v_bool(c >= 0);
+      case OP_EQ: return v_bool(c == 0);
+      default: return v_bool(c != 0);
+      }
+    }
+  }
+  if (a.type == V_LIST && b.type == V_LIST && op == '+') {
+    Value l = v_list_new(a.as.list->n + b.as.list->n);
+    for (int i = 0; i < a.as.list->n; i++) list_push(l.as.list, v_retain(a.as.list->items[i]));
+    for (int i = 0; i < b.as.list->n; i++) list_push(l.as.list, v_retain(b.as.list->items[i]));
+    return l;
+  }
+  if (op == OP_EQ) return v_bool(v_equal(a, b));
+  if (op == OP_NE) return v_bool(!v_equal(a, b));
+  /* A list of numbers/tensors combines with a tensor as the tensor it spells. */
+  if ((a.type == V_LIST && tb) || (ta && b.type == V_LIST)) {
+    Tensor *x = to_tensor(I, a, "left operand");
+    ev_root(I, v_tensor(x));
+    Tensor *y = to_tensor(I, b, "right operand");
+    ev_root(I, v_tensor(y));
+    I->cur = n;
+    Tensor *r = op == '@' ? t_matmul(x, y) : t_binary(binop_of(op), x, y);
+    ev_unroot(I, 2);
+    return v_tensor(r);
+  }
+  ev_error(I, n, "cannot apply '%s' to %s and %s", op_text(op), v_type_name(a), v_type_name(b));
+}
+
+static Value unary(Interp *I, const Node *n, Value a) {
+  if (n->op == OP_NOT) return v_bool(!truthy(I, a, n->a));
+  if (a.type == V_NUM || a.type == V_BOOL) return v_num(n->op == '-' ? -a.as.num : a.as.num);
+  if (a.type == V_TENSOR) return n->op == '-' ? v_tensor(t_unary(T_NEG, a.as.t)) : v_retain(a);
+  ev_error(I, n, "cannot apply unary '%s' to a %s", n->op == '-' ? "-" : "+", v_type_name(a));
+}
+
+/* ------------------------------------------------------------------ literals */
+
+/* Do the tensor-like values (numbers count as 0-d) all have one shape? */
+static bool same_shapes(const Value *vals, int k) {
+  int ndim0 = vals[0].type == V_TENSOR ? vals[0].as.t->ndim : 0;
+  for (int i = 0; i < k; i++) {
+    if (vals[i].type != V_TENSOR) {
+      if (ndim0 != 0) return false;
+    } else if (vals[0].type == V_TENSOR ? !t_same_shape(vals[0].as.t, vals[i].as.t)
+                                         : vals[i].as.t->ndim != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+static Value eval_bracket(Interp *I, Env *env, const Node *n) {
+  int k = n->n_kids;
+  if (k == 0) return v_list_new(0);
+  int height = I->n_roots;
+  bool all_num = true, all_tensorish = true;
+  for (int i = 0; i < k; i++) {
+    Value v = eval(I, env, n->kids[i]);
+    ev_root(I, v);
+    if (v.type != V_NUM && v.type != V_BOOL) all_num = false;
+    if (!is_tensorish(v)) all_tensorish = false;
+  }
+  Value *vals = &I->roots[height];
+  if (all_num) {
+    int64_t shape[1] = {k};
+    Tensor *t = t_new(1, shape);
+    for (int i = 0; i < k; i++) t->data[i] = (float)vals[i].as.num;
+    unwind_roots(I, height);
+    return v_tensor(t);
+  }
+  if (all_tensorish && same_shapes(vals, k)) {
+    /* Numbers become 0-d tensors, rooted in place of the number. */
+    for (int i = 0; i < k; i++)
+      if (vals[i].type != V_TENSOR) vals[i] = v_tensor(t_scalar((float)vals[i].as.num));
+    I->cur = n;
+    Tensor *r = join_roots(I, height, 0, true);
+    unwind_roots(I, height);
+    return v_tensor(r);
+  }
+  Value l = v_list_new(k);
+  for (int i = 0; i < k; i++) list_push(l.as.list, v_retain(vals[i]));
+  unwind_roots(I, height);
+  return l;
+}
+
+static Value eval_record(Interp *I, Env *env, const Node *n) {
+  Value r = v_record_new();
+  ev_root(I, r);
+  for (int i = 0; i < n->n_kids; i++) {
+    const Node *f = n->kids[i];
+    if (record_get(r.as.rec, f->sym)) ev_error(I, f, "duplicate field '%s'", f->sym->name);
+    Value v = eval(I, env, f->a);
+    record_set(r.as.rec, f->sym, v);
+  }
+  return ev_unroot_keep(I);
+}
+
+/* ------------------------------------------------------------------ indexing */
+
+static int64_t index_num(Interp *I, Env *env, const Node *e, const char *what) {
+  Value v = eval(I, env, e);
+  double d = 0;
+  bool ok = (v.type == V_NUM || v.type == V_BOOL || (v.type == V_TENSOR && v.as.t->size == 1));
+  if (ok) d = v.type == V_TENSOR ? v.as.t->data[0] : v.as.num;
+  const char *tn = v_type_name(v);
+  v_release(v);
+  if (!ok) ev_error(I, e, "%s must be a number, got %s", what, tn);
+  if (d != floor(d) || fabs(d) > 9e15) ev_error(I, e, "%s must be a whole number, got %g", what, d);
+  return (int64_t)d;
+}
+
+/* Fill ix from the index items of n (an N_INDEX); returns the count. */
+static int index_items(Interp *I, Env *env, const Node *n, TIndex *ix) {
+  if (n->n_kids > T_MAXDIM) ev_error(I, n, "too many indices (%d)", n->n_kids);
+  for (int i = 0; i < n->n_kids; i++) {
+    const Node *k = n->kids[i];
+    TIndex t = {0};
+    if (k->kind == N_SLICE) {
+      t.kind = T_IX_SLICE;
+      t.step = 1;
+      if (k->a) t.has_start = 1, t.start = index_num(I, env, k->a, "a slice start");
+      if (k->b) t.has_stop = 1, t.stop = index_num(I, env, k->b, "a slice end");
+      if (k->c) t.step = index_num(I, env, k->c, "a slice step");
+      if (t.step == 0) ev_error(I, k->c, "slice step cannot be zero");
+    } else {
+      t.kind = T_IX_INDEX;
+      t.index = index_num(I, env, k, "an index");
+    }
+    ix[i] = t;
+  }
+  return n->n_kids;
+}
+
+static Value index_list(Interp *I, const Node *n, List *l, int count, const TIndex *ix) {
+  if (count != 1) ev_error(I, n, "a list takes one index, got %d", count);
+  int64_t len = l->n;
+  if (ix[0].kind == T_IX_INDEX) {
+    int64_t i = ix[0].index < 0 ? ix[0].index + len : ix[0].index;
+    if (i < 0 || i >= len)
+      ev_error(I, n->kids[0], "index %lld is out of range for a list of %lld items",
+               (long long)ix[0].index, (long long)len);
+    return v_retain(l->items[i]);
+  }
+  int64_t step = ix[0].step, start, stop;
+  if (step > 0) {
+    start = !ix[0].has_start ? 0 : ix[0].start < 0 ? ix[0].start + len : ix[0].start;
+    stop = !ix[0].has_stop ? len : ix[0].stop < 0 ? ix[0].stop + len : ix[0].stop;
+    if (start < 0) start = 0;
+    if (stop > len) stop = len;
+  } else {
+    start = !ix[0].has_start ? len - 1 : ix[0].start < 0 ? ix[0].start + len : ix[0].start;
+    stop = !ix[0].has_stop ? -1 : ix[0].stop < 0 ? ix[0].stop + len : ix[0].stop;
+    if (start >= len) start = len - 1;
+    if (stop < -1) stop = -1;
+  }
+  Value r = v_list_new(0);
+  for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step)
+    list_push(r.as.list, v_retain(l->items[i]));
+  return r;
+}
+
+static Value eval_index(Interp *I, Env *env, const Node *n) {
+  Value obj = eval(I, env, n->a);
+  ev_root(I, obj);
+  TIndex ix[T_MAXDIM];
+  int count = index_items(I, env, n, ix);
+  Value r;
+  if (obj.type == V_TENSOR) {
+    I->cur = n;
+    r = v_tensor(t_index(obj.as.t, count, ix));
+  } else if (obj.type == V_LIST) {
+    r = index_list(I, n, obj.as.list, count, ix);
+  } else {
+    ev_error(I, n->a, "cannot index a %s", v_type_name(obj));
+  }
+  ev_unroot(I, 1);
+  return r;
+}
+
+static Value eval_field(Interp *I, Env *env, const Node *n) {
+  Value obj = eval(I, env, n->a);
+  ev_root(I, obj);
+  const char *f = n->sym->name;
+  Value r;
+  if (obj.type == V_RECORD) {
+    Value *v = record_get(obj.as.rec, n->sym);
+    if (!v) {
+      StrBuf b = {0};
+      for (int i = 0; i < obj.as.rec->n; i++)
+        sb_printf(&b, "%s%s", i ? ", " : "", obj.as.rec->keys[i]->name);
+      char fields[256];
+      snprintf(fields, sizeof fields, "%s", b.s ? b.s : "none");
+      sb_free(&b);
+      ev_error(I, n, "the record has no field '%s' (its fields: %s)", f, fields);
+    }
+    r = v_retain(*v);
+  } else if (obj.type == V_TENSOR && !strcmp(f, "T")) {
+    r = v_tensor(t_transpose(obj.as.t));
+  } else if (obj.type == V_TENSOR && !strcmp(f, "shape")) {
+    r = v_list_new(obj.as.t->ndim);
+    for (int i = 0; i < obj.as.t->ndim; i++) list_push(r.as.list, v_num((double)obj.as.t->shape[i]));
+  } else if (obj.type == V_TENSOR && !strcmp(f, "ndim")) {
+    r = v_num(obj.as.t->ndim);
+  } else if (obj.type == V_TENSOR && !strcmp(f, "size")) {
+    r = v_num((double)obj.as.t->size);
+  } else if (obj.type == V_TENSOR) {
+    ev_error(I, n, "a tensor has no field '%s' (it has T, shape, ndim, size)", f);
+  } else {
+    ev_error(I, n, "a %s has no field '%s'", v_type_name(obj), f);
+  }
+  ev_unroot(I, 1);
+  return r;
+}
+
+/* ------------------------------------------------------------------ expressions */
+
+static Value eval(Interp *I, Env *env, const Node *n) {
+  switch (n->kind) {
+  case N_NUM: return v_num(n->num);
+  case N_BOOL: return v_bool(n->num != 0);
+  case N_NONE: return v_none();
+  case N_STR: return v_str(n->str, n->len);
+  case N_NAME: return v_retain(*lookup(I, env, n));
+  case N_BRACKET: check_stack(I, n); return eval_bracket(I, env, n);
+  case N_RECORD: return eval_record(I, env, n);
+  case N_UNARY: {
+    check_stack(I, n);
+    Value a = eval(I, env, n->a);
+    ev_root(I, a);
+    Value r = unary(I, n, a);
+    ev_unroot(I, 1);
+    return r;
+  }
+  case N_BINARY: {
+    check_stack(I, n);
+    Value a = eval(I, env, n->a);
+    ev_root(I, a);
+    Value b = eval(I, env, n->b);
+    ev_root(I, b);
+    Value r = binary(I, n, a, b);
+    ev_unroot(I, 2);
+    return r;
+  }
+  case N_AND:
+  case N_OR: {
+    check_stack(I, n);
+    Value a = eval(I, env, n->a);
+    ev_root(I, a);
+    bool ta = truthy(I, a, n->a);
+    ev_unroot(I, 1);
+    if (n->kind == N_AND ? !ta : ta) return v_bool(ta);
+    Value b = eval(I, env, n->b);
+    ev_root(I, b);
+    bool tb = truthy(I, b, n->b);
+    ev_unroot(I, 1);
+    return v_bool(tb);
+  }
+  case N_CALL: check_stack(I, n); return eval_call(I, env, n);
+  case N_INDEX: check_stack(I, n); return eval_index(I, env, n);
+  case N_FIELD: check_stack(I, n); return eval_field(I, env, n);
+  case N_RANGE: {
+    double a = 0, b = 0;
+    Value va = eval(I, env, n->a);
+    ev_root(I, va);
+    a = num_of(I, va, n->a, "a range start");
+    Value vb = eval(I, env, n->b);
+    ev_root(I, vb);
+    b = num_of(I, vb, n->b, "a range end");
+    ev_unroot(I, 2);
+    I->cur = n;
+    return v_tensor(t_arange(a, b, 1));
+  }
+  case N_FN: return make_function(I, env, n);
+  default: ev_error(I, n, "a %s is not an expression", ast_kind_name(n->kind));
+  }
+}
+
+/* ------------------------------------------------------------------ statements */
+
+static void assign(Interp *I, Env *env, const Node *target, Value v /* owned */) {
+  ev_root(I, v);
+  if (target->kind == N_NAME) {
+    Value *slot = env_slot(env, target->sym);
+    if (!slot && target->sym->gslot) slot = &I->globals[target->sym->gslot - 1];
+    if (!slot) {
+      const char *near = suggest(I, env, target->sym);
+      if (near)
+        ev_error(I, target, "assignment to undeclared name '%s' (declare it with 'let', or did you mean '%s'?)",
+                 target->sym->name, near);
+      ev_error(I, target, "assignment to undeclared name '%s' (declare it with 'let')",
+               target->sym->name);
+    }
+    v_release(*slot);
+    *slot = ev_unroot_keep(I);
+    return;
+  }
+  if (target->kind == N_FIELD) {
+    Value obj = eval(I, env, target->a);
+    ev_root(I, obj);
+    if (obj.type != V_RECORD)
+      ev_error(I, target->a, "cannot set field '%s' of a %s", target->sym->name, v_type_name(obj));
+    record_set(obj.as.rec, target->sym, v_retain(v));
+    ev_unroot(I, 2);
+    return;
+  }
+  /* N_INDEX */
+  Value obj = eval(I, env, target->a);
+  ev_root(I, obj);
+  TIndex ix[T_MAXDIM];
+  int count = index_items(I, env, target, ix);
+  if (obj.type == V_TENSOR) {
+    Tensor *t = to_tensor(I, v, "the assigned value");
+    ev_root(I, v_tensor(t));
+    I->cur = target;
+    t_index_assign(obj.as.t, count, ix, t);
+    ev_unroot(I, 3);
+    return;
+  }
+  if (obj.type == V_LIST) {
+    if (count != 1 || ix[0].kind != T_IX_INDEX)
+      ev_error(I, target, "a list element is set with one index");
+    List *l = obj.as.list;
+    int64_t i = ix[0].index < 0 ? ix[0].index + l->n : ix[0].index;
+    if (i < 0 || i >= l->n)
+      ev_error(I, target->kids[0], "index %lld is out of range for a list of %d items",
+               (long long)ix[0].index, l->n);
+    v_release(l->items[i]);
+    l->items[i] = v_retain(v);
+    ev_unroot(I, 2);
+    return;
+  }
+  ev_error(I, target->a, "cannot index a %s", v_type_name(obj));
+}
+
+static void define(Interp *I, Env *env, Sym *s, Value v) {
+  if (env) env_define(env, s, v);
+  else global_set(I, s, v);
+}
+
+static Exec exec_for(Interp *I, Env *env, const Node *n) {
+  Exec x = X_NORMAL;
+  if (n->a->kind == N_RANGE) {
+    Value va = eval(I, env, n->a->a);
+    ev_root(I, va);
+    double from = num_of(I, va, n->a->a, "a range start");
+    Value vb = eval(I, env, n->a->b);
+    ev_root(I, vb);
+    double to = num_of(I, vb, n->a->b, "a range end");
+    ev_unroot(I, 2);
+    for (double i = from; i < to; i++) {
+      rt_check_interrupt();
+      define(I, env, n->sym, v_num(i));
+      x = exec_block(I, env, n->b);
+      if (x == X_BREAK) break;
+      if (x == X_RETURN) return x;
+    }
+    return X_NORMAL;
+  }
+  Value it = eval(I, env, n->a);
+  ev_root(I, it);
+  int64_t count;
+  if (it.type == V_LIST) count = it.as.list->n;
+  else if (it.type == V_TENSOR && it.as.t->ndim > 0) count = it.as.t->shape[0];
+  else ev_error(I, n->a, "cannot iterate over a %s%s", v_type_name(it),
+                it.type == V_TENSOR ? " of rank 0" : "");
+  for (int64_t i = 0; i < count; i++) {
+    rt_check_interrupt();
+    Value item;
+    if (it.type == V_LIST) {
+      if (i >= it.as.list->n) break; /* the body shortened the list */
+      item = v_retain(it.as.list->items[i]);
+    } else {
+      TIndex ix = {.kind = T_IX_INDEX, .index = i};
+      item = v_tensor(t_index(it.as.t, 1, &ix));
+    }
+    define(I, env, n->sym, item);
+    x = exec_block(I, env, n->b);
+    if (x == X_BREAK) break;
+    if (x == X_RETURN) break;
+  }
+  ev_unroot(I, 1);
+  return x == X_RETURN ? X_RETURN : X_NORMAL;
+}
+
+static Exec exec_block(Interp *I, Env *env, const Node *block) {
+  for (int i = 0; i < block->n_kids; i++) {
+    Exec x = exec(I, env, block->kids[i]);
+    if (x != X_NORMAL) return x;
+  }
+  return X_NORMAL;
+}
+
+static void run_import(Interp *I, const Node *n);
+
+static Exec exec(Interp *I, Env *env, const Node *n) {
+  I->cur = n;
+  switch (n->kind) {
+  case N_EXPR: {
+    Value v = eval(I, env, n->a);
+    v_release(v);
+    return X_NORMAL;
+  }
+  case N_LET: define(I, env, n->sym, eval(I, env, n->a)); return X_NORMAL;
+  case N_ASSIGN: assign(I, env, n->a, eval(I, env, n->b)); return X_NORMAL;
+  case N_FN: define(I, env, n->sym, make_function(I, env, n)); return X_NORMAL;
+  case N_IF: {
+    Value c = eval(I, env, n->a);
+    ev_root(I, c);
+    bool t = truthy(I, c, n->a);
+    ev_unroot(I, 1);
+    if (t) return exec_block(I, env, n->b);
+    if (!n->c) return X_NORMAL;
+    return n->c->kind == N_IF ? exec(I, env, n->c) : exec_block(I, env, n->c);
+  }
+  case N_WHILE:
+    for (;;) {
+      rt_check_interrupt();
+      Value c = eval(I, env, n->a);
+      ev_root(I, c);
+      bool t = truthy(I, c, n->a);
+      ev_unroot(I, 1);
+      if (!t) break;
+      Exec x = exec_block(I, env, n->b);
+      if (x == X_BREAK) break;
+      if (x == X_RETURN) return x;
+    }
+    return X_NORMAL;
+  case N_FOR: return exec_for(I, env, n);
+  case N_BREAK: return X_BREAK;
+  case N_CONTINUE: return X_CONTINUE;
+  case N_RETURN:
+    if (!env && I->n_calls == 0) ev_error(I, n, "'return' outside a function");
+    I->ret = n->a ? eval(I, env, n->a) : v_none();
+    return X_RETURN;
+  case N_BLOCK: return exec_block(I, env, n);
+  case N_IMPORT:
+    if (env) ev_error(I, n, "'import' is only allowed at the top level of a file");
+    run_import(I, n);
+    return X_NORMAL;
+  case N_DECL:
+    ev_error(I, n, "'%s' declarations are not supported yet", n->str ? n->str : "this");
+  default: ev_error(I, n, "a %s is not a statement", ast_kind_name(n->kind));
+  }
+}
+
+/* ------------------------------------------------------------------ running sources */
+
+static Source *source_new(const char *name, const char *text, size_t len) {
+  Source *s = rt_calloc(1, sizeof *s);
+  s->name = malloc(strlen(name) + 1);
+  s->text = malloc(len + 1);
+  if (!s->name || !s->text) {
+    free(s->name);
+    free(s->text);
+    rt_free(s);
+    rt_throw_kind(RT_ERR_OOM, "out of memory (reading %s)", name);
+  }
+  strcpy(s->name, name);
+  memcpy(s->text, text, len);
+  s->text[len] = 0;
+  s->len = len;
+  return s;
+}
+
+static void source_free(Source *s) {
+  arena_free(&s->arena);
+  free(s->name);
+  free(s->text);
+  rt_free(s);
+}
+
+static void report(Interp *I, const Node *at, const char *msg) {
+  fflush(stdout);
+  if (at) diag_report(stderr, I->color, at->src, at->span, "error", msg);
+  else diag_report(stderr, I->color, NULL, (Span){0}, "error", msg);
+  for (int i = I->n_calls - 1; i >= 0; i--) {
+    const CallFrame *f = &I->calls[i];
+    if (!f->site) continue;
+    fprintf(stderr, "  in '%s' called at %s:%d:%d\n", f->name, f->site->src->name,
+            f->site->span.first_line, f->site->span.first_col);
+  }
+}
+
+/* Parse a source; on a syntax error report it (or flag incomplete) and return NULL. */
+static Node *parse_or_report(Interp *I, Source *src, bool *incomplete) {
+  Span bad;
+  char why[128];
+  if (!diag_check_utf8(src->text, src->len, &bad, why, sizeof why)) {
+    diag_report(stderr, I->color, src, bad, "error", why);
+    return NULL;
+  }
+  ParseError pe = {0};
+  Node *prog = parse_source(src, &I->syms, &pe);
+  if (prog) return prog;
+  if (pe.incomplete && incomplete) {
+    *incomplete = true;
+    return NULL;
+  }
+  fflush(stdout);
+  diag_report(stderr, I->color, src, pe.span, "error", pe.msg);
+  return NULL;
+}
+
+/* Run the statements of prog at top level; echo expression values when asked. */
+static void run_program(Interp *I, const Node *prog, bool echo) {
+  for (int i = 0; i < prog->n_kids; i++) {
+    const Node *s = prog->kids[i];
+    if (echo && s->kind == N_EXPR) {
+      I->cur = s;
+      Value v = eval(I, NULL, s->a);
+      ev_root(I, v);
+      if (v.type != V_NONE) {
+        I->out.len = 0;
+        v_repr(&I->out, v);
+        fputs(I->out.s, stdout);
+        fputc('\n', stdout);
+      }
+      ev_unroot(I, 1);
+    } else {
+      Exec x = exec(I, NULL, s);
+      if (x == X_BREAK || x == X_CONTINUE)
+        ev_error(I, s, "'%s' outside a loop", x == X_BREAK ? "break" : "continue");
+    }
+  }
+}
+
+int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *incomplete) {
+  char probe;
+  bool outer = I->stack_base == NULL;
+  if (outer) I->stack_base = &probe;
+  if (incomplete) *incomplete = false;
+  volatile int status = 0;
+  int height = I->n_roots, calls = I->n_calls;
+  Source *src = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    src = source_new(name, text, len);
+    Node *prog = parse_or_report(I, src, incomplete);
+    if (!prog) {
+      status = 1;
+      source_free(src);
+      src = NULL;
+    } else {
+      src->next = I->sources;
+      I->sources = src;
+      run_program(I, prog, I->echo);
+    }
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    const Node *at = I->err_node ? I->err_node : I->cur;
+    if (rt_errkind() == RT_ERR_INTERRUPT) {
+      fflush(stdout);
+      fprintf(stderr, "interrupted\n");
+    } else {
+      report(I, at, rt_errmsg());
+    }
+    I->err_node = NULL;
+    unwind_roots(I, height);
+    v_release(I->ret);
+    I->ret = v_none();
+    I->n_calls = calls;
+    status = 1;
+  }
+  fflush(stdout);
+  if (outer) I->stack_base = NULL;
+  return status;
+}
+
+static char *read_file(const char *path, size_t *len, char *why, size_t n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(why, n, "%s", strerror(errno));
+    return NULL;
+  }
+  size_t cap = 4096, used = 0;
+  char *buf = malloc(cap);
+  for (;;) {
+    if (!buf) break;
+    size_t got = fread(buf + used, 1, cap - used, f);
+    used += got;
+    if (used < cap) break;
+    char *nb = cap < ((size_t)1 << 40) ? realloc(buf, cap * 2) : NULL;
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = nb;
+    cap *= 2;
+  }
+  int err = ferror(f);
+  fclose(f);
+  if (!buf || err) {
+    free(buf);
+    snprintf(why, n, "%s", buf ? "read error" : "out of memory");
+    return NULL;
+  }
+  *len = used;
+  return buf;
+}
+
+int interp_run_file(Interp *I, const char *path) {
+  size_t len;
+  char why[256];
+  char *text = read_file(path, &len, why, sizeof why);
+  if (!text) {
+    fprintf(stderr, "nn: error: cannot read '%s': %s\n", path, why);
+    return 1;
+  }
+  int st = interp_run(I, path, text, len, NULL);
+  free(text);
+  return st;
+}
+
+/* import "file.nn": relative to the importing file's folder; each file runs once. */
+static void run_import(Interp *I, const Node *n) {
+  char path[4096];
+  const char *from = n->src->name, *slash = strrchr(from, '/');
+  if (n->str[0] != '/' && slash)
+    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - from), from, n->str);
+  else
+    snprintf(path, sizeof path, "%s", n->str);
+  for (Source *s = I->sources; s; s = s->next)
+    if (!strcmp(s->name, path)) return; /* already imported (or the file itself) */
+  for (int i = 0; i < I->n_importing; i++)
+    if (!strcmp(I->importing[i]->data, path)) ev_error(I, n, "import cycle: '%s' imports itself", path);
+  size_t len;
+  char why[256];
+  char *text = read_file(path, &len, why, sizeof why);
+  if (!text) ev_error(I, n, "cannot import '%s': %s", path, why);
+  Source *src = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    src = source_new(path, text, len);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    free(text);
+    rt_rethrow();
+  }
+  free(text);
+  Node *prog = parse_or_report(I, src, NULL);
+  if (!prog) {
+    source_free(src);
+    ev_error(I, n, "cannot import '%s': it has a syntax error (above)", path);
+  }
+  src->next = I->sources;
+  I->sources = src;
+  Value name = v_cstr(path);
+  ev_root(I, name);
+  I->importing = rt_realloc(I->importing, sizeof(Str *) * (size_t)(I->n_importing + 1));
+  I->importing[I->n_importing++] = name.as.str;
+  bool echo = I->echo;
+  I->echo = false;
+  RtFrame g;
+  if (RT_TRY(&g)) {
+    run_program(I, prog, false);
+    rt_pop(&g);
+  } else {
+    rt_pop(&g);
+    I->echo = echo;
+    I->n_importing--;
+    rt_rethrow();
+  }
+  I->echo = echo;
+  I->n_importing--;
+  ev_unroot(I, 1);
+}
+
+/* ------------------------------------------------------------------ life cycle */
+
+typedef struct {
+  const char *name;
+  const char *text;
+} StdlibFile;
+extern const StdlibFile nn_stdlib_files[];
+
+void interp_init(Interp *I) {
+  memset(I, 0, sizeof *I);
+  I->env_ring.all_next = I->env_ring.all_prev = &I->env_ring;
+  struct rlimit rl;
+  size_t limit = 8u << 20;
+  if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) limit = rl.rlim_cur;
+  if (limit > (256u << 20)) limit = 256u << 20;
+  I->stack_limit = limit / 2; /* half: generous room for kernels, readline, sanitizers */
+  rng_seed(&I->rng, 0);
+  builtins_register(I);
+  for (const StdlibFile *f = nn_stdlib_files; f->name; f++) {
+    char name[128];
+    snprintf(name, sizeof name, "<stdlib:%s>", f->name);
+    if (interp_run(I, name, f->text, strlen(f->text), NULL) != 0) {
+      fprintf(stderr, "nn: internal error: the standard library failed to load\n");
+      exit(70);
+    }
+  }
+}
+
+void interp_free(Interp *I) {
+  /* Scopes and closures can form cycles (a function stored in the scope it captured):
+     hold every scope, empty them all, then let go. */
+  Env *ring = &I->env_ring;
+  for (Env *e = ring->all_next; e != ring; e = e->all_next) e->rc++;
+  for (Env *e = ring->all_next; e != ring; e = e->all_next) {
+    for (int i = 0; i < e->n; i++) {
+      Value v = e->vals[i];
+      e->vals[i] = v_none();
+      v_release(v);
+    }
+  }
+  for (int i = 0; i < I->n_globals; i++) {
+    Value v = I->globals[i];
+    I->globals[i] = v_none();
+    v_release(v);
+  }
+  while (ring->all_next != ring) {
+    Env *e = ring->all_next;
+    e->rc = 1;
+    e->parent = NULL;
+    env_release(e);
+  }
+  unwind_roots(I, 0);
+  v_release(I->ret);
+  free(I->roots);
+  free(I->globals);
+  free(I->global_names);
+  rt_free(I->calls);
+  rt_free(I->importing);
+  while (I->sources) {
+    Source *s = I->sources;
+    I->sources = s->next;
+    source_free(s);
+  }
+  symtab_free(&I->syms);
+  sb_free(&I->out);
+}

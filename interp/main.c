@@ -1,0 +1,103 @@
+/* main.c — the command line: nn (REPL on a terminal), nn FILE.nn, nn -e CODE, nn - (or
+ * piped stdin), nn --help, nn --version. Exit status 0 on success, 1 on any error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interp.h"
+#include "repl.h"
+
+#define NN_VERSION "0.1.0"
+
+static void usage(FILE *f) {
+  fputs("usage: nn [-i] [FILE.nn | -e CODE | -]\n"
+        "\n"
+        "  nn             start the REPL (on a terminal), or run standard input\n"
+        "  nn FILE.nn     run a script\n"
+        "  nn -e CODE     run CODE, printing the value of each expression statement\n"
+        "  nn -           run a script read from standard input\n"
+        "  nn -i          the REPL even when standard input is not a terminal\n"
+        "  nn --help      this help\n"
+        "  nn --version   the version\n"
+        "\n"
+        "In the REPL, :help lists the builtins and :help NAME explains one.\n",
+        f);
+}
+
+static int run_stdin(Interp *I) {
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + len, 1, cap - len, stdin)) > 0) {
+    len += got;
+    if (len == cap) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) free(buf);
+      buf = nb;
+    }
+  }
+  if (!buf) {
+    fprintf(stderr, "nn: error: out of memory reading standard input\n");
+    return 1;
+  }
+  int st = interp_run(I, "<stdin>", buf, len, NULL);
+  free(buf);
+  return st;
+}
+
+int main(int argc, char **argv) {
+  const char *code = NULL, *file = NULL;
+  bool from_stdin = false, interactive = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      return 0;
+    }
+    if (!strcmp(a, "--version")) {
+      printf("nn %s\n", NN_VERSION);
+      return 0;
+    }
+    if (!strcmp(a, "-e")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "nn: error: -e needs an argument (the code to run)\n");
+        return 2;
+      }
+      code = argv[++i];
+      break;
+    }
+    if (!strcmp(a, "-i") || !strcmp(a, "--interactive")) {
+      interactive = true;
+      continue;
+    }
+    if (!strcmp(a, "-")) {
+      from_stdin = true;
+      break;
+    }
+    if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "nn: error: unknown option '%s' (try nn --help)\n", a);
+      return 2;
+    }
+    file = a;
+    break;
+  }
+  Interp I;
+  interp_init(&I);
+  const char *nc = getenv("NO_COLOR");
+  I.color = isatty(2) && !(nc && *nc) && !getenv("CI");
+  int st;
+  if (code) {
+    I.echo = true;
+    st = interp_run(&I, "-e", code, strlen(code), NULL);
+  } else if (file) {
+    st = interp_run_file(&I, file);
+  } else if (from_stdin || (!isatty(0) && !interactive)) {
+    st = run_stdin(&I);
+  } else {
+    I.echo = true;
+    st = repl_run(&I);
+  }
+  interp_free(&I);
+  return st;
+}

@@ -1,0 +1,277 @@
+/* print.c — how values look: numbers to 6 significant digits, tensors like NumPy
+ * (columns aligned, large ones elided with "..." and their shape shown). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "interp.h"
+#include "mem.h"
+
+enum {
+  SUMMARY_SIZE = 1000, /* tensors with more elements are elided */
+  EDGE = 3,            /* elements kept at each end of an elided axis */
+  LINE_WIDTH = 75      /* 1-D rows wrap here, as NumPy does */
+};
+
+void sb_putc(StrBuf *b, char c) {
+  if (b->len + 2 > b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    b->s = rt_realloc(b->s, cap);
+    b->cap = cap;
+  }
+  b->s[b->len++] = c;
+  b->s[b->len] = 0;
+}
+
+static void sb_putn(StrBuf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (b->len + n + 1 > cap) cap *= 2;
+    b->s = rt_realloc(b->s, cap);
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = 0;
+}
+
+void sb_puts(StrBuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+
+void sb_printf(StrBuf *b, const char *fmt, ...) {
+  char small[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < (int)sizeof small) {
+    sb_putn(b, small, (size_t)n);
+    return;
+  }
+  char *big = rt_malloc((size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  sb_putn(b, big, (size_t)n);
+  rt_free(big);
+}
+
+void sb_free(StrBuf *b) {
+  rt_free(b->s);
+  b->s = NULL;
+  b->len = b->cap = 0;
+}
+
+static int fmt_num_raw(char *buf, size_t n, double x) {
+  if (isnan(x)) return snprintf(buf, n, "nan");
+  if (isinf(x)) return snprintf(buf, n, x < 0 ? "-inf" : "inf");
+  if (x == 0) x = 0 * (signbit(x) ? -1.0 : 1.0);
+  return snprintf(buf, n, "%.6g", x);
+}
+
+void fmt_number(StrBuf *b, double x) {
+  char buf[32];
+  fmt_num_raw(buf, sizeof buf, x);
+  sb_puts(b, buf);
+}
+
+/* Indices shown along an axis of size n: all, or EDGE at each end around a gap. */
+static int shown(int64_t n, int summarize, int64_t *idx) {
+  if (!summarize || n <= 2 * EDGE) {
+    for (int64_t i = 0; i < n; i++) idx[i] = i;
+    return (int)n;
+  }
+  for (int i = 0; i < EDGE; i++) {
+    idx[i] = i;
+    idx[EDGE + 1 + i] = n - EDGE + i;
+  }
+  idx[EDGE] = -1; /* the "..." */
+  return 2 * EDGE + 1;
+}
+
+typedef struct {
+  const Tensor *t;
+  int summarize;
+  int width; /* every element padded to this */
+  StrBuf *b;
+} TFmt;
+
+static void elem(TFmt *f, int64_t off) {
+  char buf[32];
+  int n = fmt_num_raw(buf, sizeof buf, f->t->data[off]);
+  for (int i = n; i < f->width; i++) sb_putc(f->b, ' ');
+  sb_puts(f->b, buf);
+}
+
+static void pad(StrBuf *b, int n) {
+  for (int i = 0; i < n; i++) sb_putc(b, ' ');
+}
+
+/* Print the sub-tensor at axis `ax` starting at flat offset `off`. */
+static void rec(TFmt *f, int ax, int64_t off, int64_t stride_prod) {
+  const Tensor *t = f->t;
+  int64_t n = t->shape[ax];
+  int64_t stride = stride_prod / (n ? n : 1);
+  int64_t idx[2 * EDGE + 2 > 64 ? 2 * EDGE + 2 : 64];
+  int64_t *ix = idx;
+  int64_t heap_needed = (!f->summarize || n <= 2 * EDGE) ? n : 2 * EDGE + 1;
+  int64_t *heap = NULL;
+  if (heap_needed > 64) ix = heap = rt_malloc(sizeof(int64_t) * (size_t)heap_needed);
+  int m = shown(n, f->summarize, ix);
+  sb_putc(f->b, '[');
+  if (ax == t->ndim - 1) {
+    int col = ax + 1;
+    for (int i = 0; i < m; i++) {
+      if (i) {
+        sb_putc(f->b, ',');
+        col++;
+        if (col + f->width + 2 > LINE_WIDTH) {
+          sb_putc(f->b, '\n');
+          pad(f->b, ax + 1);
+          col = ax + 1;
+        } else {
+          sb_putc(f->b, ' ');
+          col++;
+        }
+      }
+      if (ix[i] < 0) {
+        pad(f->b, f->width > 3 ? f->width - 3 : 0);
+        sb_puts(f->b, "...");
+      } else {
+        elem(f, off + ix[i] * stride);
+      }
+      col += f->width > 3 ? f->width : 3;
+    }
+  } else {
+    for (int i = 0; i < m; i++) {
+      if (i) {
+        sb_putc(f->b, ',');
+        /* One newline between rows, one more per axis above the rows (NumPy). */
+        for (int k = ax; k < t->ndim - 1; k++) sb_putc(f->b, '\n');
+        pad(f->b, ax + 1);
+      }
+      if (ix[i] < 0) sb_puts(f->b, "...");
+      else rec(f, ax + 1, off + ix[i] * stride, stride);
+    }
+  }
+  sb_putc(f->b, ']');
+  rt_free(heap);
+}
+
+/* Width of the widest element that will be shown. */
+static int max_width(const Tensor *t, int summarize) {
+  int w = 1;
+  char buf[32];
+  if (!summarize) {
+    for (int64_t i = 0; i < t->size; i++) {
+      int n = fmt_num_raw(buf, sizeof buf, t->data[i]);
+      if (n > w) w = n;
+    }
+    return w;
+  }
+  /* Elided: visit only the shown corner elements (odometer over shown indices). */
+  int64_t ix[T_MAXDIM][2 * EDGE + 1];
+  int m[T_MAXDIM], pos[T_MAXDIM] = {0};
+  for (int a = 0; a < t->ndim; a++) m[a] = shown(t->shape[a], 1, ix[a]);
+  for (;;) {
+    int64_t off = 0, skip = 0;
+    for (int a = 0; a < t->ndim; a++) {
+      int64_t i = ix[a][pos[a]];
+      if (i < 0) skip = 1;
+      off = off * t->shape[a] + (i < 0 ? 0 : i);
+    }
+    if (!skip) {
+      int n = fmt_num_raw(buf, sizeof buf, t->data[off]);
+      if (n > w) w = n;
+    }
+    int a = t->ndim - 1;
+    while (a >= 0 && ++pos[a] == m[a]) pos[a--] = 0;
+    if (a < 0) break;
+  }
+  return w;
+}
+
+void fmt_tensor(StrBuf *b, const Tensor *t) {
+  if (t->ndim == 0) {
+    fmt_number(b, t->data[0]);
+    return;
+  }
+  int summarize = t->size > SUMMARY_SIZE;
+  /* Rows of a matrix line up in columns; a single row is written compactly. */
+  TFmt f = {t, summarize, t->ndim >= 2 ? max_width(t, summarize) : 0, b};
+  if (t->size == 0) f.width = 0;
+  rec(&f, 0, 0, t->size);
+  if (summarize) {
+    char sh[96];
+    sb_printf(b, "  # shape %s", t_shape_str(t->ndim, t->shape, sh, sizeof sh));
+  }
+}
+
+static void quote(StrBuf *b, const Str *s) {
+  sb_putc(b, '"');
+  for (size_t i = 0; i < s->len; i++) {
+    unsigned char c = (unsigned char)s->data[i];
+    switch (c) {
+    case '"': sb_puts(b, "\\\""); break;
+    case '\\': sb_puts(b, "\\\\"); break;
+    case '\n': sb_puts(b, "\\n"); break;
+    case '\t': sb_puts(b, "\\t"); break;
+    case '\r': sb_puts(b, "\\r"); break;
+    default:
+      if (c < 32) sb_printf(b, "\\u{%x}", c);
+      else sb_putc(b, (char)c);
+    }
+  }
+  sb_putc(b, '"');
+}
+
+static void fmt_params(StrBuf *b, const Params *p) {
+  for (int i = 0; i < p->n; i++) {
+    if (i) sb_puts(b, ", ");
+    if (p->variadic && i == p->n - 1) sb_putc(b, '*');
+    sb_puts(b, p->names[i]->name);
+    if (p->has_default[i]) {
+      sb_puts(b, " = ");
+      v_repr(b, p->defaults[i]);
+    }
+  }
+}
+
+static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
+  switch (v.type) {
+  case V_NONE: sb_puts(b, "none"); break;
+  case V_BOOL: sb_puts(b, v.as.num ? "true" : "false"); break;
+  case V_NUM: fmt_number(b, v.as.num); break;
+  case V_STR:
+    if (top_str_raw) sb_puts(b, v.as.str->data);
+    else quote(b, v.as.str);
+    break;
+  case V_TENSOR: fmt_tensor(b, v.as.t); break;
+  case V_LIST:
+    sb_putc(b, '[');
+    for (int i = 0; i < v.as.list->n; i++) {
+      if (i) sb_puts(b, ", ");
+      fmt_value(b, v.as.list->items[i], 0);
+    }
+    sb_putc(b, ']');
+    break;
+  case V_RECORD:
+    sb_putc(b, '{');
+    for (int i = 0; i < v.as.rec->n; i++) {
+      if (i) sb_puts(b, ", ");
+      sb_printf(b, "%s: ", v.as.rec->keys[i]->name);
+      fmt_value(b, v.as.rec->vals[i], 0);
+    }
+    sb_putc(b, '}');
+    break;
+  case V_FUNC:
+    sb_printf(b, "<%s %s(", v.as.fn->bi ? "builtin" : "fn", v.as.fn->name);
+    fmt_params(b, &v.as.fn->params);
+    sb_puts(b, ")>");
+    break;
+  case V_ENV: sb_puts(b, "<scope>"); break;
+  }
+}
+
+void v_repr(StrBuf *b, Value v) { fmt_value(b, v, 0); }
+void v_str_of(StrBuf *b, Value v) { fmt_value(b, v, 1); }

@@ -1,0 +1,10 @@
+/* repl.h — the interactive loop (GNU readline). */
+#ifndef NN_REPL_H
+#define NN_REPL_H
+
+#include "interp.h"
+
+/* Run the REPL until Ctrl-D or :quit; returns the exit status (0). */
+int repl_run(Interp *I);
+
+#endif

@@ -1,0 +1,161 @@
+/* value.c — reference counting and the containers (strings, lists, records). */
+#include "value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+
+Value v_retain(Value v) {
+  switch (v.type) {
+  case V_TENSOR: v.as.t->rc++; break;
+  case V_STR: v.as.str->rc++; break;
+  case V_LIST: v.as.list->rc++; break;
+  case V_RECORD: v.as.rec->rc++; break;
+  case V_FUNC: v.as.fn->rc++; break;
+  case V_ENV: v.as.env->rc++; break;
+  default: break;
+  }
+  return v;
+}
+
+void v_release(Value v) {
+  switch (v.type) {
+  case V_TENSOR: t_release(v.as.t); break;
+  case V_STR:
+    if (--v.as.str->rc == 0) rt_free(v.as.str);
+    break;
+  case V_LIST:
+    if (--v.as.list->rc == 0) {
+      List *l = v.as.list;
+      for (int i = 0; i < l->n; i++) v_release(l->items[i]);
+      rt_free(l->items);
+      rt_free(l);
+    }
+    break;
+  case V_RECORD:
+    if (--v.as.rec->rc == 0) {
+      Record *r = v.as.rec;
+      for (int i = 0; i < r->n; i++) v_release(r->vals[i]);
+      rt_free(r->keys);
+      rt_free(r->vals);
+      rt_free(r);
+    }
+    break;
+  case V_FUNC:
+    if (--v.as.fn->rc == 0) func_free(v.as.fn);
+    break;
+  case V_ENV: env_release(v.as.env); break;
+  default: break;
+  }
+}
+
+Value v_str(const char *s, size_t len) {
+  Str *str = rt_malloc(sizeof(Str) + len + 1);
+  str->rc = 1;
+  str->len = len;
+  memcpy(str->data, s, len);
+  str->data[len] = 0;
+  return (Value){.type = V_STR, .as.str = str};
+}
+
+Value v_cstr(const char *s) { return v_str(s, strlen(s)); }
+
+Value v_list_new(int cap) {
+  /* Items first: if the second allocation throws, only the first leaks nothing. */
+  Value *items = cap > 0 ? rt_malloc(sizeof(Value) * (size_t)cap) : NULL;
+  List *l = malloc(sizeof *l);
+  if (!l) {
+    rt_free(items);
+    l = rt_malloc(sizeof *l); /* throws the out-of-memory error */
+  }
+  l->rc = 1;
+  l->n = 0;
+  l->cap = cap;
+  l->items = items;
+  return (Value){.type = V_LIST, .as.list = l};
+}
+
+void list_push(List *l, Value v) {
+  if (l->n == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 4;
+    l->items = rt_realloc(l->items, sizeof(Value) * (size_t)cap);
+    l->cap = cap;
+  }
+  l->items[l->n++] = v;
+}
+
+Value v_record_new(void) {
+  Record *r = rt_calloc(1, sizeof *r);
+  r->rc = 1;
+  return (Value){.type = V_RECORD, .as.rec = r};
+}
+
+Value *record_get(Record *r, Sym *key) {
+  for (int i = 0; i < r->n; i++)
+    if (r->keys[i] == key) return &r->vals[i];
+  return NULL;
+}
+
+void record_set(Record *r, Sym *key, Value v) {
+  Value *slot = record_get(r, key);
+  if (slot) {
+    v_release(*slot);
+    *slot = v;
+    return;
+  }
+  if (r->n == r->cap) {
+    int cap = r->cap ? r->cap * 2 : 4;
+    r->keys = rt_realloc(r->keys, sizeof(Sym *) * (size_t)cap);
+    r->vals = rt_realloc(r->vals, sizeof(Value) * (size_t)cap);
+    r->cap = cap;
+  }
+  r->keys[r->n] = key;
+  r->vals[r->n++] = v;
+}
+
+const char *v_type_name(Value v) {
+  switch (v.type) {
+  case V_NONE: return "none";
+  case V_BOOL: return "bool";
+  case V_NUM: return "number";
+  case V_STR: return "string";
+  case V_TENSOR: return "tensor";
+  case V_LIST: return "list";
+  case V_RECORD: return "record";
+  case V_FUNC: return "function";
+  case V_ENV: return "scope";
+  }
+  return "?";
+}
+
+bool v_equal(Value a, Value b) {
+  if ((a.type == V_NUM || a.type == V_BOOL) && (b.type == V_NUM || b.type == V_BOOL))
+    return a.as.num == b.as.num;
+  if (a.type != b.type) return false;
+  switch (a.type) {
+  case V_NONE: return true;
+  case V_STR:
+    return a.as.str->len == b.as.str->len &&
+           memcmp(a.as.str->data, b.as.str->data, a.as.str->len) == 0;
+  case V_TENSOR:
+    if (!t_same_shape(a.as.t, b.as.t)) return false;
+    for (int64_t i = 0; i < a.as.t->size; i++)
+      if (a.as.t->data[i] != b.as.t->data[i]) return false;
+    return true;
+  case V_LIST:
+    if (a.as.list->n != b.as.list->n) return false;
+    for (int i = 0; i < a.as.list->n; i++)
+      if (!v_equal(a.as.list->items[i], b.as.list->items[i])) return false;
+    return true;
+  case V_RECORD:
+    if (a.as.rec->n != b.as.rec->n) return false;
+    for (int i = 0; i < a.as.rec->n; i++) {
+      Value *o = record_get(b.as.rec, a.as.rec->keys[i]);
+      if (!o || !v_equal(a.as.rec->vals[i], *o)) return false;
+    }
+    return true;
+  default: return a.as.fn == b.as.fn;
+  }
+}

@@ -1,0 +1,151 @@
+/* value.h — the values of nn: numbers, bools, strings, none, tensors, lists, records,
+ * functions.
+ *
+ * Ownership, in one sentence: a Value held in a variable, a container or a C local
+ * owns one reference; functions take Values borrowed and return owned ones (v_retain
+ * to keep a borrowed one, v_release to drop an owned one).
+ *
+ * Numbers are doubles; tensors are float32 (runtime/tensor.h). An operation on numbers
+ * alone gives a number; one that involves a tensor gives a tensor.
+ */
+#ifndef NN_VALUE_H
+#define NN_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ast.h"
+#include "tensor.h"
+
+typedef enum {
+  V_NONE, V_BOOL, V_NUM, V_STR, V_TENSOR, V_LIST, V_RECORD, V_FUNC,
+  V_ENV /* internal: an environment held on the root stack, never seen by users */
+} VType;
+
+typedef struct Str Str;
+typedef struct List List;
+typedef struct Record Record;
+typedef struct Func Func;
+typedef struct Env Env;
+
+typedef struct Value {
+  VType type;
+  union {
+    double num; /* V_NUM; V_BOOL uses 0/1 */
+    Tensor *t;
+    Str *str;
+    List *list;
+    Record *rec;
+    Func *fn;
+    Env *env;
+  } as;
+} Value;
+
+struct Str {
+  int rc;
+  size_t len;
+  char data[]; /* NUL-terminated */
+};
+
+struct List {
+  int rc;
+  int n, cap;
+  Value *items;
+};
+
+/* Fields keep their insertion order (printing, iteration). */
+struct Record {
+  int rc;
+  int n, cap;
+  Sym **keys;
+  Value *vals;
+};
+
+/* Parameters of a callable: names in order, defaults, an optional trailing variadic
+   parameter (`*shape`) that collects the remaining positional arguments as a list. */
+typedef struct Params {
+  int n;
+  Sym **names;
+  Value *defaults;  /* V_NONE with has_default[i] == 0 means required */
+  bool *has_default;
+  bool variadic;    /* the last parameter collects extra positional arguments */
+} Params;
+
+struct Interp;
+struct Call;
+typedef Value (*NativeFn)(struct Call *c);
+
+/* A builtin's entry: registered once from a static table (interp/builtins.c). */
+typedef struct Builtin {
+  const char *name;
+  const char *sig;  /* "softmax(x, axis = -1)": parsed into Params at start-up */
+  NativeFn fn;
+  const char *help; /* one line: the formula and what it does */
+} Builtin;
+
+/* A function value: a user function (def = its N_FN node, env = where it was
+   defined) or a native one (bi), possibly with bound values (closures made in C,
+   such as deriv(f)). */
+struct Func {
+  int rc;
+  const Node *def;
+  Env *env;
+  const Builtin *bi;
+  Params params; /* for user functions built from def; for natives from bi->sig */
+  bool params_shared; /* params belong to someone else (a builtin's table entry) */
+  Value *bound;
+  int n_bound;
+  const char *name; /* for messages: "f", "softmax", "<fn>" */
+};
+
+/* A function-call scope: names (interned) → values, searched linearly; parent is the
+   scope the function was defined in (NULL: the globals). */
+struct Env {
+  int rc;
+  Env *parent;
+  int n, cap;
+  Sym **names;
+  Value *vals;
+  Env *all_prev, *all_next; /* interpreter's list of live scopes, to break cycles */
+};
+
+static inline Value v_none(void) { return (Value){.type = V_NONE}; }
+static inline Value v_bool(bool b) { return (Value){.type = V_BOOL, .as.num = b}; }
+static inline Value v_num(double x) { return (Value){.type = V_NUM, .as.num = x}; }
+static inline Value v_tensor(Tensor *t) { return (Value){.type = V_TENSOR, .as.t = t}; }
+
+Value v_retain(Value v);
+void v_release(Value v);
+Value v_str(const char *s, size_t len);
+Value v_cstr(const char *s);
+Value v_list_new(int cap);
+void list_push(List *l, Value v); /* takes ownership of v */
+Value v_record_new(void);
+void record_set(Record *r, Sym *key, Value v); /* takes ownership of v */
+Value *record_get(Record *r, Sym *key);        /* borrowed, NULL when absent */
+
+void env_release(Env *e); /* eval.c */
+void func_free(Func *f);  /* eval.c: when the last reference goes */
+
+const char *v_type_name(Value v); /* "number", "tensor", "string", ... */
+bool v_equal(Value a, Value b);   /* structural, for == on non-tensors */
+
+/* ---- printing (interp/print.c) ---- */
+typedef struct StrBuf {
+  char *s;
+  size_t len, cap;
+} StrBuf;
+void sb_putc(StrBuf *b, char c);
+void sb_puts(StrBuf *b, const char *s);
+void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_free(StrBuf *b);
+
+/* Numbers to 6 significant digits ("%.6g": 0.0900306, 1e+20, nan, inf). */
+void fmt_number(StrBuf *b, double x);
+/* repr = how the REPL echoes a value (strings quoted); str = how print() shows it. */
+void v_repr(StrBuf *b, Value v);
+void v_str_of(StrBuf *b, Value v);
+void fmt_tensor(StrBuf *b, const Tensor *t);
+
+#endif

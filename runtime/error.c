@@ -1,0 +1,60 @@
+/* error.c — the setjmp frame chain behind rt_throw (see error.h). */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Per-thread unwinding state: the innermost frame and the last message. */
+static _Thread_local RtFrame *top;
+static _Thread_local char msg[2048];
+static _Thread_local RtErrKind kind;
+
+volatile sig_atomic_t rt_interrupted;
+
+void rt_push(RtFrame *f) {
+  f->prev = top;
+  top = f;
+}
+
+void rt_pop(RtFrame *f) {
+  /* Frames are popped innermost first; a frame above f that was abandoned by a
+     longjmp past it is dropped too. */
+  top = f->prev;
+}
+
+_Noreturn void rt_rethrow(void) {
+  if (!top) {
+    fprintf(stderr, "nn: uncaught error: %s\n", msg);
+    exit(70);
+  }
+  longjmp(top->buf, 1);
+}
+
+static _Noreturn void vthrow(RtErrKind k, const char *fmt, va_list ap) {
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  kind = k;
+  rt_rethrow();
+}
+
+void rt_throw(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vthrow(RT_ERR_GENERIC, fmt, ap);
+}
+
+void rt_throw_kind(RtErrKind k, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vthrow(k, fmt, ap);
+}
+
+const char *rt_errmsg(void) { return msg; }
+RtErrKind rt_errkind(void) { return kind; }
+
+void rt_check_interrupt(void) {
+  if (rt_interrupted) {
+    rt_interrupted = 0;
+    rt_throw_kind(RT_ERR_INTERRUPT, "interrupted");
+  }
+}

@@ -1,0 +1,180 @@
+/* matmul.c — matrix products: a portable gemm, CBLAS through dlopen, NumPy's matmul. */
+#include "tensor.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "error.h"
+
+/* ---- portable kernel (the oracle and the fallback) ---- */
+
+/* Σ_k a[k·sa]·b[k] with eight partial sums, so the loop vectorises without
+   -ffast-math (the partials are the reassociation done by hand). */
+static float dot(const float *a, int64_t sa, const float *b, int64_t n) {
+  float p[8] = {0};
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int u = 0; u < 8; u++) p[u] += a[(k + u) * sa] * b[k + u];
+  float s = 0;
+  for (; k < n; k++) s += a[k * sa] * b[k];
+  for (int u = 0; u < 8; u++) s += p[u];
+  return s;
+}
+
+/* C [M, N] = alpha·op(A)·op(B) + beta·C. Without trans_b: i-k-j order, so the inner
+   loop runs along a row of B and a row of C (both contiguous). With trans_b, B is
+   [N, K] and each C[i, j] is a dot product of contiguous rows. beta = 0 ignores
+   what C held (NaN included), as BLAS does. */
+void t_gemm_naive(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+                  const float *A, const float *B, float beta, float *C) {
+  /* A(i, k) is A[i·K + k], or A[k·M + i] when A is stored transposed as [K, M] */
+  int64_t ai = trans_a ? 1 : K, ak = trans_a ? M : 1;
+  for (int64_t i = 0; i < M; i++) {
+    float *c = C + i * N;
+    if (beta == 0) memset(c, 0, (size_t)N * sizeof *c);
+    else if (beta != 1)
+      for (int64_t j = 0; j < N; j++) c[j] *= beta;
+    if (!trans_b) {
+      for (int64_t k = 0; k < K; k++) {
+        float aik = alpha * A[i * ai + k * ak];
+        const float *b = B + k * N;
+        for (int64_t j = 0; j < N; j++) c[j] += aik * b[j];
+      }
+    } else {
+      for (int64_t j = 0; j < N; j++) c[j] += alpha * dot(A + i * ai, ak, B + j * K, K);
+    }
+  }
+}
+
+/* ---- CBLAS, found at run time ----
+ * cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+ * declared here so the build needs no BLAS headers. The loaded library is the one
+ * piece of process state in the runtime: written once under pthread_once, then only
+ * read. OpenBLAS's thread count is left to OPENBLAS_NUM_THREADS / OMP_NUM_THREADS;
+ * when neither is set we do not override its default either. */
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+typedef void Sgemm(int order, int ta, int tb, int M, int N, int K, float alpha,
+                   const float *A, int lda, const float *B, int ldb, float beta, float *C,
+                   int ldc);
+
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static Sgemm *blas_sgemm;
+static const char *blas_name;
+
+static void blas_load(void) {
+#ifndef NN_NO_BLAS
+  static const struct {
+    const char *file, *name;
+  } libs[] = {{"libopenblas.so.0", "openblas"}, {"libcblas.so.3", "cblas"},
+              {"libblas.so.3", "blas"}};
+  for (size_t i = 0; i < sizeof libs / sizeof *libs; i++) {
+    void *h = dlopen(libs[i].file, RTLD_NOW | RTLD_LOCAL);
+    if (!h) continue;
+    void *f = dlsym(h, "cblas_sgemm");
+    if (f) {
+      blas_sgemm = (Sgemm *)f;
+      blas_name = libs[i].name;
+      return; /* kept open for the life of the process */
+    }
+    dlclose(h);
+  }
+#endif
+}
+
+static Sgemm *blas(void) {
+  pthread_once(&blas_once, blas_load);
+  return blas_sgemm;
+}
+
+int t_blas_available(const char **name) {
+  Sgemm *f = blas();
+  if (name) *name = f ? blas_name : "none";
+  return f != NULL;
+}
+
+void t_gemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+            const float *A, const float *B, float beta, float *C) {
+  /* Below ~32k multiply-adds the call overhead of BLAS outweighs its speed. */
+  double work = (double)M * (double)N * (double)K;
+  Sgemm *f = work >= 32768 && M <= INT_MAX && N <= INT_MAX && K <= INT_MAX ? blas() : NULL;
+  if (!f) {
+    t_gemm_naive(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
+    return;
+  }
+  int lda = (int)(trans_a ? M : K), ldb = (int)(trans_b ? K : N);
+  f(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)M, (int)N, (int)K,
+    alpha, A, lda, B, ldb, beta, C, (int)N);
+}
+
+/* ---- matmul with NumPy's rules ---- */
+
+/* Strides, counted in matrices, of batch shape s (rank ns) inside a broadcast batch
+   shape of rank n ≥ ns: 0 on the axes where s has size 1 or is missing. */
+static void mstrides(int ns, const int64_t *s, int n, int64_t *st) {
+  int64_t m = 1;
+  for (int i = n - 1; i >= 0; i--) {
+    int j = i - (n - ns);
+    st[i] = j >= 0 && s[j] != 1 ? m : 0;
+    if (j >= 0) m *= s[j];
+  }
+}
+
+/* a: [..., M, K] (or [K]), b: [..., K, N] (or [K]) → [..., M, N] without the axes
+   that came from 1-D operands. */
+Tensor *t_matmul(const Tensor *a, const Tensor *b) {
+  char s1[96], s2[96], s3[96], s4[96];
+  t_shape_str(a->ndim, a->shape, s1, 96);
+  t_shape_str(b->ndim, b->shape, s2, 96);
+  if (a->ndim == 0 || b->ndim == 0)
+    rt_throw("matmul: %s @ %s: 0-d operands are not allowed (use * to scale)", s1, s2);
+  int na = a->ndim >= 2 ? a->ndim - 2 : 0, nb = b->ndim >= 2 ? b->ndim - 2 : 0;
+  int64_t M = a->ndim >= 2 ? a->shape[a->ndim - 2] : 1, K = a->shape[a->ndim - 1];
+  int64_t K2 = b->ndim >= 2 ? b->shape[b->ndim - 2] : b->shape[0];
+  int64_t N = b->ndim >= 2 ? b->shape[b->ndim - 1] : 1;
+  if (K != K2)
+    rt_throw("matmul: %s @ %s: inner dimensions %lld and %lld differ", s1, s2, (long long)K,
+             (long long)K2);
+  /* batch axes broadcast like elementwise shapes */
+  int n = na > nb ? na : nb;
+  int64_t shape[T_MAXDIM] = {0};
+  for (int i = 0; i < n; i++) {
+    int64_t da = i - (n - na) >= 0 ? a->shape[i - (n - na)] : 1;
+    int64_t db = i - (n - nb) >= 0 ? b->shape[i - (n - nb)] : 1;
+    if (da != db && da != 1 && db != 1)
+      rt_throw("matmul: %s @ %s: batch shapes %s and %s do not broadcast", s1, s2,
+               t_shape_str(na, a->shape, s3, 96), t_shape_str(nb, b->shape, s4, 96));
+    shape[i] = da == 1 ? db : da;
+  }
+  int nd = n;
+  if (a->ndim >= 2) shape[nd++] = M;
+  if (b->ndim >= 2) shape[nd++] = N;
+  Tensor *y = t_new(nd, shape);
+  if (y->size == 0) return y;
+
+  int64_t batch = 1, bbatch = 1, sa[T_MAXDIM], sb[T_MAXDIM];
+  for (int i = 0; i < n; i++) batch *= shape[i];
+  for (int i = 0; i < nb; i++) bbatch *= b->shape[i];
+  if (bbatch == 1) {
+    /* [..., M, K] @ [K, N]: a's batches stacked are one [batch·M, K] matrix */
+    t_gemm(0, 0, batch * M, N, K, 1, a->data, b->data, 0, y->data);
+    return y;
+  }
+  mstrides(na, a->shape, n, sa);
+  mstrides(nb, b->shape, n, sb);
+  int64_t idx[T_MAXDIM] = {0}, oa = 0, ob = 0;
+  for (int64_t t = 0; t < batch; t++) {
+    t_gemm(0, 0, M, N, K, 1, a->data + oa * M * K, b->data + ob * K * N, 0,
+           y->data + t * M * N);
+    for (int i = n - 1; i >= 0; i--) {
+      oa += sa[i];
+      ob += sb[i];
+      if (++idx[i] < shape[i]) break;
+      oa -= sa[i] * shape[i];
+      ob -= sb[i] * shape[i];
+      idx[i] = 0;
+    }
+  }
+  return y;
+}

@@ -1,0 +1,18 @@
+/* mem.h — the one checked allocation path. Every allocation in nn goes through
+ * these; on failure they throw (error.h) "out of memory" with the size asked for,
+ * so callers never see NULL. */
+#ifndef NN_MEM_H
+#define NN_MEM_H
+
+#include <stddef.h>
+
+void *rt_malloc(size_t n);
+void *rt_calloc(size_t count, size_t size);
+void *rt_realloc(void *p, size_t n);
+/* 64-byte aligned, for tensor data; release with rt_free. */
+void *rt_malloc_aligned(size_t n);
+char *rt_strdup(const char *s);
+char *rt_strndup(const char *s, size_t n);
+void rt_free(void *p);
+
+#endif

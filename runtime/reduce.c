@@ -1,0 +1,112 @@
+/* reduce.c — sum, mean, max, min, prod, norm, argmax, argmin over one axis or all. */
+#include "tensor.h"
+
+#include <math.h>
+
+#include "error.h"
+#include "mem.h"
+
+const char *const t_reduce_names[T_N_REDUCE] = {
+#define X(id, name) name,
+    T_REDUCE_OPS(X)
+#undef X
+};
+
+/* Reduce n values x[0], x[s], x[2s], … (n ≥ 1 for max/min/arg*) in double.
+   max/min: NaN propagates (np.max); argmax/argmin: first index of the extreme, or of
+   the first NaN (np.argmax). */
+static double row(TRedOp op, const float *x, int64_t n, int64_t s) {
+  double acc = 0;
+  switch (op) {
+  case T_SUM:
+  case T_MEAN:
+    for (int64_t i = 0; i < n; i++) acc += x[i * s];
+    return op == T_MEAN ? acc / (double)n : acc; /* mean of nothing: 0/0 = NaN */
+  case T_PROD:
+    acc = 1;
+    for (int64_t i = 0; i < n; i++) acc *= x[i * s];
+    return acc;
+  case T_NORM:
+    for (int64_t i = 0; i < n; i++) acc += (double)x[i * s] * x[i * s];
+    return sqrt(acc);
+  case T_RMAX:
+  case T_RMIN: {
+    float m = x[0];
+    for (int64_t i = 1; i < n && m == m; i++) {
+      float v = x[i * s];
+      if (v != v || (op == T_RMAX ? v > m : v < m)) m = v;
+    }
+    return m;
+  }
+  case T_ARGMAX:
+  case T_ARGMIN: {
+    float m = x[0];
+    int64_t k = 0;
+    for (int64_t i = 1; i < n && m == m; i++) {
+      float v = x[i * s];
+      if (v != v || (op == T_ARGMAX ? v > m : v < m)) m = v, k = i;
+    }
+    return (double)k;
+  }
+  default:
+    return NAN;
+  }
+}
+
+/* a viewed as [outer, n, inner] with the reduced axis in the middle → out [outer, inner]. */
+static void reduce3(TRedOp op, const float *a, int64_t outer, int64_t n, int64_t inner,
+                    float *out) {
+  if (inner == 1 || op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN) {
+    for (int64_t o = 0; o < outer; o++)
+      for (int64_t k = 0; k < inner; k++)
+        out[o * inner + k] = (float)row(op, a + o * n * inner + k, n, inner);
+    return;
+  }
+  /* sum-like over a middle axis: walk rows of `inner` contiguous floats into a double
+     accumulator row, rather than striding down columns */
+  double *acc = rt_malloc((size_t)inner * sizeof *acc);
+  for (int64_t o = 0; o < outer; o++) {
+    for (int64_t k = 0; k < inner; k++) acc[k] = op == T_PROD ? 1 : 0;
+    for (int64_t j = 0; j < n; j++) {
+      const float *x = a + (o * n + j) * inner;
+      if (op == T_PROD)
+        for (int64_t k = 0; k < inner; k++) acc[k] *= x[k];
+      else if (op == T_NORM)
+        for (int64_t k = 0; k < inner; k++) acc[k] += (double)x[k] * x[k];
+      else
+        for (int64_t k = 0; k < inner; k++) acc[k] += x[k];
+    }
+    float *y = out + o * inner;
+    for (int64_t k = 0; k < inner; k++)
+      y[k] = (float)(op == T_NORM ? sqrt(acc[k]) : op == T_MEAN ? acc[k] / (double)n : acc[k]);
+  }
+  rt_free(acc);
+}
+
+Tensor *t_reduce(TRedOp op, const Tensor *a, int axis, int keepdim) {
+  if ((unsigned)op >= T_N_REDUCE) rt_throw("reduce: unknown op %d", (int)op);
+  const char *name = t_reduce_names[op];
+  int needs_one = op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN;
+  int64_t shape[T_MAXDIM] = {0};
+  int nd;
+  int64_t outer = 1, n, inner = 1;
+  if (axis == T_AXIS_ALL) {
+    n = a->size;
+    nd = keepdim ? a->ndim : 0;
+    for (int i = 0; i < nd; i++) shape[i] = 1;
+  } else {
+    axis = t_axis(name, axis, a->ndim);
+    n = a->shape[axis];
+    for (int i = 0; i < axis; i++) outer *= a->shape[i];
+    for (int i = axis + 1; i < a->ndim; i++) inner *= a->shape[i];
+    nd = 0;
+    for (int i = 0; i < a->ndim; i++) {
+      if (i != axis) shape[nd++] = a->shape[i];
+      else if (keepdim) shape[nd++] = 1;
+    }
+  }
+  if (needs_one && n == 0 && outer * inner > 0) rt_throw("%s: empty axis", name);
+  Tensor *y = t_new(nd, shape);
+  reduce3(op, a->data, outer, n, inner, y->data);
+  return y;
+}

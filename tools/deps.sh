@@ -1,0 +1,30 @@
+#!/bin/sh
+# deps.sh — install what the build needs from Debian, only what is missing.
+# Run as root (or with sudo available); otherwise prints the apt-get line to run by hand.
+set -e
+need=""
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_hdr() { printf '#include <%s>\n' "$1" | cc -E -x c - >/dev/null 2>&1; }
+have_cmd cc    || need="$need build-essential"
+have_cmd make  || need="$need make"
+have_cmd flex  || need="$need flex"
+have_cmd bison || need="$need bison"
+have_hdr readline/readline.h || need="$need libreadline-dev"
+have_hdr zlib.h || need="$need zlib1g-dev"
+[ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || \
+  ls /usr/lib/*/libopenblas.so.0 >/dev/null 2>&1 || need="$need libopenblas-dev"
+if [ -z "$need" ]; then
+  echo "deps: everything the build needs is installed"
+  exit 0
+fi
+echo "deps: installing$need"
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif have_cmd sudo; then SUDO="sudo"; else
+  echo "deps: not root and no sudo; install by hand: apt-get install$need" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq || true
+if ! $SUDO apt-get install -y -qq --no-install-recommends $need; then
+  echo "deps: apt-get failed; install by hand: apt-get install$need" >&2
+  exit 1
+fi
