@@ -14,18 +14,61 @@
 
 static const char *param_name(Call *c, int i) { return c->fn->params.names[i]->name; }
 
+static bool in_stdlib(const Node *n) { return n && !strncmp(n->src->name, "<stdlib:", 8); }
+
+/* The argument expression that a call site passes for parameter j of f, or NULL. */
+static const Node *site_arg(const Node *site, const Func *f, int j) {
+  int pos = 0;
+  for (int k = 0; k < site->n_kids; k++) {
+    const Node *a = site->kids[k];
+    if (a->kind == N_KWARG) {
+      if (a->sym == f->params.names[j]) return a->a;
+    } else if (pos++ == j) {
+      return a;
+    }
+  }
+  return NULL;
+}
+
+/* A standard-library function that hands its parameter straight to a builtin should
+   report a bad value as its own bad argument ("bad argument #2 'q' to 'kl'"), at the
+   user's call: walk out through stdlib frames while the culprit is a bare parameter. */
+static void blame_caller(Call *c, const Node **at, int *index, const char **param,
+                         const char **fname) {
+  Interp *I = c->I;
+  while (*at && (*at)->kind == N_NAME && in_stdlib(*at) && I->n_calls > 0) {
+    const CallFrame *fr = &I->calls[I->n_calls - 1];
+    const Func *f = fr->fn;
+    int j = -1;
+    for (int k = 0; k < f->params.n; k++)
+      if (f->params.names[k] == (*at)->sym) j = k;
+    const Node *arg = j >= 0 && fr->site && fr->site->kind == N_CALL ? site_arg(fr->site, f, j) : NULL;
+    if (!arg) break;
+    *at = arg;
+    *index = j;
+    *param = f->params.names[j]->name;
+    *fname = f->name;
+    I->n_calls--; /* the error now belongs to this call: drop its frame from the trace */
+  }
+}
+
 void arg_error(Call *c, int i, const char *expected) {
   const Node *at = c->arg_nodes && c->arg_nodes[i] ? c->arg_nodes[i] : c->node;
-  ev_error(c->I, at, "bad argument #%d '%s' to '%s' (expected %s, got %s)", i + 1,
-           param_name(c, i), c->fn->name, expected, v_type_name(c->args[i]));
+  int index = i;
+  const char *param = param_name(c, i), *fname = c->fn->name;
+  blame_caller(c, &at, &index, &param, &fname);
+  ev_error(c->I, at, "bad argument #%d '%s' to '%s' (expected %s, got %s)", index + 1, param,
+           fname, expected, v_type_name(c->args[i]));
 }
 
 static _Noreturn void arg_fail(Call *c, int i, const char *fmt, const char *detail) {
   const Node *at = c->arg_nodes && c->arg_nodes[i] ? c->arg_nodes[i] : c->node;
+  int index = i;
+  const char *param = param_name(c, i), *fname = c->fn->name;
+  blame_caller(c, &at, &index, &param, &fname);
   char msg[512];
   snprintf(msg, sizeof msg, fmt, detail);
-  ev_error(c->I, at, "bad argument #%d '%s' to '%s' (%s)", i + 1, param_name(c, i),
-           c->fn->name, msg);
+  ev_error(c->I, at, "bad argument #%d '%s' to '%s' (%s)", index + 1, param, fname, msg);
 }
 
 bool is_tensorish(Value v) {

@@ -287,7 +287,7 @@ Value func_native(Interp *I, const Builtin *bi, int n_bound, const Value *bound)
   return ev_unroot_keep(I);
 }
 
-static void push_call(Interp *I, const Node *site, const char *name) {
+static void push_call(Interp *I, const Node *site, const Func *fn) {
   if (I->n_calls >= MAX_CALL_DEPTH)
     ev_error(I, site, "recursion too deep (more than %d nested calls)", MAX_CALL_DEPTH);
   if (I->n_calls == I->cap_calls) {
@@ -295,7 +295,7 @@ static void push_call(Interp *I, const Node *site, const char *name) {
     I->calls = rt_realloc(I->calls, sizeof(CallFrame) * (size_t)cap);
     I->cap_calls = cap;
   }
-  I->calls[I->n_calls++] = (CallFrame){site, name};
+  I->calls[I->n_calls++] = (CallFrame){site, fn};
 }
 
 static void check_stack(Interp *I, const Node *at) {
@@ -379,7 +379,7 @@ static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
   }
   check_stack(I, site);
   rt_check_interrupt();
-  push_call(I, site, f->name);
+  push_call(I, site, f);
   Env *env = env_new(I, f->env);
   ev_root(I, (Value){.type = V_ENV, .as.env = env});
   for (int i = 0; i < f->params.n; i++) env_define(env, f->params.names[i], v_retain(args[i]));
@@ -1013,16 +1013,37 @@ static void source_free(Source *s) {
   rt_free(s);
 }
 
+/* The call trace, innermost first. Runs of the same call site collapse into one line
+   with a count, and a very deep trace keeps its two ends. */
+static void report_trace(Interp *I) {
+  enum { KEEP = 12 };
+  int printed = 0, skipped = 0;
+  for (int i = I->n_calls - 1; i >= 0; i--) {
+    const CallFrame *f = &I->calls[i];
+    if (!f->site) continue;
+    int run = 1;
+    while (i - run >= 0 && I->calls[i - run].site == f->site) run++;
+    bool shown = printed < KEEP || i < KEEP;
+    if (shown) {
+      if (skipped) fprintf(stderr, "  ... %d more calls ...\n", skipped);
+      skipped = 0;
+      fprintf(stderr, "  in '%s' called at %s:%d:%d\n", f->fn->name, f->site->src->name,
+              f->site->span.first_line, f->site->span.first_col);
+      if (run > 1) fprintf(stderr, "  ... the call above repeated %d more times\n", run - 1);
+      printed++;
+    } else {
+      skipped += run;
+    }
+    i -= run - 1;
+  }
+  if (skipped) fprintf(stderr, "  ... %d more calls ...\n", skipped);
+}
+
 static void report(Interp *I, const Node *at, const char *msg) {
   fflush(stdout);
   if (at) diag_report(stderr, I->color, at->src, at->span, "error", msg);
   else diag_report(stderr, I->color, NULL, (Span){0}, "error", msg);
-  for (int i = I->n_calls - 1; i >= 0; i--) {
-    const CallFrame *f = &I->calls[i];
-    if (!f->site) continue;
-    fprintf(stderr, "  in '%s' called at %s:%d:%d\n", f->name, f->site->src->name,
-            f->site->span.first_line, f->site->span.first_col);
-  }
+  report_trace(I);
 }
 
 /* Parse a source; on a syntax error report it (or flag incomplete) and return NULL. */

@@ -13,7 +13,7 @@
 
 typedef struct CallFrame {
   const Node *site; /* the call expression */
-  const char *name; /* the function called */
+  const Func *fn;   /* the function called */
 } CallFrame;
 
 typedef struct Interp {

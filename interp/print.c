@@ -65,7 +65,9 @@ void sb_free(StrBuf *b) {
 static int fmt_num_raw(char *buf, size_t n, double x) {
   if (isnan(x)) return snprintf(buf, n, "nan");
   if (isinf(x)) return snprintf(buf, n, x < 0 ? "-inf" : "inf");
-  if (x == 0) x = 0 * (signbit(x) ? -1.0 : 1.0);
+  /* Whole numbers print exactly (3628800, not 3.6288e+06) while they are small enough
+     to be exact in a double; everything else to 6 significant digits. */
+  if (x == floor(x) && fabs(x) < 1e16) return snprintf(buf, n, "%.0f", x);
   return snprintf(buf, n, "%.6g", x);
 }
 
@@ -265,7 +267,8 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
     sb_putc(b, '}');
     break;
   case V_FUNC:
-    sb_printf(b, "<%s %s(", v.as.fn->bi ? "builtin" : "fn", v.as.fn->name);
+    if (v.as.fn->def && !v.as.fn->def->sym) sb_puts(b, "<fn(");
+    else sb_printf(b, "<%s %s(", v.as.fn->bi ? "builtin" : "fn", v.as.fn->name);
     fmt_params(b, &v.as.fn->params);
     sb_puts(b, ")>");
     break;

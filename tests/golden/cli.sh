@@ -1,0 +1,11 @@
+# The command line: -e echoes expression values, scripts print only what they print,
+# piped stdin and `nn -` run scripts, --version, --help, bad options and files.
+$RUN -e '1 + 1; let a = 2; a * 3; print("printed"); none'
+echo 'print("from stdin"); 1 + 1' | $RUN
+echo 'print("from dash")' | $RUN -
+$RUN --version | sed 's/[0-9][0-9.]*/VERSION/'
+$RUN --help | head -1
+$RUN --bogus; echo "status $?"
+$RUN missing_file.nn; echo "status $?"
+$RUN -e; echo "status $?"
+$RUN -e 'undefined_thing'; echo "status $?"
