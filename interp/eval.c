@@ -18,7 +18,9 @@
 
 typedef enum { X_NORMAL, X_BREAK, X_CONTINUE, X_RETURN } Exec;
 
-enum { MAX_ARGS = 255, MAX_CALL_DEPTH = 100000 };
+/* Calls nest at most MAX_CALL_DEPTH deep (a clear, machine-independent limit, like
+   Python's); the C stack check below is the backstop for deep expressions. */
+enum { MAX_ARGS = 255, MAX_CALL_DEPTH = 2000 };
 
 static Value eval(Interp *I, Env *env, const Node *n);
 static Exec exec_block(Interp *I, Env *env, const Node *block);
@@ -301,7 +303,7 @@ static void push_call(Interp *I, const Node *site, const Func *fn) {
 static void check_stack(Interp *I, const Node *at) {
   char here;
   if (I->stack_base && (size_t)(I->stack_base - &here) > I->stack_limit)
-    ev_error(I, at, "recursion too deep (%d nested calls used up the stack)", I->n_calls);
+    ev_error(I, at, "recursion too deep (the stack ran out after %d nested calls)", I->n_calls);
 }
 
 /* Bind positional and keyword arguments to parameters: out[i] gets a borrowed value
