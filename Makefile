@@ -11,6 +11,9 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BLAS    ?= 1
+ifeq ($(BLAS),0)
+BUILD   ?= build/noblas
+endif
 BUILD   ?= build
 OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

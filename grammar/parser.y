@@ -48,6 +48,14 @@ typedef struct ParseCtx {
   size_t off;
   size_t tok_off, tok_len;    /* text of the last token matched (the lookahead) */
   int last_tok;               /* kind of the last token handed to the parser */
+  struct {                    /* the two tokens before it, for "x y" messages */
+    int kind;
+    size_t off, len;
+    Span span;
+  } prev[2];
+  Span tok_span;              /* span of the last match */
+  size_t last_off, last_len;  /* text and span of last_tok */
+  Span last_span;
   int n_open;                 /* open brackets, innermost last */
   OpenBracket open[PARSE_MAX_NESTING];
   OpenBracket closed;         /* what the last token closed, if it was a closer */
@@ -238,7 +246,11 @@ static Ex decl(ParseCtx *c, Sym *word, YYLTYPE word_loc, Sym *name, Ex params, E
 /* `param NAME = expr`, `state NAME = expr`, `state NAME` inside declaration bodies. */
 static Ex member(ParseCtx *c, Sym *word, YYLTYPE word_loc, Sym *name, Ex value, YYLTYPE loc) {
   int is_param = is_word(word, "param"), is_state = is_word(word, "state");
-  if (!is_state && !(is_param && value.n)) {
+  if (is_param && !value.n) {
+    fail(c, SP(loc), "param '%s' needs an initial value (param %s = ...)", name->name, name->name);
+    return value;
+  }
+  if (!is_state && !is_param) {
     fail(c, SP(word_loc),
          value.n ? "unknown declaration '%s' (expected param or state)"
                  : "unknown declaration '%s' (expected state)",
@@ -638,7 +650,29 @@ static int yyreport_syntax_error(const yypcontext_t *yc, ParseCtx *ctx, yyscan_t
   describe_got(ctx, la, got, sizeof got);
   char *msg = ctx->err->msg;
   size_t size = sizeof ctx->err->msg;
-  if (la_closer && !ctx->closed_valid) {
+  /* "NAME NAME" then neither '(' nor '{': only a declaration header gets here. */
+  int decl_head = n_exp == 2 && ctx->prev[0].kind == NAME && ctx->prev[1].kind == NAME;
+  for (int i = 0; i < n_exp; i++)
+    decl_head &= exp[i] == YYTRANSLATE('(') || exp[i] == YYTRANSLATE('{');
+  if (decl_head) {
+    const char *w = ctx->src->text + ctx->prev[1].off, *name = ctx->src->text + ctx->prev[0].off;
+    int wn = (int)ctx->prev[1].len, nn = (int)ctx->prev[0].len;
+    static const char *const words[] = {"activation", "loss", "optimizer", "layer", "model"};
+    int known = 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+      known |= (size_t)wn == strlen(words[i]) && memcmp(w, words[i], (size_t)wn) == 0;
+    if (known) {
+      snprintf(msg, size, "expected '(' or '{' after '%.*s %.*s', got %s", wn, w, nn, name, got);
+    } else if ((wn == 5 && memcmp(w, "param", 5) == 0) || (wn == 5 && memcmp(w, "state", 5) == 0)) {
+      at = ctx->prev[1].span;
+      snprintf(msg, size, "'%.*s' belongs in the body of a layer, model or optimizer declaration",
+               wn, w);
+    } else {
+      /* Most likely two expressions in a row, as in "x y". */
+      at = ctx->prev[0].span;
+      snprintf(msg, size, "expected newline or ';' after the statement, got name '%.*s'", nn, name);
+    }
+  } else if (la_closer && !ctx->closed_valid) {
     snprintf(msg, size, "unmatched %s", got);
   } else if (has_expr && la != YYSYMBOL_YYEOF && !(la_closer && want_close)) {
     snprintf(msg, size, "expected an expression, got %s", got);
@@ -682,7 +716,7 @@ static int yyreport_syntax_error(const yypcontext_t *yc, ParseCtx *ctx, yyscan_t
     }
   }
   ctx->err->span = at;
-  ctx->err->incomplete = la == YYSYMBOL_YYEOF && ctx->eof_incomplete;
+  ctx->err->incomplete = la == YYSYMBOL_YYEOF && ctx->eof_incomplete && !decl_head;
   ctx->failed = 1;
   return 0;
 }

@@ -184,19 +184,14 @@ const char *ast_kind_name(NodeKind k) {
   return (unsigned)k < N__COUNT ? kind_names[k] : "?";
 }
 
-static const char *op_name(int op) {
-  static char one[2];
+static void dump_op(FILE *f, int op) {
   switch (op) {
-  case OP_LE: return "<=";
-  case OP_GE: return ">=";
-  case OP_EQ: return "==";
-  case OP_NE: return "!=";
-  case OP_NOT: return "not";
-  default:
-    /* A single ASCII operator character. Not reentrant, but only used for dumps. */
-    one[0] = (char)op;
-    one[1] = 0;
-    return one;
+  case OP_LE: fputs(" <=", f); break;
+  case OP_GE: fputs(" >=", f); break;
+  case OP_EQ: fputs(" ==", f); break;
+  case OP_NE: fputs(" !=", f); break;
+  case OP_NOT: fputs(" not", f); break;
+  default: fprintf(f, " %c", op); break; /* a single ASCII operator character */
   }
 }
 
@@ -238,7 +233,7 @@ void ast_dump(const Node *n, int indent, void *file) {
     fputc(' ', f);
     dump_str(f, n->str ? n->str : "", n->len);
     break;
-  case N_UNARY: case N_BINARY: fprintf(f, " %s", op_name(n->op)); break;
+  case N_UNARY: case N_BINARY: dump_op(f, n->op); break;
   case N_LET:
     if (n->op == 'p') fputs(" param", f);
     else if (n->op == 's') fputs(" state", f);

@@ -73,7 +73,8 @@ void symtab_free(SymTab *t);
  *   N_BLOCK    kids = statements
  *   N_LET      sym, a = value
  *   N_ASSIGN   a = target (N_NAME, N_INDEX or N_FIELD), b = value; x += e is parsed as
- *              N_ASSIGN(x, N_BINARY('+', x, e))
+ *              N_ASSIGN(x, N_BINARY('+', x, e)) sharing the node x (so x[f()] += 1
+ *              evaluates f() twice)
  *   N_EXPR     a = expression  (an expression statement: echoed by the REPL and -e)
  *   N_IF       a = cond, b = then-block, c = else-block, else-if N_IF, or NULL
  *   N_WHILE    a = cond, b = body
@@ -81,8 +82,11 @@ void symtab_free(SymTab *t);
  *   N_BREAK, N_CONTINUE
  *   N_RETURN   a = value or NULL
  *   N_IMPORT   str = path
- *   N_DECL     declarations of the next issue (activation/loss/optimizer/layer/model);
- *              not produced yet
+ *   N_DECL     `activation|loss|optimizer|layer|model NAME(params) = expr | { block }`:
+ *              str/len = the word, sym = NAME, kids = N_PARAM, a = body (NF_EXPR_BODY
+ *              for `= expr`). Inside its body `param W = e` and `state v [= e]` are
+ *              N_LET with op 'p' / 's', and `forward(x) = e` an N_FN named forward.
+ *              (Evaluated by the declarations issue; an error until then.)
  */
 typedef enum {
   N_NUM, N_STR, N_BOOL, N_NONE, N_NAME, N_BRACKET, N_RECORD,
