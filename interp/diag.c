@@ -47,8 +47,11 @@ void diag_report(FILE *f, int color, const Source *src, Span span, const char *s
                                                                         : (int)len;
   if (last < col) last = col;
   fputs(green, f);
-  for (int c = (int)from + 1; c < col; c++) fputc(text[c - 1] == '\t' ? '\t' : ' ', f);
-  for (int c = col; c <= last && (size_t)(c - (int)from) <= MAXW + 1; c++) fputc('^', f);
+  /* One space or caret per character: UTF-8 continuation bytes take no column. */
+  for (int c = (int)from + 1; c < col && (size_t)c <= len; c++)
+    if (((unsigned char)text[c - 1] & 0xC0) != 0x80) fputc(text[c - 1] == '\t' ? '\t' : ' ', f);
+  for (int c = col; c <= last && (size_t)(c - (int)from) <= MAXW + 1; c++)
+    if ((size_t)c > len || ((unsigned char)text[c - 1] & 0xC0) != 0x80) fputc('^', f);
   fprintf(f, "%s\n", reset);
 }
 
