@@ -77,6 +77,14 @@ units: $(UNIT_BIN)
 deps:
 	@sh tools/deps.sh
 
+# make data: Fashion-MNIST for fashion_mnist(), from Debian's dataset-fashion-mnist.
+.PHONY: data
+data:
+	@if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then \
+	  echo "data: Fashion-MNIST is in /usr/share/datasets/fashion-mnist"; \
+	else SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dataset-fashion-mnist; fi
+
 test: nn units
 	@NN=./nn BUILD=$(BUILD) sh tests/run.sh
 

@@ -692,4 +692,5 @@ void builtins_register(Interp *I) {
   ev_define_global(I, "e", v_num(M_E));
   ev_define_global(I, "inf", v_num(INFINITY));
   ev_define_global(I, "nan", v_num(NAN));
+  data_register(I);
 }

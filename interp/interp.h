@@ -83,6 +83,7 @@ _Noreturn void ev_error(Interp *I, const Node *node, const char *fmt, ...)
 
 /* ---- builtins (builtins.c and friends) ---- */
 void builtins_register(Interp *I);
+void data_register(Interp *I); /* data.c: data sets, IDX/CSV/safetensors files */
 void builtins_register_table(Interp *I, const Builtin *table);
 /* Argument checks that throw "bad argument #2 to 'kl' (expected a tensor, got string)",
    located at the argument. */

@@ -1,0 +1,775 @@
+/* data.c — data sets and tensor files: IDX (Fashion-MNIST), CSV, synthetic sets drawn
+ * from the seeded generator, split/normalize, and safetensors save/load.
+ *
+ * A dataset is a record {x: tensor [N, ...], y: tensor [N] of class indices (floats
+ * holding whole numbers) or [N, k] targets}; other fields (classes) ride along.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "idx.h"
+#include "interp.h"
+#include "mem.h"
+#include "safetensors.h"
+
+/* ------------------------------------------------------------------ helpers */
+
+/* "bad argument #1 'n' to 'spiral' (the count must be >= 1, got -3)", at the argument. */
+static _Noreturn void bad_arg(Call *c, int i, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static _Noreturn void bad_arg(Call *c, int i, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  const Node *at = c->arg_nodes && c->arg_nodes[i] ? c->arg_nodes[i] : c->node;
+  ev_error(c->I, at, "bad argument #%d '%s' to '%s' (%s)", i + 1, c->fn->params.names[i]->name,
+           c->fn->name, msg);
+}
+
+/* A whole number >= lo. */
+static int64_t arg_count(Call *c, int i, int64_t lo, const char *what) {
+  long long n = arg_int(c, i);
+  if (n < lo) bad_arg(c, i, "%s must be >= %lld, got %lld", what, (long long)lo, n);
+  if (n > (1LL << 40)) bad_arg(c, i, "%s is too large: %lld", what, n);
+  return n;
+}
+
+static double arg_nonneg(Call *c, int i, const char *what) {
+  double x = arg_num(c, i);
+  if (!(x >= 0) || isinf(x)) bad_arg(c, i, "%s must be a finite number >= 0, got %g", what, x);
+  return x;
+}
+
+/* An error thrown by the runtime (idx.c, safetensors.c) again, with our name in front. */
+static _Noreturn void rethrow_as(const char *name) {
+  if (rt_errkind() == RT_ERR_INTERRUPT) rt_rethrow();
+  char msg[2048];
+  snprintf(msg, sizeof msg, "%s", rt_errmsg());
+  rt_throw_kind(rt_errkind(), "%s: %s", name, msg);
+}
+
+static Tensor *load_idx_file(const char *name, const char *path, double divisor) {
+  Tensor *volatile t = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    t = idx_load(path, divisor);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    rethrow_as(name);
+  }
+  return t;
+}
+
+static Sym *sym(Interp *I, const char *s) { return sym_intern(&I->syms, s, strlen(s)); }
+
+/* A new record, rooted: take it back with ev_unroot_keep when it is complete. */
+static Record *rec_new(Interp *I) {
+  Value r = v_record_new();
+  ev_root(I, r);
+  return r.as.rec;
+}
+
+/* A new tensor stored in rec under key right away (so an error later releases it). */
+static Tensor *rec_tensor(Interp *I, Record *rec, const char *key, int ndim, const int64_t *shape) {
+  Sym *k = sym(I, key);
+  Tensor *t = t_new(ndim, shape);
+  record_set(rec, k, v_tensor(t));
+  return t;
+}
+
+static Value rec_done(Interp *I) { return ev_unroot_keep(I); }
+
+/* ------------------------------------------------------------------ IDX files */
+
+/* images [N, ...] / 255 and labels [N] as a dataset; name and paths for messages. */
+static Value idx_dataset(Call *c, const char *name, const char *images, const char *labels) {
+  Interp *I = c->I;
+  Sym *kx = sym(I, "x"), *ky = sym(I, "y");
+  Record *rec = rec_new(I);
+  Tensor *x = load_idx_file(name, images, 255);
+  record_set(rec, kx, v_tensor(x));
+  Tensor *y = load_idx_file(name, labels, 1);
+  record_set(rec, ky, v_tensor(y));
+  char sh[96];
+  if (y->ndim != 1)
+    ev_error(I, c->node, "%s: %s: labels must be 1-D, got shape %s", name, labels,
+             t_shape_str(y->ndim, y->shape, sh, sizeof sh));
+  if (x->shape[0] != y->shape[0])
+    ev_error(I, c->node, "%s: %s has %lld images but %s has %lld labels", name, images,
+             (long long)x->shape[0], labels, (long long)y->shape[0]);
+  return rec_done(I);
+}
+
+static Value bi_load_idx(Call *c) {
+  const char *images = arg_str(c, 0), *labels = arg_str(c, 1);
+  return idx_dataset(c, "load_idx", images, labels);
+}
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+#define FASHION_FILES                                                                \
+  "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz " \
+  "and t10k-labels-idx1-ubyte.gz (or the same without .gz)"
+
+static bool is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* dir/base.gz if it exists, else dir/base if that exists, else NULL (dir/base.gz in
+   missing). */
+static const char *find_file(char *buf, size_t n, const char *dir, const char *base,
+                             char *missing, size_t mn) {
+  snprintf(buf, n, "%s/%s.gz", dir, base);
+  if (is_file(buf)) return buf;
+  snprintf(buf, n, "%s/%s", dir, base);
+  if (is_file(buf)) return buf;
+  if (!*missing) snprintf(missing, mn, "%s.gz", base);
+  return NULL;
+}
+
+static Value bi_fashion_mnist(Call *c) {
+  const char *split = arg_str(c, 0);
+  const char *prefix = !strcmp(split, "train") ? "train" : !strcmp(split, "test") ? "t10k" : NULL;
+  if (!prefix) bad_arg(c, 0, "the split must be \"train\" or \"test\", got \"%s\"", split);
+  const char *env = getenv("NN_DATA");
+  bool from_env = env && *env;
+  const char *dir = from_env ? env : FASHION_DIR;
+  char images[4096], labels[4096], base[64], missing[64] = "";
+  snprintf(base, sizeof base, "%s-images-idx3-ubyte", prefix);
+  const char *ip = find_file(images, sizeof images, dir, base, missing, sizeof missing);
+  snprintf(base, sizeof base, "%s-labels-idx1-ubyte", prefix);
+  const char *lp = find_file(labels, sizeof labels, dir, base, missing, sizeof missing);
+  if (!ip || !lp) {
+    struct stat st;
+    if (from_env && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+      ev_error(c->I, c->node,
+               "Fashion-MNIST not found: NN_DATA is %s, which is not a folder; set NN_DATA to a "
+               "folder with " FASHION_FILES ", or unset it to use Debian's dataset-fashion-mnist "
+               "(`make data`)", dir);
+    if (from_env)
+      ev_error(c->I, c->node,
+               "Fashion-MNIST not found in %s (from NN_DATA): no %s there; set NN_DATA to a "
+               "folder with " FASHION_FILES ", or unset it to use Debian's dataset-fashion-mnist "
+               "(`make data`)", dir, missing);
+    ev_error(c->I, c->node,
+             "Fashion-MNIST not found in %s: install it with `make data` (apt-get install "
+             "dataset-fashion-mnist) or set NN_DATA to a folder with " FASHION_FILES, dir);
+  }
+  return idx_dataset(c, "fashion_mnist", ip, lp);
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+/* The state of one load_csv, all freed together (on success and on unwind). */
+typedef struct Csv {
+  char *text;            /* the whole file, NUL-terminated */
+  size_t len;
+  char **cols;           /* header names */
+  int n_cols, cap_cols;
+  char *field;           /* the current field, unquoted */
+  size_t field_len, field_cap;
+  double *feat;          /* rows × (n_cols − 1) features */
+  size_t n_feat, cap_feat;
+  double *tnum;          /* per row: the target as a number (NaN when not numeric) */
+  int *tcls;             /* per row: the target's class index */
+  size_t n_rows, cap_tnum, cap_tcls;
+  char **classes;        /* distinct target strings in order of first appearance */
+  int n_classes, cap_classes;
+} Csv;
+
+static void csv_free(Csv *s) {
+  free(s->text);
+  for (int i = 0; i < s->n_cols; i++) free(s->cols[i]);
+  free(s->cols);
+  free(s->field);
+  free(s->feat);
+  free(s->tnum);
+  free(s->tcls);
+  for (int i = 0; i < s->n_classes; i++) free(s->classes[i]);
+  free(s->classes);
+  free(s);
+}
+
+static void grow(void **p, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return;
+  size_t cap2 = *cap ? *cap * 2 : 16;
+  while (cap2 < need) cap2 *= 2;
+  *p = rt_realloc(*p, cap2 * size);
+  *cap = cap2;
+}
+
+static void field_add(Csv *s, char ch) {
+  grow((void **)&s->field, &s->field_cap, s->field_len + 2, 1);
+  s->field[s->field_len++] = ch;
+  s->field[s->field_len] = 0;
+}
+
+/* Read one field at *p (quoted "..." with "" for a quote, or plain up to , or the end
+   of the line) into s->field; leaves *p at the delimiter. */
+static void csv_field(Csv *s, const char **p, const char *path, int *line) {
+  const char *q = *p;
+  s->field_len = 0;
+  field_add(s, 0);
+  s->field_len = 0;
+  while (*q == ' ' || *q == '\t') q++;
+  if (*q == '"') {
+    q++;
+    for (;;) {
+      if (!*q) rt_throw("%s:%d: unterminated quoted field", path, *line);
+      if (*q == '"') {
+        if (q[1] == '"') field_add(s, '"'), q += 2;
+        else {
+          q++;
+          break;
+        }
+      } else {
+        if (*q == '\n') (*line)++;
+        field_add(s, *q++);
+      }
+    }
+    while (*q == ' ' || *q == '\t' || *q == '\r') q++;
+    if (*q && *q != ',' && *q != '\n')
+      rt_throw("%s:%d: unexpected text after a quoted field", path, *line);
+  } else {
+    while (*q && *q != ',' && *q != '\n') field_add(s, *q++);
+    while (s->field_len && (s->field[s->field_len - 1] == ' ' || s->field[s->field_len - 1] == '\t' ||
+                            s->field[s->field_len - 1] == '\r'))
+      s->field[--s->field_len] = 0;
+  }
+  *p = q;
+}
+
+static bool parse_number(const char *f, double *out) {
+  if (!*f) return false;
+  char *e;
+  errno = 0;
+  double v = strtod(f, &e);
+  if (*e || e == f) return false;
+  *out = v;
+  return true;
+}
+
+static void csv_read(Csv *s, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) rt_throw("%s: cannot open: %s", path, strerror(errno));
+  char buf[65536];
+  size_t r, cap = 0;
+  RtFrame fr;
+  if (RT_TRY(&fr)) {
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) rt_throw("%s: is a folder, not a CSV file", path);
+    while ((r = fread(buf, 1, sizeof buf, f)) > 0) {
+      grow((void **)&s->text, &cap, s->len + r + 1, 1);
+      memcpy(s->text + s->len, buf, r);
+      s->len += r;
+    }
+    if (ferror(f)) rt_throw("%s: cannot read: %s", path, strerror(errno));
+    grow((void **)&s->text, &cap, s->len + 1, 1);
+    s->text[s->len] = 0;
+    rt_pop(&fr);
+  } else {
+    rt_pop(&fr);
+    fclose(f);
+    rt_rethrow();
+  }
+  fclose(f);
+  if (strlen(s->text) != s->len) rt_throw("%s: contains a NUL byte: not a text file", path);
+}
+
+/* Parse the whole file; target is a column name or NULL for the last column. */
+static void csv_parse(Csv *s, const char *path, const char *target) {
+  csv_read(s, path);
+  const char *p = s->text;
+  int line = 1;
+  /* skip blank lines before the header */
+  while (*p == '\n' || *p == '\r') line += *p++ == '\n';
+  if (!*p) rt_throw("%s: empty file (a header row naming the columns is required)", path);
+  size_t cap_cols = 0;
+  for (;;) {
+    csv_field(s, &p, path, &line);
+    if (!s->field[0]) rt_throw("%s:%d: column %d of the header has no name", path, line, s->n_cols + 1);
+    grow((void **)&s->cols, &cap_cols, (size_t)s->n_cols + 1, sizeof(char *));
+    for (int i = 0; i < s->n_cols; i++)
+      if (!strcmp(s->cols[i], s->field))
+        rt_throw("%s:%d: two columns are named '%s'", path, line, s->field);
+    s->cols[s->n_cols] = rt_strdup(s->field);
+    s->n_cols++;
+    if (*p != ',') break;
+    p++;
+  }
+  int hline = line;
+  if (*p == '\n') p++, line++;
+  if (s->n_cols < 2) rt_throw("%s:%d: the header names %d column; at least 2 are needed (features and a target)",
+                              path, hline, s->n_cols);
+  int tcol = s->n_cols - 1;
+  if (target) {
+    tcol = -1;
+    for (int i = 0; i < s->n_cols; i++)
+      if (!strcmp(s->cols[i], target)) tcol = i;
+    if (tcol < 0) {
+      char names[1024] = "";
+      size_t k = 0;
+      for (int i = 0; i < s->n_cols && k < sizeof names - 8; i++)
+        k += (size_t)snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "", s->cols[i]);
+      rt_throw("%s:%d: no column named '%s' (the columns are: %s)", path, hline, target, names);
+    }
+  }
+  size_t n_cap_classes = 0;
+  while (*p) {
+    if (*p == '\n' || (*p == '\r' && p[1] == '\n')) { /* blank line */
+      p += *p == '\r';
+      p++, line++;
+      continue;
+    }
+    int row_line = line;
+    grow((void **)&s->tnum, &s->cap_tnum, s->n_rows + 1, sizeof(double));
+    grow((void **)&s->tcls, &s->cap_tcls, s->n_rows + 1, sizeof(int));
+    int col = 0;
+    for (;;) {
+      csv_field(s, &p, path, &line);
+      if (col >= s->n_cols) {
+        int n = col + 1;
+        while (*p == ',') p++, csv_field(s, &p, path, &line), n++;
+        rt_throw("%s:%d: ragged row: %d fields, but the header has %d", path, row_line, n, s->n_cols);
+      }
+      if (col == tcol) {
+        double v;
+        if (!s->field[0]) rt_throw("%s:%d: the target column '%s' is empty", path, row_line, s->cols[col]);
+        s->tnum[s->n_rows] = parse_number(s->field, &v) ? v : NAN;
+        int k = 0;
+        while (k < s->n_classes && strcmp(s->classes[k], s->field)) k++;
+        if (k == s->n_classes) {
+          grow((void **)&s->classes, &n_cap_classes, (size_t)k + 1, sizeof(char *));
+          s->classes[k] = rt_strdup(s->field);
+          s->n_classes++;
+        }
+        s->tcls[s->n_rows] = k;
+      } else {
+        double v;
+        if (!s->field[0])
+          rt_throw("%s:%d: column '%s' is empty (features must be numbers)", path, row_line, s->cols[col]);
+        if (!parse_number(s->field, &v))
+          rt_throw("%s:%d: column '%s': '%.40s' is not a number", path, row_line, s->cols[col], s->field);
+        grow((void **)&s->feat, &s->cap_feat, s->n_feat + 1, sizeof(double));
+        s->feat[s->n_feat++] = v;
+      }
+      col++;
+      if (*p != ',') break;
+      p++;
+    }
+    if (col < s->n_cols)
+      rt_throw("%s:%d: ragged row: %d field%s, but the header has %d", path, row_line, col,
+               col == 1 ? "" : "s", s->n_cols);
+    s->n_rows++;
+    if (*p == '\n') p++, line++;
+  }
+  if (s->n_rows == 0) rt_throw("%s: no data rows after the header", path);
+}
+
+static Value bi_load_csv(Call *c) {
+  Interp *I = c->I;
+  const char *path = arg_str(c, 0);
+  const char *target = c->args[1].type == V_NONE ? NULL : arg_str(c, 1);
+  Csv *s = rt_calloc(1, sizeof *s);
+  Value r;
+  RtFrame fr;
+  if (RT_TRY(&fr)) {
+    RtFrame in;
+    if (RT_TRY(&in)) {
+      csv_parse(s, path, target);
+      rt_pop(&in);
+    } else {
+      rt_pop(&in);
+      rethrow_as("load_csv");
+    }
+    int64_t n = (int64_t)s->n_rows, nf = s->n_cols - 1;
+    Record *rec = rec_new(I);
+    Tensor *x = rec_tensor(I, rec, "x", 2, (int64_t[]){n, nf});
+    for (size_t i = 0; i < s->n_feat; i++) x->data[i] = (float)s->feat[i];
+    Tensor *y = rec_tensor(I, rec, "y", 1, &n);
+    bool numeric = true;
+    for (int64_t i = 0; i < n; i++) numeric = numeric && !isnan(s->tnum[i]);
+    for (int64_t i = 0; i < n; i++) y->data[i] = numeric ? (float)s->tnum[i] : (float)s->tcls[i];
+    if (!numeric) {
+      Value l = v_list_new(s->n_classes);
+      record_set(rec, sym(I, "classes"), l);
+      for (int k = 0; k < s->n_classes; k++) list_push(l.as.list, v_cstr(s->classes[k]));
+    }
+    r = rec_done(I);
+    rt_pop(&fr);
+  } else {
+    rt_pop(&fr);
+    csv_free(s);
+    rt_rethrow();
+  }
+  csv_free(s);
+  return r;
+}
+
+/* ------------------------------------------------------------------ synthetic sets */
+
+/* A dataset record with x [m, 2] and y [m], rooted; filled in by the caller. */
+static Record *xy_new(Interp *I, int64_t m, Tensor **x, Tensor **y) {
+  Record *rec = rec_new(I);
+  *x = rec_tensor(I, rec, "x", 2, (int64_t[]){m, 2});
+  *y = rec_tensor(I, rec, "y", 1, &m);
+  return rec;
+}
+
+/* linspace(a, b, n)[i], both ends included (NumPy's). */
+static double lin(double a, double b, int64_t n, int64_t i) {
+  return n == 1 ? a : a + (b - a) * (double)i / (double)(n - 1);
+}
+
+/* xor(): the four corners of the unit square, y = x1 XOR x2. */
+static Value bi_xor(Call *c) {
+  Tensor *x, *y;
+  xy_new(c->I, 4, &x, &y);
+  static const float xs[] = {0, 0, 0, 1, 1, 0, 1, 1}, ys[] = {0, 1, 1, 0};
+  memcpy(x->data, xs, sizeof xs);
+  memcpy(y->data, ys, sizeof ys);
+  return rec_done(c->I);
+}
+
+/* spiral(n, classes, noise), CS231n's: for class j, point i of n,
+     r = linspace(0, 1, n)[i],  t = linspace(4j, 4(j + 1), n)[i] + noise·N(0, 1),
+     x = (r·sin t, r·cos t),  y = j.
+   Rows are grouped by class; the normal draws go in row order. */
+static Value bi_spiral(Call *c) {
+  int64_t n = arg_count(c, 0, 1, "the number of points per class");
+  int64_t k = arg_count(c, 1, 1, "the number of classes");
+  double noise = arg_nonneg(c, 2, "the noise");
+  if ((double)n * (double)k > 2147483648.0)
+    bad_arg(c, 0, "n × classes = %.0f points is too many", (double)n * (double)k);
+  Tensor *x, *y;
+  xy_new(c->I, n * k, &x, &y);
+  Rng *rng = &c->I->rng;
+  for (int64_t j = 0; j < k; j++)
+    for (int64_t i = 0; i < n; i++) {
+      int64_t row = j * n + i;
+      double r = lin(0, 1, n, i);
+      double t = lin(4.0 * (double)j, 4.0 * (double)(j + 1), n, i) + noise * rng_normal(rng);
+      x->data[2 * row] = (float)(r * sin(t) + 0.0); /* + 0.0: no -0 at r = 0 */
+      x->data[2 * row + 1] = (float)(r * cos(t) + 0.0);
+      y->data[row] = (float)j;
+    }
+  return rec_done(c->I);
+}
+
+/* moons(n, noise), like sklearn.datasets.make_moons without its shuffle:
+   n_out = n // 2 points on the upper half circle (cos s, sin s), s = linspace(0, π, n_out),
+   class 0; n_in = n − n_out on the lower one (1 − cos s, 1 − sin s − 0.5),
+   s = linspace(0, π, n_in), class 1; then noise·N(0, 1) added to every coordinate
+   (drawn in row order, x1 then x2). */
+static Value bi_moons(Call *c) {
+  int64_t n = arg_count(c, 0, 2, "the number of points");
+  double noise = arg_nonneg(c, 1, "the noise");
+  int64_t n_out = n / 2, n_in = n - n_out;
+  Tensor *x, *y;
+  xy_new(c->I, n, &x, &y);
+  Rng *rng = &c->I->rng;
+  for (int64_t i = 0; i < n; i++) {
+    bool inner = i >= n_out;
+    int64_t m = inner ? n_in : n_out, k = inner ? i - n_out : i;
+    double s = lin(0, M_PI, m, k);
+    double a = inner ? 1 - cos(s) : cos(s), b = inner ? 1 - sin(s) - 0.5 : sin(s);
+    a += noise * rng_normal(rng);
+    b += noise * rng_normal(rng);
+    x->data[2 * i] = (float)a, x->data[2 * i + 1] = (float)b;
+    y->data[i] = inner;
+  }
+  return rec_done(c->I);
+}
+
+/* circles(n, noise, factor), like sklearn.datasets.make_circles without its shuffle:
+   n_out = n // 2 points on the unit circle (cos s, sin s), s = 2π·i/n_out (the end
+   left out), class 0; n_in = n − n_out on the circle of radius factor, s = 2π·i/n_in,
+   class 1; then noise·N(0, 1) added to every coordinate (row order, x1 then x2). */
+static Value bi_circles(Call *c) {
+  int64_t n = arg_count(c, 0, 2, "the number of points");
+  double noise = arg_nonneg(c, 1, "the noise");
+  double factor = arg_num(c, 2);
+  if (!(factor >= 0 && factor < 1)) bad_arg(c, 2, "the factor must be in [0, 1), got %g", factor);
+  int64_t n_out = n / 2, n_in = n - n_out;
+  Tensor *x, *y;
+  xy_new(c->I, n, &x, &y);
+  Rng *rng = &c->I->rng;
+  for (int64_t i = 0; i < n; i++) {
+    bool inner = i >= n_out;
+    int64_t m = inner ? n_in : n_out, k = inner ? i - n_out : i;
+    double s = 2 * M_PI * (double)k / (double)m, rad = inner ? factor : 1;
+    double a = rad * cos(s) + noise * rng_normal(rng);
+    double b = rad * sin(s) + noise * rng_normal(rng);
+    x->data[2 * i] = (float)a, x->data[2 * i + 1] = (float)b;
+    y->data[i] = inner;
+  }
+  return rec_done(c->I);
+}
+
+/* blobs(n, centers, std), like sklearn.datasets.make_blobs without its shuffle:
+   centres c_j drawn uniformly in [-10, 10]² (x1 then x2, centre by centre); then centre
+   j gets n // centers points (the first n % centers one more), each c_j + std·N(0, 1)²,
+   class j, rows grouped by centre. */
+static Value bi_blobs(Call *c) {
+  int64_t n = arg_count(c, 0, 1, "the number of points");
+  int64_t k = arg_count(c, 1, 1, "the number of centres");
+  double sd = arg_nonneg(c, 2, "the standard deviation");
+  if (k > n) bad_arg(c, 1, "%lld centres for %lld points: at most one centre per point",
+                     (long long)k, (long long)n);
+  Interp *I = c->I;
+  Tensor *ctr = call_keep(c, t_new(2, (int64_t[]){k, 2})); /* the centres, scratch */
+  Tensor *x, *y;
+  xy_new(I, n, &x, &y);
+  Rng *rng = &I->rng;
+  for (int64_t j = 0; j < 2 * k; j++) ctr->data[j] = (float)(-10 + 20 * rng_uniform(rng));
+  int64_t row = 0;
+  for (int64_t j = 0; j < k; j++) {
+    int64_t m = n / k + (j < n % k);
+    for (int64_t i = 0; i < m; i++, row++) {
+      x->data[2 * row] = (float)(ctr->data[2 * j] + sd * rng_normal(rng));
+      x->data[2 * row + 1] = (float)(ctr->data[2 * j + 1] + sd * rng_normal(rng));
+      y->data[row] = (float)j;
+    }
+  }
+  return rec_done(I);
+}
+
+/* ------------------------------------------------------------------ split, normalize */
+
+static Value bi_split(Call *c) {
+  Interp *I = c->I;
+  Value d = c->args[0];
+  if (d.type != V_RECORD) arg_error(c, 0, "a dataset record such as {x: …, y: …}");
+  double frac = arg_num(c, 1);
+  if (!(frac >= 0 && frac <= 1)) bad_arg(c, 1, "the fraction must be in [0, 1], got %g", frac);
+  bool shuffle = arg_bool(c, 2);
+  Record *src = d.as.rec;
+  int64_t n = -1;
+  int first = -1;
+  for (int i = 0; i < src->n; i++) {
+    if (src->vals[i].type != V_TENSOR || src->vals[i].as.t->ndim == 0) continue;
+    int64_t rows = src->vals[i].as.t->shape[0];
+    if (n < 0) n = rows, first = i;
+    else if (rows != n)
+      bad_arg(c, 0, "field '%s' has %lld rows but '%s' has %lld", src->keys[i]->name,
+              (long long)rows, src->keys[first]->name, (long long)n);
+  }
+  if (n < 0) bad_arg(c, 0, "%s", "the record has no tensor with rows to split");
+  int64_t n_train = (int64_t)floor(frac * (double)n + 0.5);
+  /* The row order: a Fisher–Yates shuffle with the seeded generator, or as it is. */
+  Value out = v_list_new(2);
+  ev_root(I, out);
+  int64_t *volatile perm = rt_malloc(sizeof(int64_t) * (size_t)(n ? n : 1));
+  for (int64_t i = 0; i < n; i++) perm[i] = i;
+  if (shuffle)
+    for (int64_t i = n - 1; i > 0; i--) {
+      int64_t j = (int64_t)rng_below(&I->rng, (uint64_t)i + 1), t = perm[i];
+      perm[i] = perm[j], perm[j] = t;
+    }
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    for (int part = 0; part < 2; part++) {
+      int64_t lo = part ? n_train : 0, m = part ? n - n_train : n_train;
+      Value rv = v_record_new();
+      list_push(out.as.list, rv);
+      Record *rec = rv.as.rec;
+      for (int i = 0; i < src->n; i++) {
+        Value v = src->vals[i];
+        if (v.type != V_TENSOR || v.as.t->ndim == 0) {
+          record_set(rec, src->keys[i], v_retain(v));
+          continue;
+        }
+        const Tensor *t = v.as.t;
+        int64_t shape[T_MAXDIM];
+        memcpy(shape, t->shape, sizeof shape);
+        shape[0] = m;
+        Tensor *r = t_new(t->ndim, shape);
+        record_set(rec, src->keys[i], v_tensor(r));
+        int64_t row = n ? t->size / n : 0;
+        for (int64_t k = 0; k < m; k++)
+          memcpy(r->data + k * row, t->data + perm[lo + k] * row, sizeof(float) * (size_t)row);
+      }
+    }
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    free(perm);
+    rt_rethrow();
+  }
+  free(perm);
+  return ev_unroot_keep(I);
+}
+
+/* (x − mean) / (std + 1e-8) along axis, mean and population std (divided by n) in
+   double, in two passes. */
+static Tensor *normalized(const Tensor *x, int axis) {
+  axis = t_axis("normalize", axis, x->ndim);
+  int64_t outer = 1, len = x->shape[axis], inner = 1;
+  for (int i = 0; i < axis; i++) outer *= x->shape[i];
+  for (int i = axis + 1; i < x->ndim; i++) inner *= x->shape[i];
+  Tensor *r = t_new(x->ndim, x->shape);
+  double *volatile acc = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    acc = rt_calloc((size_t)(inner ? 2 * inner : 1), sizeof(double));
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(r);
+    rt_rethrow();
+  }
+  double *mean = acc, *var = acc + inner;
+  for (int64_t o = 0; o < outer; o++) {
+    const float *xo = x->data + o * len * inner;
+    float *ro = r->data + o * len * inner;
+    memset(acc, 0, sizeof(double) * (size_t)(2 * inner));
+    for (int64_t k = 0; k < len; k++)
+      for (int64_t i = 0; i < inner; i++) mean[i] += xo[k * inner + i];
+    for (int64_t i = 0; i < inner; i++) mean[i] /= (double)len;
+    for (int64_t k = 0; k < len; k++)
+      for (int64_t i = 0; i < inner; i++) {
+        double dv = xo[k * inner + i] - mean[i];
+        var[i] += dv * dv;
+      }
+    for (int64_t i = 0; i < inner; i++) var[i] = sqrt(var[i] / (double)len) + 1e-8;
+    for (int64_t k = 0; k < len; k++)
+      for (int64_t i = 0; i < inner; i++)
+        ro[k * inner + i] = (float)((xo[k * inner + i] - mean[i]) / var[i]);
+  }
+  free(acc);
+  return r;
+}
+
+static Value bi_normalize(Call *c) {
+  int axis = arg_axis_opt(c, 1, 0);
+  Value v = c->args[0];
+  if (v.type != V_RECORD) return v_tensor(normalized(arg_tensor(c, 0), axis));
+  Interp *I = c->I;
+  Record *src = v.as.rec;
+  Value *xv = record_get(src, sym(I, "x"));
+  if (!xv) bad_arg(c, 0, "%s", "a dataset record needs a field 'x'");
+  if (!is_tensorish(*xv) && xv->type != V_LIST)
+    bad_arg(c, 0, "field 'x' is a %s, not a tensor", v_type_name(*xv));
+  Tensor *x = call_keep(c, to_tensor(I, *xv, "field 'x'"));
+  Record *rec = rec_new(I);
+  for (int i = 0; i < src->n; i++) record_set(rec, src->keys[i], v_retain(src->vals[i]));
+  record_set(rec, sym(I, "x"), v_tensor(normalized(x, axis)));
+  return rec_done(I);
+}
+
+/* ------------------------------------------------------------------ safetensors */
+
+static Value bi_save_tensors(Call *c) {
+  Interp *I = c->I;
+  const char *path = arg_str(c, 0);
+  if (c->args[1].type != V_RECORD) arg_error(c, 1, "a record of name → tensor");
+  Record *rec = c->args[1].as.rec;
+  int n = rec->n;
+  for (int i = 0; i < n; i++) {
+    Value v = rec->vals[i];
+    if (!is_tensorish(v) && v.type != V_LIST)
+      bad_arg(c, 1, "field '%s' is a %s, not a tensor", rec->keys[i]->name, v_type_name(v));
+    Tensor *volatile t = NULL;
+    RtFrame f;
+    if (RT_TRY(&f)) {
+      t = to_tensor(I, v, "each item");
+      rt_pop(&f);
+    } else { /* a list that is no tensor: blame the field */
+      rt_pop(&f);
+      if (rt_errkind() != RT_ERR_GENERIC) rt_rethrow();
+      char why[512];
+      snprintf(why, sizeof why, "%s", rt_errmsg());
+      I->err_node = NULL;
+      bad_arg(c, 1, "field '%s' is not a tensor: %s", rec->keys[i]->name, why);
+    }
+    call_keep(c, t);
+  }
+  const char **volatile names = rt_malloc(sizeof(char *) * (size_t)(n ? n : 1));
+  Tensor **volatile ts = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    ts = rt_malloc(sizeof(Tensor *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+      names[i] = rec->keys[i]->name;
+      ts[i] = I->roots[I->n_roots - n + i].as.t;
+    }
+    static const char *const meta[] = {"format", "nn", NULL};
+    st_save(path, n, names, ts, meta);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    free((void *)names);
+    free(ts);
+    rethrow_as("save_tensors");
+  }
+  free((void *)names);
+  free(ts);
+  return v_none();
+}
+
+static Value bi_load_tensors(Call *c) {
+  Interp *I = c->I;
+  const char *path = arg_str(c, 0);
+  StFile *volatile st = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    st = st_load(path);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    rethrow_as("load_tensors");
+  }
+  Value r;
+  if (RT_TRY(&f)) {
+    Record *rec = rec_new(I);
+    for (int i = 0; i < st->n; i++) record_set(rec, sym(I, st->names[i]), v_tensor(t_retain(st->tensors[i])));
+    r = rec_done(I);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    st_free(st);
+    rt_rethrow();
+  }
+  st_free(st);
+  return r;
+}
+
+/* ------------------------------------------------------------------ the table */
+
+static const Builtin data_builtins[] = {
+    {"load_idx", "load_idx(images, labels)", bi_load_idx,
+     "IDX files (MNIST's format, .gz or plain) → {x: [N, rows, cols] in [0, 1], y: [N]}"},
+    {"fashion_mnist", "fashion_mnist(split = \"train\")", bi_fashion_mnist,
+     "Fashion-MNIST \"train\" (60000) or \"test\" (10000): {x: [N, 28, 28] in [0, 1], y: [N]}"},
+    {"load_csv", "load_csv(path, target = none)", bi_load_csv,
+     "a CSV file with a header → {x: [N, F], y: [N]} (+ classes when the target is text); "
+     "target names the label column (default: the last)"},
+    {"xor", "xor()", bi_xor, "the XOR problem: x [[0,0],[0,1],[1,0],[1,1]], y [0,1,1,0]"},
+    {"spiral", "spiral(n = 100, classes = 3, noise = 0.2)", bi_spiral,
+     "CS231n's spirals: r = linspace(0, 1), t = 4·class + linspace(0, 4) + noise·N(0, 1)"},
+    {"moons", "moons(n = 200, noise = 0.1)", bi_moons,
+     "two interleaving half circles (like sklearn's make_moons), classes 0 and 1"},
+    {"circles", "circles(n = 200, noise = 0.05, factor = 0.5)", bi_circles,
+     "a circle inside another of radius factor (like sklearn's make_circles)"},
+    {"blobs", "blobs(n = 300, centers = 3, std = 1.0)", bi_blobs,
+     "Gaussian clusters around centres drawn uniformly in [-10, 10]² (like make_blobs)"},
+    {"split", "split(data, fraction = 0.8, shuffle = true)", bi_split,
+     "[train, test]: the first round(fraction·N) rows (shuffled first) and the rest"},
+    {"normalize", "normalize(x, axis = 0)", bi_normalize,
+     "(x − mean) / (std + 1e-8) along axis; a dataset gets its x normalized"},
+    {"save_tensors", "save_tensors(path, tensors)", bi_save_tensors,
+     "write a record of name → tensor to a safetensors file (atomically)"},
+    {"load_tensors", "load_tensors(path)", bi_load_tensors,
+     "read a safetensors file (F32) into a record of name → tensor"},
+    {NULL, NULL, NULL, NULL},
+};
+
+void data_register(Interp *I) { builtins_register_table(I, data_builtins); }
