@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "autograd.h"
 #include "error.h"
 #include "mem.h"
 
@@ -108,10 +109,14 @@ Tensor *t_retain(Tensor *a) {
   return a;
 }
 
-/* The autograd record (a->ad) belongs to runtime/autograd.c, which clears it before
-   the last reference goes; data lives in the same block as the header. */
+/* The autograd record (a->ad) belongs to runtime/autograd.c and dies with the tensor
+   (ad_node_free releases the node's inputs without recursing); data lives in the
+   same block as the header. */
 void t_release(Tensor *a) {
-  if (a && --a->rc == 0) rt_free(a);
+  if (a && --a->rc == 0) {
+    if (a->ad) ad_node_free(a->ad);
+    rt_free(a);
+  }
 }
 
 /* [ceil((stop − start)/step)] values start + i·step. */
