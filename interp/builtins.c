@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autograd.h"
+#include "decl.h"
 #include "interp.h"
 #include "mem.h"
 
@@ -127,7 +129,7 @@ Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
   Tensor *r = NULL;
   RtFrame f;
   if (RT_TRY(&f)) {
-    r = stack ? t_stack((int)n, ts, axis) : t_concat((int)n, ts, axis);
+    r = stack ? ad_stack((int)n, ts, axis) : ad_concat((int)n, ts, axis);
     rt_pop(&f);
   } else {
     rt_pop(&f);
@@ -211,6 +213,10 @@ Params params_parse_sig(Interp *I, const char *sig) {
       else {
         char *e;
         d = v_num(strtod(s, &e));
+        if (e == s) {
+          fprintf(stderr, "nn: internal error: bad default in builtin signature '%s'\n", sig);
+          exit(70);
+        }
         s = e;
       }
       p.defaults[p.n] = d;
@@ -355,11 +361,11 @@ static Value bi_reshape(Call *c) {
   Tensor *t = arg_tensor(c, 0);
   int64_t sh[T_MAXDIM];
   int n = shape_arg(c, 1, sh, true);
-  return v_tensor(t_reshape(t, n, sh));
+  return v_tensor(ad_reshape(t, n, sh));
 }
 
-static Value bi_transpose(Call *c) { return v_tensor(t_transpose(arg_tensor(c, 0))); }
-static Value bi_flatten(Call *c) { return v_tensor(t_flatten(arg_tensor(c, 0))); }
+static Value bi_transpose(Call *c) { return v_tensor(ad_transpose(arg_tensor(c, 0))); }
+static Value bi_flatten(Call *c) { return v_tensor(ad_flatten(arg_tensor(c, 0))); }
 
 /* concat/stack take a list of tensors, or a tensor seen as the list of its rows. */
 static Value join(Call *c, bool stack) {
@@ -376,7 +382,7 @@ static Value join(Call *c, bool stack) {
     if (n == 0) arg_fail(c, 0, "%s", "needs at least one tensor");
     for (int i = 0; i < n; i++) {
       TIndex ix = {.kind = T_IX_INDEX, .index = i};
-      ev_root(c->I, v_tensor(t_index(v.as.t, 1, &ix)));
+      ev_root(c->I, v_tensor(ad_index(v.as.t, 1, &ix)));
     }
   } else {
     arg_error(c, 0, "a list of tensors");
@@ -392,7 +398,7 @@ static Value bi_stack(Call *c) { return join(c, true); }
 static Value unary_op(Call *c, TUnOp op) {
   Value v = c->args[0];
   if (is_num(v)) return v_num(t_unary_scalar(op, v.as.num));
-  return v_tensor(t_unary(op, arg_tensor(c, 0)));
+  return v_tensor(ad_unary(op, arg_tensor(c, 0)));
 }
 
 #define UNARY_BUILTINS(X) \
@@ -407,7 +413,7 @@ UNARY_BUILTINS(X)
 static Value binary_op(Call *c, TBinOp op, int i, int j) {
   Value a = c->args[i], b = c->args[j];
   if (is_num(a) && is_num(b)) return v_num(t_binary_scalar(op, a.as.num, b.as.num));
-  return v_tensor(t_binary(op, arg_tensor(c, i), arg_tensor(c, j)));
+  return v_tensor(ad_binary(op, arg_tensor(c, i), arg_tensor(c, j)));
 }
 
 static Value bi_pow(Call *c) { return binary_op(c, T_POW, 0, 1); }
@@ -417,7 +423,7 @@ static Value bi_leaky_relu(Call *c) {
   double a = arg_num(c, 1);
   Value v = c->args[0];
   if (is_num(v)) return v_num(v.as.num > 0 ? v.as.num : a * v.as.num);
-  return v_tensor(t_leaky_relu(arg_tensor(c, 0), (float)a));
+  return v_tensor(ad_leaky_relu(arg_tensor(c, 0), (float)a));
 }
 
 static Value bi_clip(Call *c) {
@@ -426,11 +432,11 @@ static Value bi_clip(Call *c) {
   if (lo > hi) arg_fail(c, 1, "%s", "the lower bound is above the upper bound");
   Value v = c->args[0];
   if (is_num(v)) return v_num(v.as.num < lo ? lo : v.as.num > hi ? hi : v.as.num);
-  return v_tensor(t_clip(arg_tensor(c, 0), (float)lo, (float)hi));
+  return v_tensor(ad_clip(arg_tensor(c, 0), (float)lo, (float)hi));
 }
 
 static Value bi_where(Call *c) {
-  return v_tensor(t_where(arg_tensor(c, 0), arg_tensor(c, 1), arg_tensor(c, 2)));
+  return v_tensor(ad_where(arg_tensor(c, 0), arg_tensor(c, 1), arg_tensor(c, 2)));
 }
 
 /* ------------------------------------------------------------------ reductions */
@@ -440,7 +446,7 @@ static Value reduce_at(Call *c, TRedOp op, int x, int axis_i, int keep_i) {
   int axis = arg_axis_opt(c, axis_i, T_AXIS_ALL);
   bool keep = arg_bool(c, keep_i);
   bool num = is_num(c->args[x]) && axis == T_AXIS_ALL && !keep;
-  return tensor_or_num(t_reduce(op, arg_tensor(c, x), axis, keep), num);
+  return tensor_or_num(ad_reduce(op, arg_tensor(c, x), axis, keep), num);
 }
 
 #define REDUCE_BUILTINS(X) \
@@ -467,17 +473,17 @@ static Value bi_min(Call *c) { return max_min(c, T_RMIN, T_MIN); }
 
 static Value bi_softmax(Call *c) {
   Tensor *t = arg_tensor(c, 0);
-  return v_tensor(t_softmax(t, arg_axis_opt(c, 1, -1)));
+  return v_tensor(ad_softmax(t, arg_axis_opt(c, 1, -1)));
 }
 
 static Value bi_log_softmax(Call *c) {
   Tensor *t = arg_tensor(c, 0);
-  return v_tensor(t_log_softmax(t, arg_axis_opt(c, 1, -1)));
+  return v_tensor(ad_log_softmax(t, arg_axis_opt(c, 1, -1)));
 }
 
 static Value bi_pick(Call *c) {
   Tensor *q = arg_tensor(c, 0), *idx = arg_tensor(c, 1);
-  return v_tensor(t_pick(q, idx));
+  return v_tensor(ad_pick(q, idx));
 }
 
 static Value bi_one_hot(Call *c) {
@@ -486,7 +492,7 @@ static Value bi_one_hot(Call *c) {
   return v_tensor(t_one_hot(arg_tensor(c, 0), k));
 }
 
-static Value bi_matmul(Call *c) { return v_tensor(t_matmul(arg_tensor(c, 0), arg_tensor(c, 1))); }
+static Value bi_matmul(Call *c) { return v_tensor(ad_matmul(arg_tensor(c, 0), arg_tensor(c, 1))); }
 
 /* ------------------------------------------------------------------ tests and checks */
 
@@ -688,6 +694,8 @@ void builtins_register_table(Interp *I, const Builtin *table) {
 
 void builtins_register(Interp *I) {
   builtins_register_table(I, builtins);
+  layers_register(I);
+  train_register(I);
   ev_define_global(I, "pi", v_num(M_PI));
   ev_define_global(I, "e", v_num(M_E));
   ev_define_global(I, "inf", v_num(INFINITY));

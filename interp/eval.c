@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "autograd.h"
+#include "decl.h"
 #include "interp.h"
 #include "mem.h"
 
@@ -225,6 +227,7 @@ static double num_of(Interp *I, Value v, const Node *at, const char *what) {
 /* ------------------------------------------------------------------ functions */
 
 void func_free(Func *f) {
+  if (f->formula) v_release((Value){.type = V_FUNC, .as.fn = f->formula});
   for (int i = 0; i < f->n_bound; i++) v_release(f->bound[i]);
   rt_free(f->bound);
   if (!f->params_shared) params_free(&f->params);
@@ -423,6 +426,14 @@ static Value eval_call(Interp *I, Env *env, const Node *n) {
   int height = I->n_roots;
   Value fv = eval(I, env, n->a);
   ev_root(I, fv);
+  if ((fv.type == V_MODEL || fv.type == V_LAYER) && n->n_kids == 1 && n->kids[0]->kind != N_KWARG) {
+    /* net(x): the model's forward pass (inference behaviour, gradients recorded). */
+    Value x = eval(I, env, n->kids[0]);
+    ev_root(I, x);
+    Value r = nn_apply(I, fv, x, false, n);
+    unwind_roots(I, height);
+    return r;
+  }
   if (fv.type != V_FUNC) {
     if (n->a->kind == N_NAME)
       ev_error(I, n->a, "'%s' is a %s, not a function", n->a->sym->name, v_type_name(fv));
@@ -532,7 +543,7 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
     ev_root(I, v_tensor(x));
     Tensor *y = nb ? t_scalar((float)b.as.num) : t_retain(b.as.t);
     ev_root(I, v_tensor(y));
-    Tensor *r = op == '@' ? t_matmul(x, y) : t_binary(binop_of(op), x, y);
+    Tensor *r = op == '@' ? ad_matmul(x, y) : ad_binary(binop_of(op), x, y);
     ev_unroot(I, 2);
     return v_tensor(r);
   }
@@ -565,7 +576,7 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
     Tensor *y = to_tensor(I, b, "right operand");
     ev_root(I, v_tensor(y));
     I->cur = n;
-    Tensor *r = op == '@' ? t_matmul(x, y) : t_binary(binop_of(op), x, y);
+    Tensor *r = op == '@' ? ad_matmul(x, y) : ad_binary(binop_of(op), x, y);
     ev_unroot(I, 2);
     return v_tensor(r);
   }
@@ -575,7 +586,7 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
 static Value unary(Interp *I, const Node *n, Value a) {
   if (n->op == OP_NOT) return v_bool(!truthy(I, a, n->a));
   if (a.type == V_NUM || a.type == V_BOOL) return v_num(n->op == '-' ? -a.as.num : a.as.num);
-  if (a.type == V_TENSOR) return n->op == '-' ? v_tensor(t_unary(T_NEG, a.as.t)) : v_retain(a);
+  if (a.type == V_TENSOR) return n->op == '-' ? v_tensor(ad_unary(T_NEG, a.as.t)) : v_retain(a);
   ev_error(I, n, "cannot apply unary '%s' to a %s", n->op == '-' ? "-" : "+", v_type_name(a));
 }
 
@@ -713,7 +724,7 @@ static Value eval_index(Interp *I, Env *env, const Node *n) {
   Value r;
   if (obj.type == V_TENSOR) {
     I->cur = n;
-    r = v_tensor(t_index(obj.as.t, count, ix));
+    r = v_tensor(ad_index(obj.as.t, count, ix));
   } else if (obj.type == V_LIST) {
     r = index_list(I, n, obj.as.list, count, ix);
   } else {
@@ -741,7 +752,7 @@ static Value eval_field(Interp *I, Env *env, const Node *n) {
     }
     r = v_retain(*v);
   } else if (obj.type == V_TENSOR && !strcmp(f, "T")) {
-    r = v_tensor(t_transpose(obj.as.t));
+    r = v_tensor(ad_transpose(obj.as.t));
   } else if (obj.type == V_TENSOR && !strcmp(f, "shape")) {
     r = v_list_new(obj.as.t->ndim);
     for (int i = 0; i < obj.as.t->ndim; i++) list_push(r.as.list, v_num((double)obj.as.t->shape[i]));
@@ -917,7 +928,7 @@ static Exec exec_for(Interp *I, Env *env, const Node *n) {
       item = v_retain(it.as.list->items[i]);
     } else {
       TIndex ix = {.kind = T_IX_INDEX, .index = i};
-      item = v_tensor(t_index(it.as.t, 1, &ix));
+      item = v_tensor(ad_index(it.as.t, 1, &ix));
     }
     define(I, env, n->sym, item);
     x = exec_block(I, env, n->b);
@@ -983,11 +994,20 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
     if (env) ev_error(I, n, "'import' is only allowed at the top level of a file");
     run_import(I, n);
     return X_NORMAL;
-  case N_DECL:
-    ev_error(I, n, "'%s' declarations are not supported yet", n->str ? n->str : "this");
+  case N_DECL: decl_exec(I, env, n); return X_NORMAL;
   default: ev_error(I, n, "a %s is not a statement", ast_kind_name(n->kind));
   }
 }
+
+/* ------------------------------------------------------------------ for decl.c */
+
+Value ev_eval(Interp *I, Env *env, const Node *n) { return eval(I, env, n); }
+bool ev_exec(Interp *I, Env *env, const Node *n) { return exec(I, env, n) == X_RETURN; }
+Env *ev_env_new(Interp *I, Env *parent) { return env_new(I, parent); }
+void ev_env_define(Env *e, Sym *s, Value v) { env_define(e, s, v); }
+Value *ev_env_slot(Env *e, Sym *s) { return env_slot(e, s); }
+Value ev_make_function(Interp *I, Env *env, const Node *n) { return make_function(I, env, n); }
+void ev_define(Interp *I, Env *env, Sym *s, Value v) { define(I, env, s, v); }
 
 /* ------------------------------------------------------------------ running sources */
 

@@ -40,6 +40,7 @@ typedef struct Interp {
   Value ret;            /* the value of a `return` in flight */
   Rng rng;
   bool echo;            /* REPL and -e: print each expression statement's value */
+  bool training;        /* inside train(): dropout and batchnorm in training mode */
   int color;            /* diagnostics in colour (a terminal, no NO_COLOR) */
   Str **importing;      /* files being imported, for cycle detection */
   int n_importing;
@@ -80,6 +81,16 @@ Value *ev_global(Interp *I, const char *name);               /* borrowed or NULL
    (then the current node is used). */
 _Noreturn void ev_error(Interp *I, const Node *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Pieces of the evaluator for declarations (decl.c). ev_exec returns true when the
+   statement executed a `return`. */
+Value ev_eval(Interp *I, Env *env, const Node *n);
+bool ev_exec(Interp *I, Env *env, const Node *n);
+Env *ev_env_new(Interp *I, Env *parent);
+void ev_env_define(Env *e, Sym *s, Value v); /* takes v */
+Value *ev_env_slot(Env *e, Sym *s);          /* this scope and its parents, or NULL */
+Value ev_make_function(Interp *I, Env *env, const Node *n); /* N_FN or N_DECL */
+void ev_define(Interp *I, Env *env, Sym *s, Value v);       /* env NULL: a global */
 
 /* ---- builtins (builtins.c and friends) ---- */
 void builtins_register(Interp *I);

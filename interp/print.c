@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decl.h"
 #include "interp.h"
 #include "mem.h"
 
@@ -266,12 +267,50 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
     }
     sb_putc(b, '}');
     break;
-  case V_FUNC:
-    if (v.as.fn->def && !v.as.fn->def->sym) sb_puts(b, "<fn(");
-    else sb_printf(b, "<%s %s(", v.as.fn->bi ? "builtin" : "fn", v.as.fn->name);
-    fmt_params(b, &v.as.fn->params);
+  case V_FUNC: {
+    static const char *const kinds[] = {"fn", "activation", "loss", "layer", "model", "optimizer"};
+    const Func *f = v.as.fn;
+    const char *kind = f->kind != FK_FN ? kinds[f->kind] : f->bi ? "builtin" : "fn";
+    if (f->def && !f->def->sym) sb_puts(b, "<fn(");
+    else sb_printf(b, "<%s %s(", kind, f->name);
+    fmt_params(b, &f->params);
     sb_puts(b, ")>");
     break;
+  }
+  case V_LAYER: {
+    const Layer *l = v.as.layer;
+    sb_printf(b, "<layer %s", l->kind);
+    if (l->native && !strcmp(l->kind, "dense"))
+      sb_printf(b, "(%g → %g)", l->hp[0], l->hp[1]);
+    for (int i = 0; i < l->n_params; i++) {
+      char sh[96];
+      sb_printf(b, "%s %s %s", i ? "," : ":", l->param_names[i]->name,
+                t_shape_str(l->params[i]->ndim, l->params[i]->shape, sh, sizeof sh));
+    }
+    sb_putc(b, '>');
+    break;
+  }
+  case V_MODEL: {
+    const Model *m = v.as.model;
+    sb_printf(b, "<model %s:", m->name);
+    for (int i = 0; i < m->n; i++) {
+      Value l = m->layers[i];
+      sb_printf(b, " %s", l.type == V_LAYER ? l.as.layer->kind : l.as.model->name);
+    }
+    sb_putc(b, '>');
+    break;
+  }
+  case V_OPTIM: {
+    const Optim *o = v.as.optim;
+    sb_printf(b, "<optimizer %s(", o->name);
+    const Env *h = o->hyper;
+    for (int i = 0; h && i < h->n; i++) {
+      sb_printf(b, "%s%s = ", i ? ", " : "", h->names[i]->name);
+      fmt_value(b, h->vals[i], 0);
+    }
+    sb_puts(b, ")>");
+    break;
+  }
   case V_ENV: sb_puts(b, "<scope>"); break;
   }
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decl.h"
 #include "mem.h"
 
 
@@ -15,6 +16,9 @@ Value v_retain(Value v) {
   case V_RECORD: v.as.rec->rc++; break;
   case V_FUNC: v.as.fn->rc++; break;
   case V_ENV: v.as.env->rc++; break;
+  case V_LAYER: v.as.layer->rc++; break;
+  case V_MODEL: v.as.model->rc++; break;
+  case V_OPTIM: v.as.optim->rc++; break;
   default: break;
   }
   return v;
@@ -47,6 +51,15 @@ void v_release(Value v) {
     if (--v.as.fn->rc == 0) func_free(v.as.fn);
     break;
   case V_ENV: env_release(v.as.env); break;
+  case V_LAYER:
+    if (--v.as.layer->rc == 0) layer_free(v.as.layer);
+    break;
+  case V_MODEL:
+    if (--v.as.model->rc == 0) model_free(v.as.model);
+    break;
+  case V_OPTIM:
+    if (--v.as.optim->rc == 0) optim_free(v.as.optim);
+    break;
   default: break;
   }
 }
@@ -125,6 +138,9 @@ const char *v_type_name(Value v) {
   case V_LIST: return "list";
   case V_RECORD: return "record";
   case V_FUNC: return "function";
+  case V_LAYER: return "layer";
+  case V_MODEL: return "model";
+  case V_OPTIM: return "optimizer";
   case V_ENV: return "scope";
   }
   return "?";

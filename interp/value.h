@@ -20,6 +20,7 @@
 
 typedef enum {
   V_NONE, V_BOOL, V_NUM, V_STR, V_TENSOR, V_LIST, V_RECORD, V_FUNC,
+  V_LAYER, V_MODEL, V_OPTIM, /* instances made by declarations (interp/decl.c) */
   V_ENV /* internal: an environment held on the root stack, never seen by users */
 } VType;
 
@@ -28,6 +29,9 @@ typedef struct List List;
 typedef struct Record Record;
 typedef struct Func Func;
 typedef struct Env Env;
+typedef struct Layer Layer;
+typedef struct Model Model;
+typedef struct Optim Optim;
 
 typedef struct Value {
   VType type;
@@ -39,6 +43,9 @@ typedef struct Value {
     Record *rec;
     Func *fn;
     Env *env;
+    Layer *layer;
+    Model *model;
+    Optim *optim;
   } as;
 } Value;
 
@@ -84,11 +91,21 @@ typedef struct Builtin {
   const char *help; /* one line: the formula and what it does */
 } Builtin;
 
+/* What a function was declared as: its role in models and training. */
+typedef enum {
+  FK_FN, FK_ACTIVATION, FK_LOSS,
+  FK_LAYER, FK_MODEL, FK_OPTIMIZER /* constructors: def is their N_DECL */
+} FuncKind;
+
 /* A function value: a user function (def = its N_FN node, env = where it was
    defined) or a native one (bi), possibly with bound values (closures made in C,
-   such as deriv(f)). */
+   such as deriv(f)). A constructor made by a declaration has both: bi runs it, def
+   is the declaration. */
 struct Func {
   int rc;
+  FuncKind kind;
+  Func *formula; /* a native function's definition in nn (stdlib), for :source and tests */
+  const struct NativeLayer *as_layer; /* named bare in a model, this layer kind (flatten) */
   const Node *def;
   Env *env;
   const Builtin *bi;
@@ -127,6 +144,9 @@ Value *record_get(Record *r, Sym *key);        /* borrowed, NULL when absent */
 
 void env_release(Env *e); /* eval.c */
 void func_free(Func *f);  /* eval.c: when the last reference goes */
+void layer_free(Layer *l); /* decl.c */
+void model_free(Model *m); /* decl.c */
+void optim_free(Optim *o); /* decl.c */
 
 const char *v_type_name(Value v); /* "number", "tensor", "string", ... */
 bool v_equal(Value a, Value b);   /* structural, for == on non-tensors */

@@ -1,0 +1,533 @@
+/* decl.c — declarations: `activation`, `loss`, `optimizer`, `layer`, `model`, and what
+ * they make. A declared activation or loss is a function with a role; an optimizer,
+ * layer or model declaration defines a constructor that makes a fresh instance (fresh
+ * weights, fresh state) at each call.
+ *
+ * The stdlib declares the notes' formulas this way too. Where a builtin of the same
+ * name already exists (a native kernel, for speed), the declaration becomes that
+ * builtin's `formula`: the same function written in nn, which tests compare with it.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autograd.h"
+#include "decl.h"
+#include "mem.h"
+
+static bool in_stdlib(const Node *n) { return !strncmp(n->src->name, "<stdlib:", 8); }
+
+/* ------------------------------------------------------------------ freeing */
+
+void layer_free(Layer *l) {
+  for (int i = 0; i < l->n_params; i++) t_release(l->params[i]);
+  for (int i = 0; i < l->n_bufs; i++) t_release(l->bufs[i]);
+  rt_free(l->params);
+  rt_free(l->param_names);
+  rt_free(l->bufs);
+  rt_free(l->buf_names);
+  v_release(l->fn);
+  if (l->env) env_release(l->env);
+  rt_free(l);
+}
+
+void model_free(Model *m) {
+  for (int i = 0; i < m->n; i++) v_release(m->layers[i]);
+  rt_free(m->layers);
+  rt_free(m);
+}
+
+static void slot_clear(OptSlot *s) {
+  t_release(s->param);
+  for (int i = 0; i < s->n; i++) t_release(s->state[i]);
+  rt_free(s->names);
+  rt_free(s->state);
+}
+
+void optim_free(Optim *o) {
+  for (int i = 0; i < o->n_slots; i++) slot_clear(&o->slots[i]);
+  rt_free(o->slots);
+  if (o->hyper) env_release(o->hyper);
+  rt_free(o);
+}
+
+/* ------------------------------------------------------------------ layers */
+
+Value layer_new(Interp *I, const char *kind) {
+  Layer *l = rt_calloc(1, sizeof *l);
+  l->rc = 1;
+  l->kind = kind;
+  l->fn = v_none();
+  return (Value){.type = V_LAYER, .as.layer = l};
+}
+
+void layer_add_param(Layer *l, Sym *name, Tensor *t) {
+  Tensor **ps = realloc(l->params, sizeof(Tensor *) * (size_t)(l->n_params + 1));
+  if (ps) l->params = ps;
+  Sym **ns = ps ? realloc(l->param_names, sizeof(Sym *) * (size_t)(l->n_params + 1)) : NULL;
+  if (!ns) {
+    t_release(t);
+    rt_throw_kind(RT_ERR_OOM, "out of memory (adding a parameter)");
+  }
+  l->param_names = ns;
+  ad_track(t);
+  l->params[l->n_params] = t;
+  l->param_names[l->n_params++] = name;
+}
+
+void layer_add_buf(Layer *l, Sym *name, Tensor *t) {
+  Tensor **bs = realloc(l->bufs, sizeof(Tensor *) * (size_t)(l->n_bufs + 1));
+  if (bs) l->bufs = bs;
+  Sym **ns = bs ? realloc(l->buf_names, sizeof(Sym *) * (size_t)(l->n_bufs + 1)) : NULL;
+  if (!ns) {
+    t_release(t);
+    rt_throw_kind(RT_ERR_OOM, "out of memory (adding a buffer)");
+  }
+  l->buf_names = ns;
+  l->bufs[l->n_bufs] = t;
+  l->buf_names[l->n_bufs++] = name;
+}
+
+/* ------------------------------------------------------------------ constructors */
+
+/* The scope of one constructor call: the declaration's parameters bound to the
+   arguments, in a child of the scope the declaration was made in. Rooted. */
+static Env *ctor_scope(Call *c) {
+  Env *env = ev_env_new(c->I, c->fn->env);
+  ev_root(c->I, (Value){.type = V_ENV, .as.env = env});
+  for (int i = 0; i < c->fn->params.n; i++)
+    ev_env_define(env, c->fn->params.names[i], v_retain(c->args[i]));
+  return env;
+}
+
+static Value bi_layer_ctor(Call *c) {
+  Interp *I = c->I;
+  const Node *decl = c->fn->def;
+  Env *env = ctor_scope(c);
+  Value lv = layer_new(I, decl->sym->name);
+  ev_root(I, lv);
+  Layer *l = lv.as.layer;
+  l->env = env;
+  env->rc++;
+  const Node *body = decl->a;
+  if (decl->flags & NF_EXPR_BODY)
+    ev_error(I, decl, "a layer is declared with a block: layer %s(...) { param ...; forward(x) = ... }",
+             decl->sym->name);
+  for (int i = 0; i < body->n_kids; i++) {
+    const Node *s = body->kids[i];
+    if (s->kind == N_LET && s->op == 'p') {
+      Value v = ev_eval(I, env, s->a);
+      ev_root(I, v);
+      if (!is_tensorish(v) && v.type != V_LIST)
+        ev_error(I, s->a, "param '%s' must be a tensor, got %s", s->sym->name, v_type_name(v));
+      Tensor *t = to_tensor(I, v, "a param");
+      ev_root(I, v_tensor(t));
+      Tensor *own = t->rc == 1 && !t->ad ? t_retain(t) : t_copy(t); /* never alias */
+      ev_unroot(I, 2);
+      layer_add_param(l, s->sym, own);
+      ev_env_define(env, s->sym, v_tensor(t_retain(own)));
+    } else if (s->kind == N_LET && s->op == 's') {
+      if (!s->a) ev_error(I, s, "state '%s' in a layer needs an initial value", s->sym->name);
+      Value v = ev_eval(I, env, s->a);
+      ev_root(I, v);
+      Tensor *t = to_tensor(I, v, "a state");
+      ev_root(I, v_tensor(t));
+      Tensor *own = t_copy(t);
+      ev_unroot(I, 2);
+      layer_add_buf(l, s->sym, own);
+      ev_env_define(env, s->sym, v_tensor(t_retain(own)));
+    } else if (s->kind == N_FN && s->sym && !strcmp(s->sym->name, "forward")) {
+      /* Not stored in the scope: forward holds the scope, so the scope must not hold
+         forward (no reference cycle). */
+      v_release(l->fn);
+      l->fn = v_none();
+      l->fn = ev_make_function(I, env, s);
+    } else if (ev_exec(I, env, s)) {
+      ev_error(I, s, "'return' in a layer declaration");
+    }
+  }
+  if (l->fn.type != V_FUNC) ev_error(I, decl, "layer '%s' has no forward(x)", decl->sym->name);
+  return v_retain(lv); /* the rooted copies are released when the builtin returns */
+}
+
+/* A model body lists its layers: each expression statement gives a layer, a model, a
+   layer kind used bare (`flatten`), or a function used as an activation (`relu`). */
+static Value as_layer(Interp *I, Value v, const Node *at) {
+  if (v.type == V_LAYER || v.type == V_MODEL) return v_retain(v);
+  if (v.type == V_FUNC) {
+    Func *f = v.as.fn;
+    if (f->kind == FK_LAYER || f->kind == FK_MODEL) return ev_call(I, v, 0, NULL, at);
+    if (f->as_layer) {
+      Value lv = layer_new(I, f->as_layer->name);
+      lv.as.layer->native = f->as_layer;
+      return lv;
+    }
+    Value lv = layer_new(I, f->name);
+    lv.as.layer->fn = v_retain(v);
+    return lv;
+  }
+  ev_error(I, at, "a model lists layers and activations; this is a %s", v_type_name(v));
+}
+
+static Value bi_model_ctor(Call *c) {
+  Interp *I = c->I;
+  const Node *decl = c->fn->def;
+  Env *env = ctor_scope(c);
+  Model *m = rt_calloc(1, sizeof *m);
+  m->rc = 1;
+  m->name = decl->sym->name;
+  Value mv = {.type = V_MODEL, .as.model = m};
+  ev_root(I, mv);
+  const Node *body = decl->a;
+  if (decl->flags & NF_EXPR_BODY) {
+    /* model m(x) = expr: a single layer or model. */
+    Value v = ev_eval(I, env, body);
+    ev_root(I, v);
+    m->layers = rt_malloc(sizeof(Value));
+    m->layers[0] = as_layer(I, v, body);
+    m->n = 1;
+    return v_retain(mv);
+  }
+  for (int i = 0; i < body->n_kids; i++) {
+    const Node *s = body->kids[i];
+    if (s->kind != N_EXPR) {
+      if (ev_exec(I, env, s)) ev_error(I, s, "'return' in a model declaration");
+      continue;
+    }
+    Value v = ev_eval(I, env, s->a);
+    ev_root(I, v);
+    Value layer = as_layer(I, v, s->a);
+    ev_unroot(I, 1);
+    Value *ls = realloc(m->layers, sizeof(Value) * (size_t)(m->n + 1));
+    if (!ls) {
+      v_release(layer);
+      rt_throw_kind(RT_ERR_OOM, "out of memory (building a model)");
+    }
+    m->layers = ls;
+    m->layers[m->n++] = layer;
+  }
+  if (m->n == 0) ev_error(I, decl, "model '%s' has no layers", m->name);
+  return v_retain(mv);
+}
+
+/* The native kernel behind a stdlib optimizer of this name, if any. */
+static OptNative native_kind(const Node *decl) {
+  static const struct { const char *name; OptNative k; } kinds[] = {
+      {"sgd", OPT_SGD},         {"momentum", OPT_MOMENTUM}, {"nesterov", OPT_NESTEROV},
+      {"adagrad", OPT_ADAGRAD}, {"rmsprop", OPT_RMSPROP},   {"adam", OPT_ADAM},
+      {"adamw", OPT_ADAMW}};
+  if (!in_stdlib(decl)) return OPT_NN;
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (!strcmp(decl->sym->name, kinds[i].name)) return kinds[i].k;
+  return OPT_NN;
+}
+
+static Value bi_optim_ctor(Call *c) {
+  const Node *decl = c->fn->def;
+  Env *env = ctor_scope(c);
+  Optim *o = rt_calloc(1, sizeof *o);
+  o->rc = 1;
+  o->name = decl->sym->name;
+  o->decl = decl;
+  o->hyper = env;
+  env->rc++;
+  o->native = native_kind(decl);
+  return (Value){.type = V_OPTIM, .as.optim = o};
+}
+
+static const Builtin ctor_layer = {"<layer>", "", bi_layer_ctor, "makes a layer"};
+static const Builtin ctor_model = {"<model>", "", bi_model_ctor, "makes a model"};
+static const Builtin ctor_optim = {"<optimizer>", "", bi_optim_ctor, "makes an optimizer"};
+
+/* ------------------------------------------------------------------ declarations */
+
+void decl_exec(Interp *I, Env *env, const Node *n) {
+  const char *word = n->str;
+  Value f = ev_make_function(I, env, n);
+  ev_root(I, f);
+  Func *fn = f.as.fn;
+  if (!strcmp(word, "activation") || !strcmp(word, "loss")) {
+    fn->kind = word[0] == 'a' ? FK_ACTIVATION : FK_LOSS;
+    if ((n->flags & NF_EXPR_BODY) == 0 && !n->a)
+      ev_error(I, n, "%s '%s' needs a body", word, n->sym->name);
+    if (fn->params.n < (fn->kind == FK_LOSS ? 2 : 1))
+      ev_error(I, n, fn->kind == FK_LOSS ? "a loss takes the truth and the prediction: loss %s(p, q)"
+                                         : "an activation takes its input: activation %s(x)",
+               n->sym->name);
+    /* A stdlib declaration of a name that has a native kernel becomes its formula. */
+    Value *existing = env ? NULL : ev_global(I, n->sym->name);
+    if (existing && existing->type == V_FUNC && existing->as.fn->bi && in_stdlib(n)) {
+      Func *native = existing->as.fn;
+      native->kind = fn->kind;
+      if (native->formula) {
+        Value old = {.type = V_FUNC, .as.fn = native->formula};
+        v_release(old);
+      }
+      fn->rc++;
+      native->formula = fn;
+      ev_unroot(I, 1);
+      return;
+    }
+  } else if (!strcmp(word, "optimizer")) {
+    fn->kind = FK_OPTIMIZER;
+    fn->bi = &ctor_optim;
+    if (n->flags & NF_EXPR_BODY)
+      ev_error(I, n, "an optimizer is declared with a block: optimizer %s(lr = 0.01) { w = w - lr * g }",
+               n->sym->name);
+  } else if (!strcmp(word, "layer")) {
+    fn->kind = FK_LAYER;
+    fn->bi = &ctor_layer;
+  } else if (!strcmp(word, "model")) {
+    fn->kind = FK_MODEL;
+    fn->bi = &ctor_model;
+  } else {
+    ev_error(I, n, "unknown declaration '%s'", word);
+  }
+  ev_define(I, env, n->sym, ev_unroot_keep(I));
+}
+
+/* ------------------------------------------------------------------ applying */
+
+Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site) {
+  bool saved = I->training;
+  I->training = training;
+  Value r;
+  switch (layer.type) {
+  case V_MODEL: {
+    Model *m = layer.as.model;
+    r = v_retain(x);
+    for (int i = 0; i < m->n; i++) {
+      ev_root(I, r);
+      Value next = nn_apply(I, m->layers[i], r, training, site);
+      ev_unroot(I, 1);
+      r = next;
+    }
+    break;
+  }
+  case V_LAYER: {
+    Layer *l = layer.as.layer;
+    if (l->native) {
+      Tensor *t = to_tensor(I, x, "a layer's input");
+      ev_root(I, v_tensor(t));
+      const Node *saved_cur = I->cur;
+      if (site) I->cur = site;
+      r = v_tensor(l->native->forward(I, l, t, training));
+      I->cur = saved_cur;
+      ev_unroot(I, 1);
+    } else {
+      r = ev_call(I, l->fn, 1, &x, site);
+    }
+    break;
+  }
+  case V_FUNC: r = ev_call(I, layer, 1, &x, site); break;
+  default: ev_error(I, site, "cannot apply a %s to an input", v_type_name(layer));
+  }
+  I->training = saved;
+  return r;
+}
+
+static void params_collect(Value v, const char *prefix, int *n, int *cap, char ***names,
+                           Tensor ***ts) {
+  char name[256];
+  if (v.type == V_MODEL) {
+    for (int i = 0; i < v.as.model->n; i++) {
+      snprintf(name, sizeof name, "%s%s%d", prefix, *prefix ? "." : "", i);
+      params_collect(v.as.model->layers[i], name, n, cap, names, ts);
+    }
+    return;
+  }
+  if (v.type != V_LAYER) return;
+  Layer *l = v.as.layer;
+  for (int i = 0; i < l->n_params + l->n_bufs; i++) {
+    if (*n == *cap) {
+      *cap = *cap ? *cap * 2 : 16;
+      *names = rt_realloc(*names, sizeof(char *) * (size_t)*cap);
+      *ts = rt_realloc(*ts, sizeof(Tensor *) * (size_t)*cap);
+    }
+    bool is_param = i < l->n_params;
+    snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "",
+             is_param ? l->param_names[i]->name : l->buf_names[i - l->n_params]->name);
+    (*names)[*n] = rt_strdup(name);
+    (*ts)[(*n)++] = is_param ? l->params[i] : l->bufs[i - l->n_params];
+  }
+}
+
+int nn_params(Value model, char ***names, Tensor ***tensors) {
+  int n = 0, cap = 0;
+  *names = NULL;
+  *tensors = NULL;
+  params_collect(model, "", &n, &cap, names, tensors);
+  return n;
+}
+
+/* ------------------------------------------------------------------ optimizer steps */
+
+double optim_hyper(Interp *I, Optim *o, const char *name, double dflt) {
+  Value *v = ev_env_slot(o->hyper, sym_intern(&I->syms, name, strlen(name)));
+  if (!v) return dflt;
+  if (v->type == V_NUM || v->type == V_BOOL) return v->as.num;
+  if (v->type == V_TENSOR && v->as.t->size == 1) return v->as.t->data[0];
+  ev_error(I, NULL, "optimizer '%s': hyper-parameter '%s' must be a number, got %s", o->name,
+           name, v_type_name(*v));
+}
+
+static OptSlot *slot_for(Optim *o, Tensor *param) {
+  for (int i = 0; i < o->n_slots; i++)
+    if (o->slots[i].param == param) return &o->slots[i];
+  if (o->n_slots == o->cap_slots) {
+    int cap = o->cap_slots ? o->cap_slots * 2 : 8;
+    o->slots = rt_realloc(o->slots, sizeof(OptSlot) * (size_t)cap);
+    o->cap_slots = cap;
+  }
+  OptSlot *s = &o->slots[o->n_slots++];
+  memset(s, 0, sizeof *s);
+  s->param = t_retain(param);
+  return s;
+}
+
+static Tensor **slot_state(Interp *I, OptSlot *s, const char *name, const Tensor *like) {
+  Sym *sym = sym_intern(&I->syms, name, strlen(name));
+  for (int i = 0; i < s->n; i++)
+    if (s->names[i] == sym) return &s->state[i];
+  s->names = rt_realloc(s->names, sizeof(Sym *) * (size_t)(s->n + 1));
+  s->state = rt_realloc(s->state, sizeof(Tensor *) * (size_t)(s->n + 1));
+  s->state[s->n] = t_zeros(like->ndim, like->shape);
+  s->names[s->n] = sym;
+  return &s->state[s->n++];
+}
+
+/* The stdlib optimizers' updates, in place, exactly as the declarations in
+   stdlib/optim.nn write them (w: the parameter, g: its gradient, t: the step). */
+static void native_step(Interp *I, Optim *o, OptSlot *s, float *w, const float *g, int64_t n) {
+  double lr = optim_hyper(I, o, "lr", 0.01);
+  switch (o->native) {
+  case OPT_SGD:
+    for (int64_t i = 0; i < n; i++) w[i] -= (float)lr * g[i];
+    break;
+  case OPT_MOMENTUM:
+  case OPT_NESTEROV: {
+    float u = (float)optim_hyper(I, o, "u", 0.9);
+    float *v = (*slot_state(I, s, "v", s->param))->data;
+    bool nesterov = o->native == OPT_NESTEROV;
+    for (int64_t i = 0; i < n; i++) {
+      v[i] = u * v[i] + g[i];
+      w[i] -= (float)lr * (nesterov ? g[i] + u * v[i] : v[i]);
+    }
+    break;
+  }
+  case OPT_ADAGRAD: {
+    float delta = (float)optim_hyper(I, o, "delta", 1e-5);
+    float *r = (*slot_state(I, s, "r", s->param))->data;
+    for (int64_t i = 0; i < n; i++) {
+      r[i] += g[i] * g[i];
+      w[i] -= (float)lr / (sqrtf(r[i]) + delta) * g[i];
+    }
+    break;
+  }
+  case OPT_RMSPROP: {
+    float rho = (float)optim_hyper(I, o, "rho", 0.999), delta = (float)optim_hyper(I, o, "delta", 1e-8);
+    float *r = (*slot_state(I, s, "r", s->param))->data;
+    for (int64_t i = 0; i < n; i++) {
+      r[i] = rho * r[i] + (1 - rho) * g[i] * g[i];
+      w[i] -= (float)lr / (sqrtf(r[i]) + delta) * g[i];
+    }
+    break;
+  }
+  case OPT_ADAM:
+  case OPT_ADAMW: {
+    float u = (float)optim_hyper(I, o, "u", 0.9), rho = (float)optim_hyper(I, o, "rho", 0.999);
+    float delta = (float)optim_hyper(I, o, "delta", 1e-8);
+    float decay = o->native == OPT_ADAMW ? (float)optim_hyper(I, o, "decay", 0.01) : 0;
+    float *v = (*slot_state(I, s, "v", s->param))->data;
+    float *r = (*slot_state(I, s, "r", s->param))->data;
+    /* Bias corrections 1 − u^t and 1 − ρ^t, folded into the step size. */
+    double cv = 1 - pow(u, (double)o->t), cr = 1 - pow(rho, (double)o->t);
+    for (int64_t i = 0; i < n; i++) {
+      if (decay) w[i] -= (float)lr * decay * w[i];
+      v[i] = u * v[i] + (1 - u) * g[i];
+      r[i] = rho * r[i] + (1 - rho) * g[i] * g[i];
+      float vh = (float)(v[i] / cv), rh = (float)(r[i] / cr);
+      w[i] -= (float)lr * vh / (sqrtf(rh) + delta);
+    }
+    break;
+  }
+  default: break;
+  }
+}
+
+/* Run the declaration's body for one parameter: w, g, t, the hyper-parameters and
+   the state variables in scope; afterwards w and the state are written back. */
+static void nn_step(Interp *I, Optim *o, OptSlot *s, Tensor *param, Tensor *grad,
+                    const Node *site) {
+  int height = I->n_roots;
+  Env *env = ev_env_new(I, o->hyper);
+  ev_root(I, (Value){.type = V_ENV, .as.env = env});
+  Sym *w = sym_intern(&I->syms, "w", 1), *g = sym_intern(&I->syms, "g", 1),
+      *t = sym_intern(&I->syms, "t", 1);
+  ev_env_define(env, w, v_tensor(ad_detach(param)));
+  ev_env_define(env, g, v_tensor(ad_detach(grad)));
+  ev_env_define(env, t, v_num((double)o->t));
+  const Node *body = o->decl->a;
+  for (int i = 0; i < body->n_kids; i++) {
+    const Node *st = body->kids[i];
+    if (st->kind == N_LET && st->op == 's') {
+      Tensor **slot = NULL;
+      for (int k = 0; k < s->n; k++)
+        if (s->names[k] == st->sym) slot = &s->state[k];
+      if (!slot && st->a) {
+        /* `state v = expr`: the initial value, on the first step. */
+        Value v0 = ev_eval(I, env, st->a);
+        ev_root(I, v0);
+        Tensor *t0 = to_tensor(I, v0, "a state's initial value");
+        ev_unroot(I, 1);
+        ev_env_define(env, st->sym, v_tensor(t0));
+        slot_state(I, s, st->sym->name, param); /* make room; filled after the body */
+        continue;
+      }
+      if (!slot) slot = slot_state(I, s, st->sym->name, param);
+      ev_env_define(env, st->sym, v_tensor(t_retain(*slot)));
+      continue;
+    }
+    if (ev_exec(I, env, st)) ev_error(I, st, "'return' in an optimizer declaration");
+  }
+  /* Write back: w into the parameter (same shape), each state variable into the slot. */
+  Value *wv = ev_env_slot(env, w);
+  Tensor *nw = to_tensor(I, *wv, "w");
+  ev_root(I, v_tensor(nw));
+  if (!t_same_shape(nw, param)) {
+    char a[96], b[96];
+    ev_error(I, site, "optimizer '%s' changed the shape of w from %s to %s", o->name,
+             t_shape_str(param->ndim, param->shape, a, sizeof a),
+             t_shape_str(nw->ndim, nw->shape, b, sizeof b));
+  }
+  memcpy(param->data, nw->data, sizeof(float) * (size_t)param->size);
+  for (int k = 0; k < s->n; k++) {
+    Value *sv = ev_env_slot(env, s->names[k]);
+    if (!sv) continue;
+    Tensor *ns = to_tensor(I, *sv, "a state variable");
+    t_release(s->state[k]);
+    s->state[k] = ns;
+  }
+  while (I->n_roots > height) ev_unroot(I, 1);
+}
+
+void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site) {
+  bool rec = ad_set_recording(false);
+  o->t++;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    for (int i = 0; i < n; i++) {
+      Tensor *g = ad_grad(params[i]);
+      if (!g) continue;
+      OptSlot *s = slot_for(o, params[i]);
+      if (o->native != OPT_NN) native_step(I, o, s, params[i]->data, g->data, params[i]->size);
+      else nn_step(I, o, s, params[i], g, site);
+    }
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    ad_set_recording(rec);
+    rt_rethrow();
+  }
+  ad_set_recording(rec);
+}

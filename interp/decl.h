@@ -1,0 +1,92 @@
+/* decl.h — what declarations make: layers, models and optimizers (interp/decl.c), and
+ * the built-in layer kinds (interp/layers.c).
+ *
+ * A layer owns its parameters (tracked leaf tensors, runtime/autograd.h) and knows how
+ * to run: a forward function (a declared layer's `forward`, or an activation function
+ * used as a layer) or a native kind. A model is the list of its layers, applied in
+ * order. An optimizer holds its hyper-parameters and, per parameter tensor, its state.
+ */
+#ifndef NN_DECL_H
+#define NN_DECL_H
+
+#include "interp.h"
+
+struct Layer;
+
+/* A built-in layer kind (dense, flatten, dropout, conv2d, ...). */
+typedef struct NativeLayer {
+  const char *name;
+  /* y = layer(x); training selects dropout/batchnorm behaviour. Owned result. */
+  Tensor *(*forward)(Interp *I, struct Layer *l, Tensor *x, bool training);
+  /* Output shape for summary(): from the input shape (without the batch axis). */
+  int (*out_shape)(const struct Layer *l, int ndim, const int64_t *in, int64_t *out);
+} NativeLayer;
+
+struct Layer {
+  int rc;
+  const char *kind;        /* "dense", "affine", "relu", ... */
+  int n_params;
+  Sym **param_names;
+  Tensor **params;         /* tracked leaves, owned */
+  Value fn;                /* forward function (declared layers, activations) or none */
+  Env *env;                /* a declared layer's scope, or NULL */
+  const NativeLayer *native;
+  double hp[8];            /* a native kind's settings (sizes, p, stride, ...) */
+  int n_bufs;
+  Sym **buf_names;
+  Tensor **bufs;           /* state that is saved but not trained (batchnorm statistics) */
+};
+
+struct Model {
+  int rc;
+  const char *name;
+  int n;
+  Value *layers; /* V_LAYER, or V_MODEL for a nested model */
+};
+
+/* One parameter tensor's optimizer state: the state variables of the declaration. */
+typedef struct OptSlot {
+  Tensor *param;  /* retained */
+  int n;
+  Sym **names;
+  Tensor **state;
+} OptSlot;
+
+/* Native update kernels behind the stdlib optimizers (a test proves they agree). */
+typedef enum { OPT_NN, OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP,
+               OPT_ADAM, OPT_ADAMW } OptNative;
+
+struct Optim {
+  int rc;
+  const char *name;
+  const Node *decl;   /* the optimizer declaration (N_DECL) */
+  Env *hyper;         /* the constructor's arguments: lr, u, ... */
+  OptNative native;   /* a native kernel for this declaration, or OPT_NN */
+  long t;             /* steps taken, from 1 */
+  int n_slots, cap_slots;
+  OptSlot *slots;
+};
+
+/* Run a declaration statement (exec of N_DECL). */
+void decl_exec(Interp *I, Env *env, const Node *n);
+
+/* Apply a layer, model or function to x; owned result. */
+Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site);
+/* Every parameter of a model or layer, in order, with dotted names "0.W". The tensors
+   are borrowed from the model. Returns the count; names and tensors are rt_malloc'd. */
+int nn_params(Value model, char ***names, Tensor ***tensors);
+/* A hyper-parameter of an optimizer as a number (dflt when it has none of that name). */
+double optim_hyper(Interp *I, Optim *o, const char *name, double dflt);
+/* One optimizer step on every parameter that has a gradient. */
+void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site);
+
+/* grad, train and friends (train.c). */
+void train_register(Interp *I);
+
+/* Layers (layers.c). */
+void layers_register(Interp *I);
+Value layer_new(Interp *I, const char *kind);   /* an empty layer, owned */
+void layer_add_param(Layer *l, Sym *name, Tensor *t); /* takes t; tracks it */
+void layer_add_buf(Layer *l, Sym *name, Tensor *t);   /* takes t */
+
+#endif
