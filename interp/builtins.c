@@ -600,6 +600,11 @@ static Value bi_tensor(Call *c) { return v_tensor(t_copy(arg_tensor(c, 0))); }
 
 static Value bi_item(Call *c) { return v_num(arg_num(c, 0)); }
 
+static Value bi_getenv(Call *c) {
+  const char *v = getenv(arg_str(c, 0));
+  return v ? v_cstr(v) : v_retain(c->args[1]);
+}
+
 static Value bi_blas(Call *c) {
   const char *name = NULL;
   if (!t_blas_available(&name)) return v_cstr("none (portable kernel)");
@@ -685,6 +690,8 @@ static const Builtin builtins[] = {
     {"tensor", "tensor(x)", bi_tensor, "x as a new tensor (a copy)"},
     {"item", "item(x)", bi_item, "the number in a one-element tensor"},
     {"blas", "blas()", bi_blas, "which BLAS library matrix products use"},
+    {"getenv", "getenv(name, default = none)", bi_getenv,
+     "the value of an environment variable, or default when it is not set"},
     {NULL, NULL, NULL, NULL},
 };
 

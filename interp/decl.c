@@ -288,6 +288,28 @@ void decl_exec(Interp *I, Env *env, const Node *n) {
 
 /* ------------------------------------------------------------------ applying */
 
+/* Layer i of model m on x. An error inside says which layer it came from:
+   "layer 1 (dense) of model 'clf': dense(784, 256) expects 784 features ...". */
+Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const Node *site) {
+  RtFrame f;
+  Value r = v_none();
+  bool saved = I->training;
+  if (RT_TRY(&f)) {
+    r = nn_apply(I, m->layers[i], x, training, site);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    I->training = saved;
+    if (rt_errkind() != RT_ERR_GENERIC || !strncmp(rt_errmsg(), "layer ", 6)) rt_rethrow();
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", rt_errmsg());
+    Value l = m->layers[i];
+    rt_throw("layer %d (%s) of model '%s': %s", i,
+             l.type == V_LAYER ? l.as.layer->kind : l.as.model->name, m->name, msg);
+  }
+  return r;
+}
+
 Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site) {
   bool saved = I->training;
   I->training = training;
@@ -298,7 +320,7 @@ Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site)
     r = v_retain(x);
     for (int i = 0; i < m->n; i++) {
       ev_root(I, r);
-      Value next = nn_apply(I, m->layers[i], r, training, site);
+      Value next = nn_apply_layer(I, m, i, r, training, site);
       ev_unroot(I, 1);
       r = next;
     }

@@ -72,6 +72,8 @@ void decl_exec(Interp *I, Env *env, const Node *n);
 
 /* Apply a layer, model or function to x; owned result. */
 Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site);
+/* Layer i of model m on x; errors inside name the layer ("layer 1 (dense) of model 'clf': ..."). */
+Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const Node *site);
 /* Every parameter of a model or layer, in order, with dotted names "0.W". The tensors
    are borrowed from the model. Returns the count; names and tensors are rt_malloc'd. */
 int nn_params(Value model, char ***names, Tensor ***tensors);

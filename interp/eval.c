@@ -801,16 +801,14 @@ static Value eval(Interp *I, Env *env, const Node *n) {
   case N_AND:
   case N_OR: {
     check_stack(I, n);
+    /* Like Python and Lua: the operand that decides, so `x or default` and
+       `c and a or b` work. */
     Value a = eval(I, env, n->a);
     ev_root(I, a);
     bool ta = truthy(I, a, n->a);
+    if (n->kind == N_AND ? !ta : ta) return ev_unroot_keep(I);
     ev_unroot(I, 1);
-    if (n->kind == N_AND ? !ta : ta) return v_bool(ta);
-    Value b = eval(I, env, n->b);
-    ev_root(I, b);
-    bool tb = truthy(I, b, n->b);
-    ev_unroot(I, 1);
-    return v_bool(tb);
+    return eval(I, env, n->b);
   }
   case N_CALL: check_stack(I, n); return eval_call(I, env, n);
   case N_INDEX: check_stack(I, n); return eval_index(I, env, n);

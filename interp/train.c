@@ -301,7 +301,7 @@ static Value forward(Interp *I, Value model, Tensor *x, bool training, bool fuse
   Value r = v_tensor(t_retain(x));
   for (int i = 0; i < m->n - 1; i++) {
     ev_root(I, r);
-    Value next = nn_apply(I, m->layers[i], r, training, site);
+    Value next = nn_apply_layer(I, m, i, r, training, site);
     ev_unroot(I, 1);
     r = next;
   }
@@ -414,7 +414,7 @@ static void nan_report(Interp *I, Value model, Tensor *xb, long epoch, long step
     Value r = v_tensor(t_retain(xb));
     for (int i = 0; i < model.as.model->n; i++) {
       ev_root(I, r);
-      Value next = nn_apply(I, model.as.model->layers[i], r, false, site);
+      Value next = nn_apply_layer(I, model.as.model, i, r, false, site);
       ev_unroot(I, 1);
       r = next;
       if (r.type == V_TENSOR && !finite_tensor(r.as.t)) {
@@ -493,7 +493,7 @@ typedef struct {
   Value model, loss;
   Optim *o;
   Data d, val;
-  bool has_val, shuffle, verbose, fused, tty;
+  bool has_val, shuffle, verbose, fused, tty, labels_checked;
   long epochs, batch, steps, done_epochs;
   double clip, clip_value;
   int nt;           /* trainable parameters */
@@ -512,6 +512,22 @@ static void run_free(Run *r) {
   rt_free(r->h_vacc);
 }
 
+/* Class-index targets must name one of the model's k outputs: say so plainly (the
+   sample and its label) rather than failing inside the loss. */
+static void check_labels(Run *r, const Value out) {
+  if (r->d.y->ndim != 1 || out.type != V_TENSOR || out.as.t->ndim != 2) return;
+  int64_t k = out.as.t->shape[1];
+  if (k < 2) return; /* one output: a binary or regression target */
+  for (int64_t i = 0; i < r->d.y->size; i++) {
+    float v = r->d.y->data[i];
+    if (!(v >= 0 && v < (float)k && v == floorf(v)))
+      ev_error(r->I, r->site, "label %g of sample %lld is not a class of the model, which outputs %lld "
+               "classes (labels must be whole numbers 0 to %lld)", (double)v, (long long)i,
+               (long long)k, (long long)k - 1);
+  }
+  r->labels_checked = true;
+}
+
 /* One step on rows perm[from, from + n): forward, loss, backward, clip, update. */
 static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, double *sum_loss,
                      int64_t *correct) {
@@ -524,6 +540,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   for (int i = 0; i < r->nt; i++) ad_zero_grad(r->ps[i]);
   Value out = forward(I, r->model, xb, true, r->fused, r->site);
   ev_root(I, out);
+  if (!r->labels_checked && is_cross_entropy(r->loss)) check_labels(r, out);
   Tensor *l = batch_loss(I, r->loss, r->fused, out, yb, r->site);
   ev_root(I, v_tensor(l));
   double lv = l->data[0];

@@ -92,11 +92,12 @@ run_ref() {
   done
 }
 
-# Every example runs; examples/NAME.out, where present, is its exact output.
+# Every example runs (with NN_QUICK=1: the small settings each example documents);
+# examples/NAME.out, where present, is its exact output.
 run_examples() {
   for f in examples/*.nn; do
     [ -e "$f" ] || continue
-    if (cd examples && $RUN "$(basename "$f")") > "$TMP/ex.out" 2> "$TMP/ex.err" < /dev/null; then
+    if (cd examples && NN_QUICK=1 $RUN "$(basename "$f")") > "$TMP/ex.out" 2> "$TMP/ex.err" < /dev/null; then
       if [ -e "${f%.nn}.out" ] && ! cmp -s "$TMP/ex.out" "${f%.nn}.out"; then
         bad "example $f: output differs"; diff "${f%.nn}.out" "$TMP/ex.out" | head -20
       else ok; fi
