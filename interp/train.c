@@ -383,6 +383,37 @@ static Value default_loss(Call *c, int i) {
   return v;
 }
 
+/* ------------------------------------------------------------------ gradient flow */
+
+/* Per layer with trainable parameters, first layer first: √(Σ‖∂L/∂θ‖²) over its
+   parameters. Layers of nested models count one by one. Returns the count. */
+static int layer_grad_norms(Value model, double *out, int cap, const char **kinds) {
+  int n = 0;
+  const Value *layers = model.type == V_MODEL ? model.as.model->layers : &model;
+  int nl = model.type == V_MODEL ? model.as.model->n : 1;
+  for (int i = 0; i < nl && n < cap; i++) {
+    if (layers[i].type == V_MODEL) {
+      n += layer_grad_norms(layers[i], out + n, cap - n, kinds ? kinds + n : NULL);
+      continue;
+    }
+    if (layers[i].type != V_LAYER) continue;
+    Layer *l = layers[i].as.layer;
+    double s = 0;
+    bool any = false;
+    for (int k = 0; k < l->n_params; k++) {
+      if (!ad_is_tracked(l->params[k])) continue;
+      any = true;
+      Tensor *g = ad_grad(l->params[k]);
+      if (g)
+        for (int64_t j = 0; j < g->size; j++) s += (double)g->data[j] * g->data[j];
+    }
+    if (!any) continue;
+    if (kinds) kinds[n] = l->kind;
+    out[n++] = sqrt(s);
+  }
+  return n;
+}
+
 /* ------------------------------------------------------------------ train */
 
 static double now_seconds(void) {
@@ -493,14 +524,38 @@ typedef struct {
   Value model, loss;
   Optim *o;
   Data d, val;
-  bool has_val, shuffle, verbose, fused, tty, labels_checked;
+  bool has_val, shuffle, verbose, fused, tty, labels_checked, monitor;
   long epochs, batch, steps, done_epochs;
   double clip, clip_value;
   int nt;           /* trainable parameters */
   Tensor **ps;
   int64_t *perm;
   double *h_loss, *h_acc, *h_vloss, *h_vacc;
+  int n_norms;              /* monitor: the last step's gradient norm per layer */
+  double norms[64];
+  const char *norm_kinds[64];
 } Run;
+
+/* monitor = true: each epoch, the gradient norm of every layer at the last step, with
+   the ones that vanish (under 1/1000 of the largest layer's) or explode (> 1000)
+   called out. */
+static void report_norms(Run *r, long epoch) {
+  printf("  gradient norms (epoch %ld, last step), first layer first:", epoch);
+  int vanishing = 0, exploding = 0;
+  double top = 0;
+  for (int i = 0; i < r->n_norms; i++) top = r->norms[i] > top ? r->norms[i] : top;
+  for (int i = 0; i < r->n_norms; i++) {
+    double g = r->norms[i];
+    bool vanish = g < 1e-3 * top || g < 1e-12, explode = g > 1e3;
+    const char *tag = vanish ? " vanishing" : explode ? " exploding" : "";
+    vanishing += vanish;
+    exploding += explode;
+    printf("%s %d %s %.3g%s", i ? "," : "", i, r->norm_kinds[i], g, tag);
+  }
+  printf("\n");
+  if (vanishing) printf("  %d layer(s) get almost no gradient: try relu or leaky_relu instead of sigmoid/tanh\n", vanishing);
+  if (exploding) printf("  %d layer(s) get huge gradients: lower the learning rate or clip (clip = 1)\n", exploding);
+}
 
 static void run_free(Run *r) {
   for (int i = 0; i < r->nt; i++) ad_zero_grad(r->ps[i]);
@@ -546,6 +601,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   double lv = l->data[0];
   if (!isfinite(lv)) nan_report(I, r->model, xb, epoch, step, optim_hyper(I, r->o, "lr", 0.01) / 10, r->site);
   ad_backward(l, NULL);
+  if (r->monitor) r->n_norms = layer_grad_norms(r->model, r->norms, 64, r->norm_kinds);
   clip_grads(r->nt, r->ps, r->clip, r->clip_value);
   optim_step(I, r->o, r->nt, r->ps, r->site);
   *sum_loss += lv * (double)n;
@@ -597,6 +653,7 @@ static void run_epochs(Run *r) {
       if (r->has_val) printf(", val_loss %.4f, val_accuracy %.4f", r->h_vloss[e - 1], r->h_vacc[e - 1]);
       if (r->tty) printf(" (%.1f s)", now_seconds() - started);
       printf("\n");
+      if (r->monitor) report_norms(r, e);
       fflush(stdout);
     }
     if (stop) break;
@@ -622,6 +679,7 @@ static Value bi_train(Call *c) {
   r.clip = c->args[8].type == V_NONE ? 0 : arg_num(c, 8);
   r.clip_value = c->args[9].type == V_NONE ? 0 : arg_num(c, 9);
   r.verbose = arg_bool(c, 10);
+  r.monitor = arg_bool(c, 11);
   r.fused = is_cross_entropy(r.loss) && ends_in_softmax(r.model);
   r.tty = isatty(2) && !getenv("CI");
   int64_t N = r.d.x->shape[0];
@@ -670,6 +728,66 @@ static Value bi_train(Call *c) {
     v_release(cols[3]);
   }
   return v_retain(h);
+}
+
+/* gradient_norms(model, data): one batch forward and back (training mode, no update);
+   the gradient norm of each layer with parameters, first layer first. The
+   vanishing-gradient lesson: a deep sigmoid network's first layers get almost nothing. */
+static Value bi_gradient_norms(Call *c) {
+  Interp *I = c->I;
+  Value model = c->args[0];
+  if (model.type != V_MODEL && model.type != V_LAYER) arg_error(c, 0, "a model");
+  Data d = arg_data(c, 1);
+  Value loss = default_loss(c, 2);
+  long long batch = arg_int(c, 3);
+  if (batch < 1) arg_error(c, 3, "a batch size >= 1");
+  int64_t n = d.x->shape[0] < batch ? d.x->shape[0] : batch;
+  int64_t *idx = rt_malloc(sizeof(int64_t) * (size_t)n);
+  for (int64_t i = 0; i < n; i++) idx[i] = i;
+  Tensor *xb = NULL, *yb = NULL;
+  RtFrame fr;
+  if (RT_TRY(&fr)) {
+    xb = call_keep(c, take_rows(d.x, idx, n));
+    yb = call_keep(c, take_rows(d.y, idx, n));
+    rt_pop(&fr);
+  } else {
+    rt_pop(&fr);
+    rt_free(idx);
+    rt_rethrow();
+  }
+  rt_free(idx);
+  char **names;
+  Tensor **ps;
+  int np = nn_params(model, &names, &ps);
+  for (int i = 0; i < np; i++) rt_free(names[i]);
+  rt_free(names);
+  for (int i = 0; i < np; i++)
+    if (ad_is_tracked(ps[i])) ad_zero_grad(ps[i]);
+  bool rec = ad_set_recording(true);
+  bool fused = is_cross_entropy(loss) && ends_in_softmax(model);
+  double norms[256];
+  int k = 0;
+  if (RT_TRY(&fr)) {
+    Value out = forward(I, model, xb, true, fused, c->node);
+    ev_root(I, out);
+    Tensor *l = batch_loss(I, loss, fused, out, yb, c->node);
+    ev_root(I, v_tensor(l));
+    ad_backward(l, NULL);
+    k = layer_grad_norms(model, norms, 256, NULL);
+    rt_pop(&fr);
+  } else {
+    rt_pop(&fr);
+    ad_set_recording(rec);
+    for (int i = 0; i < np; i++)
+      if (ad_is_tracked(ps[i])) ad_zero_grad(ps[i]);
+    rt_free(ps);
+    rt_rethrow();
+  }
+  ad_set_recording(rec);
+  for (int i = 0; i < np; i++)
+    if (ad_is_tracked(ps[i])) ad_zero_grad(ps[i]);
+  rt_free(ps);
+  return tensor_of(norms, k);
 }
 
 /* ------------------------------------------------------------------ using a model */
@@ -923,9 +1041,12 @@ static const Builtin train_builtins[] = {
     {"minimize", "minimize(f, x0, optimizer, steps = 100)", bi_minimize,
      "run an optimizer on f from x0; the path of x, [steps + 1, dim]"},
     {"train", "train(model, data, loss = none, optimizer = none, epochs = 1, batch = 32, "
-              "shuffle = true, validate = none, clip = none, clip_value = none, verbose = true)",
+              "shuffle = true, validate = none, clip = none, clip_value = none, verbose = true, "
+              "monitor = false)",
      bi_train, "minibatch gradient descent over the data (loss: cross_entropy unless given); "
                "returns the history per epoch"},
+    {"gradient_norms", "gradient_norms(model, data, loss = none, batch = 64)", bi_gradient_norms,
+     "the gradient norm of each layer for one batch, first layer first (vanishing gradients)"},
     {"evaluate", "evaluate(model, data, loss = none)", bi_evaluate,
      "{loss, accuracy} of the model on a dataset"},
     {"accuracy", "accuracy(model, data)", bi_accuracy,
