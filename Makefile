@@ -72,7 +72,11 @@ $(BUILD)/stdlib_embed.o: $(BUILD)/stdlib_embed.c
 # C unit tests link the runtime only (runtime never includes interp headers).
 $(BUILD)/unit/%: tests/unit/%.c $(RUNTIME_OBJ) | $(BUILD)/dirs
 	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(LDLIBS)
-units: $(UNIT_BIN)
+units: $(UNIT_BIN) $(BUILD)/tools/ptyrun
+
+# The pseudo-terminal driver of the REPL tests: plain C and -lutil, no expect or python.
+$(BUILD)/tools/ptyrun: tests/tools/ptyrun.c | $(BUILD)/dirs
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -o $@ $< -lutil
 
 deps:
 	@sh tools/deps.sh
@@ -90,7 +94,7 @@ test: nn units
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g $(SAN)" nn-asan
-nn-asan: $(OBJ) $(UNIT_BIN)
+nn-asan: $(OBJ) $(UNIT_BIN) $(BUILD)/tools/ptyrun
 	$(CC) $(CFLAGS) -o $(BUILD)/nn $(OBJ) $(LDLIBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  NN=$(BUILD)/nn BUILD=$(BUILD) NN_SANITIZED=1 sh tests/run.sh

@@ -8,8 +8,6 @@
 #include "interp.h"
 #include "repl.h"
 
-#define NN_VERSION "0.1.0"
-
 static void usage(FILE *f) {
   fputs("usage: nn [-i] [FILE.nn | -e CODE | -]\n"
         "\n"

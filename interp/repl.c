@@ -17,6 +17,7 @@
 
 #define PROMPT "nn> "
 #define PROMPT_MORE "... "
+#define HISTORY_MAX 1000 /* entries kept in the history file */
 
 static const char *const keywords[] = {
     "let", "fn", "if", "else", "while", "for", "in", "break", "continue", "return",
@@ -24,25 +25,35 @@ static const char *const keywords[] = {
 static const char *const commands[] = {":help", ":vars", ":load", ":quit", NULL};
 
 /* The REPL session. readline's callbacks take no user pointer, so the one live session
-   is reached through `session` (set while repl_run runs; the only such static). */
+   is reached through `session` (set while repl_run runs; the only such static besides
+   the flag the signal handler reads). */
 typedef struct Repl {
   Interp *I;
-  StrBuf pending;   /* lines of an unfinished entry */
+  StrBuf pending;        /* lines of an unfinished entry */
   int n_builtin_globals; /* globals defined before the session: builtins and stdlib */
-  char *history_path;
+  char *history_path;    /* NULL: history is not saved */
+  bool history_warned;   /* a failure to save was reported once */
   bool tty;
   bool quit;
   bool line_ready;
-  char *line;       /* a line handed over by readline's callback */
+  char *line;            /* a line handed over by readline's callback */
   bool eof;
   int comp_list, comp_idx; /* where the completion generator is in its lists */
 } Repl;
 
 static Repl *session;
 
+/* Set while an entry runs on a terminal: the terminal is then in its normal mode and has
+   echoed "^C" itself, so the handler ends that line before "interrupted" is printed. */
+static volatile sig_atomic_t running_on_tty;
+
 static void on_sigint(int sig) {
   (void)sig;
   rt_interrupted = 1;
+  if (running_on_tty) {
+    ssize_t w = write(STDOUT_FILENO, "\n", 1);
+    (void)w;
+  }
 }
 
 /* ---- :help ---- */
@@ -76,12 +87,17 @@ static void print_doc_comment(const Node *def) {
 }
 
 static void print_signature(const Func *f) {
+  if (f->bi && !f->def) {
+    printf("%s\n", f->bi->sig);
+    return;
+  }
   StrBuf b = {0};
   v_repr(&b, (Value){.type = V_FUNC, .as.fn = (Func *)f});
-  /* "<builtin softmax(x, axis = -1)>" → "softmax(x, axis = -1)" */
+  /* "<fn kl(p, q)>" → "kl(p, q)"; anything else is shown as it is */
   char *s = strchr(b.s, ' ');
-  size_t len = strlen(s + 1);
-  printf("%.*s\n", (int)len - 1, s + 1);
+  size_t len = s ? strlen(s + 1) : 0;
+  if (s && len && s[len] == '>') printf("%.*s\n", (int)len - 1, s + 1);
+  else printf("%s\n", b.s);
   sb_free(&b);
 }
 
@@ -113,13 +129,15 @@ static void help(Repl *r, const char *name) {
       printf("%s = %s (a %s)\n", name, b.s, v_type_name(*v));
       sb_free(&b);
     } else {
-      printf("no help for '%s'\n", name);
+      fprintf(stderr, "no help for '%s' (not a builtin or a defined name)\n", name);
     }
     return;
   }
   print_signature(f);
-  if (f->bi) printf("  %s\n", f->bi->help);
-  else if (f->def) print_doc_comment(f->def);
+  /* Declared functions and constructors (def set) are documented by the comment above
+     their declaration; natives by their table entry, then their stdlib formula's. */
+  if (f->def) print_doc_comment(f->def);
+  else if (f->bi) printf("  %s\n", f->bi->help);
 }
 
 static void vars(Repl *r) {
@@ -156,21 +174,64 @@ static bool command(Repl *r, const char *line) {
   return true;
 }
 
-/* ---- entries ---- */
+/* ---- history: one entry per input, however many lines it has ---- */
+
+/* $NN_HISTORY (set but empty: no history file), else $HOME/.nn_history; without a
+   HOME the history lasts only for the session. */
+static char *history_file(void) {
+  const char *p = getenv("NN_HISTORY");
+  if (p) return *p ? rt_strdup(p) : NULL;
+  const char *home = getenv("HOME");
+  if (!home || !*home) return NULL;
+  size_t n = strlen(home) + sizeof "/.nn_history";
+  char *path = rt_malloc(n);
+  snprintf(path, n, "%s/.nn_history", home);
+  return path;
+}
+
+static void history_start(Repl *r) {
+  /* A timestamp line ("#1712345678") before each entry delimits entries in the file, so
+     history_multiline_entries can read a multi-line entry back as one. The timestamp
+     starts with history_comment_char, which is '\0' by default: then no timestamp is
+     written at all. */
+  history_comment_char = '#';
+  history_write_timestamps = 1;
+  history_multiline_entries = 1;
+  r->history_path = history_file();
+  if (!r->history_path) return;
+  /* A missing or unreadable file just means an empty history. */
+  if (read_history(r->history_path) == 0 && history_length > HISTORY_MAX) {
+    /* Trim by whole entries (history_truncate_file counts lines and could split one). */
+    stifle_history(HISTORY_MAX);
+    write_history(r->history_path);
+  }
+  stifle_history(HISTORY_MAX);
+}
 
 static void add_history_entry(Repl *r, const char *entry) {
   if (!r->tty || !*entry) return;
   size_t n = strlen(entry);
   char *e = rt_strndup(entry, n && entry[n - 1] == '\n' ? n - 1 : n);
   HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
-  if (!last || strcmp(last->line, e) != 0) {
+  if (*e && (!last || strcmp(last->line, e) != 0)) {
     add_history(e);
-    if (r->history_path) {
-      write_history(r->history_path);
-      history_truncate_file(r->history_path, 1000);
+    /* Appending keeps what a concurrent session saved; a missing file is created whole. */
+    if (r->history_path && append_history(1, r->history_path) != 0) {
+      int err = write_history(r->history_path);
+      if (err && !r->history_warned) {
+        r->history_warned = true;
+        fprintf(stderr, "nn: cannot save history to %s: %s\n", r->history_path, strerror(err));
+      }
     }
   }
   rt_free(e);
+}
+
+/* ---- entries ---- */
+
+static void clear_pending(Repl *r) {
+  r->pending.len = 0;
+  if (r->pending.s) r->pending.s[0] = 0;
 }
 
 /* One line typed: a command, or a piece of an entry that runs once it is complete. */
@@ -185,8 +246,13 @@ static void feed(Repl *r, const char *line) {
   interp_run(r->I, "<repl>", r->pending.s, r->pending.len, &incomplete);
   if (incomplete) return;
   add_history_entry(r, r->pending.s);
-  r->pending.len = 0;
-  r->pending.s[0] = 0;
+  clear_pending(r);
+}
+
+/* Input ended inside an entry: run it once more so the missing part is reported. */
+static void finish_pending(Repl *r) {
+  if (r->pending.len) interp_run(r->I, "<repl>", r->pending.s, r->pending.len, NULL);
+  clear_pending(r);
 }
 
 /* ---- completion: keywords, commands, and every defined name ---- */
@@ -200,10 +266,10 @@ static char *complete_next(const char *text, int state) {
     for (;;) {
       const char *cand = NULL;
       if (*list == 0) cand = text[0] == ':' ? commands[*idx] : keywords[*idx];
-      else cand = *idx < I->n_globals ? I->global_names[*idx]->name : NULL;
+      else cand = text[0] != ':' && *idx < I->n_globals ? I->global_names[*idx]->name : NULL;
       if (!cand) break;
       ++*idx;
-      if (!strncmp(cand, text, n)) return strdup(cand);
+      if (!strncmp(cand, text, n)) return strdup(cand); /* readline frees it with free() */
     }
   }
   return NULL;
@@ -212,67 +278,101 @@ static char *complete_next(const char *text, int state) {
 static char **complete(const char *text, int start, int end) {
   (void)start;
   (void)end;
-  rl_attempted_completion_over = 1; /* never fall back to file names */
-  return rl_completion_matches(text, complete_next);
+  const char *line = rl_line_buffer;
+  while (*line == ' ' || *line == '\t') line++;
+  bool in_command = line[0] == ':';
+  if (in_command && text[0] != ':' && !strncmp(line, ":load", 5)) {
+    rl_attempted_completion_over = 0; /* :load FILE completes file names */
+    return NULL;
+  }
+  rl_attempted_completion_over = 1; /* elsewhere never fall back to file names */
+  char **m = rl_completion_matches(text, complete_next);
+  /* A unique function name in an expression gets its '(' (like Python's rlcompleter). */
+  if (m && !m[1] && !in_command && func_named(session->I, m[0]))
+    rl_completion_append_character = '(';
+  return m;
 }
+
+/* ---- the terminal loop ---- */
 
 static void on_line(char *line) {
   session->line_ready = true;
   session->line = line;
   if (!line) session->eof = true;
-  else rl_callback_handler_remove(); /* reinstalled with the next prompt */
+  /* Otherwise readline shows the prompt again at once; it comes back after the entry ran. */
+  rl_callback_handler_remove();
+}
+
+/* Ctrl-C at the prompt: drop the line being edited and any unfinished entry. */
+static void abandon_line(Repl *r) {
+  rt_interrupted = 0;
+  rl_point = rl_end; /* "^C" goes after the text, as in a shell */
+  rl_redisplay();
+  rl_free_line_state();
+  rl_callback_sigcleanup(); /* leaves i-search, a half-typed key sequence, … */
+  rl_callback_handler_remove();
+  fputs("^C\n", stdout);
+  fflush(stdout);
+  clear_pending(r);
 }
 
 static int repl_tty(Repl *r) {
   rl_readline_name = "nn";
-  rl_catch_signals = 0;
+  rl_catch_signals = 0; /* SIGINT is ours: it also stops computations */
   rl_attempted_completion_function = complete;
   rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{([,+-*/^%";
-  history_write_timestamps = 1;  /* entries are then delimited in the file, so a  */
-  history_multiline_entries = 1; /* multi-line entry is read back as one entry    */
-  const char *home = getenv("HOME");
-  if (home && *home) {
-    size_t n = strlen(home) + 16;
-    r->history_path = rt_malloc(n);
-    snprintf(r->history_path, n, "%s/.nn_history", home);
-    read_history(r->history_path);
-  }
-  printf("nn %s — :help for help, Ctrl-D to quit\n", "0.1.0");
+  history_start(r);
+  printf("nn %s — :help for help, Ctrl-D to quit\n", NN_VERSION);
+  fflush(stdout);
+
+  /* SIGINT stays blocked except inside pselect and while an entry runs, so one that
+     arrives between checking rt_interrupted and waiting is never lost. */
+  sigset_t blocked, open_mask;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGINT);
+  sigprocmask(SIG_BLOCK, &blocked, &open_mask);
+  sigdelset(&open_mask, SIGINT);
+  int fd = fileno(rl_instream ? rl_instream : stdin);
   while (!r->quit) {
+    r->line_ready = r->eof = false;
     rl_callback_handler_install(r->pending.len ? PROMPT_MORE : PROMPT, on_line);
-    r->line_ready = false;
     while (!r->line_ready) {
-      fd_set fds;
-      FD_ZERO(&fds);
-      FD_SET(fileno(rl_instream ? rl_instream : stdin), &fds);
-      int ready = select(fileno(rl_instream ? rl_instream : stdin) + 1, &fds, NULL, NULL, NULL);
       if (rt_interrupted) {
-        /* Ctrl-C at the prompt: drop the line and any unfinished entry. */
-        rt_interrupted = 0;
-        rl_free_line_state();
-        rl_callback_sigcleanup();
-        rl_cleanup_after_signal();
-        rl_callback_handler_remove();
-        r->pending.len = 0;
-        if (r->pending.s) r->pending.s[0] = 0;
-        printf("^C\n");
+        abandon_line(r);
         rl_callback_handler_install(PROMPT, on_line);
         continue;
       }
-      if (ready < 0 && errno == EINTR) continue;
+      fd_set fds;
+      FD_ZERO(&fds);
+      FD_SET(fd, &fds);
+      int ready = pselect(fd + 1, &fds, NULL, NULL, NULL, &open_mask);
       if (ready > 0) rl_callback_read_char();
+      else if (ready < 0 && errno != EINTR) r->line_ready = r->eof = true; /* stdin gone */
     }
     if (r->eof) {
       rl_callback_handler_remove();
       printf("\n");
+      finish_pending(r);
       break;
     }
+    /* Run the entry with SIGINT deliverable; a Ctrl-C that arrives after it finished
+       without noticing is dropped rather than abandoning the next line. */
+    rt_interrupted = 0;
+    running_on_tty = 1;
+    sigprocmask(SIG_SETMASK, &open_mask, NULL);
     feed(r, r->line);
+    sigprocmask(SIG_BLOCK, &blocked, NULL);
+    running_on_tty = 0;
+    rt_interrupted = 0;
     free(r->line);
     r->line = NULL;
   }
   rl_callback_handler_remove();
+  sigprocmask(SIG_UNBLOCK, &blocked, NULL);
   rt_free(r->history_path);
+  r->history_path = NULL;
+  /* readline's history list lives as long as the process; free it for leak checkers. */
+  clear_history();
   return 0;
 }
 
@@ -280,27 +380,37 @@ static int repl_tty(Repl *r) {
 static int repl_pipe(Repl *r) {
   char *line = NULL;
   size_t cap = 0;
-  while (!r->quit && getline(&line, &cap, stdin) >= 0) {
+  while (!r->quit) {
+    errno = 0;
+    if (getline(&line, &cap, stdin) < 0) {
+      /* Ctrl-C while waiting for input (SIGINT does not restart reads): keep reading. */
+      if (errno == EINTR && !feof(stdin)) {
+        clearerr(stdin);
+        rt_interrupted = 0;
+        continue;
+      }
+      break;
+    }
     rt_interrupted = 0;
     size_t n = strlen(line);
     if (n && line[n - 1] == '\n') line[n - 1] = 0;
     feed(r, line);
   }
   free(line);
-  if (r->pending.len) {
-    /* Input ended inside an entry: run it to report what is missing. */
-    interp_run(r->I, "<repl>", r->pending.s, r->pending.len, NULL);
-  }
+  finish_pending(r);
   return 0;
 }
 
 int repl_run(Interp *I) {
   Repl r = {.I = I, .n_builtin_globals = I->n_globals, .tty = isatty(0) && isatty(1)};
   session = &r;
+  /* No SA_RESTART: the signal must interrupt pselect (and a blocking read). */
   struct sigaction sa = {0}, old;
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &old);
+  /* Line-buffered even into a pipe, so values and error messages stay in order. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   I->echo = true;
   int st = r.tty ? repl_tty(&r) : repl_pipe(&r);
   sigaction(SIGINT, &old, NULL);

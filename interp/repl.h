@@ -4,6 +4,8 @@
 
 #include "interp.h"
 
+#define NN_VERSION "0.1.0"
+
 /* Run the REPL until Ctrl-D or :quit; returns the exit status (0). */
 int repl_run(Interp *I);
 
