@@ -414,6 +414,63 @@ static int layer_grad_norms(Value model, double *out, int cap, const char **kind
   return n;
 }
 
+/* ------------------------------------------------------------------ lint */
+
+/* Does the tree call a function of this name anywhere? */
+static bool ast_calls(const Node *n, const char *name) {
+  if (!n) return false;
+  if (n->kind == N_CALL && n->a && n->a->kind == N_NAME && !strcmp(n->a->sym->name, name)) return true;
+  if (ast_calls(n->a, name) || ast_calls(n->b, name) || ast_calls(n->c, name)) return true;
+  for (int i = 0; i < n->n_kids; i++)
+    if (ast_calls(n->kids[i], name)) return true;
+  return false;
+}
+
+static void warn(Interp *I, const Node *at, const char *msg) {
+  fflush(stdout);
+  if (at) diag_report(stderr, I->color, at->src, at->span, "warning", msg);
+  else diag_report(stderr, I->color, NULL, (Span){0}, "warning", msg);
+}
+
+/* Classic mistakes, warned about (with the location of the train call) but not fatal. */
+static void lint_training(Interp *I, Value model, Value loss, Data d, const Node *site) {
+  const Value *layers = model.type == V_MODEL ? model.as.model->layers : &model;
+  int nl = model.type == V_MODEL ? model.as.model->n : 1;
+  const char *last = nl && layers[nl - 1].type == V_LAYER && layers[nl - 1].as.layer->fn.type == V_FUNC
+                         ? layers[nl - 1].as.layer->fn.as.fn->name : "";
+  const Node *body = loss.type == V_FUNC && loss.as.fn->def && !in_stdlib(loss.as.fn->def) ? loss.as.fn->def->a : NULL;
+  if (!strcmp(last, "softmax") && (ast_calls(body, "softmax") || ast_calls(body, "log_softmax")))
+    warn(I, site, "the model ends in softmax and the loss applies softmax again: feed the loss the "
+                  "scores before softmax, or use cross_entropy on the probabilities");
+  for (int i = 0; i < nl; i++)
+    if (layers[i].type == V_LAYER && layers[i].as.layer->fn.type == V_FUNC &&
+        !strcmp(layers[i].as.layer->fn.as.fn->name, "step")) {
+      char msg[256];
+      snprintf(msg, sizeof msg, "layer %d is the step function: its gradient is 0 everywhere, so "
+               "the layers before it cannot learn (use sigmoid or relu)", i);
+      warn(I, site, msg);
+    }
+  bool mse = loss.type == V_FUNC && !strcmp(loss.as.fn->name, "mse");
+  int64_t classes = 0;
+  if (d.y->ndim == 1) {
+    for (int64_t i = 0; i < d.y->size; i++)
+      if (d.y->data[i] + 1 > classes && d.y->data[i] == floorf(d.y->data[i])) classes = (int64_t)d.y->data[i] + 1;
+  } else if (d.y->ndim == 2) {
+    classes = d.y->shape[1];
+  }
+  if (mse && !strcmp(last, "sigmoid") && classes > 2)
+    warn(I, site, "sigmoid outputs with mse for a multi-class problem learn slowly: end the model "
+                  "in softmax and train with cross_entropy");
+  float big = 0;
+  for (int64_t i = 0; i < d.x->size; i++) big = fabsf(d.x->data[i]) > big ? fabsf(d.x->data[i]) : big;
+  if (big > 100) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "the inputs are not scaled (|x| reaches %g): normalize(data) or divide "
+             "by the largest value first, or training will crawl or diverge", (double)big);
+    warn(I, site, msg);
+  }
+}
+
 /* ------------------------------------------------------------------ train */
 
 static double now_seconds(void) {
@@ -681,6 +738,7 @@ static Value bi_train(Call *c) {
   r.verbose = arg_bool(c, 10);
   r.monitor = arg_bool(c, 11);
   r.fused = is_cross_entropy(r.loss) && ends_in_softmax(r.model);
+  lint_training(I, r.model, r.loss, r.d, c->node);
   r.tty = isatty(2) && !getenv("CI");
   int64_t N = r.d.x->shape[0];
   r.steps = (long)((N + r.batch - 1) / r.batch);
