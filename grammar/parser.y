@@ -270,7 +270,7 @@ static Ex member(ParseCtx *c, Sym *word, YYLTYPE word_loc, Sym *name, Ex value, 
 %token <sym> NAME "name"
 %token NEWLINE "newline"
 %token LET "let" FN "fn" IF "if" ELSE "else" WHILE "while" FOR "for" IN "in"
-%token BREAK "break" CONTINUE "continue" RETURN "return" IMPORT "import"
+%token BREAK "break" CONTINUE "continue" RETURN "return" IMPORT "import" EXPLAIN "explain"
 %token AND "and" OR "or" NOT "not" TRUE "true" FALSE "false" NONE "none"
 %token LE "<=" GE ">=" EQ "==" NE "!=" DOTDOT ".."
 %token PLUSEQ "+=" MINUSEQ "-=" STAREQ "*=" SLASHEQ "/="
@@ -334,6 +334,7 @@ simple_stmt:
 | RETURN                 { $$ = leaf(ctx, N_RETURN, @$); }
 | RETURN expr            { $$ = unary(ctx, 0, $2, @$); $$.n->kind = N_RETURN; CK; }
 | IMPORT STR             { $$ = leaf(ctx, N_IMPORT, @$); $$.n->str = $2.s; $$.n->len = $2.len; }
+| EXPLAIN expr           { $$ = unary(ctx, 0, $2, @$); $$.n->kind = N_EXPLAIN; CK; }
 | decl_stmt
 ;
 

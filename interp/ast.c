@@ -175,7 +175,7 @@ static const char *const kind_names[] = {
     [N_ASSIGN] = "assign",  [N_EXPR] = "expr",       [N_IF] = "if",
     [N_WHILE] = "while",    [N_FOR] = "for",         [N_BREAK] = "break",
     [N_CONTINUE] = "continue", [N_RETURN] = "return", [N_IMPORT] = "import",
-    [N_DECL] = "decl",
+    [N_DECL] = "decl",      [N_EXPLAIN] = "explain",
 };
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == N__COUNT,
                "kind_names must name every NodeKind");

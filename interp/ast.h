@@ -82,6 +82,7 @@ void symtab_free(SymTab *t);
  *   N_BREAK, N_CONTINUE
  *   N_RETURN   a = value or NULL
  *   N_IMPORT   str = path
+ *   N_EXPLAIN  a = the expression to walk through step by step (interp/explain.c)
  *   N_DECL     `activation|loss|optimizer|layer|model NAME(params) = expr | { block }`:
  *              str/len = the word, sym = NAME, kids = N_PARAM, a = body (NF_EXPR_BODY
  *              for `= expr`). Inside its body `param W = e` and `state v [= e]` are
@@ -92,7 +93,7 @@ typedef enum {
   N_NUM, N_STR, N_BOOL, N_NONE, N_NAME, N_BRACKET, N_RECORD,
   N_UNARY, N_BINARY, N_AND, N_OR, N_CALL, N_KWARG, N_INDEX, N_SLICE, N_FIELD, N_RANGE,
   N_FN, N_PARAM, N_BLOCK, N_LET, N_ASSIGN, N_EXPR, N_IF, N_WHILE, N_FOR,
-  N_BREAK, N_CONTINUE, N_RETURN, N_IMPORT, N_DECL,
+  N_BREAK, N_CONTINUE, N_RETURN, N_IMPORT, N_DECL, N_EXPLAIN,
   N__COUNT
 } NodeKind;
 

@@ -993,6 +993,7 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
     run_import(I, n);
     return X_NORMAL;
   case N_DECL: decl_exec(I, env, n); return X_NORMAL;
+  case N_EXPLAIN: explain_run(I, env, n->a); return X_NORMAL;
   default: ev_error(I, n, "a %s is not a statement", ast_kind_name(n->kind));
   }
 }

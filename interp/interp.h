@@ -92,6 +92,9 @@ Value *ev_env_slot(Env *e, Sym *s);          /* this scope and its parents, or N
 Value ev_make_function(Interp *I, Env *env, const Node *n); /* N_FN or N_DECL */
 void ev_define(Interp *I, Env *env, Sym *s, Value v);       /* env NULL: a global */
 
+/* `explain EXPR` (explain.c): print the formula's steps with the actual numbers. */
+void explain_run(Interp *I, Env *env, const Node *e);
+
 /* ---- builtins (builtins.c and friends) ---- */
 void builtins_register(Interp *I);
 void data_register(Interp *I); /* data.c: data sets, IDX/CSV/safetensors files */

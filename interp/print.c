@@ -66,6 +66,8 @@ void sb_free(StrBuf *b) {
 static int fmt_num_raw(char *buf, size_t n, double x) {
   if (isnan(x)) return snprintf(buf, n, "nan");
   if (isinf(x)) return snprintf(buf, n, x < 0 ? "-inf" : "inf");
+  /* Zero prints as 0 whatever its sign: "-0" only puzzles a reader. */
+  if (x == 0) x = 0;
   /* Whole numbers print exactly (3628800, not 3.6288e+06) while they are small enough
      to be exact in a double; everything else to 6 significant digits. */
   if (x == floor(x) && fabs(x) < 1e16) return snprintf(buf, n, "%.0f", x);

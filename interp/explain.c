@@ -1,0 +1,516 @@
+/* explain.c — `explain EXPR`: walk a formula step by step with the actual numbers.
+ *
+ * The notes' functions get their own walk-through (softmax shows C = max, x − C, the
+ * exponentials, the sum, the division, and what the naive form would give); a call of
+ * an optimizer runs one step of its declaration on a given w and g, showing every line
+ * of the body with its value; any other expression is shown part by part, innermost
+ * first. Values are computed with the same kernels as the functions themselves.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "autograd.h"
+#include "decl.h"
+#include "mem.h"
+
+/* ---- rows of "label = value", the labels padded to one column ---- */
+
+typedef struct {
+  Interp *I;
+  int n;
+  char *label[64];
+  char *value[64];
+} Steps;
+
+static void step_add(Steps *s, const char *label, Value v) {
+  if (s->n == 64) return;
+  StrBuf b = {0};
+  v_repr(&b, v);
+  s->label[s->n] = rt_strdup(label);
+  s->value[s->n++] = b.s ? b.s : rt_strdup("");
+}
+
+static void step_tensor(Steps *s, const char *label, const Tensor *t) {
+  if (s->n == 64) return;
+  StrBuf b = {0};
+  fmt_tensor(&b, t);
+  s->label[s->n] = rt_strdup(label);
+  s->value[s->n++] = b.s;
+}
+
+static void steps_print(Steps *s) {
+  int w = 0;
+  for (int i = 0; i < s->n; i++) {
+    int len = 0;
+    for (const char *p = s->label[i]; *p; p++) len += ((unsigned char)*p & 0xC0) != 0x80;
+    if (len > w) w = len;
+  }
+  for (int i = 0; i < s->n; i++) {
+    int len = 0;
+    for (const char *p = s->label[i]; *p; p++) len += ((unsigned char)*p & 0xC0) != 0x80;
+    printf("  %s%*s = ", s->label[i], w - len, "");
+    /* Continuation lines of a matrix line up under its first row. */
+    for (const char *p = s->value[i]; *p; p++) {
+      putchar(*p);
+      if (*p == '\n') printf("  %*s   ", w, "");
+    }
+    putchar('\n');
+    rt_free(s->label[i]);
+    rt_free(s->value[i]);
+  }
+  s->n = 0;
+}
+
+static void steps_clear(Steps *s) {
+  for (int i = 0; i < s->n; i++) {
+    rt_free(s->label[i]);
+    rt_free(s->value[i]);
+  }
+  s->n = 0;
+}
+
+/* ---- small helpers: kernels on rooted tensors ---- */
+
+static Tensor *keep(Interp *I, Tensor *t) {
+  ev_root(I, v_tensor(t));
+  return t;
+}
+
+static Tensor *bin(Interp *I, TBinOp op, Tensor *a, Tensor *b) { return keep(I, t_binary(op, a, b)); }
+static Tensor *un(Interp *I, TUnOp op, Tensor *a) { return keep(I, t_unary(op, a)); }
+static Tensor *red(Interp *I, TRedOp op, Tensor *a, int axis, int keepdim) {
+  return keep(I, t_reduce(op, a, axis, keepdim));
+}
+static Tensor *num(Interp *I, double x) { return keep(I, t_scalar((float)x)); }
+
+static bool any_nonfinite(const Tensor *t) {
+  for (int64_t i = 0; i < t->size; i++)
+    if (!isfinite(t->data[i])) return true;
+  return false;
+}
+
+/* The source text of a node, on one line. */
+static void node_text(const Node *n, char *buf, size_t cap) {
+  const char *p = n->src->text;
+  for (int l = 1; l < n->span.first_line && *p; l++) {
+    const char *nl = strchr(p, '\n');
+    if (!nl) break;
+    p = nl + 1;
+  }
+  const char *start = p + n->span.first_col - 1;
+  const char *q = start;
+  for (int l = n->span.first_line; l < n->span.last_line && *q; l++) {
+    const char *nl = strchr(q, '\n');
+    if (!nl) break;
+    q = nl + 1;
+  }
+  const char *line_start = q;
+  if (n->span.first_line == n->span.last_line) line_start = p;
+  const char *end = line_start + n->span.last_col;
+  size_t len = end > start ? (size_t)(end - start) : 0;
+  if (len >= cap) len = cap - 1;
+  size_t k = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = start[i];
+    if (c == '\n' || c == '\t') c = ' ';
+    if (c == ' ' && k && buf[k - 1] == ' ') continue;
+    buf[k++] = c;
+  }
+  buf[k] = 0;
+}
+
+/* ---- the notes' functions ---- */
+
+static int axis_of(Interp *I, Value v, const Node *at) {
+  if (v.type == V_NONE) return -1;
+  if (v.type != V_NUM) ev_error(I, at, "explain: axis must be a number");
+  return (int)v.as.num;
+}
+
+static void explain_softmax(Steps *s, Tensor *x, int axis, bool log_form) {
+  Interp *I = s->I;
+  printf(log_form ? "log_softmax(x)_k = x_k − C − log Σ_i e^(x_i − C), with C = max x\n"
+                  : "softmax(x)_k = e^(x_k − C) / Σ_i e^(x_i − C), with C = max x (softmax 函数)\n");
+  printf("subtracting C leaves the result unchanged and keeps e^(x − C) <= 1: no overflow\n");
+  step_tensor(s, "x", x);
+  Tensor *C = red(I, T_RMAX, x, axis, 1);
+  step_tensor(s, "C = max x", C);
+  Tensor *xc = bin(I, T_SUB, x, C);
+  step_tensor(s, "x − C", xc);
+  Tensor *e = un(I, T_EXP, xc);
+  step_tensor(s, "e^(x − C)", e);
+  Tensor *sum = red(I, T_SUM, e, axis, 1);
+  step_tensor(s, "Σ e^(x − C)", sum);
+  if (log_form) {
+    Tensor *ls = un(I, T_LOG, sum);
+    step_tensor(s, "log Σ e^(x − C)", ls);
+    step_tensor(s, "log_softmax(x) = x − C − log Σ", bin(I, T_SUB, xc, ls));
+  } else {
+    step_tensor(s, "softmax(x) = e^(x − C) / Σ", bin(I, T_DIV, e, sum));
+  }
+  steps_print(s);
+  /* The naive form, for comparison. */
+  Tensor *en = un(I, T_EXP, x);
+  Tensor *sn = red(I, T_SUM, en, axis, 1);
+  Tensor *naive = log_form ? un(I, T_LOG, bin(I, T_DIV, en, sn)) : bin(I, T_DIV, en, sn);
+  printf("without C (the naive formula):\n");
+  step_tensor(s, "e^x", en);
+  step_tensor(s, log_form ? "log(e^x / Σ e^x)" : "e^x / Σ e^x", naive);
+  steps_print(s);
+  if (any_nonfinite(en) || any_nonfinite(naive))
+    printf("e^x overflows float32 (largest 3.4e38, e^89 is already inf): inf / inf = nan. "
+           "Subtracting C avoids it.\n");
+  else
+    printf("the same numbers here; with large inputs (e.g. [1000, 1001, 1002]) e^x would "
+           "overflow and the naive formula give nan\n");
+}
+
+static void explain_sigmoid(Steps *s, Tensor *x) {
+  Interp *I = s->I;
+  printf("sigmoid(x) = 1 / (1 + e^−x) (sigmoid 函数): squashes any x into (0, 1)\n");
+  step_tensor(s, "x", x);
+  Tensor *nx = un(I, T_NEG, x);
+  Tensor *e = un(I, T_EXP, nx);
+  step_tensor(s, "e^−x", e);
+  Tensor *d = bin(I, T_ADD, num(I, 1), e);
+  step_tensor(s, "1 + e^−x", d);
+  step_tensor(s, "sigmoid(x) = 1 / (1 + e^−x)", un(I, T_SIGMOID, x));
+  Tensor *y = un(I, T_SIGMOID, x);
+  step_tensor(s, "slope sigmoid'(x) = y·(1 − y)", bin(I, T_MUL, y, bin(I, T_SUB, num(I, 1), y)));
+  steps_print(s);
+  printf("the slope is at most 0.25 (at x = 0): stacked sigmoids shrink gradients — "
+         "the vanishing gradient of the notes\n");
+}
+
+static void explain_tanh(Steps *s, Tensor *x) {
+  Interp *I = s->I;
+  printf("tanh(x) = (e^x − e^−x) / (e^x + e^−x): squashes into (−1, 1)\n");
+  step_tensor(s, "x", x);
+  Tensor *a = un(I, T_EXP, x), *b = un(I, T_EXP, un(I, T_NEG, x));
+  step_tensor(s, "e^x", a);
+  step_tensor(s, "e^−x", b);
+  step_tensor(s, "e^x − e^−x", bin(I, T_SUB, a, b));
+  step_tensor(s, "e^x + e^−x", bin(I, T_ADD, a, b));
+  step_tensor(s, "tanh(x)", un(I, T_TANH, x));
+  steps_print(s);
+}
+
+static void explain_relu(Steps *s, Tensor *x, const char *name, double a) {
+  Interp *I = s->I;
+  bool leaky = !strcmp(name, "leaky_relu"), is_step = !strcmp(name, "step");
+  if (is_step) printf("step(x) = 1 if x > 0 else 0 (阶跃函数): its slope is 0, so nothing can be learnt through it\n");
+  else if (leaky) printf("leaky_relu(x) = max(a·x, x) with a = %g: a small slope for x < 0 keeps gradients alive\n", a);
+  else printf("relu(x) = max(0, x) (ReLU 函数)\n");
+  step_tensor(s, "x", x);
+  step_tensor(s, "x > 0", bin(I, T_GT, x, num(I, 0)));
+  if (is_step) step_tensor(s, "step(x)", un(I, T_STEP, x));
+  else if (leaky) {
+    step_tensor(s, "a·x", bin(I, T_MUL, num(I, a), x));
+    step_tensor(s, "max(a·x, x)", keep(I, t_leaky_relu(x, (float)a)));
+  } else {
+    step_tensor(s, "relu(x)", un(I, T_RELU, x));
+  }
+  steps_print(s);
+}
+
+/* −Σ p log q along the last axis, batch-averaged like the losses. */
+static Tensor *neg_sum_xlogy(Interp *I, Tensor *p, Tensor *q) {
+  return un(I, T_NEG, red(I, T_MEAN, red(I, T_SUM, bin(I, T_XLOGY, p, q), -1, 0), T_AXIS_ALL, 0));
+}
+
+static void explain_entropy(Steps *s, Tensor *p) {
+  Interp *I = s->I;
+  printf("entropy H(p) = −Σ p log p, in nats (熵); 0·log 0 counts as 0\n");
+  step_tensor(s, "p", p);
+  step_tensor(s, "log p", un(I, T_LOG, p));
+  step_tensor(s, "p·log p", bin(I, T_XLOGY, p, p));
+  step_tensor(s, "H(p) = −Σ p·log p", un(I, T_NEG, red(I, T_SUM, bin(I, T_XLOGY, p, p), -1, 0)));
+  steps_print(s);
+}
+
+static void explain_cross_entropy(Steps *s, Tensor *p, Tensor *q) {
+  Interp *I = s->I;
+  if (p->ndim == q->ndim - 1) {
+    printf("cross_entropy(j, q) = −log q_j: with a one-hot truth H(p) = 0, so only the true "
+           "class's probability counts (the notes' L = −log q_j)\n");
+    step_tensor(s, "j (true class)", p);
+    step_tensor(s, "q", q);
+    Tensor *qj = keep(I, t_pick(q, p));
+    step_tensor(s, "q_j", qj);
+    step_tensor(s, "−log q_j", un(I, T_NEG, un(I, T_LOG, qj)));
+    if (qj->size > 1) step_tensor(s, "mean over the batch", un(I, T_NEG, red(I, T_MEAN, un(I, T_LOG, qj), T_AXIS_ALL, 0)));
+    steps_print(s);
+    return;
+  }
+  printf("cross_entropy(p, q) = H(p, q) = −Σ p log q (交叉熵): p the truth, q the prediction\n");
+  step_tensor(s, "p", p);
+  step_tensor(s, "q", q);
+  step_tensor(s, "log q", un(I, T_LOG, q));
+  step_tensor(s, "p·log q", bin(I, T_XLOGY, p, q));
+  Tensor *h = neg_sum_xlogy(I, p, q);
+  step_tensor(s, "H(p, q) = −Σ p·log q", h);
+  Tensor *hp = neg_sum_xlogy(I, p, p);
+  Tensor *kl = bin(I, T_SUB, h, hp);
+  step_tensor(s, "check: H(p)", hp);
+  step_tensor(s, "check: KL(p‖q) = H(p, q) − H(p)", kl);
+  steps_print(s);
+  printf("H(p, q) = KL(p‖q) + H(p): %g = %g + %g\n", (double)h->data[0], (double)kl->data[0],
+         (double)hp->data[0]);
+}
+
+static void explain_kl(Steps *s, Tensor *p, Tensor *q) {
+  Interp *I = s->I;
+  printf("KL(p‖q) = −Σ p log(q / p) = Σ p log p − Σ p log q (相对熵): how unlike q is to p; 0 when equal\n");
+  step_tensor(s, "p", p);
+  step_tensor(s, "q", q);
+  step_tensor(s, "q / p", bin(I, T_DIV, q, p));
+  Tensor *terms = bin(I, T_SUB, bin(I, T_XLOGY, p, p), bin(I, T_XLOGY, p, q));
+  step_tensor(s, "p·log(p / q)", terms);
+  Tensor *kl = un(I, T_NEG, un(I, T_NEG, red(I, T_MEAN, red(I, T_SUM, terms, -1, 0), T_AXIS_ALL, 0)));
+  step_tensor(s, "KL(p‖q) = Σ p·log(p / q)", kl);
+  Tensor *hp = neg_sum_xlogy(I, p, p), *hpq = neg_sum_xlogy(I, p, q);
+  step_tensor(s, "H(p)", hp);
+  step_tensor(s, "H(p, q)", hpq);
+  steps_print(s);
+  printf("H(p, q) = KL(p‖q) + H(p): %g = %g + %g\n", (double)hpq->data[0], (double)kl->data[0],
+         (double)hp->data[0]);
+}
+
+static void explain_mse(Steps *s, Tensor *p, Tensor *q) {
+  Interp *I = s->I;
+  printf("mse(p, q) = mean((q − p)²): the mean squared error\n");
+  step_tensor(s, "p", p);
+  step_tensor(s, "q", q);
+  Tensor *d = bin(I, T_SUB, q, p);
+  step_tensor(s, "q − p", d);
+  Tensor *d2 = bin(I, T_MUL, d, d);
+  step_tensor(s, "(q − p)²", d2);
+  step_tensor(s, "mean((q − p)²)", red(I, T_MEAN, d2, T_AXIS_ALL, 0));
+  steps_print(s);
+}
+
+/* ---- one optimizer step, line by line ---- */
+
+static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) {
+  Interp *I = s->I;
+  const Func *f = ctor.as.fn;
+  const Node *decl = f->def;
+  Sym *sw = sym_intern(&I->syms, "w", 1), *sg = sym_intern(&I->syms, "g", 1),
+      *st = sym_intern(&I->syms, "t", 1);
+  /* w, g and t come from keyword arguments of the explained call, else from variables
+     of those names, else small examples. The other arguments make the optimizer. */
+  Value w = v_none(), g = v_none(), t = v_none();
+  int n_args = 0;
+  Value args[32];
+  Sym *names[32];
+  const Node *arg_nodes[32];
+  for (int i = 0; i < call->n_kids && n_args < 32; i++) {
+    const Node *a = call->kids[i];
+    if (a->kind == N_KWARG && (a->sym == sw || a->sym == sg || a->sym == st)) {
+      Value v = ev_eval(I, env, a->a);
+      ev_root(I, v);
+      if (a->sym == sw) w = v;
+      else if (a->sym == sg) g = v;
+      else t = v;
+      continue;
+    }
+    Value v = ev_eval(I, env, a->kind == N_KWARG ? a->a : a);
+    ev_root(I, v);
+    names[n_args] = a->kind == N_KWARG ? a->sym : NULL;
+    arg_nodes[n_args] = a;
+    args[n_args++] = v;
+  }
+  /* Bind like a call: positional first, then by name. */
+  Env *h = ev_env_new(I, f->env);
+  ev_root(I, (Value){.type = V_ENV, .as.env = h});
+  for (int i = 0; i < f->params.n; i++) {
+    Value v = f->params.has_default[i] ? f->params.defaults[i] : v_none();
+    int pos = 0;
+    for (int k = 0; k < n_args; k++) {
+      if (!names[k] && pos++ == i) v = args[k];
+      if (names[k] == f->params.names[i]) v = args[k];
+    }
+    ev_env_define(h, f->params.names[i], v_retain(v));
+  }
+  for (int k = 0; k < n_args; k++) {
+    if (!names[k]) continue;
+    bool known = false;
+    for (int i = 0; i < f->params.n; i++) known |= names[k] == f->params.names[i];
+    if (!known) ev_error(I, arg_nodes[k], "'%s' has no parameter '%s'", f->name, names[k]->name);
+  }
+  if (w.type == V_NONE) {
+    Value *v = ev_env_slot(env, sw);
+    if (!v && sw->gslot) v = &I->globals[sw->gslot - 1];
+    w = v ? *v : v_none();
+  }
+  if (g.type == V_NONE) {
+    Value *v = ev_env_slot(env, sg);
+    if (!v && sg->gslot) v = &I->globals[sg->gslot - 1];
+    g = v ? *v : v_none();
+  }
+  bool example = w.type == V_NONE || g.type == V_NONE;
+  if (w.type == V_NONE) {
+    int64_t two = 2;
+    Tensor *tw = keep(I, t_new(1, &two));
+    tw->data[0] = 1, tw->data[1] = -2;
+    w = v_tensor(tw);
+  }
+  if (g.type == V_NONE) {
+    int64_t two = 2;
+    Tensor *tg = keep(I, t_new(1, &two));
+    tg->data[0] = 0.5f, tg->data[1] = -0.1f;
+    g = v_tensor(tg);
+  }
+  double step = t.type == V_NONE ? 1 : (t.type == V_NUM ? t.as.num : 1);
+  printf("one step of %s", f->name);
+  StrBuf hb = {0};
+  for (int i = 0; i < h->n; i++) sb_printf(&hb, "%s%s = ", i ? ", " : "(", h->names[i]->name), v_repr(&hb, h->vals[i]);
+  printf("%s)%s, t = %g%s\n", hb.s ? hb.s : "(", "", step,
+         example ? " (w and g are examples: give w = ..., g = ... to use your own)" : "");
+  sb_free(&hb);
+  Env *env1 = ev_env_new(I, h);
+  ev_root(I, (Value){.type = V_ENV, .as.env = env1});
+  Tensor *tw = to_tensor(I, w, "w");
+  ev_root(I, v_tensor(tw));
+  Tensor *tg = to_tensor(I, g, "g");
+  ev_root(I, v_tensor(tg));
+  ev_env_define(env1, sw, v_tensor(t_copy(tw)));
+  ev_env_define(env1, sg, v_tensor(t_copy(tg)));
+  ev_env_define(env1, st, v_num(step));
+  step_tensor(s, "w", tw);
+  step_tensor(s, "g", tg);
+  bool rec = ad_set_recording(false);
+  const Node *body = decl->a;
+  char text[160];
+  for (int i = 0; i < body->n_kids; i++) {
+    const Node *stmt = body->kids[i];
+    if (stmt->kind == N_LET && stmt->op == 's') {
+      Value v0 = stmt->a ? ev_eval(I, env1, stmt->a) : v_tensor(t_zeros(tw->ndim, tw->shape));
+      ev_root(I, v0);
+      ev_env_define(env1, stmt->sym, v_retain(v0));
+      snprintf(text, sizeof text, "%s (state, starts at %s)", stmt->sym->name, stmt->a ? "its initial value" : "0");
+      step_add(s, text, v0);
+      continue;
+    }
+    ev_exec(I, env1, stmt);
+    Sym *target = stmt->kind == N_LET ? stmt->sym
+                  : stmt->kind == N_ASSIGN && stmt->a->kind == N_NAME ? stmt->a->sym : NULL;
+    node_text(stmt, text, sizeof text);
+    Value *v = target ? ev_env_slot(env1, target) : NULL;
+    if (v) step_add(s, text, *v);
+  }
+  ad_set_recording(rec);
+  steps_print(s);
+  if (!strcmp(f->name, "adam") || !strcmp(f->name, "adamw"))
+    printf("at small t the bias corrections 1 − u^t and 1 − ρ^t are far from 1: they scale v and r "
+           "up so the first steps are not too small (the cold start the notes mention)\n");
+}
+
+/* ---- anything else: the parts, innermost first ---- */
+
+static void walk(Steps *s, Env *env, const Node *n, int depth) {
+  if (!n || depth > 12) return;
+  switch (n->kind) {
+  case N_CALL:
+    for (int i = 0; i < n->n_kids; i++)
+      walk(s, env, n->kids[i]->kind == N_KWARG ? n->kids[i]->a : n->kids[i], depth + 1);
+    break;
+  case N_BINARY:
+  case N_AND:
+  case N_OR:
+    walk(s, env, n->a, depth + 1);
+    walk(s, env, n->b, depth + 1);
+    break;
+  case N_UNARY:
+  case N_FIELD:
+  case N_INDEX:
+    walk(s, env, n->a, depth + 1);
+    break;
+  case N_NAME: {
+    char text[160];
+    node_text(n, text, sizeof text);
+    Value v = ev_eval(s->I, env, n);
+    ev_root(s->I, v);
+    if (v.type != V_FUNC) step_add(s, text, v);
+    return;
+  }
+  default: return;
+  }
+  char text[160];
+  node_text(n, text, sizeof text);
+  Value v = ev_eval(s->I, env, n);
+  ev_root(s->I, v);
+  step_add(s, text, v);
+}
+
+/* Is `name` in this scope the stdlib/builtin function of that name (not shadowed)? */
+static const Func *notes_function(Interp *I, Env *env, const Node *callee) {
+  if (callee->kind != N_NAME) return NULL;
+  Value *v = ev_env_slot(env, callee->sym);
+  if (!v && callee->sym->gslot) v = &I->globals[callee->sym->gslot - 1];
+  if (!v || v->type != V_FUNC) return NULL;
+  const Func *f = v->as.fn;
+  if (f->bi || (f->def && !strncmp(f->def->src->name, "<stdlib:", 8))) return f;
+  return NULL;
+}
+
+void explain_run(Interp *I, Env *env, const Node *e) {
+  Steps s = {.I = I};
+  int height = I->n_roots;
+  RtFrame fr;
+  if (RT_TRY(&fr)) {
+    const Func *f = e->kind == N_CALL ? notes_function(I, env, e->a) : NULL;
+    Value callee = v_none();
+    if (e->kind == N_CALL && e->a->kind == N_NAME) {
+      callee = ev_eval(I, env, e->a);
+      ev_root(I, callee);
+    }
+    if (callee.type == V_FUNC && callee.as.fn->kind == FK_OPTIMIZER) {
+      explain_optimizer(&s, env, e, callee);
+    } else if (f && e->n_kids >= 1) {
+      /* Arguments by position or by name: x/p first, then axis/a or q. */
+      Value a0 = v_none(), a1 = v_none();
+      int pos = 0;
+      for (int i = 0; i < e->n_kids; i++) {
+        const Node *a = e->kids[i];
+        Value v = ev_eval(I, env, a->kind == N_KWARG ? a->a : a);
+        ev_root(I, v);
+        int slot = a->kind == N_KWARG
+                       ? (!strcmp(a->sym->name, "x") || !strcmp(a->sym->name, "p") ? 0 : 1)
+                       : pos++;
+        if (slot == 0) a0 = v;
+        else a1 = v;
+      }
+      const char *name = f->name;
+      Tensor *x = a0.type == V_NONE ? NULL : to_tensor(I, a0, "the argument");
+      if (x) ev_root(I, v_tensor(x));
+      Tensor *y = is_tensorish(a1) || a1.type == V_LIST ? to_tensor(I, a1, "the argument") : NULL;
+      if (y) ev_root(I, v_tensor(y));
+      if (!x) ev_error(I, e, "explain: %s needs its argument", name);
+      if (!strcmp(name, "softmax") || !strcmp(name, "log_softmax"))
+        explain_softmax(&s, x, axis_of(I, a1, e), name[0] == 'l');
+      else if (!strcmp(name, "sigmoid")) explain_sigmoid(&s, x);
+      else if (!strcmp(name, "tanh")) explain_tanh(&s, x);
+      else if (!strcmp(name, "relu") || !strcmp(name, "step")) explain_relu(&s, x, name, 0);
+      else if (!strcmp(name, "leaky_relu")) explain_relu(&s, x, name, y ? y->data[0] : 0.1);
+      else if (!strcmp(name, "entropy")) explain_entropy(&s, x);
+      else if (y && !strcmp(name, "cross_entropy")) explain_cross_entropy(&s, x, y);
+      else if (y && !strcmp(name, "kl")) explain_kl(&s, x, y);
+      else if (y && !strcmp(name, "mse")) explain_mse(&s, x, y);
+      else f = NULL;
+    } else {
+      f = NULL;
+    }
+    if (!f && !(callee.type == V_FUNC && callee.as.fn->kind == FK_OPTIMIZER)) {
+      walk(&s, env, e, 0);
+      steps_print(&s);
+    }
+    rt_pop(&fr);
+  } else {
+    rt_pop(&fr);
+    steps_clear(&s);
+    rt_rethrow();
+  }
+  while (I->n_roots > height) ev_unroot(I, 1);
+  fflush(stdout);
+}
