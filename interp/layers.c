@@ -1,10 +1,11 @@
-/* layers.c — the built-in layer kinds: dense, flatten, dropout (and the registry the
- * convolutional ones join). Each is a NativeLayer: a forward function built from the
- * differentiable ops of runtime/autograd.h, so gradients need no code here. */
+/* layers.c — the built-in layer kinds: dense, flatten, dropout, conv2d, maxpool2d,
+ * batchnorm. Each is a NativeLayer: a forward function built from the differentiable
+ * ops of runtime/autograd.h, so gradients need no code here. Images are NCHW. */
 #include <math.h>
 #include <string.h>
 
 #include "autograd.h"
+#include "conv.h"
 #include "decl.h"
 #include "mem.h"
 
@@ -143,11 +144,184 @@ static Value bi_dropout(Call *c) {
   return lv;
 }
 
+/* ---- conv2d(c_in, c_out, k, stride = 1, padding = 0): x [B, C, H, W] → [B, c_out, OH, OW],
+   OH = floor((H + 2·padding − k)/stride) + 1; W [c_out, c_in, k, k], b [c_out]. A 3-D
+   input [B, H, W] is read as one channel, [B, 1, H, W], so a batch of Fashion-MNIST
+   images goes in as it is. ---- */
+
+static const char *conv_name(const Layer *l, char *buf, size_t n) {
+  snprintf(buf, n, "conv2d(%.0f, %.0f, %.0f)", l->hp[0], l->hp[1], l->hp[2]);
+  return buf;
+}
+
+static Tensor *conv2d_layer_forward(Interp *I, Layer *l, Tensor *x, bool training) {
+  (void)training;
+  char name[96], sh[96];
+  conv_name(l, name, sizeof name);
+  t_shape_str(x->ndim, x->shape, sh, sizeof sh);
+  int64_t c_in = (int64_t)l->hp[0], k = (int64_t)l->hp[2];
+  int stride = (int)l->hp[3], pad = (int)l->hp[4];
+  if (x->ndim != 3 && x->ndim != 4)
+    ev_error(I, NULL, "%s expects input [B, C, H, W] (or [B, H, W] with one channel), got shape %s",
+             name, sh);
+  if (x->ndim == 3 && c_in != 1)
+    ev_error(I, NULL, "%s: input of shape %s is read as [B, H, W] with 1 channel, expected %lld",
+             name, sh, (long long)c_in);
+  if (x->ndim == 4 && x->shape[1] != c_in)
+    ev_error(I, NULL, "%s: input has %lld channel%s (shape %s), expected %lld", name,
+             (long long)x->shape[1], x->shape[1] == 1 ? "" : "s", sh, (long long)c_in);
+  int64_t H = x->shape[x->ndim - 2], W = x->shape[x->ndim - 1];
+  if (conv_out_size(H, k, stride, pad) < 1 || conv_out_size(W, k, stride, pad) < 1)
+    ev_error(I, NULL, "%s: the %lldx%lld kernel does not fit input of shape %s with padding %d "
+             "(H + 2*padding = %lld, W + 2*padding = %lld)", name, (long long)k, (long long)k, sh,
+             pad, (long long)(H + 2 * pad), (long long)(W + 2 * pad));
+  return ad_conv2d(x, l->params[0], l->params[1], stride, pad);
+}
+
+static int conv2d_shape(const Layer *l, int ndim, const int64_t *in, int64_t *out) {
+  int64_t k = (int64_t)l->hp[2], s = (int64_t)l->hp[3], p = (int64_t)l->hp[4];
+  out[0] = (int64_t)l->hp[1];
+  out[1] = conv_out_size(in[ndim - 2], k, s, p);
+  out[2] = conv_out_size(in[ndim - 1], k, s, p);
+  return 3;
+}
+
+static const NativeLayer conv2d_kind = {"conv2d", conv2d_layer_forward, conv2d_shape};
+
+/* A whole-number argument in [lo, hi]; `what` says what it is for the message. */
+static long long arg_range(Call *c, int i, long long lo, long long hi, const char *what) {
+  long long v = arg_int(c, i);
+  if (v < lo || v > hi) arg_error(c, i, what);
+  return v;
+}
+
+enum { MAX_SIZE = 1 << 20 }; /* channels, kernel sizes, strides, paddings */
+
+/* He (Kaiming) normal weights N(0, 2/(c_in·k·k)) for the ReLU networks CNNs are;
+   zero biases. */
+static Value bi_conv2d(Call *c) {
+  Interp *I = c->I;
+  long long c_in = arg_range(c, 0, 1, MAX_SIZE, "a number of channels >= 1");
+  long long c_out = arg_range(c, 1, 1, MAX_SIZE, "a number of channels >= 1");
+  long long k = arg_range(c, 2, 1, MAX_SIZE, "a kernel size >= 1");
+  long long stride = arg_range(c, 3, 1, MAX_SIZE, "a stride >= 1");
+  long long pad = arg_range(c, 4, 0, MAX_SIZE, "a padding >= 0");
+  Value lv = layer_new(I, "conv2d");
+  ev_root(I, lv);
+  Layer *l = lv.as.layer;
+  l->native = &conv2d_kind;
+  l->hp[0] = (double)c_in;
+  l->hp[1] = (double)c_out;
+  l->hp[2] = (double)k;
+  l->hp[3] = (double)stride;
+  l->hp[4] = (double)pad;
+  Tensor *W = t_randn(&I->rng, 4, (int64_t[]){c_out, c_in, k, k});
+  float s = (float)sqrt(2.0 / (double)(c_in * k * k));
+  for (int64_t i = 0; i < W->size; i++) W->data[i] *= s;
+  layer_add_param(l, sym(I, "W"), W);
+  layer_add_param(l, sym(I, "b"), t_zeros(1, (int64_t[]){c_out}));
+  return v_retain(lv);
+}
+
+/* ---- maxpool2d(k, stride = k): the maximum of each k×k window of the last two axes,
+   [B, C, H, W] → [B, C, OH, OW] (or [B, H, W] → [B, OH, OW]), OH = floor((H − k)/stride) + 1;
+   the gradient goes to the first maximum of each window, as in PyTorch ---- */
+
+static Tensor *maxpool2d_layer_forward(Interp *I, Layer *l, Tensor *x, bool training) {
+  (void)training;
+  char sh[96];
+  t_shape_str(x->ndim, x->shape, sh, sizeof sh);
+  int k = (int)l->hp[0], stride = (int)l->hp[1];
+  if (x->ndim != 3 && x->ndim != 4)
+    ev_error(I, NULL, "maxpool2d(%d) expects input [B, C, H, W] (or [B, H, W]), got shape %s", k, sh);
+  int64_t H = x->shape[x->ndim - 2], W = x->shape[x->ndim - 1];
+  if (conv_out_size(H, k, stride, 0) < 1 || conv_out_size(W, k, stride, 0) < 1)
+    ev_error(I, NULL, "maxpool2d(%d): the %dx%d window does not fit input of shape %s (H = %lld, W = %lld)",
+             k, k, k, sh, (long long)H, (long long)W);
+  return ad_maxpool2d(x, k, stride);
+}
+
+static int maxpool2d_shape(const Layer *l, int ndim, const int64_t *in, int64_t *out) {
+  int64_t k = (int64_t)l->hp[0], s = (int64_t)l->hp[1];
+  memcpy(out, in, sizeof(int64_t) * (size_t)ndim);
+  out[ndim - 2] = conv_out_size(in[ndim - 2], k, s, 0);
+  out[ndim - 1] = conv_out_size(in[ndim - 1], k, s, 0);
+  return ndim;
+}
+
+static const NativeLayer maxpool2d_kind = {"maxpool2d", maxpool2d_layer_forward, maxpool2d_shape};
+
+static Value bi_maxpool2d(Call *c) {
+  long long k = arg_range(c, 0, 1, MAX_SIZE, "a window size >= 1");
+  long long stride = c->args[1].type == V_NONE ? k : arg_range(c, 1, 1, MAX_SIZE, "a stride >= 1");
+  Value lv = layer_new(c->I, "maxpool2d");
+  lv.as.layer->native = &maxpool2d_kind;
+  lv.as.layer->hp[0] = (double)k;
+  lv.as.layer->hp[1] = (double)stride;
+  return lv;
+}
+
+/* ---- batchnorm(n, momentum = 0.1, eps = 1e-5): per feature of [B, n], or per channel
+   of [B, n, H, W] over B, H and W: y = gamma·(x − μ)/√(σ² + eps) + beta. Training
+   (inside train) normalises by the batch's μ and biased σ² and moves the buffers
+   running_mean and running_var by momentum towards μ and the unbiased σ²; predict,
+   accuracy, evaluate and net(x) use the running statistics. As torch.nn.BatchNorm1d/2d.
+   gamma (ones) and beta (zeros) are trained; the buffers are saved by save(). ---- */
+
+static Tensor *batchnorm_layer_forward(Interp *I, Layer *l, Tensor *x, bool training) {
+  char sh[96];
+  t_shape_str(x->ndim, x->shape, sh, sizeof sh);
+  int64_t n = (int64_t)l->hp[0];
+  if (x->ndim < 2 || x->ndim > 4)
+    ev_error(I, NULL, "batchnorm(%lld) expects input [B, %lld] or [B, %lld, H, W], got shape %s",
+             (long long)n, (long long)n, (long long)n, sh);
+  if (x->shape[1] != n)
+    ev_error(I, NULL, "batchnorm(%lld): input has %lld %s (shape %s), expected %lld", (long long)n,
+             (long long)x->shape[1], x->ndim == 2 ? "features" : "channels", sh, (long long)n);
+  if (training && x->size / n <= 1)
+    ev_error(I, NULL, "batchnorm(%lld): training needs more than one value per channel, got input "
+             "of shape %s (use a batch size > 1)", (long long)n, sh);
+  return ad_batchnorm(x, l->params[0], l->params[1], l->bufs[0], l->bufs[1], training,
+                      (float)l->hp[1], (float)l->hp[2]);
+}
+
+static const NativeLayer batchnorm_kind = {"batchnorm", batchnorm_layer_forward, same_shape};
+
+static Value bi_batchnorm(Call *c) {
+  Interp *I = c->I;
+  long long n = arg_range(c, 0, 1, MAX_SIZE, "a number of features or channels >= 1");
+  double momentum = arg_num(c, 1), eps = arg_num(c, 2);
+  if (!(momentum >= 0 && momentum <= 1)) arg_error(c, 1, "a momentum in [0, 1]");
+  if (!(eps > 0)) arg_error(c, 2, "an eps > 0");
+  Value lv = layer_new(I, "batchnorm");
+  ev_root(I, lv);
+  Layer *l = lv.as.layer;
+  l->native = &batchnorm_kind;
+  l->hp[0] = (double)n;
+  l->hp[1] = momentum;
+  l->hp[2] = eps;
+  int64_t shape[1] = {n};
+  layer_add_param(l, sym(I, "gamma"), t_full(1, shape, 1));
+  layer_add_param(l, sym(I, "beta"), t_zeros(1, shape));
+  layer_add_buf(l, sym(I, "running_mean"), t_zeros(1, shape));
+  layer_add_buf(l, sym(I, "running_var"), t_full(1, shape, 1));
+  return v_retain(lv);
+}
+
 static const Builtin layer_builtins[] = {
     {"dense", "dense(n_in, n_out, init = \"he\")", bi_dense,
      "a fully connected layer y = x @ W + b, W [n_in, n_out] (He-initialised), b [n_out]"},
     {"dropout", "dropout(p = 0.5)", bi_dropout,
      "zeroes inputs with probability p while training (scaling the rest by 1/(1 − p))"},
+    {"conv2d", "conv2d(c_in, c_out, k, stride = 1, padding = 0)", bi_conv2d,
+     "a 2-D convolution of [B, c_in, H, W] (or [B, H, W] as one channel) to [B, c_out, OH, OW], "
+     "OH = floor((H + 2·padding − k)/stride) + 1; W [c_out, c_in, k, k] (He-initialised), b [c_out]"},
+    {"maxpool2d", "maxpool2d(k, stride = none)", bi_maxpool2d,
+     "the maximum of each k×k window (every stride pixels, default k): [B, C, H, W] → "
+     "[B, C, floor((H − k)/stride) + 1, …]"},
+    {"batchnorm", "batchnorm(n, momentum = 0.1, eps = 1e-5)", bi_batchnorm,
+     "normalise each feature of [B, n] (each channel of [B, n, H, W]) by the batch's mean and "
+     "variance while training, by running averages otherwise; then scale gamma, shift beta"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <tgmath.h>
 
+#include "conv.h"
 #include "error.h"
 #include "mem.h"
 
@@ -44,7 +45,10 @@
   X(CONCAT, "concat")                                   \
   X(STACK, "stack")                                     \
   X(INDEX, "index")                                     \
-  X(XENT, "softmax_cross_entropy")
+  X(XENT, "softmax_cross_entropy")                      \
+  X(CONV2D, "conv2d")                                   \
+  X(MAXPOOL2D, "maxpool2d")                             \
+  X(BATCHNORM, "batchnorm")
 
 typedef enum {
 #define X(id, name) AD_##id,
@@ -61,13 +65,17 @@ struct AdNode {
   unsigned nograd;  /* bit i set: no gradient flows to in[i] (where's c, pick's idx) */
   Tensor **in;      /* n_in retained inputs, stored after the node */
   Tensor *grad;     /* LEAF: dL/dleaf, summed over ad_backward calls; owned */
-  Tensor *aux;      /* saved forward data: XENT's per-row max and log-sum-exp */
+  Tensor *aux;      /* saved forward data: XENT's per-row max and log-sum-exp,
+                       MAXPOOL2D's argmax indices, BATCHNORM's mean and 1/std */
   union {
     float f[2];                      /* LEAKY_RELU slope; CLIP lo, hi */
     struct { int axis, keepdim; } r; /* REDUCE, SOFTMAX, LOG_SOFTMAX, CONCAT, STACK */
     int perm[T_MAXDIM];              /* PERMUTE */
     struct { int n; TIndex *v; } ix; /* INDEX: a copy stored after the node */
     int probs;                       /* XENT: the target holds probabilities */
+    struct { int stride, pad; } cv;  /* CONV2D */
+    struct { int k, stride; } pool;  /* MAXPOOL2D */
+    int batch_stats;                 /* BATCHNORM: normalised by the batch's statistics */
   } p;
   /* scratch of ad_backward */
   uint64_t epoch;       /* last backward pass that reached this node */
@@ -1011,6 +1019,210 @@ static void bw_XENT(const Bw *b) {
       for (int64_t j = 0; j < k; j++)
         g[r * k + j] += d * ((cl[2 * r] - z->data[r * k + j]) + cl[2 * r + 1]);
   }
+}
+
+/* ---- convolution, max pooling, batch normalisation (kernels in runtime/conv.c) ---- */
+
+/* x ⋆ w as conv.c sees it; throws, naming both shapes, when they do not fit. */
+static ConvShape conv_shape(const Tensor *x, const Tensor *w, const Tensor *b, int stride,
+                            int pad) {
+  char s1[96], s2[96];
+  t_shape_str(x->ndim, x->shape, s1, sizeof s1);
+  t_shape_str(w->ndim, w->shape, s2, sizeof s2);
+  if (x->ndim != 3 && x->ndim != 4)
+    rt_throw("conv2d: the input must be [B, C, H, W] (or [B, H, W] with one channel), got shape %s", s1);
+  if (w->ndim != 4 || w->shape[2] != w->shape[3])
+    rt_throw("conv2d: the weights must be [F, C, k, k], got shape %s", s2);
+  if (b->ndim != 1 || b->shape[0] != w->shape[0]) {
+    char s3[96];
+    rt_throw("conv2d: a bias of shape %s does not fit weights of shape %s (want [%lld])",
+             t_shape_str(b->ndim, b->shape, s3, sizeof s3), s2, (long long)w->shape[0]);
+  }
+  if (stride < 1) rt_throw("conv2d: the stride must be >= 1, got %d", stride);
+  if (pad < 0) rt_throw("conv2d: the padding must be >= 0, got %d", pad);
+  int four = x->ndim == 4;
+  ConvShape s = {.B = x->shape[0], .C = four ? x->shape[1] : 1, .H = x->shape[1 + four],
+                 .W = x->shape[2 + four], .F = w->shape[0], .k = w->shape[2], .stride = stride,
+                 .pad = pad};
+  if (s.C != w->shape[1])
+    rt_throw("conv2d: input of shape %s has %lld channel%s, weights of shape %s expect %lld", s1,
+             (long long)s.C, s.C == 1 ? "" : "s", s2, (long long)w->shape[1]);
+  s.OH = conv_out_size(s.H, s.k, stride, pad);
+  s.OW = conv_out_size(s.W, s.k, stride, pad);
+  if (s.OH < 1 || s.OW < 1)
+    rt_throw("conv2d: a %lldx%lld kernel does not fit input of shape %s with padding %d "
+             "(H + 2*padding = %lld, W + 2*padding = %lld)", (long long)s.k, (long long)s.k, s1,
+             pad, (long long)(s.H + 2 * pad), (long long)(s.W + 2 * pad));
+  return s;
+}
+
+/* y[n, f] = b[f] + Σ_c x[n, c] ⋆ w[f, c] (cross-correlation, like torch), im2col + gemm */
+Tensor *ad_conv2d(Tensor *x, Tensor *w, Tensor *b, int stride, int pad) {
+  ConvShape s = conv_shape(x, w, b, stride, pad);
+  Tensor *y = t_new(4, (int64_t[]){s.B, s.F, s.OH, s.OW});
+  float *col;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    col = rt_malloc_aligned((size_t)conv_col_size(&s) * sizeof(float));
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(y);
+    rt_rethrow();
+  }
+  conv2d_forward(&s, x->data, w->data, b->data, y->data, col);
+  rt_free(col);
+  AdNode *n = record(y, AD_CONV2D, 3, (Tensor *[]){x, w, b}, 0, 0);
+  if (n) n->p.cv.stride = stride, n->p.cv.pad = pad;
+  return y;
+}
+
+/* dw += Σ dy·colᵀ, dx += col2im(wᵀ·dy), db += Σ dy; one column buffer reused per sample */
+static void bw_CONV2D(const Bw *b) {
+  AdNode *n = b->n;
+  const Tensor *x = n->in[0], *w = n->in[1];
+  ConvShape s = conv_shape(x, w, n->in[2], n->p.cv.stride, n->p.cv.pad);
+  float *dx = need(n, 0) ? slot(b, 0, NULL)->data : NULL;
+  float *dw = need(n, 1) ? slot(b, 1, NULL)->data : NULL;
+  float *db = need(n, 2) ? slot(b, 2, NULL)->data : NULL;
+  int64_t cs[1] = {conv_col_size(&s)};
+  float *col = dw ? scratch_new(1, cs, 0)->data : NULL;
+  float *dcol = dx ? scratch_new(1, cs, 0)->data : NULL;
+  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, col, dcol);
+}
+
+/* y = the maximum of each k×k window of the last two axes, every `stride` pixels */
+Tensor *ad_maxpool2d(Tensor *x, int k, int stride) {
+  char s1[96];
+  t_shape_str(x->ndim, x->shape, s1, sizeof s1);
+  if (x->ndim < 2) rt_throw("maxpool2d: the input must have H and W axes ([B, C, H, W]), got shape %s", s1);
+  if (k < 1) rt_throw("maxpool2d: the window must be >= 1, got %d", k);
+  if (stride < 1) rt_throw("maxpool2d: the stride must be >= 1, got %d", stride);
+  int64_t H = x->shape[x->ndim - 2], W = x->shape[x->ndim - 1];
+  int64_t OH = conv_out_size(H, k, stride, 0), OW = conv_out_size(W, k, stride, 0);
+  if (OH < 1 || OW < 1)
+    rt_throw("maxpool2d: a %dx%d window does not fit input of shape %s (H = %lld, W = %lld)", k, k,
+             s1, (long long)H, (long long)W);
+  if (H * W > INT32_MAX) rt_throw("maxpool2d: planes of %lldx%lld pixels are too large", (long long)H, (long long)W);
+  int64_t shape[T_MAXDIM];
+  memcpy(shape, x->shape, sizeof shape);
+  shape[x->ndim - 2] = OH;
+  shape[x->ndim - 1] = OW;
+  Tensor *y = t_new(x->ndim, shape), *arg;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    arg = t_new(x->ndim, shape); /* int32 indices in float-sized cells */
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(y);
+    rt_rethrow();
+  }
+  int64_t P = x->size / (H * W);
+  maxpool2d_forward(P, H, W, k, stride, OH, OW, x->data, y->data, (int32_t *)(void *)arg->data);
+  AdNode *n = NULL;
+  if (RT_TRY(&f)) {
+    n = record(y, AD_MAXPOOL2D, 1, &x, 0, 0);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(arg);
+    rt_rethrow();
+  }
+  if (n) {
+    n->aux = arg;
+    n->p.pool.k = k;
+    n->p.pool.stride = stride;
+  } else {
+    t_release(arg);
+  }
+  return y;
+}
+
+/* dx += dy at each window's first maximum (the index saved by the forward) */
+static void bw_MAXPOOL2D(const Bw *b) {
+  const Tensor *x = b->n->in[0];
+  int64_t HW = x->shape[x->ndim - 2] * x->shape[x->ndim - 1];
+  int64_t OHW = b->y->shape[b->y->ndim - 2] * b->y->shape[b->y->ndim - 1];
+  float *dx = slot(b, 0, NULL)->data;
+  maxpool2d_backward(x->size / HW, HW, OHW, (const int32_t *)(const void *)b->n->aux->data,
+                     b->dy->data, dx);
+}
+
+/* y = gamma·(x − μ)/√(σ² + eps) + beta per channel (axis 1), μ and σ² from the batch
+   (training: biased σ²; the running statistics move by momentum, with the unbiased σ²)
+   or the running statistics (eval), exactly as torch.nn.BatchNorm1d/2d */
+Tensor *ad_batchnorm(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *running_mean,
+                     Tensor *running_var, bool training, float momentum, float eps) {
+  char s1[96], s2[96];
+  t_shape_str(x->ndim, x->shape, s1, sizeof s1);
+  if (x->ndim < 2) rt_throw("batchnorm: the input must be [B, C] or [B, C, H, W], got shape %s", s1);
+  int64_t B = x->shape[0], C = x->shape[1], S = 1;
+  for (int i = 2; i < x->ndim; i++) S *= x->shape[i];
+  Tensor *ps[4] = {gamma, beta, running_mean, running_var};
+  for (int i = 0; i < 4; i++)
+    if (ps[i]->ndim != 1 || ps[i]->shape[0] != C)
+      rt_throw("batchnorm: input of shape %s has %lld channels (axis 1), but a parameter has shape %s",
+               s1, (long long)C, t_shape_str(ps[i]->ndim, ps[i]->shape, s2, sizeof s2));
+  if (training && B * S <= 1)
+    rt_throw("batchnorm: training needs more than one value per channel, got input of shape %s", s1);
+  Tensor *y = t_new(x->ndim, x->shape), *stats; /* stats [2, C]: mean, 1/std */
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    stats = t_new(2, (int64_t[]){2, C});
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(y);
+    rt_rethrow();
+  }
+  float *mean = stats->data, *istd = stats->data + C;
+  if (training) {
+    bn_stats(B, C, S, x->data, mean, istd);
+    double unbias = (double)(B * S) / (double)(B * S - 1);
+    for (int64_t c = 0; c < C; c++) {
+      float *rm = running_mean->data + c, *rv = running_var->data + c;
+      *rm = (1 - momentum) * *rm + momentum * mean[c];
+      *rv = (1 - momentum) * *rv + momentum * (float)(istd[c] * unbias);
+      istd[c] = 1 / sqrtf(istd[c] + eps);
+    }
+  } else {
+    for (int64_t c = 0; c < C; c++) {
+      mean[c] = running_mean->data[c];
+      istd[c] = 1 / sqrtf(running_var->data[c] + eps);
+    }
+  }
+  bn_forward(B, C, S, x->data, mean, istd, gamma->data, beta->data, y->data);
+  AdNode *n = NULL;
+  if (RT_TRY(&f)) {
+    n = record(y, AD_BATCHNORM, 3, (Tensor *[]){x, gamma, beta}, 0, 0);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(stats);
+    rt_rethrow();
+  }
+  if (n) {
+    n->aux = stats;
+    n->p.batch_stats = training;
+  } else {
+    t_release(stats);
+  }
+  return y;
+}
+
+/* dbeta += Σ dy, dgamma += Σ dy·x̂, dx as conv.h's bn_backward (through the batch
+   statistics in training, a per-channel scale in eval) */
+static void bw_BATCHNORM(const Bw *b) {
+  AdNode *n = b->n;
+  const Tensor *x = n->in[0];
+  int64_t B = x->shape[0], C = x->shape[1], S = 1;
+  for (int i = 2; i < x->ndim; i++) S *= x->shape[i];
+  float *dx = need(n, 0) ? slot(b, 0, NULL)->data : NULL;
+  float *dg = need(n, 1) ? slot(b, 1, NULL)->data : NULL;
+  float *dbeta = need(n, 2) ? slot(b, 2, NULL)->data : NULL;
+  bn_backward(B, C, S, x->data, n->aux->data, n->aux->data + C, n->in[1]->data, b->dy->data,
+              n->p.batch_stats, dx, dg, dbeta);
 }
 
 /* ---- leaves ---- */

@@ -59,4 +59,20 @@ Tensor *ad_index(Tensor *a, int n, const TIndex *ix);
    (p [N, k] probabilities): the stable softmax + cross-entropy of training. */
 Tensor *ad_softmax_cross_entropy(Tensor *logits, Tensor *target);
 
+/* ---- convolutional layers' ops (kernels in conv.h), layout NCHW ----
+ * conv2d: x [B, C, H, W] (or [B, H, W], read as C = 1), w [F, C, k, k], b [F] →
+ * y [B, F, OH, OW], OH = floor((H + 2·pad − k)/stride) + 1; y = b + Σ_c x_c ⋆ w_c
+ * (cross-correlation, as torch). Throws naming both shapes when they do not fit. */
+Tensor *ad_conv2d(Tensor *x, Tensor *w, Tensor *b, int stride, int pad);
+/* max over each k×k window of the last two axes, every `stride` pixels, no padding:
+   [..., H, W] → [..., OH, OW]; the gradient goes to each window's first maximum. */
+Tensor *ad_maxpool2d(Tensor *x, int k, int stride);
+/* y = gamma·(x − μ)/√(σ² + eps) + beta per channel c = axis 1 of x [B, C, ...], with
+   gamma, beta, running_mean, running_var all [C]. training: μ, σ² (biased) of the
+   batch, and running_mean/var (not part of the graph) move in place by momentum
+   towards μ and the unbiased σ²; else the running statistics are used. As
+   torch.nn.BatchNorm1d/2d. Training needs more than one value per channel. */
+Tensor *ad_batchnorm(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *running_mean,
+                     Tensor *running_var, bool training, float momentum, float eps);
+
 #endif

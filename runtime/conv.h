@@ -1,0 +1,69 @@
+/* conv.h — kernels of the convolutional layers: conv2d by im2col + gemm, max pooling,
+ * batch normalisation. Plain float arrays and shape integers, layout NCHW; they
+ * allocate nothing and never throw (callers check shapes and provide scratch).
+ * The differentiable ops built on them are ad_conv2d, ad_maxpool2d and ad_batchnorm
+ * (autograd.h). Backward kernels accumulate (+=) into their gradients.
+ */
+#ifndef NN_CONV_H
+#define NN_CONV_H
+
+#include <stdint.h>
+
+/* One convolution: x [B, C, H, W], w [F, C, k, k], b [F] → y [B, F, OH, OW] with
+   OH = floor((H + 2·pad − k)/stride) + 1 (OW alike). */
+typedef struct ConvShape {
+  int64_t B, C, H, W, F, k, stride, pad, OH, OW;
+} ConvShape;
+
+/* Output size of one axis, floor((n + 2·pad − k)/stride) + 1; < 1 when k does not fit. */
+int64_t conv_out_size(int64_t n, int64_t k, int64_t stride, int64_t pad);
+/* Floats in one sample's column matrix: C·k·k rows of OH·OW. */
+int64_t conv_col_size(const ConvShape *s);
+
+/* col [C·k·k, OH·OW]: col[(c·k + i)·k + j][oh·OW + ow] = x[c][oh·s − p + i][ow·s − p + j],
+   0 in the padding. x: one sample [C, H, W]. */
+void conv_im2col(const ConvShape *s, const float *x, float *col);
+/* The adjoint of im2col: dx [C, H, W] += each column entry at the pixel it came from. */
+void conv_col2im(const ConvShape *s, const float *col, float *dx);
+
+/* y = conv(x, w) + b, one gemm per sample: y_b [F, OH·OW] = w [F, C·k·k] · col_b.
+   col: scratch of conv_col_size floats (unused for a 1×1, stride 1, unpadded kernel). */
+void conv2d_forward(const ConvShape *s, const float *x, const float *w, const float *b,
+                    float *y, float *col);
+/* The same by direct summation: the oracle of the tests. */
+void conv2d_forward_naive(const ConvShape *s, const float *x, const float *w, const float *b,
+                          float *y);
+/* Gradients from dy [B, F, OH, OW], each optional (NULL: not wanted), accumulated:
+     dw += Σ_b dy_b · col_bᵀ        [F, C·k·k]
+     dx_b += col2im(wᵀ · dy_b)      [C, H, W]
+     db += Σ_b Σ_pixels dy_b        [F]
+   col, dcol: scratch of conv_col_size floats each (col needed with dw, dcol with dx). */
+void conv2d_backward(const ConvShape *s, const float *x, const float *w, const float *dy,
+                     float *dx, float *dw, float *db, float *col, float *dcol);
+
+/* Max pooling of P planes [H, W] with a k×k window every `stride` pixels, no padding:
+   y [P, OH, OW], OH = floor((H − k)/stride) + 1; arg holds, per output, the index
+   h·W + w of its window's maximum in the plane: the first one in row-major order, or
+   the last NaN if there is one (PyTorch's rule, so the gradient goes where torch's does). */
+void maxpool2d_forward(int64_t P, int64_t H, int64_t W, int64_t k, int64_t stride, int64_t OH,
+                       int64_t OW, const float *x, float *y, int32_t *arg);
+/* dx [P, H·W] += dy [P, OH·OW] at the saved argmax positions. */
+void maxpool2d_backward(int64_t P, int64_t HW, int64_t OHW, const int32_t *arg, const float *dy,
+                        float *dx);
+
+/* Batch normalisation of x viewed as [B, C, S] (S = H·W, or 1 for [B, C]), per channel c
+   over its N = B·S values:
+     mean_c = Σ x / N,  var_c = Σ (x − mean_c)² / N (biased; two passes, in double). */
+void bn_stats(int64_t B, int64_t C, int64_t S, const float *x, float *mean, float *var);
+/* y = gamma_c · (x − mean_c) · istd_c + beta_c, istd_c = 1/√(var_c + eps). */
+void bn_forward(int64_t B, int64_t C, int64_t S, const float *x, const float *mean,
+                const float *istd, const float *gamma, const float *beta, float *y);
+/* With x̂ = (x − mean)·istd, per channel: dbeta += Σ dy, dgamma += Σ dy·x̂ and
+     batch statistics (training): dx += gamma·istd/N · (N·dy − Σ dy − x̂·Σ dy·x̂)
+     fixed statistics (eval):     dx += gamma·istd · dy
+   Each of dx, dgamma, dbeta may be NULL. */
+void bn_backward(int64_t B, int64_t C, int64_t S, const float *x, const float *mean,
+                 const float *istd, const float *gamma, const float *dy, int batch_stats,
+                 float *dx, float *dgamma, float *dbeta);
+
+#endif
