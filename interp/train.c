@@ -124,7 +124,27 @@ static Value bi_deriv_apply(Call *c) {
       }
       Tensor *ones = call_keep(c, t_full(x->ndim, x->shape, 1));
       ad_backward(y.as.t, ones);
-      r = grad_value(x, as_number);
+      /* Same shape is not enough (softmax keeps it): an elementwise f has a diagonal
+         Jacobian, so back-propagating weights s instead of ones must give s · f'(x). */
+      Tensor *d1 = ad_grad(x);
+      if (d1 && x->size > 1) {
+        Tensor *g1 = call_keep(c, ad_detach(d1)), *s = call_keep(c, t_new(x->ndim, x->shape));
+        for (int64_t i = 0; i < s->size; i++) s->data[i] = 1 + (float)(i % 7) * 0.25f;
+        ad_zero_grad(x);
+        ad_backward(y.as.t, s);
+        Tensor *g2 = ad_grad(x);
+        for (int64_t i = 0; g2 && i < x->size; i++) {
+          double want = (double)s->data[i] * g1->data[i], got = g2->data[i];
+          if (isfinite(want) && isfinite(got) && fabs(got - want) > 1e-4 * (fabs(want) + 1e-3)) {
+            ev_error(I, c->node, "deriv: the function is not elementwise (an output depends on "
+                     "other elements of the input, as in softmax), so it has no elementwise "
+                     "derivative (use grad)");
+          }
+        }
+        r = v_tensor(t_retain(g1));
+      } else {
+        r = grad_value(x, as_number);
+      }
     }
     rt_pop(&fr);
   } else {
@@ -323,11 +343,33 @@ static Tensor *batch_loss(Interp *I, Value loss, bool fused, Value out, Tensor *
   Value l = ev_call(I, loss, 2, args, site);
   if (is_num(l)) return t_scalar((float)l.as.num);
   if (l.type != V_TENSOR || l.as.t->size != 1) {
+    char what[128];
+    if (l.type == V_TENSOR) {
+      char sh[96];
+      snprintf(what, sizeof what, "a tensor of shape %s (reduce it, e.g. with mean)",
+               t_shape_str(l.as.t->ndim, l.as.t->shape, sh, sizeof sh));
+    } else {
+      snprintf(what, sizeof what, "%s", v_type_name(l));
+    }
     v_release(l);
-    ev_error(I, site, "the loss must return a number (a scalar), got %s",
-             l.type == V_TENSOR ? "a tensor with several elements" : v_type_name(l));
+    ev_error(I, site, "the loss must return a number (a scalar), got %s", what);
   }
   return l.as.t;
+}
+
+/* Class-index targets must name one of the model's k outputs: say so plainly (the
+   sample and its label) rather than failing inside the loss. y: all the targets. */
+static void labels_in_range(Interp *I, const Node *site, const Tensor *y, const Value out) {
+  if (y->ndim != 1 || out.type != V_TENSOR || out.as.t->ndim != 2) return;
+  int64_t k = out.as.t->shape[1];
+  if (k < 2) return; /* one output: a binary or regression target */
+  for (int64_t i = 0; i < y->size; i++) {
+    float v = y->data[i];
+    if (!(v >= 0 && v < (float)k && v == floorf(v)))
+      ev_error(I, site, "label %g of sample %lld is not a class of the model, which outputs %lld "
+               "classes (labels must be whole numbers 0 to %lld)", (double)v, (long long)i,
+               (long long)k, (long long)k - 1);
+  }
 }
 
 typedef struct {
@@ -354,6 +396,7 @@ static Score score(Interp *I, Value model, Data d, Value loss, const Node *site)
       ev_root(I, v_tensor(yb));
       Value out = forward(I, model, xb, false, fused, site);
       ev_root(I, out);
+      if (s == 0 && is_cross_entropy(loss)) labels_in_range(I, site, d.y, out);
       Tensor *l = batch_loss(I, loss, fused, out, yb, site);
       total += (double)l->data[0] * (double)n;
       t_release(l);
@@ -624,19 +667,8 @@ static void run_free(Run *r) {
   rt_free(r->h_vacc);
 }
 
-/* Class-index targets must name one of the model's k outputs: say so plainly (the
-   sample and its label) rather than failing inside the loss. */
 static void check_labels(Run *r, const Value out) {
-  if (r->d.y->ndim != 1 || out.type != V_TENSOR || out.as.t->ndim != 2) return;
-  int64_t k = out.as.t->shape[1];
-  if (k < 2) return; /* one output: a binary or regression target */
-  for (int64_t i = 0; i < r->d.y->size; i++) {
-    float v = r->d.y->data[i];
-    if (!(v >= 0 && v < (float)k && v == floorf(v)))
-      ev_error(r->I, r->site, "label %g of sample %lld is not a class of the model, which outputs %lld "
-               "classes (labels must be whole numbers 0 to %lld)", (double)v, (long long)i,
-               (long long)k, (long long)k - 1);
-  }
+  labels_in_range(r->I, r->site, r->d.y, out);
   r->labels_checked = true;
 }
 
