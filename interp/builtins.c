@@ -708,4 +708,5 @@ void builtins_register(Interp *I) {
   ev_define_global(I, "inf", v_num(INFINITY));
   ev_define_global(I, "nan", v_num(NAN));
   data_register(I);
+  plot_register(I);
 }

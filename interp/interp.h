@@ -98,6 +98,7 @@ void explain_run(Interp *I, Env *env, const Node *e);
 /* ---- builtins (builtins.c and friends) ---- */
 void builtins_register(Interp *I);
 void data_register(Interp *I); /* data.c: data sets, IDX/CSV/safetensors files */
+void plot_register(Interp *I); /* plot.c: plot and compare, in the terminal or as SVG */
 void builtins_register_table(Interp *I, const Builtin *table);
 /* Argument checks that throw "bad argument #2 to 'kl' (expected a tensor, got string)",
    located at the argument. */
