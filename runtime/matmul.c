@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -63,23 +64,44 @@ static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static Sgemm *blas_sgemm;
 static const char *blas_name;
 
+/* Debian's OpenBLAS 0.3.21 (DYNAMIC_ARCH) picks its kernels by the CPU model it sees
+   when the library loads, and a model it does not know gets a slow generic kernel
+   (SSE3: a fifth of the speed) or, on some processors with older builds, one that
+   computes wrong results. When the user has not chosen (OPENBLAS_CORETYPE unset), we
+   choose for them from the CPU's features: "Haswell" (AVX2 + FMA), the kernel
+   Debian and most distributions run on every x86-64 CPU of the last decade. The
+   variable is set only around the dlopen, so programs nn starts see the user's
+   environment unchanged. A user's OPENBLAS_CORETYPE (e.g. SkylakeX for AVX-512,
+   which is faster still) always wins. */
+static const char *blas_coretype(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return NULL;
+}
+
 static void blas_load(void) {
 #ifndef NN_NO_BLAS
+  const char *core = getenv("OPENBLAS_CORETYPE");
+  const char *pick = core && *core ? NULL : blas_coretype();
+  if (pick) setenv("OPENBLAS_CORETYPE", pick, 1);
   static const struct {
     const char *file, *name;
   } libs[] = {{"libopenblas.so.0", "openblas"}, {"libcblas.so.3", "cblas"},
               {"libblas.so.3", "blas"}};
-  for (size_t i = 0; i < sizeof libs / sizeof *libs; i++) {
+  for (size_t i = 0; i < sizeof libs / sizeof *libs && !blas_sgemm; i++) {
     void *h = dlopen(libs[i].file, RTLD_NOW | RTLD_LOCAL);
     if (!h) continue;
     void *f = dlsym(h, "cblas_sgemm");
     if (f) {
       blas_sgemm = (Sgemm *)f;
-      blas_name = libs[i].name;
-      return; /* kept open for the life of the process */
+      blas_name = libs[i].name; /* kept open for the life of the process */
+    } else {
+      dlclose(h);
     }
-    dlclose(h);
   }
+  if (pick) unsetenv("OPENBLAS_CORETYPE");
 #endif
 }
 

@@ -142,6 +142,28 @@ T_UNARY_OPS(X)
 T_BINARY_OPS(X)
 #undef X
 
+/* relu, the activation of nearly every network, once per layer per step: the same
+   values as F_RELU (x for x > 0 and for NaN, +0 otherwise, −0 included), computed on
+   the bits so that the loop is branch-free and vectorises (the generic kernel's
+   branches mispredict on random signs). As int32, every float that relu keeps (+0 to
+   +NaN, and the NaNs with the sign bit set) is above −2^23 = the bits of −inf, and
+   every one it zeroes (−0 down to −inf) is at or below it. */
+static inline void relu_bits(const float *x, float *y) {
+  int32_t b;
+  memcpy(&b, x, sizeof b);
+  b &= -(int32_t)(b > -8388608);
+  memcpy(y, &b, sizeof b);
+}
+
+/* Blocks of 8 with a constant trip count, which -O2's straight-line vectoriser turns
+   into vector compares and ands. */
+static void un_relu_fast(int64_t n, const float *restrict x, float *restrict y) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; k++) relu_bits(x + i + k, y + i + k);
+  for (; i < n; i++) relu_bits(x + i, y + i);
+}
+
 static UnKern *const un_kern[T_N_UNARY] = {
 #define X(id, name) un_##id,
     T_UNARY_OPS(X)
@@ -157,7 +179,7 @@ static BinKern *const bin_kern[T_N_BINARY] = {
 Tensor *t_unary(TUnOp op, const Tensor *a) {
   if ((unsigned)op >= T_N_UNARY) rt_throw("unary: unknown op %d", (int)op);
   Tensor *y = t_new(a->ndim, a->shape);
-  un_kern[op](a->size, a->data, y->data);
+  (op == T_RELU ? un_relu_fast : un_kern[op])(a->size, a->data, y->data);
   return y;
 }
 

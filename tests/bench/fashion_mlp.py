@@ -1,0 +1,65 @@
+# fashion_mlp.py — the PyTorch twin of fashion_mlp.nn for `make bench`: the same model
+# (784-256-128-10, ReLU, He-normal weights and zero biases as nn's dense), Adam lr 0.001,
+# batch 64, shuffled, cross-entropy on the logits (nn fuses softmax + cross_entropy the
+# same way), one epoch. Prints the epoch's time (data loading excluded) and the test
+# accuracy after it. Threads: BENCH_THREADS (tests/bench.sh passes nn's count).
+import gzip, os, struct, sys, time
+import numpy as np
+import torch
+
+DIR = os.environ.get("NN_DATA") or "/usr/share/datasets/fashion-mnist"
+
+def idx(name):
+    for p in (os.path.join(DIR, name + ".gz"), os.path.join(DIR, name)):
+        if os.path.exists(p):
+            with (gzip.open if p.endswith(".gz") else open)(p, "rb") as f:
+                data = f.read()
+            nd = data[3]
+            dims = struct.unpack(">" + "I" * nd, data[4:4 + 4 * nd])
+            return np.frombuffer(data, np.uint8, offset=4 + 4 * nd).reshape(dims)
+    sys.exit(f"fashion_mlp.py: {name} not found in {DIR}")
+
+def dataset(prefix):
+    x = torch.from_numpy(idx(f"{prefix}-images-idx3-ubyte").astype(np.float32) / 255)
+    y = torch.from_numpy(idx(f"{prefix}-labels-idx1-ubyte").astype(np.int64))
+    return x, y
+
+torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "1")))
+torch.set_flush_denormal(True)
+torch.manual_seed(0)
+xtr, ytr = dataset("train")
+xte, yte = dataset("t10k")
+
+model = torch.nn.Sequential(
+    torch.nn.Flatten(),
+    torch.nn.Linear(784, 256), torch.nn.ReLU(),
+    torch.nn.Linear(256, 128), torch.nn.ReLU(),
+    torch.nn.Linear(128, 10))
+for m in model:
+    if isinstance(m, torch.nn.Linear):
+        torch.nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        torch.nn.init.zeros_(m.bias)
+opt = torch.optim.Adam(model.parameters(), lr=0.001)
+loss_fn = torch.nn.CrossEntropyLoss()
+
+t0 = time.perf_counter()
+perm = torch.randperm(xtr.shape[0])
+for s in range(0, xtr.shape[0], 64):
+    i = perm[s:s + 64]
+    opt.zero_grad()
+    loss = loss_fn(model(xtr[i]), ytr[i])
+    loss.backward()
+    opt.step()
+t1 = time.perf_counter()
+
+with torch.no_grad():
+    acc = (model(xte).argmax(1) == yte).float().mean().item()
+try:  # the OpenBLAS kernel torch's matrix products ran on
+    import ctypes
+    core = ctypes.CDLL("libopenblas.so.0").openblas_get_corename
+    core.restype = ctypes.c_char_p
+    print(f"blas kernel {core().decode()}")
+except (OSError, AttributeError):
+    pass
+print(f"epoch {t1 - t0:.3f} s")
+print(f"test accuracy {acc:.4f}")
