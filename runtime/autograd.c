@@ -436,7 +436,7 @@ static void bw_UNARY(const Bw *b) {
   X(ADD, 1, 1, 1)                                                                    \
   X(SUB, 1, 1, -1)                                                                   \
   X(MUL, 1, b, a)                                                                    \
-  X(DIV, 1, 1 / b, -a / (b * b))                                                     \
+  X(DIV, 1, 1 / b, -(a / b) / b) /* not a/(b·b): b·b overflows past 1.8e19 */          \
   /* torch: 0 where b = 0; ∂/∂b 0 where a = 0 and b >= 0 */                          \
   X(POW, 1, b == 0 ? 0 : b * pow(a, b - 1), a == 0 && b >= 0 ? 0 : y * log(a))       \
   X(MOD, 1, 1, -floor(a / b))                                                        \
