@@ -21,7 +21,7 @@
 
 static const char *const keywords[] = {
     "let", "fn", "if", "else", "while", "for", "in", "break", "continue", "return",
-    "import", "and", "or", "not", "true", "false", "none", NULL};
+    "import", "and", "or", "not", "true", "false", "none", "explain", NULL};
 static const char *const commands[] = {":help", ":vars", ":load", ":quit", NULL};
 
 /* The REPL session. readline's callbacks take no user pointer, so the one live session
@@ -46,6 +46,15 @@ static Repl *session;
 /* Set while an entry runs on a terminal: the terminal is then in its normal mode and has
    echoed "^C" itself, so the handler ends that line before "interrupted" is printed. */
 static volatile sig_atomic_t running_on_tty;
+
+/* The window was resized: readline is told before it reads the next key. readline's own
+   handler would only be installed while it processes a key, not while we wait. */
+static volatile sig_atomic_t resized;
+
+static void on_sigwinch(int sig) {
+  (void)sig;
+  resized = 1;
+}
 
 static void on_sigint(int sig) {
   (void)sig;
@@ -319,24 +328,35 @@ static void abandon_line(Repl *r) {
 static int repl_tty(Repl *r) {
   rl_readline_name = "nn";
   rl_catch_signals = 0; /* SIGINT is ours: it also stops computations */
+  rl_catch_sigwinch = 0;
   rl_attempted_completion_function = complete;
   rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{([,+-*/^%";
   history_start(r);
   printf("nn %s — :help for help, Ctrl-D to quit\n", NN_VERSION);
   fflush(stdout);
 
-  /* SIGINT stays blocked except inside pselect and while an entry runs, so one that
-     arrives between checking rt_interrupted and waiting is never lost. */
+  /* SIGINT and SIGWINCH stay blocked except inside pselect (and SIGINT while an entry
+     runs), so one that arrives between checking its flag and waiting is never lost. */
   sigset_t blocked, open_mask;
   sigemptyset(&blocked);
   sigaddset(&blocked, SIGINT);
+  sigaddset(&blocked, SIGWINCH);
+  struct sigaction sa = {.sa_flags = SA_RESTART}, old_winch;
+  sa.sa_handler = on_sigwinch;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGWINCH, &sa, &old_winch);
   sigprocmask(SIG_BLOCK, &blocked, &open_mask);
   sigdelset(&open_mask, SIGINT);
+  sigdelset(&open_mask, SIGWINCH);
   int fd = fileno(rl_instream ? rl_instream : stdin);
   while (!r->quit) {
     r->line_ready = r->eof = false;
     rl_callback_handler_install(r->pending.len ? PROMPT_MORE : PROMPT, on_line);
     while (!r->line_ready) {
+      if (resized) {
+        resized = 0;
+        rl_resize_terminal();
+      }
       if (rt_interrupted) {
         abandon_line(r);
         rl_callback_handler_install(PROMPT, on_line);
@@ -369,6 +389,7 @@ static int repl_tty(Repl *r) {
   }
   rl_callback_handler_remove();
   sigprocmask(SIG_UNBLOCK, &blocked, NULL);
+  sigaction(SIGWINCH, &old_winch, NULL);
   rt_free(r->history_path);
   r->history_path = NULL;
   /* readline's history list lives as long as the process; free it for leak checkers. */
@@ -380,18 +401,8 @@ static int repl_tty(Repl *r) {
 static int repl_pipe(Repl *r) {
   char *line = NULL;
   size_t cap = 0;
-  while (!r->quit) {
-    errno = 0;
-    if (getline(&line, &cap, stdin) < 0) {
-      /* Ctrl-C while waiting for input (SIGINT does not restart reads): keep reading. */
-      if (errno == EINTR && !feof(stdin)) {
-        clearerr(stdin);
-        rt_interrupted = 0;
-        continue;
-      }
-      break;
-    }
-    rt_interrupted = 0;
+  while (!r->quit && getline(&line, &cap, stdin) >= 0) {
+    rt_interrupted = 0; /* a Ctrl-C while waiting for input stops nothing */
     size_t n = strlen(line);
     if (n && line[n - 1] == '\n') line[n - 1] = 0;
     feed(r, line);
@@ -404,8 +415,9 @@ static int repl_pipe(Repl *r) {
 int repl_run(Interp *I) {
   Repl r = {.I = I, .n_builtin_globals = I->n_globals, .tty = isatty(0) && isatty(1)};
   session = &r;
-  /* No SA_RESTART: the signal must interrupt pselect (and a blocking read). */
-  struct sigaction sa = {0}, old;
+  /* SA_RESTART keeps a Ctrl-C from failing a read or a write half-way (stdio does not
+     retry); pselect is interrupted all the same, and computations poll rt_interrupted. */
+  struct sigaction sa = {.sa_flags = SA_RESTART}, old;
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &old);

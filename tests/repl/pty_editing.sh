@@ -76,3 +76,18 @@ expect got end of input
 wait
 status 0
 S
+
+# A narrower window while at the prompt: readline learns the new width (SIGWINCH; on a
+# dumb terminal it then scrolls the long line sideways, marked by '<') and the line still
+# runs whole.
+pty_case pty-resize <<'S'
+expect nn> 
+resize 24x20
+send 1000000 + 2000000 + 3000000 + 4
+expect <
+send \n
+expect 6000004\r\nnn> 
+send \x04
+wait
+status 0
+S

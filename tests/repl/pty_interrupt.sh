@@ -32,7 +32,7 @@ wait
 status 0
 S
 
-# The loop says when it is well under way, and counts: after the interrupt n > 1000 shows
+# The loop says when it is well under way, and counts: after the interrupt n >= 1000 shows
 # it ran and that its state was kept.
 pty_case pty-ctrl-c-while <<'S'
 expect nn> 
@@ -44,8 +44,8 @@ send while true { n = n + 1; if n == 1000 { print("running") } }\n
 expect \r\nrunning\r\n
 send \x03
 expect interrupted\r\nnn> 
-send n > 1000\n
-expect n > 1000\r\ntrue\r\nnn> 
+send n >= 1000\n
+expect n >= 1000\r\ntrue\r\nnn> 
 send kept * 2\n
 expect kept * 2\r\n10\r\nnn> 
 send \x04

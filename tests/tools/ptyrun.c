@@ -13,6 +13,7 @@
  *   sleep MS       keep reading output for MS milliseconds (only to let time pass, never as
  *                  synchronisation: expect is that)
  *   timeout SECS   the timeout for the following expects and waits (default -t, 20 s)
+ *   resize RxC     set the window size to R rows and C columns (the command gets SIGWINCH)
  *   wait           wait for the command to exit
  *   status N       after wait: the exit status must be N
  *
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -268,6 +270,11 @@ int main(int argc, char **argv) {
       double end = now() + atof(arg) / 1000;
       double left;
       while ((left = end - now()) > 0 && pump((int)(left * 1000) + 1)) {}
+    } else if (!strcmp(cmd, "resize")) {
+      unsigned rows, cols;
+      if (sscanf(arg, "%ux%u", &rows, &cols) != 2) fail(ln, "resize: expected ROWSxCOLS");
+      struct winsize now_ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+      if (ioctl(master, TIOCSWINSZ, &now_ws) < 0) fail(ln, "resize: %s", strerror(errno));
     } else if (!strcmp(cmd, "timeout")) {
       timeout = atof(arg);
     } else if (!strcmp(cmd, "wait")) {
