@@ -611,8 +611,8 @@ static void set_color(StrBuf *b, bool on, int *cur, int color) {
 }
 
 static void end_line(StrBuf *b, bool color, int *cur, size_t start) {
-  set_color(b, color, cur, -1);
   while (b->len > start && b->s[b->len - 1] == ' ') b->len--;
+  set_color(b, color, cur, -1);
   sb_putc(b, '\n');
 }
 
