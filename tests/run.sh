@@ -92,12 +92,14 @@ run_ref() {
   done
 }
 
-# Every example runs (with NN_QUICK=1: the small settings each example documents);
-# examples/NAME.out, where present, is its exact output.
+# Every example and tutorial runs (with NN_QUICK=1: the small settings each example
+# documents); NAME.out beside it, where present, is its exact output (every tutorial
+# has one).
 run_examples() {
-  for f in examples/*.nn; do
+  for f in examples/*.nn examples/tutorial/*.nn; do
     [ -e "$f" ] || continue
-    if (cd examples && NN_QUICK=1 $RUN "$(basename "$f")") > "$TMP/ex.out" 2> "$TMP/ex.err" < /dev/null; then
+    dir=$(dirname "$f")
+    if (cd "$dir" && NN_QUICK=1 $RUN "$(basename "$f")") > "$TMP/ex.out" 2> "$TMP/ex.err" < /dev/null; then
       if [ -e "${f%.nn}.out" ] && ! cmp -s "$TMP/ex.out" "${f%.nn}.out"; then
         bad "example $f: output differs"; diff "${f%.nn}.out" "$TMP/ex.out" | head -20
       else ok; fi
