@@ -77,7 +77,7 @@ send \x04
 wait
 status 0
 S
-(HOME="$T/home"; unset NN_HISTORY; mkdir "$HOME"; pty_case pty-history-home <<'S'
+(HOME="$T/home2"; unset NN_HISTORY; mkdir "$HOME"; pty_case pty-history-home <<'S'
 expect nn> 
 send 3 + 3\n
 expect 6\r\n
