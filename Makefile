@@ -29,9 +29,10 @@ SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omi
 RUNTIME_SRC = $(wildcard runtime/*.c)
 INTERP_SRC  = $(wildcard interp/*.c)
 STDLIB_NN   = $(sort $(wildcard stdlib/*.nn))
-GEN_SRC     = $(BUILD)/parser.c $(BUILD)/lexer.c $(BUILD)/stdlib_embed.c
+HELP_MD     = $(sort $(wildcard docs/help/*.md))
+GEN_SRC     = $(BUILD)/parser.c $(BUILD)/lexer.c $(BUILD)/stdlib_embed.c $(BUILD)/help_embed.c
 OBJ = $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC) $(INTERP_SRC)) \
-      $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o
+      $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o $(BUILD)/help_embed.o
 RUNTIME_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
@@ -67,6 +68,11 @@ $(BUILD)/tools/embed: tools/embed.c | $(BUILD)/dirs
 $(BUILD)/stdlib_embed.c: $(BUILD)/tools/embed $(STDLIB_NN)
 	$(BUILD)/tools/embed $(STDLIB_NN) > $@.tmp && mv $@.tmp $@
 $(BUILD)/stdlib_embed.o: $(BUILD)/stdlib_embed.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c -o $@ $<
+# docs/help/*.md (the help texts, one file per language) the same way: nn_help_files.
+$(BUILD)/help_embed.c: $(BUILD)/tools/embed $(HELP_MD)
+	$(BUILD)/tools/embed -a nn_help_files $(HELP_MD) > $@.tmp && mv $@.tmp $@
+$(BUILD)/help_embed.o: $(BUILD)/help_embed.c
 	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c -o $@ $<
 
 # C unit tests link the runtime only (runtime never includes interp headers).

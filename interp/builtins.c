@@ -709,4 +709,5 @@ void builtins_register(Interp *I) {
   ev_define_global(I, "nan", v_num(NAN));
   data_register(I);
   plot_register(I);
+  help_register(I);
 }

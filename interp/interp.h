@@ -42,6 +42,7 @@ typedef struct Interp {
   bool echo;            /* REPL and -e: print each expression statement's value */
   bool training;        /* inside train(): dropout and batchnorm in training mode */
   int color;            /* diagnostics in colour (a terminal, no NO_COLOR) */
+  char lang[3];         /* help's language, "en" or "zh" (help.h: help_set_lang) */
   Str **importing;      /* files being imported, for cycle detection */
   int n_importing;
   StrBuf out;           /* scratch for formatting */
@@ -99,6 +100,7 @@ void explain_run(Interp *I, Env *env, const Node *e);
 void builtins_register(Interp *I);
 void data_register(Interp *I); /* data.c: data sets, IDX/CSV/safetensors files */
 void plot_register(Interp *I); /* plot.c: plot and compare, in the terminal or as SVG */
+void help_register(Interp *I); /* help.c: help, help_topics, help_text (help.h) */
 void builtins_register_table(Interp *I, const Builtin *table);
 /* Argument checks that throw "bad argument #2 to 'kl' (expected a tensor, got string)",
    located at the argument. */
