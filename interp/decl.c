@@ -462,15 +462,10 @@ static void native_step(Interp *I, Optim *o, OptSlot *s, float *w, const float *
     float decay = o->native == OPT_ADAMW ? (float)optim_hyper(I, o, "decay", 0.01) : 0;
     float *v = (*slot_state(I, s, "v", s->param))->data;
     float *r = (*slot_state(I, s, "r", s->param))->data;
-    /* Bias corrections 1 − u^t and 1 − ρ^t, folded into the step size. */
+    /* Bias corrections 1 − u^t and 1 − ρ^t (runtime/nnops.c: the same arithmetic,
+       vectorised). */
     double cv = 1 - pow(u, (double)o->t), cr = 1 - pow(rho, (double)o->t);
-    for (int64_t i = 0; i < n; i++) {
-      if (decay) w[i] -= (float)lr * decay * w[i];
-      v[i] = u * v[i] + (1 - u) * g[i];
-      r[i] = rho * r[i] + (1 - rho) * g[i] * g[i];
-      float vh = (float)(v[i] / cv), rh = (float)(r[i] / cr);
-      w[i] -= (float)lr * vh / (sqrtf(rh) + delta);
-    }
+    t_adam_update(w, v, r, g, n, (float)lr, u, rho, delta, decay, cv, cr);
     break;
   }
   default: break;

@@ -382,8 +382,8 @@ static void around(const Tensor *a, int axis, int64_t *outer, int64_t *n, int64_
 typedef void UnGrad(int64_t n, const float *x, const float *y, const float *dy, float *g,
                     int fresh);
 #define X(id, d, flat)                                                                  \
-  static void du_##id(int64_t n, const float *xs, const float *ys, const float *dy,    \
-                      float *g, int fresh) {                                            \
+  static void du_##id(int64_t n, const float *restrict xs, const float *restrict ys,  \
+                      const float *restrict dy, float *restrict g, int fresh) {         \
     if (fresh)                                                                          \
       for (int64_t i = 0; i < n; i++) {                                                 \
         float x = xs[i], y = ys[i];                                                     \

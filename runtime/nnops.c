@@ -103,9 +103,6 @@ Tensor *t_one_hot(const Tensor *idx, int64_t k) {
  * operation is an IEEE one (no FMA contraction: the build is ISO C, -ffp-contract=off,
  * and the intrinsics below are separate multiplies and adds). The AVX-512 and AVX2
  * versions are chosen at run time; the scalar loop is the reference and the tail. */
-void t_adam_update(float *w, float *v, float *r, const float *g, int64_t n, float lr, float u,
-                   float rho, float delta, float decay, double cv, double cr);
-
 static void adam_scalar(float *w, float *v, float *r, const float *g, int64_t i, int64_t n,
                         float lr, float u, float rho, float delta, float decay, double cv,
                         double cr) {
