@@ -13,6 +13,7 @@
 #include <readline/readline.h>
 
 #include "mem.h"
+#include "help.h"
 #include "repl.h"
 
 #define PROMPT "nn> "
@@ -22,7 +23,7 @@
 static const char *const keywords[] = {
     "let", "fn", "if", "else", "while", "for", "in", "break", "continue", "return",
     "import", "and", "or", "not", "true", "false", "none", "explain", NULL};
-static const char *const commands[] = {":help", ":vars", ":load", ":quit", NULL};
+static const char *const commands[] = {":help", ":lang", ":source", ":vars", ":load", ":quit", NULL};
 
 /* The REPL session. readline's callbacks take no user pointer, so the one live session
    is reached through `session` (set while repl_run runs; the only such static besides
@@ -65,88 +66,22 @@ static void on_sigint(int sig) {
   }
 }
 
-/* ---- :help ---- */
+/* ---- :help, :lang, :source (the texts and their lookup live in help.c) ---- */
 
 static const Func *func_named(Interp *I, const char *name) {
   Value *v = ev_global(I, name);
   return v && v->type == V_FUNC ? v->as.fn : NULL;
 }
 
-/* The comment lines directly above a definition: the doc of a stdlib function. */
-static void print_doc_comment(const Node *def) {
-  const Source *src = def->src;
-  const char *p = src->text;
-  const char *lines[64];
-  int n = 0;
-  for (int line = 1; line < def->span.first_line && *p; line++) {
-    if (n == 64) memmove(lines, lines + 1, sizeof lines[0] * (size_t)--n);
-    lines[n++] = p;
-    p = strchr(p, '\n');
-    if (!p) return;
-    p++;
-  }
-  int first = n;
-  while (first > 0 && lines[first - 1][0] == '#') first--;
-  for (int i = first; i < n; i++) {
-    const char *e = strchr(lines[i], '\n');
-    const char *t = lines[i] + 1;
-    if (*t == ' ') t++;
-    printf("  %.*s\n", (int)(e - t), t);
-  }
-}
-
-static void print_signature(const Func *f) {
-  if (f->bi && !f->def) {
-    printf("%s\n", f->bi->sig);
-    return;
-  }
-  StrBuf b = {0};
-  v_repr(&b, (Value){.type = V_FUNC, .as.fn = (Func *)f});
-  /* "<fn kl(p, q)>" → "kl(p, q)"; anything else is shown as it is */
-  char *s = strchr(b.s, ' ');
-  size_t len = s ? strlen(s + 1) : 0;
-  if (s && len && s[len] == '>') printf("%.*s\n", (int)len - 1, s + 1);
-  else printf("%s\n", b.s);
-  sb_free(&b);
-}
-
 static void help(Repl *r, const char *name) {
-  Interp *I = r->I;
   if (!*name) {
     printf("Type an expression to see its value; `let x = ...` defines a variable.\n"
-           "Commands: :help NAME, :vars, :load FILE, :quit (or Ctrl-D).\n"
-           "Ctrl-C abandons the line or stops a running computation.\n\nFunctions:\n");
-    int col = 0;
-    for (int i = 0; i < r->n_builtin_globals; i++) {
-      Sym *s = I->global_names[i];
-      if (I->globals[i].type != V_FUNC) continue;
-      if (col + s->len + 2 > 78) {
-        putchar('\n');
-        col = 0;
-      }
-      col += printf("  %s", s->name);
-    }
-    printf("\n");
+           "Commands: :help NAME, :lang en|zh, :source NAME, :vars, :load FILE, :quit (or Ctrl-D).\n"
+           "Ctrl-C abandons the line or stops a running computation.\n\n");
+    help_index(r->I, stdout, NULL);
     return;
   }
-  const Func *f = func_named(I, name);
-  if (!f) {
-    Value *v = ev_global(I, name);
-    if (v) {
-      StrBuf b = {0};
-      v_repr(&b, *v);
-      printf("%s = %s (a %s)\n", name, b.s, v_type_name(*v));
-      sb_free(&b);
-    } else {
-      fprintf(stderr, "no help for '%s' (not a builtin or a defined name)\n", name);
-    }
-    return;
-  }
-  print_signature(f);
-  /* Declared functions and constructors (def set) are documented by the comment above
-     their declaration; natives by their table entry, then their stdlib formula's. */
-  if (f->def) print_doc_comment(f->def);
-  else if (f->bi) printf("  %s\n", f->bi->help);
+  help_print(r->I, stdout, name, NULL);
 }
 
 static void vars(Repl *r) {
@@ -173,6 +108,13 @@ static bool command(Repl *r, const char *line) {
   size_t n = strlen(arg);
   while (n && (arg[n - 1] == ' ' || arg[n - 1] == '\t' || arg[n - 1] == '\r')) arg[--n] = 0;
   if (!strcmp(cmd, "help") || !strcmp(cmd, "h")) help(r, arg);
+  else if (!strcmp(cmd, "lang")) {
+    if (!*arg) printf("%s\n", r->I->lang);
+    else if (!help_set_lang(r->I, arg)) fprintf(stderr, "unknown language '%s' (use en or zh)\n", arg);
+  } else if (!strcmp(cmd, "source")) {
+    if (!*arg) fprintf(stderr, "usage: :source NAME\n");
+    else help_source(r->I, stdout, arg);
+  }
   else if (!strcmp(cmd, "vars")) vars(r);
   else if (!strcmp(cmd, "load")) {
     if (!*arg) fprintf(stderr, "usage: :load FILE\n");
