@@ -716,9 +716,42 @@ static Value index_list(Interp *I, const Node *n, List *l, int count, const TInd
   return r;
 }
 
+/* r["name"]: a record field by a string, for names that are not identifiers
+   (params(net)["0.W"]). Returns the interned key. */
+static Sym *record_key(Interp *I, Env *env, const Node *n) {
+  if (n->n_kids != 1 || n->kids[0]->kind == N_SLICE)
+    ev_error(I, n, "a record is indexed by one string: r[\"name\"]");
+  Value k = eval(I, env, n->kids[0]);
+  if (k.type != V_STR) {
+    const char *tn = v_type_name(k);
+    v_release(k);
+    ev_error(I, n->kids[0], "a record is indexed by a string, got %s", tn);
+  }
+  Sym *s = sym_intern(&I->syms, k.as.str->data, k.as.str->len);
+  v_release(k);
+  return s;
+}
+
+static _Noreturn void no_field(Interp *I, const Node *at, Record *r, const char *f) {
+  StrBuf b = {0};
+  for (int i = 0; i < r->n; i++) sb_printf(&b, "%s%s", i ? ", " : "", r->keys[i]->name);
+  char fields[256];
+  snprintf(fields, sizeof fields, "%s", b.s ? b.s : "none");
+  sb_free(&b);
+  ev_error(I, at, "the record has no field '%s' (its fields: %s)", f, fields);
+}
+
 static Value eval_index(Interp *I, Env *env, const Node *n) {
   Value obj = eval(I, env, n->a);
   ev_root(I, obj);
+  if (obj.type == V_RECORD) {
+    Sym *key = record_key(I, env, n);
+    Value *v = record_get(obj.as.rec, key);
+    if (!v) no_field(I, n, obj.as.rec, key->name);
+    Value r = v_retain(*v);
+    ev_unroot(I, 1);
+    return r;
+  }
   TIndex ix[T_MAXDIM];
   int count = index_items(I, env, n, ix);
   Value r;
@@ -741,15 +774,7 @@ static Value eval_field(Interp *I, Env *env, const Node *n) {
   Value r;
   if (obj.type == V_RECORD) {
     Value *v = record_get(obj.as.rec, n->sym);
-    if (!v) {
-      StrBuf b = {0};
-      for (int i = 0; i < obj.as.rec->n; i++)
-        sb_printf(&b, "%s%s", i ? ", " : "", obj.as.rec->keys[i]->name);
-      char fields[256];
-      snprintf(fields, sizeof fields, "%s", b.s ? b.s : "none");
-      sb_free(&b);
-      ev_error(I, n, "the record has no field '%s' (its fields: %s)", f, fields);
-    }
+    if (!v) no_field(I, n, obj.as.rec, f);
     r = v_retain(*v);
   } else if (obj.type == V_TENSOR && !strcmp(f, "T")) {
     r = v_tensor(ad_transpose(obj.as.t));
@@ -861,6 +886,11 @@ static void assign(Interp *I, Env *env, const Node *target, Value v /* owned */)
   /* N_INDEX */
   Value obj = eval(I, env, target->a);
   ev_root(I, obj);
+  if (obj.type == V_RECORD) {
+    record_set(obj.as.rec, record_key(I, env, target), v_retain(v));
+    ev_unroot(I, 2);
+    return;
+  }
   TIndex ix[T_MAXDIM];
   int count = index_items(I, env, target, ix);
   if (obj.type == V_TENSOR) {

@@ -242,6 +242,25 @@ static void fmt_params(StrBuf *b, const Params *p) {
   }
 }
 
+static void fmt_value(StrBuf *b, Value v, int top_str_raw);
+
+/* An element of a list or record: a multi-line value (a matrix) has its later lines
+   indented to the column where it starts, so its rows line up. */
+static void fmt_item(StrBuf *b, Value v) {
+  size_t line = b->len;
+  while (line > 0 && b->s[line - 1] != '\n') line--;
+  int col = 0;
+  for (size_t i = line; i < b->len; i++) col += ((unsigned char)b->s[i] & 0xC0) != 0x80;
+  StrBuf item = {0};
+  fmt_value(&item, v, 0);
+  for (size_t i = 0; i < item.len; i++) {
+    sb_putc(b, item.s[i]);
+    if (item.s[i] == '\n')
+      for (int k = 0; k < col; k++) sb_putc(b, ' ');
+  }
+  sb_free(&item);
+}
+
 static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
   switch (v.type) {
   case V_NONE: sb_puts(b, "none"); break;
@@ -256,7 +275,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
     sb_putc(b, '[');
     for (int i = 0; i < v.as.list->n; i++) {
       if (i) sb_puts(b, ", ");
-      fmt_value(b, v.as.list->items[i], 0);
+      fmt_item(b, v.as.list->items[i]);
     }
     sb_putc(b, ']');
     break;
@@ -265,7 +284,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
     for (int i = 0; i < v.as.rec->n; i++) {
       if (i) sb_puts(b, ", ");
       sb_printf(b, "%s: ", v.as.rec->keys[i]->name);
-      fmt_value(b, v.as.rec->vals[i], 0);
+      fmt_item(b, v.as.rec->vals[i]);
     }
     sb_putc(b, '}');
     break;
