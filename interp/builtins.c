@@ -643,7 +643,7 @@ static const Builtin builtins[] = {
     {"sign", "sign(x)", bi_sign, "−1, 0 or 1 by the sign of x"},
     {"floor", "floor(x)", bi_floor, "the largest whole number <= x"},
     {"ceil", "ceil(x)", bi_ceil, "the smallest whole number >= x"},
-    {"round", "round(x)", bi_round, "x rounded to the nearest whole number (halves away from 0)"},
+    {"round", "round(x)", bi_round, "x rounded to the nearest whole number (halves to even, like NumPy)"},
     {"pow", "pow(x, y)", bi_pow, "x^y, elementwise with broadcasting"},
     {"xlogy", "xlogy(x, y)", bi_xlogy, "x · log y, with 0 where x = 0 (so 0 · log 0 = 0)"},
     {"clip", "clip(x, lo = none, hi = none)", bi_clip, "x limited to [lo, hi]"},

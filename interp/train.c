@@ -28,6 +28,21 @@ static Value apply1(Interp *I, Value f, Value x, const Node *site) {
 
 /* ------------------------------------------------------------------ grad, deriv */
 
+/* Back-propagate from a function's result, which must be a scalar: a one-element tensor,
+   or a number (a constant: nothing to propagate). `who` names the builtin in errors. */
+static void backward_scalar(Interp *I, Value y, const char *who, const Node *site) {
+  if (y.type == V_TENSOR) {
+    if (y.as.t->size != 1) {
+      char sh[96];
+      ev_error(I, site, "%s: the function must return a scalar, got shape %s", who,
+               t_shape_str(y.as.t->ndim, y.as.t->shape, sh, sizeof sh));
+    }
+    ad_backward(y.as.t, NULL);
+  } else if (!is_num(y)) {
+    ev_error(I, site, "%s: the function must return a number, got %s", who, v_type_name(y));
+  }
+}
+
 /* A tracked copy of a tensor-like argument, rooted. */
 static Tensor *tracked_copy(Call *c, int i, Value v) {
   if (!is_tensorish(v) && v.type != V_LIST) arg_error(c, i, "a number or tensor");
@@ -66,16 +81,7 @@ static Value bi_grad(Call *c) {
     Value y = f.type == V_FUNC ? ev_call(I, f, n, vals, c->node)
                                : nn_apply(I, f, vals[0], false, c->node);
     ev_root(I, y);
-    if (y.type == V_TENSOR) {
-      if (y.as.t->size != 1) {
-        char sh[96];
-        ev_error(I, c->node, "grad: the function must return a scalar, got shape %s",
-                 t_shape_str(y.as.t->ndim, y.as.t->shape, sh, sizeof sh));
-      }
-      ad_backward(y.as.t, NULL);
-    } else if (!is_num(y)) {
-      ev_error(I, c->node, "grad: the function must return a number, got %s", v_type_name(y));
-    }
+    backward_scalar(I, y, "grad", c->node);
     if (n == 1) {
       result = grad_value(leaves[0], is_num(xs->items[0]));
     } else {
@@ -216,16 +222,7 @@ static Value bi_minimize(Call *c) {
       ad_zero_grad(x);
       Value y = apply1(I, f, v_tensor(x), c->node);
       ev_root(I, y);
-      if (y.type == V_TENSOR) {
-        if (y.as.t->size != 1) {
-          char sh[96];
-          ev_error(I, c->node, "minimize: the function must return a scalar, got shape %s",
-                   t_shape_str(y.as.t->ndim, y.as.t->shape, sh, sizeof sh));
-        }
-        ad_backward(y.as.t, NULL);
-      } else if (!is_num(y)) {
-        ev_error(I, c->node, "minimize: the function must return a number, got %s", v_type_name(y));
-      }
+      backward_scalar(I, y, "minimize", c->node);
       ev_unroot(I, 1);
       optim_step(I, o, 1, &x, c->node);
       memcpy(path->data + s * dim, x->data, sizeof(float) * (size_t)dim);
@@ -893,39 +890,14 @@ static Value bi_evaluate(Call *c) {
   return r;
 }
 
-static Value bi_accuracy(Call *c) {
-  Value model = c->args[0];
-  if (!callable(model)) arg_error(c, 0, "a model");
-  Data d = arg_data(c, 1);
+/* The model's output for x in inference mode: no recording, no dropout, batchnorm's
+   running statistics. */
+static Value infer(Interp *I, Value model, Value x, const Node *site) {
   bool rec = ad_set_recording(false);
   RtFrame fr;
   Value out = v_none();
   if (RT_TRY(&fr)) {
-    out = model.type == V_FUNC ? ev_call(c->I, model, 1, &(Value){.type = V_TENSOR, .as.t = d.x}, c->node)
-                               : nn_apply(c->I, model, v_tensor(d.x), false, c->node);
-    rt_pop(&fr);
-  } else {
-    rt_pop(&fr);
-    ad_set_recording(rec);
-    rt_rethrow();
-  }
-  ad_set_recording(rec);
-  ev_root(c->I, out);
-  if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != d.x->shape[0])
-    ev_error(c->I, c->node, "accuracy: the model must give one output row per sample");
-  return v_num((double)count_correct(out.as.t, d.y) / (double)d.x->shape[0]);
-}
-
-/* predict(net, x): the model's output in inference mode (no dropout, no recording). */
-static Value bi_predict(Call *c) {
-  Value model = c->args[0];
-  if (!callable(model)) arg_error(c, 0, "a model");
-  bool rec = ad_set_recording(false);
-  RtFrame fr;
-  Value out = v_none();
-  if (RT_TRY(&fr)) {
-    out = model.type == V_FUNC ? ev_call(c->I, model, 1, &c->args[1], c->node)
-                               : nn_apply(c->I, model, c->args[1], false, c->node);
+    out = model.type == V_FUNC ? ev_call(I, model, 1, &x, site) : nn_apply(I, model, x, false, site);
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
@@ -934,6 +906,23 @@ static Value bi_predict(Call *c) {
   }
   ad_set_recording(rec);
   return out;
+}
+
+static Value bi_accuracy(Call *c) {
+  Value model = c->args[0];
+  if (!callable(model)) arg_error(c, 0, "a model");
+  Data d = arg_data(c, 1);
+  Value out = infer(c->I, model, v_tensor(d.x), c->node);
+  ev_root(c->I, out);
+  if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != d.x->shape[0])
+    ev_error(c->I, c->node, "accuracy: the model must give one output row per sample");
+  return v_num((double)count_correct(out.as.t, d.y) / (double)d.x->shape[0]);
+}
+
+/* predict(net, x): the model's output in inference mode (no dropout, no recording). */
+static Value bi_predict(Call *c) {
+  if (!callable(c->args[0])) arg_error(c, 0, "a model");
+  return infer(c->I, c->args[0], c->args[1], c->node);
 }
 
 /* params(net): a record of the model's tensors by name ("0.W", "0.b", ...). */
