@@ -917,6 +917,51 @@ static void assign(Interp *I, Env *env, const Node *target, Value v /* owned */)
   ev_error(I, target->a, "cannot index a %s", v_type_name(obj));
 }
 
+/* x[i] += e (parsed as x[i] = x[i] + e, sharing the node x[i]): x and i are evaluated
+   once, as Python does, so x[f()] += 1 calls f once. */
+static void compound_index(Interp *I, Env *env, const Node *n) {
+  const Node *target = n->a, *op = n->b;
+  int height = I->n_roots;
+  Value obj = eval(I, env, target->a);
+  ev_root(I, obj);
+  Value cur;
+  Sym *key = NULL;
+  TIndex ix[T_MAXDIM];
+  int count = 0;
+  if (obj.type == V_RECORD) {
+    key = record_key(I, env, target);
+    Value *v = record_get(obj.as.rec, key);
+    if (!v) no_field(I, target, obj.as.rec, key->name);
+    cur = v_retain(*v);
+  } else {
+    count = index_items(I, env, target, ix);
+    I->cur = target;
+    if (obj.type == V_TENSOR) cur = v_tensor(ad_index(obj.as.t, count, ix));
+    else if (obj.type == V_LIST) cur = index_list(I, target, obj.as.list, count, ix);
+    else ev_error(I, target->a, "cannot index a %s", v_type_name(obj));
+  }
+  ev_root(I, cur);
+  Value rhs = eval(I, env, op->b);
+  ev_root(I, rhs);
+  Value v = binary(I, op, cur, rhs);
+  ev_root(I, v);
+  if (obj.type == V_RECORD) {
+    record_set(obj.as.rec, key, v_retain(v));
+  } else if (obj.type == V_TENSOR) {
+    Tensor *t = to_tensor(I, v, "the assigned value");
+    ev_root(I, v_tensor(t));
+    I->cur = target;
+    t_index_assign(obj.as.t, count, ix, t);
+  } else {
+    List *l = obj.as.list;
+    if (count != 1 || ix[0].kind != T_IX_INDEX) ev_error(I, target, "a list element is set with one index");
+    int64_t i = ix[0].index < 0 ? ix[0].index + l->n : ix[0].index;
+    v_release(l->items[i]);
+    l->items[i] = v_retain(v);
+  }
+  unwind_roots(I, height);
+}
+
 static void define(Interp *I, Env *env, Sym *s, Value v) {
   if (env) env_define(env, s, v);
   else global_set(I, s, v);
@@ -986,7 +1031,10 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
     return X_NORMAL;
   }
   case N_LET: define(I, env, n->sym, eval(I, env, n->a)); return X_NORMAL;
-  case N_ASSIGN: assign(I, env, n->a, eval(I, env, n->b)); return X_NORMAL;
+  case N_ASSIGN:
+    if (n->a->kind == N_INDEX && n->b->kind == N_BINARY && n->b->a == n->a) compound_index(I, env, n);
+    else assign(I, env, n->a, eval(I, env, n->b));
+    return X_NORMAL;
   case N_FN: define(I, env, n->sym, make_function(I, env, n)); return X_NORMAL;
   case N_IF: {
     Value c = eval(I, env, n->a);

@@ -487,8 +487,10 @@ static void load(Loader *L) {
              path, (unsigned long long)size);
   uint64_t hlen = 0;
   for (int i = 7; i >= 0; i--) hlen = hlen << 8 | len8[i];
+  /* A length past the end of the file: a truncated file, or (a huge one) not safetensors. */
   if (hlen > size - 8)
-    rt_throw("%s: header length %llu is larger than the rest of the file (%llu bytes)", path,
+    rt_throw("%s: %sheader length %llu is larger than the rest of the file (%llu bytes)", path,
+             hlen > MAX_HEADER ? "not a safetensors file: " : "truncated or corrupt: ",
              (unsigned long long)hlen, (unsigned long long)(size - 8));
   if (hlen > MAX_HEADER)
     rt_throw("%s: header length %llu is over the limit of %llu bytes", path,
