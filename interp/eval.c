@@ -174,7 +174,9 @@ static int edit_distance(const char *a, const char *b) {
 
 static const char *suggest(Interp *I, Env *env, Sym *s) {
   const char *best = NULL;
-  int best_d = (int)strlen(s->name) <= 3 ? 1 : 2;
+  /* Short names are one edit away from many others: suggest only for longer ones. */
+  size_t len = strlen(s->name);
+  int best_d = len <= 2 ? 0 : len <= 4 ? 1 : 2;
   for (Env *e = env; e; e = e->parent)
     for (int i = 0; i < e->n; i++) {
       int d = edit_distance(s->name, e->names[i]->name);
