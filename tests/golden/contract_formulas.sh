@@ -11,4 +11,6 @@ cross_entropy(1, [0.2, 0.7, 0.1])         # class index j: L = -log(q_j), the sa
 kl([0.5, 0.5], [0.9, 0.1])                # KL(p || q); p with zeros is fine (0 log 0 = 0)
 mse([1, 2], [1.5, 2.5])
 fn f(x) = sum(sigmoid(x))                 # named function; fn(x) = x * x is anonymous
+grad(f, [0, 1])                           # [0.25, 0.196612]
+deriv(sigmoid)(0)                         # 0.25 — elementwise derivative as a function
 '
