@@ -13,6 +13,8 @@ have_hdr readline/readline.h || need="$need libreadline-dev"
 have_hdr zlib.h || need="$need zlib1g-dev"
 [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || \
   ls /usr/lib/*/libopenblas.so.0 >/dev/null 2>&1 || need="$need libopenblas-dev"
+# valgrind, for `make valgrind` (CI runs the goldens under it).
+have_cmd valgrind || need="$need valgrind"
 # Fashion-MNIST, for fashion_mnist() and the examples and tests that use it.
 [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need="$need dataset-fashion-mnist"
 if [ -z "$need" ]; then
