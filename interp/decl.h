@@ -35,6 +35,7 @@ struct Layer {
   int n_bufs;
   Sym **buf_names;
   Tensor **bufs;           /* state that is saved but not trained (batchnorm statistics) */
+  bool lazy;               /* its parameters are made by the first forward (sizes from x) */
 };
 
 struct Model {
@@ -84,6 +85,11 @@ void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site);
 
 /* grad, train and friends (train.c). */
 void train_register(Interp *I);
+
+/* Run a model once on the first rows of x (no recording, inference mode) when it has
+   layers that size themselves from their input, so that their parameters exist before
+   an optimizer or save() looks for them. */
+void nn_materialize(Interp *I, Value model, const Tensor *x);
 
 /* Layers (layers.c). */
 void layers_register(Interp *I);

@@ -268,9 +268,23 @@ static Value bi_maxpool2d(Call *c) {
    accuracy, evaluate and net(x) use the running statistics. As torch.nn.BatchNorm1d/2d.
    gamma (ones) and beta (zeros) are trained; the buffers are saved by save(). ---- */
 
+static void batchnorm_params(Interp *I, Layer *l, int64_t n) {
+  int64_t shape[1] = {n};
+  layer_add_param(l, sym(I, "gamma"), t_full(1, shape, 1));
+  layer_add_param(l, sym(I, "beta"), t_zeros(1, shape));
+  layer_add_buf(l, sym(I, "running_mean"), t_zeros(1, shape));
+  layer_add_buf(l, sym(I, "running_var"), t_full(1, shape, 1));
+}
+
 static Tensor *batchnorm_layer_forward(Interp *I, Layer *l, Tensor *x, bool training) {
   char sh[96];
   t_shape_str(x->ndim, x->shape, sh, sizeof sh);
+  if (l->lazy && x->ndim >= 2 && x->ndim <= 4) {
+    /* `batchnorm` without n: the first input's features/channels give it. */
+    batchnorm_params(I, l, x->shape[1]);
+    l->hp[0] = (double)x->shape[1];
+    l->lazy = false;
+  }
   int64_t n = (int64_t)l->hp[0];
   if (x->ndim < 2 || x->ndim > 4)
     ev_error(I, NULL, "batchnorm(%lld) expects input [B, %lld] or [B, %lld, H, W], got shape %s",
@@ -289,7 +303,8 @@ static const NativeLayer batchnorm_kind = {"batchnorm", batchnorm_layer_forward,
 
 static Value bi_batchnorm(Call *c) {
   Interp *I = c->I;
-  long long n = arg_range(c, 0, 1, MAX_SIZE, "a number of features or channels >= 1");
+  bool lazy = c->args[0].type == V_NONE;
+  long long n = lazy ? 0 : arg_range(c, 0, 1, MAX_SIZE, "a number of features or channels >= 1");
   double momentum = arg_num(c, 1), eps = arg_num(c, 2);
   if (!(momentum >= 0 && momentum <= 1)) arg_error(c, 1, "a momentum in [0, 1]");
   if (!(eps > 0)) arg_error(c, 2, "an eps > 0");
@@ -300,11 +315,8 @@ static Value bi_batchnorm(Call *c) {
   l->hp[0] = (double)n;
   l->hp[1] = momentum;
   l->hp[2] = eps;
-  int64_t shape[1] = {n};
-  layer_add_param(l, sym(I, "gamma"), t_full(1, shape, 1));
-  layer_add_param(l, sym(I, "beta"), t_zeros(1, shape));
-  layer_add_buf(l, sym(I, "running_mean"), t_zeros(1, shape));
-  layer_add_buf(l, sym(I, "running_var"), t_full(1, shape, 1));
+  l->lazy = lazy;
+  if (!lazy) batchnorm_params(I, l, n);
   return v_retain(lv);
 }
 
@@ -319,14 +331,21 @@ static const Builtin layer_builtins[] = {
     {"maxpool2d", "maxpool2d(k, stride = none)", bi_maxpool2d,
      "the maximum of each k×k window (every stride pixels, default k): [B, C, H, W] → "
      "[B, C, floor((H − k)/stride) + 1, …]"},
-    {"batchnorm", "batchnorm(n, momentum = 0.1, eps = 1e-5)", bi_batchnorm,
+    {"batchnorm", "batchnorm(n = none, momentum = 0.1, eps = 1e-5)", bi_batchnorm,
      "normalise each feature of [B, n] (each channel of [B, n, H, W]) by the batch's mean and "
-     "variance while training, by running averages otherwise; then scale gamma, shift beta"},
+     "variance while training, by running averages otherwise; then scale gamma, shift beta "
+     "(without n: sized by its first input)"},
     {NULL, NULL, NULL, NULL},
 };
 
 void layers_register(Interp *I) {
   builtins_register_table(I, layer_builtins);
+  /* Layer constructors: named bare in a model, they are called with their defaults
+     (`dropout`, `batchnorm`); one that needs arguments says which. */
+  for (const Builtin *b = layer_builtins; b->name; b++) {
+    Value *f = ev_global(I, b->name);
+    if (f && f->type == V_FUNC) f->as.fn->kind = FK_LAYER;
+  }
   Value *f = ev_global(I, "flatten");
   if (f && f->type == V_FUNC) f->as.fn->as_layer = &flatten_layer_kind;
 }

@@ -423,6 +423,46 @@ static Value default_loss(Call *c, int i) {
   return v;
 }
 
+/* ------------------------------------------------------------------ lazy layers */
+
+/* The model's output for x in inference mode: no recording, no dropout, batchnorm's
+   running statistics. */
+static Value infer(Interp *I, Value model, Value x, const Node *site) {
+  bool rec = ad_set_recording(false);
+  RtFrame fr;
+  Value out = v_none();
+  if (RT_TRY(&fr)) {
+    out = model.type == V_FUNC ? ev_call(I, model, 1, &x, site) : nn_apply(I, model, x, false, site);
+    rt_pop(&fr);
+  } else {
+    rt_pop(&fr);
+    ad_set_recording(rec);
+    rt_rethrow();
+  }
+  ad_set_recording(rec);
+  return out;
+}
+
+
+
+static bool has_lazy(Value model) {
+  if (model.type == V_LAYER) return model.as.layer->lazy;
+  if (model.type != V_MODEL) return false;
+  for (int i = 0; i < model.as.model->n; i++)
+    if (has_lazy(model.as.model->layers[i])) return true;
+  return false;
+}
+
+void nn_materialize(Interp *I, Value model, const Tensor *x) {
+  if (!has_lazy(model) || x->ndim < 1 || x->shape[0] < 1) return;
+  int64_t one = 0;
+  Tensor *x1 = take_rows(x, &one, 1);
+  ev_root(I, v_tensor(x1));
+  Value out = infer(I, model, v_tensor(x1), I->cur);
+  v_release(out);
+  ev_unroot(I, 1);
+}
+
 /* ------------------------------------------------------------------ gradient flow */
 
 /* Per layer with trainable parameters, first layer first: √(Σ‖∂L/∂θ‖²) over its
@@ -772,7 +812,9 @@ static Value bi_train(Call *c) {
   int64_t N = r.d.x->shape[0];
   r.steps = (long)((N + r.batch - 1) / r.batch);
 
-  /* Only trainable parameters (tracked leaves) go to the optimizer. */
+  /* Only trainable parameters (tracked leaves) go to the optimizer; layers sized by
+     their input get theirs first. */
+  nn_materialize(I, r.model, r.d.x);
   char **names;
   int np = nn_params(r.model, &names, &r.ps);
   for (int i = 0; i < np; i++) {
@@ -843,6 +885,7 @@ static Value bi_gradient_norms(Call *c) {
     rt_rethrow();
   }
   rt_free(idx);
+  nn_materialize(I, model, xb);
   char **names;
   Tensor **ps;
   int np = nn_params(model, &names, &ps);
@@ -888,24 +931,6 @@ static Value bi_evaluate(Call *c) {
   record_set(r.as.rec, sym_intern(&c->I->syms, "loss", 4), v_num(sc.loss));
   record_set(r.as.rec, sym_intern(&c->I->syms, "accuracy", 8), v_num(sc.accuracy));
   return r;
-}
-
-/* The model's output for x in inference mode: no recording, no dropout, batchnorm's
-   running statistics. */
-static Value infer(Interp *I, Value model, Value x, const Node *site) {
-  bool rec = ad_set_recording(false);
-  RtFrame fr;
-  Value out = v_none();
-  if (RT_TRY(&fr)) {
-    out = model.type == V_FUNC ? ev_call(I, model, 1, &x, site) : nn_apply(I, model, x, false, site);
-    rt_pop(&fr);
-  } else {
-    rt_pop(&fr);
-    ad_set_recording(rec);
-    rt_rethrow();
-  }
-  ad_set_recording(rec);
-  return out;
 }
 
 static Value bi_accuracy(Call *c) {
