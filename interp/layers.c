@@ -328,8 +328,8 @@ static const Builtin layer_builtins[] = {
     {"conv2d", "conv2d(c_in, c_out, k, stride = 1, padding = 0)", bi_conv2d,
      "a 2-D convolution of [B, c_in, H, W] (or [B, H, W] as one channel) to [B, c_out, OH, OW], "
      "OH = floor((H + 2·padding − k)/stride) + 1; W [c_out, c_in, k, k] (He-initialised), b [c_out]"},
-    {"maxpool2d", "maxpool2d(k, stride = none)", bi_maxpool2d,
-     "the maximum of each k×k window (every stride pixels, default k): [B, C, H, W] → "
+    {"maxpool2d", "maxpool2d(k = 2, stride = none)", bi_maxpool2d,
+     "the maximum of each k×k window (k = 2 as Keras; every stride pixels, default k): [B, C, H, W] → "
      "[B, C, floor((H − k)/stride) + 1, …]"},
     {"batchnorm", "batchnorm(n = none, momentum = 0.1, eps = 1e-5)", bi_batchnorm,
      "normalise each feature of [B, n] (each channel of [B, n, H, W]) by the batch's mean and "
