@@ -202,6 +202,24 @@ static Value *lookup(Interp *I, Env *env, const Node *n) {
   undefined(I, env, n);
 }
 
+/* "a number", "an optimizer": the type name with its article, for messages. */
+static const char *a_type(Value v) {
+  switch (v.type) {
+  case V_NONE: return "none";
+  case V_BOOL: return "a bool";
+  case V_NUM: return "a number";
+  case V_STR: return "a string";
+  case V_TENSOR: return "a tensor";
+  case V_LIST: return "a list";
+  case V_RECORD: return "a record";
+  case V_FUNC: return "a function";
+  case V_LAYER: return "a layer";
+  case V_MODEL: return "a model";
+  case V_OPTIM: return "an optimizer";
+  default: return "a scope";
+  }
+}
+
 /* ------------------------------------------------------------------ truth, numbers */
 
 static bool truthy(Interp *I, Value v, const Node *at) {
@@ -387,6 +405,8 @@ static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
   check_stack(I, site);
   rt_check_interrupt();
   push_call(I, site, f);
+  int loops = I->loop_depth;
+  I->loop_depth = 0;
   Env *env = env_new(I, f->env);
   ev_root(I, (Value){.type = V_ENV, .as.env = env});
   for (int i = 0; i < f->params.n; i++) env_define(env, f->params.names[i], v_retain(args[i]));
@@ -405,11 +425,12 @@ static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
   }
   ev_unroot(I, 1); /* the scope: r is ours, and releasing never throws */
   I->n_calls--;
+  I->loop_depth = loops;
   return r;
 }
 
 Value ev_call(Interp *I, Value fn, int n, const Value *args, const Node *site) {
-  if (fn.type != V_FUNC) ev_error(I, site, "cannot call a %s", v_type_name(fn));
+  if (fn.type != V_FUNC) ev_error(I, site, "cannot call %s", a_type(fn));
   Func *f = fn.as.fn;
   int np = f->params.n;
   Value bound[np ? np : 1];
@@ -438,8 +459,8 @@ static Value eval_call(Interp *I, Env *env, const Node *n) {
   }
   if (fv.type != V_FUNC) {
     if (n->a->kind == N_NAME)
-      ev_error(I, n->a, "'%s' is a %s, not a function", n->a->sym->name, v_type_name(fv));
-    ev_error(I, n->a, "cannot call a %s", v_type_name(fv));
+      ev_error(I, n->a, "'%s' is %s, not a function", n->a->sym->name, a_type(fv));
+    ev_error(I, n->a, "cannot call %s", a_type(fv));
   }
   if (n->n_kids > MAX_ARGS) ev_error(I, n, "too many arguments (more than %d)", MAX_ARGS);
   int n_pos = 0, n_kw = 0;
@@ -979,14 +1000,21 @@ static Exec exec_for(Interp *I, Env *env, const Node *n) {
     ev_root(I, vb);
     double to = num_of(I, vb, n->a->b, "a range end");
     ev_unroot(I, 2);
-    for (double i = from; i < to; i++) {
+    /* Whole bounds within what a double counts exactly; the counter is an integer. */
+    if (from != floor(from) || fabs(from) > 9e15)
+      ev_error(I, n->a->a, "a range start must be a whole number (up to 9e15), got %g", from);
+    if (to != floor(to) || fabs(to) > 9e15)
+      ev_error(I, n->a->b, "a range end must be a whole number (up to 9e15), got %g", to);
+    I->loop_depth++;
+    for (int64_t i = (int64_t)from; i < (int64_t)to; i++) {
       rt_check_interrupt();
-      define(I, env, n->sym, v_num(i));
+      define(I, env, n->sym, v_num((double)i));
       x = exec_block(I, env, n->b);
       if (x == X_BREAK) break;
-      if (x == X_RETURN) return x;
+      if (x == X_RETURN) break;
     }
-    return X_NORMAL;
+    I->loop_depth--;
+    return x == X_RETURN ? X_RETURN : X_NORMAL;
   }
   Value it = eval(I, env, n->a);
   ev_root(I, it);
@@ -995,6 +1023,7 @@ static Exec exec_for(Interp *I, Env *env, const Node *n) {
   else if (it.type == V_TENSOR && it.as.t->ndim > 0) count = it.as.t->shape[0];
   else ev_error(I, n->a, "cannot iterate over a %s%s", v_type_name(it),
                 it.type == V_TENSOR ? " of rank 0" : "");
+  I->loop_depth++;
   for (int64_t i = 0; i < count; i++) {
     rt_check_interrupt();
     Value item;
@@ -1010,6 +1039,7 @@ static Exec exec_for(Interp *I, Env *env, const Node *n) {
     if (x == X_BREAK) break;
     if (x == X_RETURN) break;
   }
+  I->loop_depth--;
   ev_unroot(I, 1);
   return x == X_RETURN ? X_RETURN : X_NORMAL;
 }
@@ -1026,6 +1056,7 @@ static void run_import(Interp *I, const Node *n);
 
 static Exec exec(Interp *I, Env *env, const Node *n) {
   I->cur = n;
+  rt_check_interrupt(); /* Ctrl-C between statements, even of native ops only */
   switch (n->kind) {
   case N_EXPR: {
     Value v = eval(I, env, n->a);
@@ -1048,6 +1079,7 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
     return n->c->kind == N_IF ? exec(I, env, n->c) : exec_block(I, env, n->c);
   }
   case N_WHILE:
+    I->loop_depth++;
     for (;;) {
       rt_check_interrupt();
       Value c = eval(I, env, n->a);
@@ -1057,12 +1089,20 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
       if (!t) break;
       Exec x = exec_block(I, env, n->b);
       if (x == X_BREAK) break;
-      if (x == X_RETURN) return x;
+      if (x == X_RETURN) {
+        I->loop_depth--;
+        return x;
+      }
     }
+    I->loop_depth--;
     return X_NORMAL;
   case N_FOR: return exec_for(I, env, n);
-  case N_BREAK: return X_BREAK;
-  case N_CONTINUE: return X_CONTINUE;
+  case N_BREAK:
+  case N_CONTINUE:
+    /* Loops do not reach into called functions: a break there has no loop to leave. */
+    if (I->loop_depth == 0)
+      ev_error(I, n, "'%s' outside a loop", n->kind == N_BREAK ? "break" : "continue");
+    return n->kind == N_BREAK ? X_BREAK : X_CONTINUE;
   case N_RETURN:
     if (!env && I->n_calls == 0) ev_error(I, n, "'return' outside a function");
     I->ret = n->a ? eval(I, env, n->a) : v_none();
@@ -1104,6 +1144,8 @@ static Source *source_new(const char *name, const char *text, size_t len) {
   memcpy(s->text, text, len);
   s->text[len] = 0;
   s->len = len;
+  /* A UTF-8 byte order mark (editors on Windows write one) is blanked, keeping columns. */
+  if (len >= 3 && !memcmp(s->text, "\xEF\xBB\xBF", 3)) memset(s->text, ' ', 3);
   return s;
 }
 
@@ -1222,6 +1264,7 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
       report(I, at, rt_errmsg());
     }
     I->err_node = NULL;
+    I->loop_depth = 0;
     unwind_roots(I, height);
     v_release(I->ret);
     I->ret = v_none();

@@ -41,6 +41,7 @@ typedef struct Interp {
   Rng rng;
   bool echo;            /* REPL and -e: print each expression statement's value */
   bool training;        /* inside train(): dropout and batchnorm in training mode */
+  int loop_depth;       /* loops open in the running function (break/continue need one) */
   int color;            /* diagnostics in colour (a terminal, no NO_COLOR) */
   char lang[3];         /* help's language, "en" or "zh" (help.h: help_set_lang) */
   Str **importing;      /* files being imported, for cycle detection */

@@ -107,6 +107,17 @@ int main(int argc, char **argv) {
     file = a;
     break;
   }
+  /* Everything after the program is unused: say so rather than ignore it silently. */
+  int used = 1;
+  while (used < argc && strcmp(argv[used], "-e") && strcmp(argv[used], "-") &&
+         argv[used][0] == '-')
+    used++;
+  if (code || from_stdin || file) used += code ? 2 : 1;
+  if (used < argc) {
+    fprintf(stderr, "nn: error: unexpected argument '%s' (nn takes one program: a file, -e CODE or -)\n",
+            argv[used]);
+    return 2;
+  }
   Interp I;
   interp_init(&I);
   const char *nc = getenv("NO_COLOR");
@@ -124,5 +135,10 @@ int main(int argc, char **argv) {
     st = repl_run(&I);
   }
   interp_free(&I);
+  /* Output that could not be written (a full disk, a closed pipe) is an error too. */
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "nn: error: writing the output failed\n");
+    return 1;
+  }
   return st;
 }

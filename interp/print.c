@@ -242,17 +242,25 @@ static void fmt_params(StrBuf *b, const Params *p) {
   }
 }
 
-static void fmt_value(StrBuf *b, Value v, int top_str_raw);
+/* Containers being printed, outermost first: a list or record met again inside itself
+   prints as [...] / {...} (like Python), and nesting past MAX_NEST is cut the same way. */
+enum { MAX_NEST = 100 };
+typedef struct {
+  const void *open[MAX_NEST];
+  int n;
+} Nest;
+
+static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest);
 
 /* An element of a list or record: a multi-line value (a matrix) has its later lines
    indented to the column where it starts, so its rows line up. */
-static void fmt_item(StrBuf *b, Value v) {
+static void fmt_item(StrBuf *b, Value v, Nest *nest) {
   size_t line = b->len;
   while (line > 0 && b->s[line - 1] != '\n') line--;
   int col = 0;
   for (size_t i = line; i < b->len; i++) col += ((unsigned char)b->s[i] & 0xC0) != 0x80;
   StrBuf item = {0};
-  fmt_value(&item, v, 0);
+  fmt_value(&item, v, 0, nest);
   for (size_t i = 0; i < item.len; i++) {
     sb_putc(b, item.s[i]);
     if (item.s[i] == '\n')
@@ -261,7 +269,19 @@ static void fmt_item(StrBuf *b, Value v) {
   sb_free(&item);
 }
 
-static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
+/* Enter a container; false (and "[...]" written) when it is already open or too deep. */
+static bool nest_enter(StrBuf *b, Nest *nest, const void *c, const char *cut) {
+  bool again = nest->n >= MAX_NEST;
+  for (int i = 0; i < nest->n && !again; i++) again = nest->open[i] == c;
+  if (again) {
+    sb_puts(b, cut);
+    return false;
+  }
+  nest->open[nest->n++] = c;
+  return true;
+}
+
+static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
   switch (v.type) {
   case V_NONE: sb_puts(b, "none"); break;
   case V_BOOL: sb_puts(b, v.as.num ? "true" : "false"); break;
@@ -272,21 +292,25 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
     break;
   case V_TENSOR: fmt_tensor(b, v.as.t); break;
   case V_LIST:
+    if (!nest_enter(b, nest, v.as.list, "[...]")) break;
     sb_putc(b, '[');
     for (int i = 0; i < v.as.list->n; i++) {
       if (i) sb_puts(b, ", ");
-      fmt_item(b, v.as.list->items[i]);
+      fmt_item(b, v.as.list->items[i], nest);
     }
     sb_putc(b, ']');
+    nest->n--;
     break;
   case V_RECORD:
+    if (!nest_enter(b, nest, v.as.rec, "{...}")) break;
     sb_putc(b, '{');
     for (int i = 0; i < v.as.rec->n; i++) {
       if (i) sb_puts(b, ", ");
       sb_printf(b, "%s: ", v.as.rec->keys[i]->name);
-      fmt_item(b, v.as.rec->vals[i]);
+      fmt_item(b, v.as.rec->vals[i], nest);
     }
     sb_putc(b, '}');
+    nest->n--;
     break;
   case V_FUNC: {
     static const char *const kinds[] = {"fn", "activation", "loss", "layer", "model", "optimizer"};
@@ -327,7 +351,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
     const Env *h = o->hyper;
     for (int i = 0; h && i < h->n; i++) {
       sb_printf(b, "%s%s = ", i ? ", " : "", h->names[i]->name);
-      fmt_value(b, h->vals[i], 0);
+      fmt_value(b, h->vals[i], 0, nest);
     }
     sb_puts(b, ")>");
     break;
@@ -336,5 +360,12 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw) {
   }
 }
 
-void v_repr(StrBuf *b, Value v) { fmt_value(b, v, 0); }
-void v_str_of(StrBuf *b, Value v) { fmt_value(b, v, 1); }
+void v_repr(StrBuf *b, Value v) {
+  Nest nest = {.n = 0};
+  fmt_value(b, v, 0, &nest);
+}
+
+void v_str_of(StrBuf *b, Value v) {
+  Nest nest = {.n = 0};
+  fmt_value(b, v, 1, &nest);
+}

@@ -24,7 +24,28 @@ Value v_retain(Value v) {
   return v;
 }
 
-void v_release(Value v) {
+/* Free one container whose count reached 0, moving its items to the work list (so a
+   list nested a million deep is freed without a million-deep C recursion). */
+typedef struct {
+  Value *items;
+  size_t n, cap;
+} Work;
+
+static void work_push(Work *w, Value v) {
+  if (w->n == w->cap) {
+    size_t cap = w->cap ? w->cap * 2 : 64;
+    Value *items = realloc(w->items, sizeof(Value) * cap);
+    if (!items) {
+      v_release(v); /* no memory for the list: fall back to recursion */
+      return;
+    }
+    w->items = items;
+    w->cap = cap;
+  }
+  w->items[w->n++] = v;
+}
+
+static void release_one(Value v, Work *w) {
   switch (v.type) {
   case V_TENSOR: t_release(v.as.t); break;
   case V_STR:
@@ -33,7 +54,7 @@ void v_release(Value v) {
   case V_LIST:
     if (--v.as.list->rc == 0) {
       List *l = v.as.list;
-      for (int i = 0; i < l->n; i++) v_release(l->items[i]);
+      for (int i = 0; i < l->n; i++) work_push(w, l->items[i]);
       rt_free(l->items);
       rt_free(l);
     }
@@ -41,7 +62,7 @@ void v_release(Value v) {
   case V_RECORD:
     if (--v.as.rec->rc == 0) {
       Record *r = v.as.rec;
-      for (int i = 0; i < r->n; i++) v_release(r->vals[i]);
+      for (int i = 0; i < r->n; i++) work_push(w, r->vals[i]);
       rt_free(r->keys);
       rt_free(r->vals);
       rt_free(r);
@@ -62,6 +83,17 @@ void v_release(Value v) {
     break;
   default: break;
   }
+}
+
+void v_release(Value v) {
+  if (v.type != V_LIST && v.type != V_RECORD) {
+    release_one(v, NULL);
+    return;
+  }
+  Work w = {0};
+  release_one(v, &w);
+  while (w.n) release_one(w.items[--w.n], &w);
+  free(w.items);
 }
 
 Value v_str(const char *s, size_t len) {
@@ -146,10 +178,13 @@ const char *v_type_name(Value v) {
   return "?";
 }
 
-bool v_equal(Value a, Value b) {
+/* Structural equality; a container that holds itself (or nesting past 200 levels)
+   compares by identity below that depth instead of recursing forever. */
+static bool equal_at(Value a, Value b, int depth) {
   if ((a.type == V_NUM || a.type == V_BOOL) && (b.type == V_NUM || b.type == V_BOOL))
     return a.as.num == b.as.num;
   if (a.type != b.type) return false;
+  if (depth > 200) return a.as.list == b.as.list;
   switch (a.type) {
   case V_NONE: return true;
   case V_STR:
@@ -161,17 +196,21 @@ bool v_equal(Value a, Value b) {
       if (a.as.t->data[i] != b.as.t->data[i]) return false;
     return true;
   case V_LIST:
+    if (a.as.list == b.as.list) return true;
     if (a.as.list->n != b.as.list->n) return false;
     for (int i = 0; i < a.as.list->n; i++)
-      if (!v_equal(a.as.list->items[i], b.as.list->items[i])) return false;
+      if (!equal_at(a.as.list->items[i], b.as.list->items[i], depth + 1)) return false;
     return true;
   case V_RECORD:
+    if (a.as.rec == b.as.rec) return true;
     if (a.as.rec->n != b.as.rec->n) return false;
     for (int i = 0; i < a.as.rec->n; i++) {
       Value *o = record_get(b.as.rec, a.as.rec->keys[i]);
-      if (!o || !v_equal(a.as.rec->vals[i], *o)) return false;
+      if (!o || !equal_at(a.as.rec->vals[i], *o, depth + 1)) return false;
     }
     return true;
   default: return a.as.fn == b.as.fn;
   }
 }
+
+bool v_equal(Value a, Value b) { return equal_at(a, b, 0); }
