@@ -1385,6 +1385,25 @@ typedef struct {
 } StdlibFile;
 extern const StdlibFile nn_stdlib_files[];
 
+/* The stdlib's functions resolve names in a scope holding the globals as they are after
+   start-up, so a user's `fn log(x) = 0` or `let mean = mean(x)` changes their own
+   program, not what cross_entropy or adam compute. */
+static void freeze_stdlib(Interp *I) {
+  Env *e = env_new(I, NULL);
+  for (int i = 0; i < I->n_globals; i++) env_define(e, I->global_names[i], v_retain(I->globals[i]));
+  for (int i = 0; i < I->n_globals; i++) {
+    if (I->globals[i].type != V_FUNC) continue;
+    Func *f = I->globals[i].as.fn;
+    Func *fs[2] = {f, f->formula};
+    for (int k = 0; k < 2; k++)
+      if (fs[k] && fs[k]->def && !fs[k]->env && !strncmp(fs[k]->def->src->name, "<stdlib:", 8)) {
+        fs[k]->env = e;
+        e->rc++;
+      }
+  }
+  env_release(e);
+}
+
 void interp_init(Interp *I) {
   memset(I, 0, sizeof *I);
   I->env_ring.all_next = I->env_ring.all_prev = &I->env_ring;
@@ -1403,6 +1422,7 @@ void interp_init(Interp *I) {
       exit(70);
     }
   }
+  freeze_stdlib(I);
 }
 
 void interp_free(Interp *I) {
