@@ -259,6 +259,7 @@ static void fmt_item(StrBuf *b, Value v, Nest *nest) {
   while (line > 0 && b->s[line - 1] != '\n') line--;
   int col = 0;
   for (size_t i = line; i < b->len; i++) col += ((unsigned char)b->s[i] & 0xC0) != 0x80;
+  if (col > 32) col = 2; /* deep inside a long line: indent a little, not to the far right */
   StrBuf item = {0};
   fmt_value(&item, v, 0, nest);
   for (size_t i = 0; i < item.len; i++) {

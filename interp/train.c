@@ -336,6 +336,25 @@ static Tensor *batch_loss(Interp *I, Value loss, bool fused, Value out, Tensor *
     ev_unroot(I, 1);
     return l;
   }
+  /* Targets [N] against one output per sample [N, 1] compare sample by sample. For the
+     stdlib's elementwise losses any other mismatch would broadcast ([N, 1] − [N] is
+     [N, N]) and train on nonsense; a user's loss may take class indices, so it is left
+     to interpret the shapes itself. */
+  if (!is_cross_entropy(loss) && out.type == V_TENSOR && !t_same_shape(out.as.t, y)) {
+    const Tensor *o = out.as.t;
+    bool column = o->ndim == y->ndim + 1 && o->shape[o->ndim - 1] == 1;
+    for (int i = 0; column && i < y->ndim; i++) column = o->shape[i] == y->shape[i];
+    bool stdlib_loss = loss.type == V_FUNC && loss.as.fn->def && in_stdlib(loss.as.fn->def);
+    if (column) {
+      y = t_reshape(y, o->ndim, o->shape);
+      ev_root(I, v_tensor(y));
+    } else if (stdlib_loss) {
+      char a[96], b[96];
+      ev_error(I, site, "the model's output has shape %s but the targets have shape %s: for class "
+               "labels train with cross_entropy, or give the loss one_hot(y, k) targets",
+               t_shape_str(o->ndim, o->shape, a, sizeof a), t_shape_str(y->ndim, y->shape, b, sizeof b));
+    }
+  }
   Value args[2] = {v_tensor(y), out};
   Value l = ev_call(I, loss, 2, args, site);
   if (is_num(l)) return t_scalar((float)l.as.num);
