@@ -880,6 +880,20 @@ static Value eval(Interp *I, Env *env, const Node *n) {
 
 /* ------------------------------------------------------------------ statements */
 
+/* x[...] = v in place would corrupt gradients when x is part of a recorded graph (a
+   computed tensor, or the argument grad is differentiating) or, while grad, deriv,
+   minimize or train differentiate, when v is (the write would hide v's dependence on
+   its inputs). PyTorch refuses the first; it records the second, which nn cannot. */
+static void check_inplace(Interp *I, const Node *target, const Tensor *x, const Tensor *v) {
+  if (!ad_is_recording()) return;
+  if (ad_is_tracked(x) && (!ad_is_leaf(x) || I->grad_depth > 0))
+    ev_error(I, target, "cannot assign into this tensor in place: gradients flow through it "
+                        "(build a new tensor instead, e.g. with where, concat or stack)");
+  if (ad_is_tracked(v) && I->grad_depth > 0)
+    ev_error(I, target, "cannot write a value that gradients flow through into a tensor in place "
+                        "(build a new tensor instead, e.g. with where, concat or stack)");
+}
+
 static void assign(Interp *I, Env *env, const Node *target, Value v /* owned */) {
   ev_root(I, v);
   if (target->kind == N_NAME) {
@@ -919,6 +933,7 @@ static void assign(Interp *I, Env *env, const Node *target, Value v /* owned */)
   if (obj.type == V_TENSOR) {
     Tensor *t = to_tensor(I, v, "the assigned value");
     ev_root(I, v_tensor(t));
+    check_inplace(I, target, obj.as.t, t);
     I->cur = target;
     t_index_assign(obj.as.t, count, ix, t);
     ev_unroot(I, 3);
@@ -973,6 +988,7 @@ static void compound_index(Interp *I, Env *env, const Node *n) {
   } else if (obj.type == V_TENSOR) {
     Tensor *t = to_tensor(I, v, "the assigned value");
     ev_root(I, v_tensor(t));
+    check_inplace(I, target, obj.as.t, t);
     I->cur = target;
     t_index_assign(obj.as.t, count, ix, t);
   } else {
@@ -1265,6 +1281,7 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
     }
     I->err_node = NULL;
     I->loop_depth = 0;
+    I->grad_depth = 0;
     unwind_roots(I, height);
     v_release(I->ret);
     I->ret = v_none();

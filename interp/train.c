@@ -48,6 +48,11 @@ static Tensor *tracked_copy(Call *c, int i, Value v) {
   if (!is_tensorish(v) && v.type != V_LIST) arg_error(c, i, "a number or tensor");
   Tensor *t = to_tensor(c->I, v, "an argument of grad");
   ev_root(c->I, v_tensor(t));
+  /* Inside another grad, a tracked argument would need the inner backward pass itself
+     recorded (a second derivative): say so rather than return 0. */
+  if (c->I->grad_depth > 0 && ad_is_tracked(t))
+    ev_error(c->I, c->node, "second derivatives are not supported: this argument is itself being "
+                            "differentiated by an outer grad or deriv");
   Tensor *x = ad_detach(t);
   ev_root(c->I, v_tensor(x));
   ad_track(x);
@@ -73,11 +78,13 @@ static Value bi_grad(Call *c) {
   RtFrame fr;
   Value result = v_none();
   bool rec = ad_set_recording(true);
+  int depth = I->grad_depth;
   if (RT_TRY(&fr)) {
     for (int i = 0; i < n; i++) {
       leaves[i] = tracked_copy(c, 1, xs->items[i]);
       vals[i] = v_tensor(leaves[i]);
     }
+    I->grad_depth++;
     Value y = f.type == V_FUNC ? ev_call(I, f, n, vals, c->node)
                                : nn_apply(I, f, vals[0], false, c->node);
     ev_root(I, y);
@@ -94,11 +101,13 @@ static Value bi_grad(Call *c) {
   } else {
     rt_pop(&fr);
     ad_set_recording(rec);
+    I->grad_depth = depth;
     rt_free(vals);
     rt_free(leaves);
     rt_rethrow();
   }
   ad_set_recording(rec);
+  I->grad_depth = depth;
   rt_free(vals);
   rt_free(leaves);
   return result;
@@ -112,6 +121,7 @@ static Value bi_deriv_apply(Call *c) {
   bool as_number = is_num(xv);
   Tensor *x = tracked_copy(c, 0, xv);
   bool rec = ad_set_recording(true);
+  int depth = I->grad_depth++;
   RtFrame fr;
   Value r = v_none();
   if (RT_TRY(&fr)) {
@@ -156,9 +166,11 @@ static Value bi_deriv_apply(Call *c) {
   } else {
     rt_pop(&fr);
     ad_set_recording(rec);
+    I->grad_depth = depth;
     rt_rethrow();
   }
   ad_set_recording(rec);
+  I->grad_depth = depth;
   return r;
 }
 
@@ -215,6 +227,7 @@ static Value bi_minimize(Call *c) {
   memcpy(path->data, x->data, sizeof(float) * (size_t)dim);
   optim_reset(o);
   bool rec = ad_set_recording(true);
+  int depth = I->grad_depth++;
   RtFrame fr;
   if (RT_TRY(&fr)) {
     for (long long s = 1; s <= steps; s++) {
@@ -231,9 +244,11 @@ static Value bi_minimize(Call *c) {
   } else {
     rt_pop(&fr);
     ad_set_recording(rec);
+    I->grad_depth = depth;
     rt_rethrow();
   }
   ad_set_recording(rec);
+  I->grad_depth = depth;
   return v_tensor(t_retain(path));
 }
 
@@ -756,6 +771,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
 
 static void run_epochs(Run *r) {
   Interp *I = r->I;
+  I->grad_depth++; /* restored by bi_train's handler if this throws */
   int64_t N = r->d.x->shape[0];
   long every = r->epochs <= 20 ? 1 : (r->epochs + 9) / 10;
   for (int64_t i = 0; i < N; i++) r->perm[i] = i;
@@ -803,6 +819,7 @@ static void run_epochs(Run *r) {
     }
     if (stop) break;
   }
+  I->grad_depth--;
 }
 
 static Value bi_train(Call *c) {
@@ -844,6 +861,7 @@ static Value bi_train(Call *c) {
   size_t ne = (size_t)(r.epochs ? r.epochs : 1);
   RtFrame fr;
   bool rec = ad_set_recording(true);
+  int depth = I->grad_depth;
   if (RT_TRY(&fr)) {
     r.perm = rt_malloc(sizeof(int64_t) * (size_t)N);
     r.h_loss = rt_calloc(ne, sizeof(double));
@@ -855,6 +873,7 @@ static Value bi_train(Call *c) {
   } else {
     rt_pop(&fr);
     ad_set_recording(rec);
+    I->grad_depth = depth;
     if (r.tty && r.verbose) fputs("\r\033[K", stderr);
     run_free(&r);
     rt_rethrow();

@@ -92,7 +92,10 @@ bool ad_set_recording(bool on) {
   return was;
 }
 
+bool ad_is_recording(void) { return recording; }
+
 bool ad_is_tracked(const Tensor *t) { return t->ad != NULL; }
+bool ad_is_leaf(const Tensor *t) { return t->ad && t->ad->op == AD_LEAF; }
 
 static int need(const AdNode *n, int i) {
   return n->in[i]->ad && !(i < 32 && (n->nograd >> i & 1));

@@ -21,6 +21,7 @@
 /* ---- leaves and gradients ---- */
 void ad_track(Tensor *t);             /* make t a leaf that collects a gradient */
 bool ad_is_tracked(const Tensor *t);  /* a tracked leaf or the result of a tracked op */
+bool ad_is_leaf(const Tensor *t);     /* a tracked leaf (a parameter, grad's argument) */
 Tensor *ad_grad(const Tensor *leaf);  /* its accumulated gradient (borrowed) or NULL */
 void ad_zero_grad(Tensor *leaf);      /* drop the accumulated gradient */
 Tensor *ad_detach(const Tensor *t);   /* a new untracked copy sharing nothing */
@@ -33,6 +34,7 @@ void ad_backward(Tensor *y, const Tensor *seed);
 /* Recording switch (per thread), on by default: off for optimizer updates and
    inference. Returns the previous setting. */
 bool ad_set_recording(bool on);
+bool ad_is_recording(void);
 
 /* Called by t_release when a tensor that owns a node dies. */
 void ad_node_free(struct AdNode *n);
