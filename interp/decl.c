@@ -115,6 +115,12 @@ static Value bi_layer_ctor(Call *c) {
              decl->sym->name);
   for (int i = 0; i < body->n_kids; i++) {
     const Node *s = body->kids[i];
+    if (s->kind == N_LET && (s->op == 'p' || s->op == 's')) {
+      for (int k = 0; k < l->n_params; k++)
+        if (l->param_names[k] == s->sym) ev_error(I, s, "duplicate param '%s' in layer '%s'", s->sym->name, l->kind);
+      for (int k = 0; k < l->n_bufs; k++)
+        if (l->buf_names[k] == s->sym) ev_error(I, s, "duplicate state '%s' in layer '%s'", s->sym->name, l->kind);
+    }
     if (s->kind == N_LET && s->op == 'p') {
       Value v = ev_eval(I, env, s->a);
       ev_root(I, v);
@@ -137,6 +143,9 @@ static Value bi_layer_ctor(Call *c) {
       layer_add_buf(l, s->sym, own);
       ev_env_define(env, s->sym, v_tensor(t_retain(own)));
     } else if (s->kind == N_FN && s->sym && !strcmp(s->sym->name, "forward")) {
+      if (l->fn.type == V_FUNC)
+        ev_error(I, s, "layer '%s' defines forward twice (first at line %d)", l->kind,
+                 l->fn.as.fn->def->span.first_line);
       /* Not stored in the scope: forward holds the scope, so the scope must not hold
          forward (no reference cycle). */
       v_release(l->fn);
@@ -224,6 +233,16 @@ static OptNative native_kind(const Node *decl) {
 
 static Value bi_optim_ctor(Call *c) {
   const Node *decl = c->fn->def;
+  /* A hyper-parameter whose default is a number must be given as a number: checked now,
+     not at the first step deep inside the update. */
+  for (int i = 0; i < c->fn->params.n; i++) {
+    const Params *p = &c->fn->params;
+    Value v = c->args[i];
+    if (!p->has_default[i] || p->defaults[i].type != V_NUM) continue;
+    bool ok = v.type == V_NUM || (v.type == V_TENSOR && v.as.t->size == 1);
+    double x = v.type == V_NUM ? v.as.num : ok ? v.as.t->data[0] : 0;
+    if (!ok || !isfinite(x)) arg_error(c, i, "a finite number");
+  }
   Env *env = ctor_scope(c);
   Optim *o = rt_calloc(1, sizeof *o);
   o->rc = 1;

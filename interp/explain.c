@@ -215,7 +215,8 @@ static void explain_relu(Steps *s, Tensor *x, const char *name, double a) {
 
 /* −Σ p log q along the last axis, batch-averaged like the losses. */
 static Tensor *neg_sum_xlogy(Interp *I, Tensor *p, Tensor *q) {
-  return un(I, T_NEG, red(I, T_MEAN, red(I, T_SUM, bin(I, T_XLOGY, p, q), -1, 0), T_AXIS_ALL, 0));
+  /* 0 − s, not −s: an entropy of 0 is +0, never "-0" in the printed check. */
+  return bin(I, T_SUB, num(I, 0), red(I, T_MEAN, red(I, T_SUM, bin(I, T_XLOGY, p, q), -1, 0), T_AXIS_ALL, 0));
 }
 
 static void explain_entropy(Steps *s, Tensor *p) {
@@ -266,7 +267,7 @@ static void explain_kl(Steps *s, Tensor *p, Tensor *q) {
   step_tensor(s, "q / p", bin(I, T_DIV, q, p));
   Tensor *terms = bin(I, T_SUB, bin(I, T_XLOGY, p, p), bin(I, T_XLOGY, p, q));
   step_tensor(s, "p·log(p / q)", terms);
-  Tensor *kl = un(I, T_NEG, un(I, T_NEG, red(I, T_MEAN, red(I, T_SUM, terms, -1, 0), T_AXIS_ALL, 0)));
+  Tensor *kl = bin(I, T_ADD, num(I, 0), red(I, T_MEAN, red(I, T_SUM, terms, -1, 0), T_AXIS_ALL, 0));
   step_tensor(s, "KL(p‖q) = Σ p·log(p / q)", kl);
   Tensor *hp = neg_sum_xlogy(I, p, p), *hpq = neg_sum_xlogy(I, p, q);
   step_tensor(s, "H(p)", hp);

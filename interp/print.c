@@ -291,7 +291,14 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
     if (top_str_raw) sb_puts(b, v.as.str->data);
     else quote(b, v.as.str);
     break;
-  case V_TENSOR: fmt_tensor(b, v.as.t); break;
+  case V_TENSOR:
+    fmt_tensor(b, v.as.t);
+    /* Empty with more than one axis, shown on its own: [] alone would hide [0, 3]. */
+    if (nest->n == 0 && v.as.t->size == 0 && v.as.t->ndim > 1) {
+      char sh[96];
+      sb_printf(b, "  # shape %s", t_shape_str(v.as.t->ndim, v.as.t->shape, sh, sizeof sh));
+    }
+    break;
   case V_LIST:
     if (!nest_enter(b, nest, v.as.list, "[...]")) break;
     sb_putc(b, '[');

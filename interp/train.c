@@ -564,6 +564,9 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
                "the layers before it cannot learn (use sigmoid or relu)", i);
       warn(I, site, msg);
     }
+  if (is_cross_entropy(loss) && strcmp(last, "softmax") && strcmp(last, "sigmoid"))
+    warn(I, site, "cross_entropy takes probabilities, but the model does not end in softmax: add "
+                  "softmax as its last layer (training then uses a fused, stable log-softmax)");
   bool mse = loss.type == V_FUNC && !strcmp(loss.as.fn->name, "mse");
   int64_t classes = 0;
   if (d.y->ndim == 1) {
@@ -600,8 +603,8 @@ static bool finite_tensor(const Tensor *t) {
 }
 
 /* Where did a non-finite value first appear? Re-run the batch layer by layer. */
-static void nan_report(Interp *I, Value model, Tensor *xb, long epoch, long step, double lr_hint,
-                       const Node *site) {
+static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoch, long step,
+                       double lr_hint, const Node *site) {
   char where[256] = "in the loss";
   char **names;
   Tensor **ps;
@@ -629,6 +632,11 @@ static void nan_report(Interp *I, Value model, Tensor *xb, long epoch, long step
     v_release(r);
     ad_set_recording(rec);
   }
+  if (is_cross_entropy(loss) && !ends_in_softmax(model))
+    ev_error(I, site,
+             "training stopped at epoch %ld, step %ld: a non-finite value (nan or inf) appeared %s; "
+             "cross_entropy takes probabilities (it computes log q), so end the model in softmax",
+             epoch, step, where);
   ev_error(I, site,
            "training stopped at epoch %ld, step %ld: a non-finite value (nan or inf) appeared %s; "
            "try a lower learning rate (lr = %g) or clip the gradients (clip = 1)",
@@ -759,7 +767,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   Tensor *l = batch_loss(I, r->loss, r->fused, out, yb, r->site);
   ev_root(I, v_tensor(l));
   double lv = l->data[0];
-  if (!isfinite(lv)) nan_report(I, r->model, xb, epoch, step, optim_hyper(I, r->o, "lr", 0.01) / 10, r->site);
+  if (!isfinite(lv)) nan_report(I, r->model, r->loss, xb, epoch, step, optim_hyper(I, r->o, "lr", 0.01) / 10, r->site);
   ad_backward(l, NULL);
   if (r->monitor) r->n_norms = layer_grad_norms(r->model, r->norms, 64, r->norm_kinds);
   clip_grads(r->nt, r->ps, r->clip, r->clip_value);
@@ -840,6 +848,10 @@ static Value bi_train(Call *c) {
   if (r.has_val) r.val = arg_data(c, 7);
   r.clip = c->args[8].type == V_NONE ? 0 : arg_num(c, 8);
   r.clip_value = c->args[9].type == V_NONE ? 0 : arg_num(c, 9);
+  if (c->args[8].type != V_NONE && !(r.clip > 0 && isfinite(r.clip)))
+    arg_error(c, 8, "a gradient norm > 0 (or none for no clipping)");
+  if (c->args[9].type != V_NONE && !(r.clip_value > 0 && isfinite(r.clip_value)))
+    arg_error(c, 9, "a bound > 0 (or none for no clipping)");
   r.verbose = arg_bool(c, 10);
   r.monitor = arg_bool(c, 11);
   r.fused = is_cross_entropy(r.loss) && ends_in_softmax(r.model);
@@ -979,6 +991,7 @@ static Value bi_accuracy(Call *c) {
   ev_root(c->I, out);
   if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != d.x->shape[0])
     ev_error(c->I, c->node, "accuracy: the model must give one output row per sample");
+  labels_in_range(c->I, c->node, d.y, out);
   return v_num((double)count_correct(out.as.t, d.y) / (double)d.x->shape[0]);
 }
 
@@ -1098,9 +1111,17 @@ static _Noreturn void rethrow_prefixed(const char *what) {
 }
 
 /* save(net, path): every parameter and buffer as safetensors, names like "0.W". */
+/* Layers sized by their first input (a bare batchnorm) have no tensors before it. */
+static void require_sized(Call *c, Value model, const char *what) {
+  if (has_lazy(model))
+    ev_error(c->I, c->node, "%s: the model has layers sized by their first input (batchnorm without "
+             "n) that have not seen data yet: run it once (predict(net, x)) or give their sizes", what);
+}
+
 static Value bi_save(Call *c) {
   Value model = c->args[0];
   if (model.type != V_MODEL && model.type != V_LAYER) arg_error(c, 0, "a model");
+  require_sized(c, model, "save");
   const char *path = arg_str(c, 1);
   char **names;
   Tensor **ts;
@@ -1129,6 +1150,7 @@ static Value bi_save(Call *c) {
 static Value bi_load(Call *c) {
   Value model = c->args[0];
   if (model.type != V_MODEL && model.type != V_LAYER) arg_error(c, 0, "a model");
+  require_sized(c, model, "load");
   const char *path = arg_str(c, 1);
   char **names;
   Tensor **ts;
