@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "autograd.h"
 #include "decl.h"
@@ -326,7 +327,7 @@ static void push_call(Interp *I, const Node *site, const Func *fn) {
 static void check_stack(Interp *I, const Node *at) {
   char here;
   if (I->stack_base && (size_t)(I->stack_base - &here) > I->stack_limit)
-    ev_error(I, at, "recursion too deep (the stack ran out after %d nested calls)", I->n_calls);
+    ev_error(I, at, "recursion too deep (the C stack ran out)");
 }
 
 /* Bind positional and keyword arguments to parameters: out[i] gets a borrowed value
@@ -1294,6 +1295,11 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
 }
 
 static char *read_file(const char *path, size_t *len, char *why, size_t n) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(why, n, "it is a folder, not a file");
+    return NULL;
+  }
   FILE *f = fopen(path, "rb");
   if (!f) {
     snprintf(why, n, "%s", strerror(errno));
