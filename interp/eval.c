@@ -1457,13 +1457,13 @@ void interp_free(Interp *I) {
     for (int i = 0; i < e->n; i++) {
       Value v = e->vals[i];
       e->vals[i] = v_none();
-      v_release(v);
+      v_release_breaking_cycles(v);
     }
   }
   for (int i = 0; i < I->n_globals; i++) {
     Value v = I->globals[i];
     I->globals[i] = v_none();
-    v_release(v);
+    v_release_breaking_cycles(v);
   }
   while (ring->all_next != ring) {
     Env *e = ring->all_next;

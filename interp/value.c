@@ -85,6 +85,27 @@ static void release_one(Value v, Work *w) {
   }
 }
 
+void v_release_breaking_cycles(Value v) {
+  Work w = {0};
+  work_push(&w, v);
+  while (w.n) {
+    Value x = w.items[--w.n];
+    /* Move the items out (the work list owns them now), then let go of x: nothing it
+       held can point back at it any more. */
+    if (x.type == V_LIST) {
+      List *l = x.as.list;
+      for (int i = 0; i < l->n; i++) work_push(&w, l->items[i]);
+      l->n = 0;
+    } else if (x.type == V_RECORD) {
+      Record *r = x.as.rec;
+      for (int i = 0; i < r->n; i++) work_push(&w, r->vals[i]);
+      r->n = 0;
+    }
+    v_release(x);
+  }
+  free(w.items);
+}
+
 void v_release(Value v) {
   if (v.type != V_LIST && v.type != V_RECORD) {
     release_one(v, NULL);

@@ -134,6 +134,9 @@ static inline Value v_tensor(Tensor *t) { return (Value){.type = V_TENSOR, .as.t
 
 Value v_retain(Value v);
 void v_release(Value v);
+/* Release v after emptying every list and record reachable from it, so containers that
+   hold themselves (r.self = r) are freed too. For shutting down. */
+void v_release_breaking_cycles(Value v);
 Value v_str(const char *s, size_t len);
 Value v_cstr(const char *s);
 Value v_list_new(int cap);
