@@ -8,6 +8,7 @@
 #ifndef NN_AST_H
 #define NN_AST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ typedef struct Source {
   char *text;     /* NUL-terminated, owned */
   size_t len;
   Arena arena;    /* the AST of this source */
+  bool keep;      /* a function or declaration was made from it: it must outlive the run */
   struct Source *next; /* interpreter's list of live sources */
 } Source;
 

@@ -273,6 +273,7 @@ static void params_alloc(Params *p, int n) {
 
 /* A user function: defaults are evaluated now, in the defining scope (Python's rule). */
 static Value make_function(Interp *I, Env *env, const Node *n) {
+  ((Source *)n->src)->keep = true; /* the function runs this source's nodes later */
   Func *f = rt_calloc(1, sizeof *f);
   f->rc = 1;
   f->def = n;
@@ -1256,7 +1257,7 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
   if (incomplete) *incomplete = false;
   volatile int status = 0;
   int height = I->n_roots, calls = I->n_calls;
-  Source *src = NULL;
+  Source *volatile src = NULL;
   RtFrame f;
   if (RT_TRY(&f)) {
     src = source_new(name, text, len);
@@ -1288,6 +1289,15 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
     I->ret = v_none();
     I->n_calls = calls;
     status = 1;
+  }
+  /* A source that made no function (a REPL entry like `x + 1`) is not needed any more:
+     free it, so a long session does not keep every line it ever ran. */
+  I->cur = I->err_node = NULL;
+  if (src && !src->keep) {
+    Source **p = &I->sources;
+    while (*p && *p != src) p = &(*p)->next;
+    if (*p) *p = src->next;
+    source_free(src);
   }
   fflush(stdout);
   if (outer) I->stack_base = NULL;
@@ -1377,6 +1387,7 @@ static void run_import(Interp *I, const Node *n) {
     source_free(src);
     ev_error(I, n, "cannot import '%s': it has a syntax error (above)", path);
   }
+  src->keep = true; /* imported once: its name stays listed so it is not run again */
   src->next = I->sources;
   I->sources = src;
   Value name = v_cstr(path);
