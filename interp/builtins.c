@@ -249,8 +249,9 @@ static int64_t size_of(Call *c, int i, Value v, bool allow_neg) {
   if (d != floor(d) || d < (allow_neg ? -1 : 0) || d > 9e15) {
     char buf[64];
     snprintf(buf, sizeof buf, "%g", d);
-    arg_fail(c, i, allow_neg ? "a size must be a whole number >= 0 (or one -1), got %s"
-                             : "a size must be a whole number >= 0, got %s", buf);
+    arg_fail(c, i, d > 9e15 ? "a size must be at most 9e15, got %s"
+                   : allow_neg ? "a size must be a whole number >= 0 (or one -1), got %s"
+                               : "a size must be a whole number >= 0, got %s", buf);
   }
   return (int64_t)d;
 }
@@ -307,7 +308,7 @@ static Value bi_arange(Call *c) {
   if (c->args[1].type == V_NONE) b = a, a = 0;
   else b = arg_num(c, 1);
   if (step == 0) arg_fail(c, 2, "%s", "step cannot be zero");
-  if ((b - a) / step > 1e10) arg_fail(c, 2, "%s", "the range has too many elements");
+  if ((b - a) / step > 1e10) arg_fail(c, c->args[1].type == V_NONE ? 0 : 1, "%s", "the range has too many elements");
   return v_tensor(t_arange(a, b, step));
 }
 
