@@ -76,7 +76,7 @@ $(BUILD)/help_embed.o: $(BUILD)/help_embed.c
 	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c -o $@ $<
 
 # C unit tests link the runtime only (runtime never includes interp headers).
-$(BUILD)/unit/%: tests/unit/%.c $(RUNTIME_OBJ) | $(BUILD)/dirs
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(RUNTIME_OBJ) | $(BUILD)/dirs
 	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(LDLIBS)
 units: $(UNIT_BIN) $(BUILD)/tools/ptyrun
 

@@ -125,4 +125,78 @@ static inline int check_data(const char *name, const Tensor *t, const char *shap
 #define SHAPE(...) ((int64_t[]){__VA_ARGS__})
 #define VEC(n, ...) t_from(1, SHAPE(n), (float[]){__VA_ARGS__})
 
+/* ---- finite-difference gradient checks (test_autograd.c, test_conv.c) ---- */
+
+#include <stdbool.h>
+
+#include "autograd.h"
+
+typedef Tensor *(*FdApply)(const void *spec, Tensor **in);
+
+/* Σ seed·y in double */
+static inline double fd_dot(const Tensor *seed, const Tensor *y) {
+  double s = 0;
+  for (int64_t i = 0; i < y->size; i++) s += (double)seed->data[i] * y->data[i];
+  return s;
+}
+
+/* Back-propagate a random seed through apply(spec, in) and compare every element of the
+   gradient of each input in `diff` (a bit per input) with a central difference of
+   Σ seed·y taken in double around the float32 point (step 1e-3 relative): |analytic −
+   numeric| <= tol·max(1, |numeric|). A missing gradient counts as zeros, or fails when
+   need_grad. Releases the inputs. */
+static inline void fd_check(const char *name, FdApply apply, const void *spec, Rng *rng, int n,
+                            Tensor **in, unsigned diff, double tol, bool need_grad) {
+  for (int i = 0; i < n; i++)
+    if (diff >> i & 1) ad_track(in[i]);
+  Tensor *y = apply(spec, in);
+  Tensor *seed = t_randn(rng, y->ndim, y->shape);
+  ad_backward(y, seed);
+  bool was = ad_set_recording(false);
+  int ok = 1, checked = 0;
+  char why[256] = "";
+  for (int i = 0; i < n && ok; i++) {
+    if (!(diff >> i & 1)) continue;
+    const Tensor *g = ad_grad(in[i]);
+    if (need_grad && !g) {
+      snprintf(why, sizeof why, "input %d: no gradient of its shape", i);
+      ok = 0;
+      break;
+    }
+    if (g && !t_same_shape(g, in[i])) {
+      char s1[96], s2[96];
+      snprintf(why, sizeof why, "input %d: gradient shape %s, input shape %s", i,
+               t_shape_str(g->ndim, g->shape, s1, 96), t_shape_str(in[i]->ndim, in[i]->shape, s2, 96));
+      ok = 0;
+      break;
+    }
+    for (int64_t j = 0; j < in[i]->size && ok; j++) {
+      float x0 = in[i]->data[j];
+      double h = 1e-3 * fmax(1, fabs(x0));
+      float xp = (float)(x0 + h), xm = (float)(x0 - h);
+      in[i]->data[j] = xp;
+      Tensor *yp = apply(spec, in);
+      in[i]->data[j] = xm;
+      Tensor *ym = apply(spec, in);
+      in[i]->data[j] = x0;
+      double num = (fd_dot(seed, yp) - fd_dot(seed, ym)) / ((double)xp - xm);
+      double an = g ? g->data[j] : 0;
+      t_release(yp);
+      t_release(ym);
+      checked++;
+      if (!(fabs(an - num) <= tol * fmax(1, fabs(num)))) {
+        snprintf(why, sizeof why, "input %d element %lld: analytic %.7g, numeric %.7g", i,
+                 (long long)j, an, num);
+        ok = 0;
+      }
+    }
+  }
+  ad_set_recording(was);
+  if (ok && !checked) snprintf(why, sizeof why, "nothing checked"), ok = 0;
+  check_true(name, ok, why);
+  t_release(y);
+  t_release(seed);
+  for (int i = 0; i < n; i++) t_release(in[i]);
+}
+
 #endif

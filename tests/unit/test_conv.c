@@ -39,56 +39,11 @@ static Tensor *apply(const Spec *s, Tensor **in) {
   }
 }
 
-static double dotd(const Tensor *seed, const Tensor *y) {
-  double s = 0;
-  for (int64_t i = 0; i < y->size; i++) s += (double)seed->data[i] * y->data[i];
-  return s;
-}
+static Tensor *apply_spec(const void *s, Tensor **in) { return apply((const Spec *)s, in); }
 
-/* Back-propagate a random seed through apply(s, in) and compare every element of each
-   input's gradient with a central difference of Σ seed·y (step 1e-3 relative, in
-   double around the float32 point). Releases the inputs. */
+/* Every input against central differences (check.h); releases the inputs. */
 static void fd(const char *name, const Spec *s, int n, Tensor **in) {
-  for (int i = 0; i < n; i++) ad_track(in[i]);
-  Tensor *y = apply(s, in);
-  Tensor *seed = randn(y->ndim, y->shape);
-  ad_backward(y, seed);
-  bool was = ad_set_recording(false);
-  int ok = 1, checked = 0;
-  char why[256] = "";
-  for (int i = 0; i < n && ok; i++) {
-    const Tensor *g = ad_grad(in[i]);
-    if (!g || !t_same_shape(g, in[i])) {
-      snprintf(why, sizeof why, "input %d: no gradient of its shape", i);
-      ok = 0;
-      break;
-    }
-    for (int64_t j = 0; j < in[i]->size && ok; j++) {
-      float x0 = in[i]->data[j];
-      double h = 1e-3 * fmax(1, fabs(x0));
-      float xp = (float)(x0 + h), xm = (float)(x0 - h);
-      in[i]->data[j] = xp;
-      Tensor *yp = apply(s, in);
-      in[i]->data[j] = xm;
-      Tensor *ym = apply(s, in);
-      in[i]->data[j] = x0;
-      double num = (dotd(seed, yp) - dotd(seed, ym)) / ((double)xp - xm);
-      t_release(yp);
-      t_release(ym);
-      checked++;
-      if (!(fabs(g->data[j] - num) <= 1e-2 * fmax(1, fabs(num)))) {
-        snprintf(why, sizeof why, "input %d element %lld: analytic %.7g, numeric %.7g", i,
-                 (long long)j, (double)g->data[j], num);
-        ok = 0;
-      }
-    }
-  }
-  ad_set_recording(was);
-  if (ok && !checked) snprintf(why, sizeof why, "nothing checked"), ok = 0;
-  check_true(name, ok, why);
-  t_release(y);
-  t_release(seed);
-  for (int i = 0; i < n; i++) t_release(in[i]);
+  fd_check(name, apply_spec, s, &rng, n, in, ~0u, 1e-2, true);
 }
 
 /* ---- conv2d ---- */
