@@ -16,8 +16,6 @@
 
 static const char *param_name(Call *c, int i) { return c->fn->params.names[i]->name; }
 
-static bool in_stdlib(const Node *n) { return n && !strncmp(n->src->name, "<stdlib:", 8); }
-
 /* The argument expression that a call site passes for parameter j of f, or NULL. */
 static const Node *site_arg(const Node *site, const Func *f, int j) {
   int pos = 0;
@@ -38,7 +36,7 @@ static const Node *site_arg(const Node *site, const Func *f, int j) {
 static void blame_caller(Call *c, const Node **at, int *index, const char **param,
                          const char **fname) {
   Interp *I = c->I;
-  while (*at && (*at)->kind == N_NAME && in_stdlib(*at) && I->n_calls > 0) {
+  while (*at && (*at)->kind == N_NAME && ev_in_stdlib(*at) && I->n_calls > 0) {
     const CallFrame *fr = &I->calls[I->n_calls - 1];
     const Func *f = fr->fn;
     int j = -1;

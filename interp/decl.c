@@ -15,8 +15,6 @@
 #include "decl.h"
 #include "mem.h"
 
-static bool in_stdlib(const Node *n) { return !strncmp(n->src->name, "<stdlib:", 8); }
-
 /* ------------------------------------------------------------------ freeing */
 
 void layer_free(Layer *l) {
@@ -225,7 +223,7 @@ static OptNative native_kind(const Node *decl) {
       {"sgd", OPT_SGD},         {"momentum", OPT_MOMENTUM}, {"nesterov", OPT_NESTEROV},
       {"adagrad", OPT_ADAGRAD}, {"rmsprop", OPT_RMSPROP},   {"adam", OPT_ADAM},
       {"adamw", OPT_ADAMW}};
-  if (!in_stdlib(decl)) return OPT_NN;
+  if (!ev_in_stdlib(decl)) return OPT_NN;
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
     if (!strcmp(decl->sym->name, kinds[i].name)) return kinds[i].k;
   return OPT_NN;
@@ -275,7 +273,7 @@ void decl_exec(Interp *I, Env *env, const Node *n) {
                n->sym->name);
     /* A stdlib declaration of a name that has a native kernel becomes its formula. */
     Value *existing = env ? NULL : ev_global(I, n->sym->name);
-    if (existing && existing->type == V_FUNC && existing->as.fn->bi && in_stdlib(n)) {
+    if (existing && existing->type == V_FUNC && existing->as.fn->bi && ev_in_stdlib(n)) {
       Func *native = existing->as.fn;
       native->kind = fn->kind;
       if (native->formula) {

@@ -1419,6 +1419,8 @@ typedef struct {
 } StdlibFile;
 extern const StdlibFile nn_stdlib_files[];
 
+bool ev_in_stdlib(const Node *n) { return n && !strncmp(n->src->name, "<stdlib:", 8); }
+
 /* The stdlib's functions resolve names in a scope holding the globals as they are after
    start-up, so a user's `fn log(x) = 0` or `let mean = mean(x)` changes their own
    program, not what cross_entropy or adam compute. */
@@ -1430,7 +1432,7 @@ static void freeze_stdlib(Interp *I) {
     Func *f = I->globals[i].as.fn;
     Func *fs[2] = {f, f->formula};
     for (int k = 0; k < 2; k++)
-      if (fs[k] && fs[k]->def && !fs[k]->env && !strncmp(fs[k]->def->src->name, "<stdlib:", 8)) {
+      if (fs[k] && !fs[k]->env && ev_in_stdlib(fs[k]->def)) {
         fs[k]->env = e;
         e->rc++;
       }

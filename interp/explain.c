@@ -451,7 +451,7 @@ static const Func *notes_function(Interp *I, Env *env, const Node *callee) {
   if (!v && callee->sym->gslot) v = &I->globals[callee->sym->gslot - 1];
   if (!v || v->type != V_FUNC) return NULL;
   const Func *f = v->as.fn;
-  if (f->bi || (f->def && !strncmp(f->def->src->name, "<stdlib:", 8))) return f;
+  if (f->bi || ev_in_stdlib(f->def)) return f;
   return NULL;
 }
 

@@ -173,11 +173,9 @@ static const Func *global_func(Interp *I, const char *name) {
   return v && v->type == V_FUNC ? v->as.fn : NULL;
 }
 
-static bool in_stdlib(const Node *n) { return n && !strncmp(n->src->name, "<stdlib:", 8); }
-
 /* A builtin or standard-library function (not one the user defined). */
 static bool library_func(const Func *f) {
-  return (f->bi && !f->def) || in_stdlib(f->def) || f->formula;
+  return (f->bi && !f->def) || ev_in_stdlib(f->def) || f->formula;
 }
 
 /* "softmax(x, axis = -1)": the builtin's table signature, or the repr without <kind …>. */

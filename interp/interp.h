@@ -85,6 +85,9 @@ Value *ev_global(Interp *I, const char *name);               /* borrowed or NULL
 _Noreturn void ev_error(Interp *I, const Node *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Is n part of the embedded standard library (a source named "<stdlib:FILE>")? NULL: no. */
+bool ev_in_stdlib(const Node *n);
+
 /* Pieces of the evaluator for declarations (decl.c). ev_exec returns true when the
    statement executed a `return`. */
 Value ev_eval(Interp *I, Env *env, const Node *n);

@@ -12,8 +12,6 @@
 #include "mem.h"
 #include "safetensors.h"
 
-static bool in_stdlib(const Node *n) { return n && !strncmp(n->src->name, "<stdlib:", 8); }
-
 static bool is_num(Value v) { return v.type == V_NUM || v.type == V_BOOL; }
 
 static bool callable(Value v) {
@@ -314,7 +312,7 @@ static int64_t count_correct(const Tensor *out, const Tensor *y) {
 
 /* Is this the stdlib cross-entropy (so softmax + cross-entropy can be fused)? */
 static bool is_cross_entropy(Value loss) {
-  return loss.type == V_FUNC && loss.as.fn->def && in_stdlib(loss.as.fn->def) &&
+  return loss.type == V_FUNC && loss.as.fn->def && ev_in_stdlib(loss.as.fn->def) &&
          !strcmp(loss.as.fn->name, "cross_entropy");
 }
 
@@ -359,7 +357,7 @@ static Tensor *batch_loss(Interp *I, Value loss, bool fused, Value out, Tensor *
     const Tensor *o = out.as.t;
     bool column = o->ndim == y->ndim + 1 && o->shape[o->ndim - 1] == 1;
     for (int i = 0; column && i < y->ndim; i++) column = o->shape[i] == y->shape[i];
-    bool stdlib_loss = loss.type == V_FUNC && loss.as.fn->def && in_stdlib(loss.as.fn->def);
+    bool stdlib_loss = loss.type == V_FUNC && loss.as.fn->def && ev_in_stdlib(loss.as.fn->def);
     if (column) {
       y = t_reshape(y, o->ndim, o->shape);
       ev_root(I, v_tensor(y));
@@ -552,7 +550,7 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
   int nl = model.type == V_MODEL ? model.as.model->n : 1;
   const char *last = nl && layers[nl - 1].type == V_LAYER && layers[nl - 1].as.layer->fn.type == V_FUNC
                          ? layers[nl - 1].as.layer->fn.as.fn->name : "";
-  const Node *body = loss.type == V_FUNC && loss.as.fn->def && !in_stdlib(loss.as.fn->def) ? loss.as.fn->def->a : NULL;
+  const Node *body = loss.type == V_FUNC && loss.as.fn->def && !ev_in_stdlib(loss.as.fn->def) ? loss.as.fn->def->a : NULL;
   if (!strcmp(last, "softmax") && (ast_calls(body, "softmax") || ast_calls(body, "log_softmax")))
     warn(I, site, "the model ends in softmax and the loss applies softmax again: feed the loss the "
                   "scores before softmax, or use cross_entropy on the probabilities");
