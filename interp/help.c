@@ -556,9 +556,13 @@ static Value bi_help_topics(Call *c) {
       }
     }
   if (funcs)
-    for (int i = 0; i < I->n_globals; i++)
-      if (I->globals[i].type == V_FUNC && library_func(I->globals[i].as.fn))
-        list_push(l, v_cstr(I->global_names[i]->name));
+    for (int i = 0; i < I->n_globals; i++) {
+      const Func *f = I->globals[i].type == V_FUNC ? I->globals[i].as.fn : NULL;
+      const char *name = I->global_names[i]->name;
+      /* An alias (binary_cross_entropy = bce) is listed once, under the function's name. */
+      bool alias = f && strcmp(f->name, name) && global_func(I, f->name) == f;
+      if (f && library_func(f) && !alias) list_push(l, v_cstr(name));
+    }
   return ev_unroot_keep(I);
 }
 

@@ -316,6 +316,80 @@ static bool is_cross_entropy(Value loss) {
          !strcmp(loss.as.fn->name, "cross_entropy");
 }
 
+/* Is this the stdlib binary cross-entropy (bce, or its alias binary_cross_entropy)? */
+static bool is_bce(Value loss) {
+  return loss.type == V_FUNC && loss.as.fn->def && ev_in_stdlib(loss.as.fn->def) &&
+         !strcmp(loss.as.fn->name, "bce");
+}
+
+static bool ends_in_sigmoid(Value model) {
+  if (model.type != V_MODEL || model.as.model->n < 2) return false;
+  Value last = model.as.model->layers[model.as.model->n - 1];
+  return last.type == V_LAYER && last.as.layer->fn.type == V_FUNC &&
+         last.as.layer->fn.as.fn->bi && !strcmp(last.as.layer->fn.as.fn->name, "sigmoid");
+}
+
+static bool ends_in_softmax(Value model);
+
+/* Does training stop the forward pass before the model's last activation and fuse it
+   into the loss? softmax + cross_entropy (log-softmax), sigmoid + bce (from the logit). */
+static bool fusable(Value loss, Value model) {
+  return (is_cross_entropy(loss) && ends_in_softmax(model)) || (is_bce(loss) && ends_in_sigmoid(model));
+}
+
+/* Binary targets must be 0 or 1 (or probabilities between them): say which sample
+   breaks that, in the user's terms, before the loss sees it. y: all the targets. */
+static void binary_labels(Interp *I, const Node *site, const Tensor *y) {
+  for (int64_t i = 0; i < y->size; i++) {
+    float v = y->data[i];
+    if (!(v >= 0 && v <= 1))
+      ev_error(I, site, "label %g of sample %lld is not 0 or 1, the classes of a binary classifier "
+               "(one sigmoid output); for more classes end the model in softmax, one output per "
+               "class, and use cross_entropy", (double)v, (long long)(y->ndim >= 2 ? i / (y->size / y->shape[0]) : i));
+  }
+}
+
+/* Targets for the fused sigmoid + bce on logits z: y of z's shape, or y [N] for z [N, 1]
+   (reshaped); anything else is an error naming both shapes. */
+static Tensor *binary_targets(Interp *I, const Tensor *z, Tensor *y, const Node *site) {
+  if (t_same_shape(z, y)) return y;
+  bool column = z->ndim == y->ndim + 1 && z->shape[z->ndim - 1] == 1;
+  for (int i = 0; column && i < y->ndim; i++) column = z->shape[i] == y->shape[i];
+  if (!column) {
+    char a[96], b[96];
+    ev_error(I, site, "bce needs one 0/1 label per output, but the model's output has shape %s and "
+             "the targets have shape %s (for class labels 0 to k−1 end the model in softmax and "
+             "train with cross_entropy)", t_shape_str(z->ndim, z->shape, a, sizeof a),
+             t_shape_str(y->ndim, y->shape, b, sizeof b));
+  }
+  Tensor *r = t_reshape(y, z->ndim, z->shape);
+  ev_root(I, v_tensor(r));
+  return r;
+}
+
+/* cross_entropy compares a distribution over classes: one column (or one number) per
+   sample is a binary classifier's sigmoid output, and would train on nonsense. */
+static void cross_entropy_columns(Interp *I, Value out, const Node *site) {
+  if (out.type != V_TENSOR) return;
+  const Tensor *o = out.as.t;
+  if (o->ndim <= 1 || o->shape[o->ndim - 1] == 1) {
+    char a[96];
+    ev_error(I, site, "cross_entropy needs one column per class, but the model's output has shape %s: "
+             "for one sigmoid output use loss = bce (labels 0 and 1)",
+             t_shape_str(o->ndim, o->shape, a, sizeof a));
+  }
+}
+
+/* Correct predictions of a batch; the fused sigmoid + bce forward gives logits z, whose
+   class is 1 where σ(z) > 0.5, as accuracy() counts it. */
+static int64_t batch_correct(Value loss, bool fused, const Tensor *out, const Tensor *y) {
+  if (!fused || !is_bce(loss)) return count_correct(out, y);
+  Tensor *p = t_unary(T_SIGMOID, out);
+  int64_t ok = count_correct(p, y);
+  t_release(p);
+  return ok;
+}
+
 static bool ends_in_softmax(Value model) {
   if (model.type != V_MODEL || model.as.model->n < 2) return false;
   Value last = model.as.model->layers[model.as.model->n - 1];
@@ -342,10 +416,12 @@ static Value forward(Interp *I, Value model, Tensor *x, bool training, bool fuse
    or loss(y, out) — the truth first, as the notes write. */
 static Tensor *batch_loss(Interp *I, Value loss, bool fused, Value out, Tensor *y,
                           const Node *site) {
+  if (is_cross_entropy(loss)) cross_entropy_columns(I, out, site);
   if (fused) {
     Tensor *z = to_tensor(I, out, "the model's output");
     ev_root(I, v_tensor(z));
-    Tensor *l = ad_softmax_cross_entropy(z, y);
+    Tensor *l = is_bce(loss) ? ad_sigmoid_bce(z, binary_targets(I, z, y, site))
+                             : ad_softmax_cross_entropy(z, y);
     ev_unroot(I, 1);
     return l;
   }
@@ -408,7 +484,7 @@ typedef struct {
 /* Loss and accuracy over a dataset, in batches, without recording or training mode. */
 static Score score(Interp *I, Value model, Data d, Value loss, const Node *site) {
   bool rec = ad_set_recording(false);
-  bool fused = is_cross_entropy(loss) && ends_in_softmax(model);
+  bool fused = fusable(loss, model);
   int64_t N = d.x->shape[0], B = 1024;
   double total = 0;
   int64_t correct = 0;
@@ -426,10 +502,11 @@ static Score score(Interp *I, Value model, Data d, Value loss, const Node *site)
       Value out = forward(I, model, xb, false, fused, site);
       ev_root(I, out);
       if (s == 0 && is_cross_entropy(loss)) labels_in_range(I, site, d.y, out);
+      if (s == 0 && is_bce(loss)) binary_labels(I, site, d.y);
       Tensor *l = batch_loss(I, loss, fused, out, yb, site);
       total += (double)l->data[0] * (double)n;
       t_release(l);
-      if (out.type == V_TENSOR) correct += count_correct(out.as.t, yb);
+      if (out.type == V_TENSOR) correct += batch_correct(loss, fused, out.as.t, yb);
       while (I->n_roots > height) ev_unroot(I, 1);
     }
     rt_pop(&fr);
@@ -762,6 +839,10 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   Value out = forward(I, r->model, xb, true, r->fused, r->site);
   ev_root(I, out);
   if (!r->labels_checked && is_cross_entropy(r->loss)) check_labels(r, out);
+  if (!r->labels_checked && is_bce(r->loss)) {
+    binary_labels(I, r->site, r->d.y);
+    r->labels_checked = true;
+  }
   Tensor *l = batch_loss(I, r->loss, r->fused, out, yb, r->site);
   ev_root(I, v_tensor(l));
   double lv = l->data[0];
@@ -771,7 +852,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   clip_grads(r->nt, r->ps, r->clip, r->clip_value);
   optim_step(I, r->o, r->nt, r->ps, r->site);
   *sum_loss += lv * (double)n;
-  if (out.type == V_TENSOR) *correct += count_correct(out.as.t, yb);
+  if (out.type == V_TENSOR) *correct += batch_correct(r->loss, r->fused, out.as.t, yb);
   while (I->n_roots > height) ev_unroot(I, 1);
 }
 
@@ -852,7 +933,7 @@ static Value bi_train(Call *c) {
     arg_error(c, 9, "a bound > 0 (or none for no clipping)");
   r.verbose = arg_bool(c, 10);
   r.monitor = arg_bool(c, 11);
-  r.fused = is_cross_entropy(r.loss) && ends_in_softmax(r.model);
+  r.fused = fusable(r.loss, r.model);
   lint_training(I, r.model, r.loss, r.d, c->node);
   r.tty = isatty(2) && !getenv("CI");
   int64_t N = r.d.x->shape[0];
@@ -942,7 +1023,7 @@ static Value bi_gradient_norms(Call *c) {
   for (int i = 0; i < np; i++)
     if (ad_is_tracked(ps[i])) ad_zero_grad(ps[i]);
   bool rec = ad_set_recording(true);
-  bool fused = is_cross_entropy(loss) && ends_in_softmax(model);
+  bool fused = fusable(loss, model);
   double norms[256];
   int k = 0;
   if (RT_TRY(&fr)) {
@@ -990,6 +1071,7 @@ static Value bi_accuracy(Call *c) {
   if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != d.x->shape[0])
     ev_error(c->I, c->node, "accuracy: the model must give one output row per sample");
   labels_in_range(c->I, c->node, d.y, out);
+  if (ends_in_sigmoid(model) && out.as.t->size == out.as.t->shape[0]) binary_labels(c->I, c->node, d.y);
   return v_num((double)count_correct(out.as.t, d.y) / (double)d.x->shape[0]);
 }
 
@@ -1074,6 +1156,10 @@ static Value bi_summary(Call *c) {
     printf("%-4d %-14s %-16s %10lld\n", i, kind, sh, count);
   }
   printf("total parameters: %lld\n", total);
+  /* One sigmoid output: P(class 1) of a binary classifier, as accuracy and plot read it. */
+  if (ends_in_sigmoid(model) && r.type == V_TENSOR && r.as.t->size == 1)
+    printf("binary classifier: one sigmoid output p = P(class 1), class 1 where p > 0.5 "
+           "(train with loss = bce)\n");
   ad_set_recording(rec);
   return v_none();
 }

@@ -46,6 +46,7 @@
   X(STACK, "stack")                                     \
   X(INDEX, "index")                                     \
   X(XENT, "softmax_cross_entropy")                      \
+  X(SIGBCE, "sigmoid_bce")                              \
   X(CONV2D, "conv2d")                                   \
   X(MAXPOOL2D, "maxpool2d")                             \
   X(BATCHNORM, "batchnorm")
@@ -1021,6 +1022,51 @@ static void bw_XENT(const Bw *b) {
     for (int64_t r = 0; r < rows; r++)
       for (int64_t j = 0; j < k; j++)
         g[r * k + j] += d * ((cl[2 * r] - z->data[r * k + j]) + cl[2 * r + 1]);
+  }
+}
+
+/* ---- fused sigmoid binary cross-entropy ---- */
+
+/* z, y of one shape (n elements): the mean over elements of
+   −(y log σ(z) + (1 − y) log(1 − σ(z))) = max(z, 0) − z·y + log(1 + e^−|z|),
+   which never exponentiates a positive number, so logits of ±1000 stay finite and
+   exact (PyTorch's BCEWithLogitsLoss; no clamp at −100 is needed). */
+Tensor *ad_sigmoid_bce(Tensor *logits, Tensor *target) {
+  const char *op = "sigmoid_bce";
+  char s1[96], s2[96];
+  if (!t_same_shape(logits, target))
+    rt_throw("%s: targets of shape %s do not fit logits of shape %s (want the same shape)", op,
+             t_shape_str(target->ndim, target->shape, s1, 96),
+             t_shape_str(logits->ndim, logits->shape, s2, 96));
+  double loss = 0;
+  for (int64_t i = 0; i < logits->size; i++) {
+    double z = logits->data[i], y = target->data[i];
+    if (!(y >= 0 && y <= 1))
+      rt_throw("%s: target %g (element %lld) is not between 0 and 1", op, y, (long long)i);
+    loss += (z > 0 ? z : 0) - z * y + log1p(exp(-fabs(z)));
+  }
+  Tensor *y = t_scalar((float)(logits->size ? loss / (double)logits->size : NAN));
+  record(y, AD_SIGBCE, 2, (Tensor *[]){logits, target}, 0, 0);
+  return y;
+}
+
+/* dz = dy/n · (σ(z) − y), σ taken as 1/(1 + e^−z) or e^z/(1 + e^z) by the sign of z so
+   that the exponential never overflows; dy_target = −dy/n · z (soft targets). */
+static void bw_SIGBCE(const Bw *b) {
+  const Tensor *z = b->n->in[0], *t = b->n->in[1];
+  float d = b->dy->data[0] / (float)z->size;
+  if (need(b->n, 0)) {
+    int fresh;
+    float *g = slot(b, 0, &fresh)->data;
+    for (int64_t i = 0; i < z->size; i++) {
+      double x = z->data[i], e = exp(-fabs(x));
+      float v = d * (float)((x >= 0 ? 1 / (1 + e) : e / (1 + e)) - t->data[i]);
+      g[i] = fresh ? v : g[i] + v;
+    }
+  }
+  if (need(b->n, 1)) {
+    float *g = slot(b, 1, NULL)->data;
+    for (int64_t i = 0; i < z->size; i++) g[i] -= d * z->data[i];
   }
 }
 

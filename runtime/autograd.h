@@ -60,6 +60,10 @@ Tensor *ad_index(Tensor *a, int n, const TIndex *ix);
 /* Fused −mean_i log softmax(z)_i[y_i] (y class indices [N]) or −mean_i Σ p log softmax(z)
    (p [N, k] probabilities): the stable softmax + cross-entropy of training. */
 Tensor *ad_softmax_cross_entropy(Tensor *logits, Tensor *target);
+/* Fused mean(max(z, 0) − z·y + log(1 + e^−|z|)) = bce(y, sigmoid(z)) for logits z and
+   targets y in [0, 1] of the same shape: the stable sigmoid + binary cross-entropy of
+   training (PyTorch's BCEWithLogitsLoss). */
+Tensor *ad_sigmoid_bce(Tensor *logits, Tensor *target);
 
 /* ---- convolutional layers' ops (kernels in conv.h), layout NCHW ----
  * conv2d: x [B, C, H, W] (or [B, H, W], read as C = 1), w [F, C, k, k], b [F] →
