@@ -72,6 +72,7 @@ enum {
   K_STACK,
   K_INDEX,
   K_XENT,
+  K_SIGBCE,
   K_OVERLAP,
   K_MLP
 };
@@ -104,6 +105,7 @@ static Tensor *apply(const Spec *s, Tensor **in) {
   case K_STACK: return ad_stack(s->n, in, s->axis);
   case K_INDEX: return ad_index(in[0], s->n, s->ix);
   case K_XENT: return ad_softmax_cross_entropy(in[0], in[1]);
+  case K_SIGBCE: return ad_sigmoid_bce(in[0], in[1]);
   case K_OVERLAP: { /* x[0:3] * x[1:4] + x[::-1][1:] : one leaf through three indexings */
     TIndex a = {T_IX_SLICE, 0, 1, 1, 0, 3, 1}, b = {T_IX_SLICE, 0, 1, 1, 1, 4, 1};
     TIndex r = {T_IX_SLICE, 0, 0, 0, 0, 0, -1}, c = {T_IX_SLICE, 0, 1, 0, 1, 0, 1};
@@ -416,6 +418,17 @@ static void fd_xent(void) {
      0x1e);
 }
 
+/* sigmoid + bce from the logits: z [6, 1] against 0/1 labels, and soft targets [3, 4]
+   (both inputs differentiated: dL/dy = −z/n). */
+static void fd_sigbce(void) {
+  Spec s = {.kind = K_SIGBCE};
+  fd("fd sigmoid_bce labels [6, 1]", &s, 2,
+     (Tensor *[]){uni(2, SHAPE(6, 1), -4, 4), t_from(2, SHAPE(6, 1), (float[]){0, 1, 1, 0, 1, 0})}, 1);
+  fd("fd sigmoid_bce soft targets (both)", &s, 2,
+     (Tensor *[]){uni(2, SHAPE(3, 4), -3, 3), uni(2, SHAPE(3, 4), 0.1, 0.9)}, 3);
+  fd("fd sigmoid_bce rank 1", &s, 2, (Tensor *[]){uni(1, SHAPE(5), -2, 2), VEC(5, 1, 0, 0, 1, 1)}, 1);
+}
+
 /* ---- exact gradients and bookkeeping ---- */
 
 static void exact(void) {
@@ -462,6 +475,17 @@ static void exact(void) {
     fin = fin && isfinite(ad_grad(z)->data[i]);
   check_true("softmax-CE probabilities, logits ±1000: finite", fin, "NaN or inf");
   t_release(l), t_release(z), t_release(p);
+
+  /* sigmoid + bce: gradient = (σ(z) − y)/n; logits ±1000 cost exactly |z| when wrong */
+  z = t_from(2, SHAPE(4, 1), (float[]){1000, -1000, 2, -1000});
+  lab = t_from(2, SHAPE(4, 1), (float[]){0, 1, 1, 0});
+  ad_track(z);
+  l = ad_sigmoid_bce(z, lab);
+  ad_backward(l, NULL);
+  check_num("sigmoid-BCE logits ±1000: loss", l->data[0], (1000 + 1000 + log1p(exp(-2.0)) + 0) / 4, 1e-6);
+  check_data("sigmoid-BCE logits ±1000: gradient (σ(z) − y)/n", ad_grad(z), "[4, 1]",
+             (double[]){0.25, -0.25, (1 / (1 + exp(-2.0)) - 1) / 4, 0}, 4, 1e-6);
+  t_release(l), t_release(z), t_release(lab);
 
   /* kinks and ties, as chosen */
   x = VEC(3, -1, 0, 2);
@@ -665,6 +689,14 @@ static void bookkeeping(void) {
   CHECK_THROWS("softmax_cross_entropy: bad class", t_release(ad_softmax_cross_entropy(z, cls)),
                "softmax_cross_entropy: index 3 is out of range for 3 classes (row 1)");
   t_release(z), t_release(cls);
+  Tensor *zb = t_zeros(2, SHAPE(2, 1)), *flat = VEC(2, 0, 2);
+  Tensor *two = t_from(2, SHAPE(2, 1), (float[]){0, 2});
+  ad_track(zb);
+  CHECK_THROWS("sigmoid_bce: shapes", t_release(ad_sigmoid_bce(zb, flat)),
+               "sigmoid_bce: targets of shape [2] do not fit logits of shape [2, 1] (want the same shape)");
+  CHECK_THROWS("sigmoid_bce: label 2", t_release(ad_sigmoid_bce(zb, two)),
+               "sigmoid_bce: target 2 (element 1) is not between 0 and 1");
+  t_release(zb), t_release(flat), t_release(two);
 
   /* a leaf is its own output */
   ad_zero_grad(a);
@@ -734,6 +766,7 @@ int main(void) {
   RUN(fd_matmul);
   RUN(fd_shapes);
   RUN(fd_xent);
+  RUN(fd_sigbce);
   RUN(exact);
   RUN(bookkeeping);
   RUN(deep_chain);
