@@ -290,6 +290,30 @@ static void explain_mse(Steps *s, Tensor *p, Tensor *q) {
   steps_print(s);
 }
 
+/* bce(y, p): the declaration runs first (its checks, and the value the steps end at);
+   then each sample's two terms, with PyTorch's clamp of log at −100 shown where it acts. */
+static void explain_bce(Steps *s, const Func *f, Tensor *y, Tensor *p, const Node *site) {
+  Interp *I = s->I;
+  Value args[2] = {v_tensor(y), v_tensor(p)};
+  Value r = ev_call(I, (Value){.type = V_FUNC, .as.fn = (Func *)f}, 2, args, site);
+  ev_root(I, r);
+  if (y->ndim == p->ndim - 1) y = keep(I, t_reshape(y, p->ndim, p->shape)); /* y [N], p [N, 1] */
+  printf("bce(y, p) = −mean(y log p + (1 − y) log(1 − p)) (二元交叉熵): y the labels 0/1, p = P(class 1) "
+         "from one sigmoid output\n");
+  step_tensor(s, "y", y);
+  step_tensor(s, "p", p);
+  Tensor *lp = bin(I, T_MAX, un(I, T_LOG, p), num(I, -100));
+  Tensor *l1p = bin(I, T_MAX, un(I, T_LOG, bin(I, T_SUB, num(I, 1), p)), num(I, -100));
+  step_tensor(s, "log p", lp);
+  step_tensor(s, "log(1 − p)", l1p);
+  Tensor *terms = bin(I, T_ADD, bin(I, T_MUL, y, lp), bin(I, T_MUL, bin(I, T_SUB, num(I, 1), y), l1p));
+  step_tensor(s, "−y·log p − (1 − y)·log(1 − p)", un(I, T_NEG, terms));
+  step_add(s, "bce = the mean", r);
+  steps_print(s);
+  printf("a sample of class 1 costs −log p, one of class 0 −log(1 − p): a confident wrong answer\n"
+         "costs most. Each log is clamped at −100 (PyTorch's BCELoss), so p = 0 or 1 costs 100.\n");
+}
+
 /* ---- one optimizer step, line by line ---- */
 
 static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) {
@@ -476,9 +500,10 @@ void explain_run(Interp *I, Env *env, const Node *e) {
         const Node *a = e->kids[i];
         Value v = ev_eval(I, env, a->kind == N_KWARG ? a->a : a);
         ev_root(I, v);
-        int slot = a->kind == N_KWARG
-                       ? (!strcmp(a->sym->name, "x") || !strcmp(a->sym->name, "p") ? 0 : 1)
-                       : pos++;
+        /* bce(y, p) names its truth y, so there p is the second argument */
+        const char *kw = a->kind == N_KWARG ? a->sym->name : "";
+        bool first = !strcmp(kw, "x") || (!strcmp(f->name, "bce") ? !strcmp(kw, "y") : !strcmp(kw, "p"));
+        int slot = a->kind == N_KWARG ? (first ? 0 : 1) : pos++;
         if (slot == 0) a0 = v;
         else a1 = v;
       }
@@ -498,6 +523,7 @@ void explain_run(Interp *I, Env *env, const Node *e) {
       else if (y && !strcmp(name, "cross_entropy")) explain_cross_entropy(&s, x, y);
       else if (y && !strcmp(name, "kl")) explain_kl(&s, x, y);
       else if (y && !strcmp(name, "mse")) explain_mse(&s, x, y);
+      else if (y && !strcmp(name, "bce")) explain_bce(&s, f, x, y, e);
       else f = NULL;
     } else {
       f = NULL;
