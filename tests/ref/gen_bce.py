@@ -16,7 +16,9 @@ error on nn's side is its own float32 arithmetic; the checks use float32 toleran
     declaration bce(y, sigmoid(z)) where sigmoid does not saturate (kernel == formula);
     one train step with sgd(lr = 1), the whole batch unshuffled, leaves b = −dL/dz, checked
     against BCEWithLogitsLoss's gradient; and the same gradient is checked against central
-    finite differences of the fused loss, fd(fn(z) = evaluate(...).loss, z), in nn itself.
+    finite differences of the fused loss, fd(fn(z) = evaluate(...).loss, z), in nn itself;
+    and through a small model, gradient_norms with the fused bce against the same loss
+    wrapped in a user function (not fused).
 
 Run from the repository root with Debian's python (python3-torch):
     /usr/bin/python3 tests/ref/gen_bce.py          # writes tests/ref/bce_values.nn
@@ -182,6 +184,16 @@ fused_case("logits of +-30", [[30], [-30], [20], [-20], [0.5]], [0, 1, 1, 0, 1],
            formula=False, fd=False)
 fused_case("logits of +-1000", [[1000], [-1000], [1000], [-1000], [0.5]], [0, 1, 1, 0, 1],
            train_step=False, formula=False, fd=False)
+
+# Through a whole model: the fused gradient (loss = bce) against the declaration's
+# (the same bce inside a user's loss, which train does not fuse), layer by layer.
+emit("\n# --- fused = declaration through a model: per-layer gradient norms ---")
+emit("seed(3)")
+emit("model bin() { dense(2, 8); tanh; dense(8, 1); sigmoid }")
+emit("let m = bin()")
+emit("let dm = moons(n = 64)")
+emit('check("fused gradient norms = the declaration\'s", gradient_norms(m, dm, loss = bce), '
+     'gradient_norms(m, dm, loss = fn(y, p) = bce(y, p)), tol = 1e-4)')
 
 with open(sys.argv[1] if len(sys.argv) > 1 else "tests/ref/bce_values.nn", "w") as f:
     f.write("\n".join(out) + "\n")
