@@ -316,6 +316,13 @@ static bool is_cross_entropy(Value loss) {
          !strcmp(loss.as.fn->name, "cross_entropy");
 }
 
+static bool ends_in_softmax(Value model) {
+  if (model.type != V_MODEL || model.as.model->n < 2) return false;
+  Value last = model.as.model->layers[model.as.model->n - 1];
+  return last.type == V_LAYER && last.as.layer->fn.type == V_FUNC &&
+         last.as.layer->fn.as.fn->bi && !strcmp(last.as.layer->fn.as.fn->name, "softmax");
+}
+
 /* Is this the stdlib binary cross-entropy (bce, or its alias binary_cross_entropy)? */
 static bool is_bce(Value loss) {
   return loss.type == V_FUNC && loss.as.fn->def && ev_in_stdlib(loss.as.fn->def) &&
@@ -328,8 +335,6 @@ static bool ends_in_sigmoid(Value model) {
   return last.type == V_LAYER && last.as.layer->fn.type == V_FUNC &&
          last.as.layer->fn.as.fn->bi && !strcmp(last.as.layer->fn.as.fn->name, "sigmoid");
 }
-
-static bool ends_in_softmax(Value model);
 
 /* Does training stop the forward pass before the model's last activation and fuse it
    into the loss? softmax + cross_entropy (log-softmax), sigmoid + bce (from the logit). */
@@ -345,7 +350,8 @@ static void binary_labels(Interp *I, const Node *site, const Tensor *y) {
     if (!(v >= 0 && v <= 1))
       ev_error(I, site, "label %g of sample %lld is not 0 or 1, the classes of a binary classifier "
                "(one sigmoid output); for more classes end the model in softmax, one output per "
-               "class, and use cross_entropy", (double)v, (long long)(y->ndim >= 2 ? i / (y->size / y->shape[0]) : i));
+               "class, and use cross_entropy",
+               (double)v, (long long)(i / (y->size / y->shape[0])));
   }
 }
 
@@ -390,14 +396,7 @@ static int64_t batch_correct(Value loss, bool fused, const Tensor *out, const Te
   return ok;
 }
 
-static bool ends_in_softmax(Value model) {
-  if (model.type != V_MODEL || model.as.model->n < 2) return false;
-  Value last = model.as.model->layers[model.as.model->n - 1];
-  return last.type == V_LAYER && last.as.layer->fn.type == V_FUNC &&
-         last.as.layer->fn.as.fn->bi && !strcmp(last.as.layer->fn.as.fn->name, "softmax");
-}
-
-/* Forward a batch: the model's output, or (fused) the logits before its softmax. */
+/* Forward a batch: the model's output, or (fused) the logits before its softmax or sigmoid. */
 static Value forward(Interp *I, Value model, Tensor *x, bool training, bool fused,
                      const Node *site) {
   if (!fused) return nn_apply(I, model, v_tensor(x), training, site);
