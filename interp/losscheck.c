@@ -110,7 +110,7 @@ static void where_str(const char *name, const Tensor *t, int64_t i, int axis, bo
   if (k < n) snprintf(buf + k, n - k, "]");
 }
 
-typedef enum { PROBS, OUT_OF_RANGE, BAD_SUM } Probs;
+typedef enum { PROBS, NOT_A_NUMBER, OUT_OF_RANGE, BAD_SUM } Probs;
 
 /* Are t's entries probabilities whose rows along axis sum to 1 (sum_to_one)? If not,
    describe the first culprit in why ("q[1] = -0.5 is negative", "q[2] sums to 1.3"). */
@@ -120,7 +120,11 @@ static Probs probabilities(const char *name, const Tensor *t, int axis, bool sum
     float v = t->data[i];
     if (v >= 0 && v <= 1) continue;
     where_str(name, t, i, axis, false, at, sizeof at);
-    snprintf(why, n, "%s = %g %s", at, (double)v, v < 0 ? "is negative" : v > 1 ? "is above 1" : "is not a number");
+    if (v != v) {
+      snprintf(why, n, "%s is nan (not a number)", at);
+      return NOT_A_NUMBER;
+    }
+    snprintf(why, n, "%s = %g %s", at, (double)v, v < 0 ? "is negative" : "is above 1");
     return OUT_OF_RANGE;
   }
   if (!sum_to_one || t->ndim == 0) return PROBS;
@@ -157,6 +161,18 @@ static bool one_hot(const Tensor *t) {
   return true;
 }
 
+/* q [N] against p [N, k] (or a number against [k]): whole numbers 0 … k − 1, one per
+   row of p, as class labels are written. */
+static bool labels_for(const Tensor *q, const Tensor *p) {
+  if (q->ndim != p->ndim - 1) return false;
+  for (int d = 0; d < q->ndim; d++)
+    if (q->shape[d] != p->shape[d]) return false;
+  for (int64_t i = 0; i < q->size; i++)
+    if (!(q->data[i] >= 0 && q->data[i] < (float)p->shape[p->ndim - 1] && q->data[i] == floorf(q->data[i])))
+      return false;
+  return true;
+}
+
 static bool zeros_and_ones(const Tensor *t) {
   for (int64_t i = 0; i < t->size; i++)
     if (t->data[i] != 0 && t->data[i] != 1) return false;
@@ -165,10 +181,11 @@ static bool zeros_and_ones(const Tensor *t) {
 
 /* The prediction in the truth's place and the truth in the prediction's: the order
    PyTorch uses. Show the user's call the other way round. */
-static _Noreturn void swapped(const Blame *b, const char *what) {
+static _Noreturn void swapped(const Blame *b, const char *what, const char *loss) {
   char pt[48], qt[48];
-  fail(b, 1, "q %s, which is how a truth is written: nn takes the truth first, %s(%s, %s)", what,
-       b->name, text_of(b->arg[1], "q", qt, sizeof qt), text_of(b->arg[0], "p", pt, sizeof pt));
+  fail(b, 1, "q %s, which is how a truth is written: nn takes the truth first%s, %s(%s, %s)", what,
+       strcmp(loss, b->name) ? " and class indices go to cross_entropy" : "", loss,
+       text_of(b->arg[1], "q", qt, sizeof qt), text_of(b->arg[0], "p", pt, sizeof pt));
 }
 
 /* q outside [0, 1]: scores (logits) that need `squash` (softmax or sigmoid) first. q in
@@ -182,6 +199,7 @@ static void check_prediction(const Blame *b, LossQ from, const Tensor *q, int ax
   Probs r = probabilities("q", q, axis, sum_to_one, why, sizeof why);
   if (r != PROBS && from == LOSS_Q_MODEL)
     fail(b, 1, "the model's output q must be probabilities, but %s: end the model in %s", why, squash);
+  if (r == NOT_A_NUMBER) fail(b, 1, "the prediction q must be probabilities, but %s", why);
   if (r == OUT_OF_RANGE)
     fail(b, 1, "the prediction q must be probabilities, but %s: these look like logits: use %s(q) first%s",
          why, squash, sum_to_one ? ", or log_softmax" : "");
@@ -197,7 +215,8 @@ static void check_truth(const Blame *b, const Tensor *p, int axis, bool sum_to_o
 
 /* cross_entropy(p, q): p class indices (one per row of q) or rows like q's. */
 static void check_classes(const Blame *b, const Tensor *p, const Tensor *q, LossQ from) {
-  if (q->ndim == 0 && p->ndim > 0) swapped(b, "is a number (a class index)");
+  if (q->ndim == 0 && p->ndim > 0) swapped(b, "is a number (a class index)", b->name);
+  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p)) swapped(b, "holds class indices, one per row of p", b->name);
   if (q->ndim == 0) fail(b, 1, "q must be the predicted probabilities of the classes (a vector), got a number");
   const char *need = "the truth p is a class index for each row of q, or a row of probabilities like q";
   if (p->ndim == q->ndim - 1) {
@@ -216,7 +235,7 @@ static void check_classes(const Blame *b, const Tensor *p, const Tensor *q, Loss
     }
   } else {
     if (!t_same_shape(p, q)) shape_fail(b, p, q, need);
-    if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, "is one-hot");
+    if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, "is one-hot", b->name);
     check_truth(b, p, q->ndim - 1, true, "the truth p must be probabilities (each row summing to 1)");
   }
   check_prediction(b, from, q, q->ndim - 1, true, "softmax");
@@ -228,17 +247,21 @@ static void check_dists(const Blame *b, const Tensor *p, const Tensor *q, int ax
     if (p->ndim == 0)
       fail(b, 0, "p must be a distribution (probabilities summing to 1), got the number %g; for a "
                  "yes/no probability write %s([p, 1 - p])", (double)p->data[0], b->name);
-    if (axis < -p->ndim || axis >= p->ndim) fail(b, -1, "axis %d is out of range for p with %d axes", axis, p->ndim);
+    char sh[96];
+    if (axis < -p->ndim || axis >= p->ndim)
+      fail(b, -1, "axis %d is out of range for p of shape %s", axis, t_shape_str(p->ndim, p->shape, sh, sizeof sh));
     check_truth(b, p, axis < 0 ? axis + p->ndim : axis, true, "p must be a distribution (probabilities summing to 1)");
     return;
   }
-  if (q->ndim == 0 && p->ndim > 0) swapped(b, "is a number");
+  if (q->ndim == 0 && p->ndim > 0) swapped(b, "is a number (a class index)", "cross_entropy");
+  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p))
+    swapped(b, "holds class indices, one per row of p", "cross_entropy");
   if (p->ndim == q->ndim - 1)
     fail(b, 0, "p must be the true distribution, with the shape of q; for a class index use "
                "cross_entropy(p, q), or one_hot(p, k) here");
   if (!t_same_shape(p, q) || q->ndim == 0)
     shape_fail(b, p, q, "the truth p and the prediction q must be distributions of the same shape");
-  if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, "is one-hot");
+  if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, "is one-hot", b->name);
   check_truth(b, p, p->ndim - 1, true, "the truth p must be a distribution (each row summing to 1)");
   check_prediction(b, from, q, q->ndim - 1, true, "softmax");
 }
@@ -247,7 +270,7 @@ static void check_dists(const Blame *b, const Tensor *p, const Tensor *q, int ax
 static void check_binary(const Blame *b, const Tensor *p, const Tensor *q, LossQ from) {
   if (!t_same_shape(p, q))
     shape_fail(b, p, q, "the truth and the prediction need the same shape, one probability per label");
-  if (from == LOSS_Q_USER && zeros_and_ones(q) && !zeros_and_ones(p)) swapped(b, "is all 0s and 1s");
+  if (from == LOSS_Q_USER && zeros_and_ones(q) && !zeros_and_ones(p)) swapped(b, "is all 0s and 1s", b->name);
   check_truth(b, p, 0, false, "the truth must be labels 0 or 1 (or probabilities)");
   check_prediction(b, from, q, 0, false, "sigmoid");
 }
@@ -272,7 +295,8 @@ static Value bi_check_loss(Call *c) {
                                   : "the truth p and the prediction q need the same shape");
     }
   } else {
-    arg_error(c, 2, "\"classes\", \"dist\", \"binary\" or \"values\"");
+    ev_error(I, c->arg_nodes ? c->arg_nodes[2] : NULL,
+             "check_loss: kind must be \"classes\", \"dist\", \"binary\" or \"values\", got \"%s\"", kind);
   }
   return v_none();
 }

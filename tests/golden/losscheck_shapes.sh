@@ -1,0 +1,11 @@
+# Issue 7: shape mismatches name both shapes in argument order, at the user's call, in the
+# loss's terms. Before: "xlogy: cannot broadcast" at <stdlib:core.nn>:50, and mse named
+# the shapes in reverse order ([3] and [2]).
+$RUN -e 'cross_entropy([0, 1, 0], [0.5, 0.5])'; echo "status $?"
+$RUN -e 'mse([1, 2], [1, 2, 3])'; echo "status $?"
+$RUN -e 'mse([1, 2, 3], [1, 2])'; echo "status $?"
+$RUN -e 'mse([[1], [2]], [1, 2])'; echo "status $?"
+$RUN -e 'mse([0, 1], [[0.2, 0.8], [0.3, 0.7]])'; echo "status $?"
+$RUN -e 'kl([[0.5, 0.5]], [0.5, 0.5, 0])'; echo "status $?"
+$RUN -e 'cross_entropy([[0, 1, 0], [1, 0, 0]], [[0.2, 0.7, 0.1], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]])'; echo "status $?"
+$RUN -e 'cross_entropy([0.5, 0.5], "a")'; echo "status $?"
