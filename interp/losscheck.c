@@ -22,37 +22,53 @@
 
 #define SUM_TOLERANCE 1e-3
 
-/* Who to blame: the loss's name, the call to point at, and its p and q expressions. */
+/* Who to blame: the loss's name, its names for the truth and the prediction (p and q;
+   y and p for bce), the call to point at, and the expressions given for them. */
 typedef struct {
   Interp *I;
   const char *name;
+  const char *pn, *qn;
   const Node *site;
   const Node *arg[2];
   bool own_frame; /* the error belongs to the loss's call: drop its frame from the trace */
 } Blame;
 
-/* Called as the first line of a stdlib loss: blame the user's call of that loss (and
-   drop its frame from the trace). Called from a user's own loss: blame the check_loss
-   call, under the name of the user's function. Nothing changes until fail(). */
+/* The parameter of f that the expression n is, or -1. */
+static int param_of(const Func *f, const Node *n) {
+  if (!n || n->kind != N_NAME) return -1;
+  for (int j = 0; j < f->params.n; j++)
+    if (f->params.names[j] == n->sym) return j;
+  return -1;
+}
+
+/* check_loss(p, q, …) as the first line of a loss (the stdlib's or the user's own), on
+   the loss's parameters: blame the call of that loss, at its arguments, and drop the
+   loss's frame from the trace. Otherwise blame the check_loss call itself. Nothing
+   changes until fail(). */
 static Blame blame_of(Call *c) {
   Interp *I = c->I;
-  Blame b = {I, "check_loss", c->node, {c->arg_nodes ? c->arg_nodes[0] : NULL, c->arg_nodes ? c->arg_nodes[1] : NULL}, false};
+  const Node *a0 = c->arg_nodes ? c->arg_nodes[0] : NULL, *a1 = c->arg_nodes ? c->arg_nodes[1] : NULL;
+  Blame b = {I, "check_loss", a0 && a0->kind == N_NAME ? a0->sym->name : "p",
+             a1 && a1->kind == N_NAME ? a1->sym->name : "q", c->node, {a0, a1}, false};
   if (I->n_calls == 0) return b;
   const CallFrame *fr = &I->calls[I->n_calls - 1];
   b.name = fr->fn->name;
-  if (!ev_in_stdlib(c->node)) return b;
+  int jp = param_of(fr->fn, a0), jq = param_of(fr->fn, a1);
+  if (jp < 0 || (jq < 0 && c->args[1].type != V_NONE)) return b;
   b.own_frame = true;
   b.site = fr->site ? fr->site : I->cur;
   b.arg[0] = b.arg[1] = NULL;
   /* Only a call written as `name(...)` has its arguments where the parameters say (train
-     calls the loss from C with its own call as the site). */
+     calls the loss from C, with its own call as the site). */
   const Node *s = fr->site;
-  if (s && s->kind == N_CALL && s->a->kind == N_NAME && !strcmp(s->a->sym->name, b.name))
-    for (int j = 0; j < 2 && j < fr->fn->params.n; j++) b.arg[j] = site_arg(s, fr->fn, j);
+  if (s && s->kind == N_CALL && s->a->kind == N_NAME && !strcmp(s->a->sym->name, b.name)) {
+    b.arg[0] = site_arg(s, fr->fn, jp);
+    b.arg[1] = jq >= 0 ? site_arg(s, fr->fn, jq) : NULL;
+  }
   return b;
 }
 
-/* which: 0 blames p, 1 blames q, -1 the whole call. */
+/* which: 0 blames the truth, 1 the prediction, -1 the whole call. */
 static _Noreturn __attribute__((format(printf, 3, 4))) void fail(const Blame *b, int which,
                                                                   const char *fmt, ...) {
   char msg[768];
@@ -88,7 +104,8 @@ static const char *shape_of(const Tensor *t, char *buf, size_t n) {
 static _Noreturn void shape_fail(const Blame *b, const Tensor *p, const Tensor *q, const char *need) {
   char a[112], c[112];
   const char *ps = shape_of(p, a, sizeof a), *qs = shape_of(q, c, sizeof c);
-  fail(b, -1, "p %s %s but q %s %s: %s", p->ndim ? "has" : "is", ps, q->ndim ? "has" : "is", qs, need);
+  fail(b, -1, "%s %s %s but %s %s %s: %s", b->pn, p->ndim ? "has" : "is", ps, b->qn, q->ndim ? "has" : "is",
+       qs, need);
 }
 
 /* "q[2, 1]" for flat element i of t; the slot of `axis` is ":" when whole is set (a row). */
@@ -183,9 +200,9 @@ static bool zeros_and_ones(const Tensor *t) {
    PyTorch uses. Show the user's call the other way round. */
 static _Noreturn void swapped(const Blame *b, const char *what, const char *loss) {
   char pt[48], qt[48];
-  fail(b, 1, "q %s, which is how a truth is written: nn takes the truth first%s, %s(%s, %s)", what,
-       strcmp(loss, b->name) ? " and class indices go to cross_entropy" : "", loss,
-       text_of(b->arg[1], "q", qt, sizeof qt), text_of(b->arg[0], "p", pt, sizeof pt));
+  fail(b, 1, "%s %s, which is how a truth is written: nn takes the truth first%s, %s(%s, %s)", b->qn,
+       what, strcmp(loss, b->name) ? " and class indices go to cross_entropy" : "", loss,
+       text_of(b->arg[1], b->qn, qt, sizeof qt), text_of(b->arg[0], b->pn, pt, sizeof pt));
 }
 
 /* q outside [0, 1]: scores (logits) that need `squash` (softmax or sigmoid) first. q in
@@ -196,29 +213,38 @@ static void check_prediction(const Blame *b, LossQ from, const Tensor *q, int ax
                              const char *squash) {
   if (from == LOSS_Q_MODEL_PROBS) return;
   char why[256];
-  Probs r = probabilities("q", q, axis, sum_to_one, why, sizeof why);
+  Probs r = probabilities(b->qn, q, axis, sum_to_one, why, sizeof why);
+  const char *qn = b->qn;
   if (r != PROBS && from == LOSS_Q_MODEL)
-    fail(b, 1, "the model's output q must be probabilities, but %s: end the model in %s", why, squash);
-  if (r == NOT_A_NUMBER) fail(b, 1, "the prediction q must be probabilities, but %s", why);
+    fail(b, 1, "the model's output %s must be probabilities, but %s: end the model in %s", qn, why, squash);
+  if (r == NOT_A_NUMBER) fail(b, 1, "the prediction %s must be probabilities, but %s", qn, why);
   if (r == OUT_OF_RANGE)
-    fail(b, 1, "the prediction q must be probabilities, but %s: these look like logits: use %s(q) first%s",
-         why, squash, sum_to_one ? ", or log_softmax" : "");
+    fail(b, 1, "the prediction %s must be probabilities, but %s: these look like logits: use %s(%s) first%s",
+         qn, why, squash, qn, sum_to_one ? ", or log_softmax" : "");
   if (r == BAD_SUM)
-    fail(b, 1, "the prediction q must be probabilities summing to 1, but %s: if these are scores, "
-               "use softmax(q) first", why);
+    fail(b, 1, "the prediction %s must be probabilities summing to 1, but %s: if these are scores, "
+               "use softmax(%s) first", qn, why, qn);
 }
 
-static void check_truth(const Blame *b, const Tensor *p, int axis, bool sum_to_one, const char *what) {
+/* The truth p must be `what`: "the truth p must be probabilities (…), but p[2] = -0.1 is
+   negative" (role "the truth ", or "" for entropy's one argument). */
+static void check_truth(const Blame *b, const Tensor *p, int axis, bool sum_to_one, const char *role,
+                        const char *what) {
   char why[256];
-  if (probabilities("p", p, axis, sum_to_one, why, sizeof why) != PROBS) fail(b, 0, "%s, but %s", what, why);
+  if (probabilities(b->pn, p, axis, sum_to_one, why, sizeof why) != PROBS)
+    fail(b, 0, "%s%s must be %s, but %s", role, b->pn, what, why);
 }
 
 /* cross_entropy(p, q): p class indices (one per row of q) or rows like q's. */
 static void check_classes(const Blame *b, const Tensor *p, const Tensor *q, LossQ from) {
   if (q->ndim == 0 && p->ndim > 0) swapped(b, "is a number (a class index)", b->name);
-  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p)) swapped(b, "holds class indices, one per row of p", b->name);
-  if (q->ndim == 0) fail(b, 1, "q must be the predicted probabilities of the classes (a vector), got a number");
-  const char *need = "the truth p is a class index for each row of q, or a row of probabilities like q";
+  char rows[64], need[160];
+  snprintf(rows, sizeof rows, "holds class indices, one per row of %s", b->pn);
+  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p)) swapped(b, rows, b->name);
+  if (q->ndim == 0)
+    fail(b, 1, "%s must be the predicted probabilities of the classes (a vector), got a number", b->qn);
+  snprintf(need, sizeof need, "the truth %s is a class index for each row of %s, or a row of probabilities like %s",
+           b->pn, b->qn, b->qn);
   if (p->ndim == q->ndim - 1) {
     for (int d = 0; d < p->ndim; d++)
       if (p->shape[d] != q->shape[d]) shape_fail(b, p, q, need);
@@ -226,17 +252,17 @@ static void check_classes(const Blame *b, const Tensor *p, const Tensor *q, Loss
     for (int64_t i = 0; i < p->size; i++) {
       float v = p->data[i];
       char at[160];
-      where_str("p", p, i, 0, false, at, sizeof at);
+      where_str(b->pn, p, i, 0, false, at, sizeof at);
       if (v != floorf(v))
         fail(b, 0, "the class index %s = %g is not a whole number", at, (double)v);
       if (v < 0 || v >= (float)k)
-        fail(b, 0, "the class index %s = %g is out of range: q has %lld classes, numbered 0 to %lld", at,
-             (double)v, (long long)k, (long long)k - 1);
+        fail(b, 0, "the class index %s = %g is out of range: %s has %lld classes, numbered 0 to %lld", at,
+             (double)v, b->qn, (long long)k, (long long)k - 1);
     }
   } else {
     if (!t_same_shape(p, q)) shape_fail(b, p, q, need);
     if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, "is one-hot", b->name);
-    check_truth(b, p, q->ndim - 1, true, "the truth p must be probabilities (each row summing to 1)");
+    check_truth(b, p, q->ndim - 1, true, "the truth ", "probabilities (each row summing to 1)");
   }
   check_prediction(b, from, q, q->ndim - 1, true, "softmax");
 }
@@ -245,33 +271,37 @@ static void check_classes(const Blame *b, const Tensor *p, const Tensor *q, Loss
 static void check_dists(const Blame *b, const Tensor *p, const Tensor *q, int axis, LossQ from) {
   if (!q) {
     if (p->ndim == 0)
-      fail(b, 0, "p must be a distribution (probabilities summing to 1), got the number %g; for a "
-                 "yes/no probability write %s([p, 1 - p])", (double)p->data[0], b->name);
+      fail(b, 0, "%s must be a distribution (probabilities summing to 1), got the number %g; for a "
+                 "yes/no probability write %s([%s, 1 - %s])", b->pn, (double)p->data[0], b->name, b->pn, b->pn);
     char sh[96];
     if (axis < -p->ndim || axis >= p->ndim)
-      fail(b, -1, "axis %d is out of range for p of shape %s", axis, t_shape_str(p->ndim, p->shape, sh, sizeof sh));
-    check_truth(b, p, axis < 0 ? axis + p->ndim : axis, true, "p must be a distribution (probabilities summing to 1)");
+      fail(b, -1, "axis %d is out of range for %s of shape %s", axis, b->pn,
+           t_shape_str(p->ndim, p->shape, sh, sizeof sh));
+    check_truth(b, p, axis < 0 ? axis + p->ndim : axis, true, "", "a distribution (probabilities summing to 1)");
     return;
   }
   if (q->ndim == 0 && p->ndim > 0) swapped(b, "is a number (a class index)", "cross_entropy");
-  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p))
-    swapped(b, "holds class indices, one per row of p", "cross_entropy");
+  char rows[64], need[128];
+  snprintf(rows, sizeof rows, "holds class indices, one per row of %s", b->pn);
+  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p)) swapped(b, rows, "cross_entropy");
   if (p->ndim == q->ndim - 1)
-    fail(b, 0, "p must be the true distribution, with the shape of q; for a class index use "
-               "cross_entropy(p, q), or one_hot(p, k) here");
-  if (!t_same_shape(p, q) || q->ndim == 0)
-    shape_fail(b, p, q, "the truth p and the prediction q must be distributions of the same shape");
+    fail(b, 0, "%s must be the true distribution, with the shape of %s; for a class index use "
+               "cross_entropy(%s, %s), or one_hot(%s, k) here", b->pn, b->qn, b->pn, b->qn, b->pn);
+  snprintf(need, sizeof need, "the truth %s and the prediction %s must be distributions of the same shape",
+           b->pn, b->qn);
+  if (!t_same_shape(p, q) || q->ndim == 0) shape_fail(b, p, q, need);
   if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, "is one-hot", b->name);
-  check_truth(b, p, p->ndim - 1, true, "the truth p must be a distribution (each row summing to 1)");
+  check_truth(b, p, p->ndim - 1, true, "the truth ", "a distribution (each row summing to 1)");
   check_prediction(b, from, q, q->ndim - 1, true, "softmax");
 }
 
-/* bce(y, p) as check_loss(p = y, q = p): labels 0/1 or probabilities, and probabilities. */
+/* bce(y, p), which calls check_loss(y, p, "binary"): labels 0/1 or probabilities, and
+   probabilities, the same shape. */
 static void check_binary(const Blame *b, const Tensor *p, const Tensor *q, LossQ from) {
   if (!t_same_shape(p, q))
     shape_fail(b, p, q, "the truth and the prediction need the same shape, one probability per label");
   if (from == LOSS_Q_USER && zeros_and_ones(q) && !zeros_and_ones(p)) swapped(b, "is all 0s and 1s", b->name);
-  check_truth(b, p, 0, false, "the truth must be labels 0 or 1 (or probabilities)");
+  check_truth(b, p, 0, false, "the truth ", "labels 0 or 1 (or probabilities)");
   check_prediction(b, from, q, 0, false, "sigmoid");
 }
 
@@ -291,8 +321,10 @@ static Value bi_check_loss(Call *c) {
     if (!t_same_shape(p, q)) {
       bool labels = p->ndim == q->ndim - 1;
       for (int d = 0; labels && d < p->ndim; d++) labels = p->shape[d] == q->shape[d];
-      shape_fail(&b, p, q, labels ? "for class indices use cross_entropy, or compare with one_hot(p, k)"
-                                  : "the truth p and the prediction q need the same shape");
+      char need[128];
+      if (labels) snprintf(need, sizeof need, "for class indices use cross_entropy, or compare with one_hot(%s, k)", b.pn);
+      else snprintf(need, sizeof need, "the truth %s and the prediction %s need the same shape", b.pn, b.qn);
+      shape_fail(&b, p, q, need);
     }
   } else {
     ev_error(I, c->arg_nodes ? c->arg_nodes[2] : NULL,

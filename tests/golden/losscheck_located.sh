@@ -1,6 +1,7 @@
 # Issue 7: the checks blame the user's own call wherever it is: inside the user's
 # functions (their frames stay in the trace, the stdlib's do not), through an alias,
-# and in explain. A loss of the user's own can call check_loss under its own name.
+# and in explain. A loss of the user's own that runs check_loss on its parameters is
+# blamed at its call, in its own name, like the stdlib's.
 $RUN -e 'fn score(y, out) = cross_entropy(out, y)
 score(1, [0.2, 0.7, 0.1])'; echo "status $?"
 $RUN -e 'let ce = cross_entropy
