@@ -3,15 +3,16 @@
  * A loss given its arguments the PyTorch way round (prediction first), logits instead
  * of probabilities, or shapes that do not fit, would otherwise print a wrong number or
  * fail inside a helper the student never called (xlogy, pick). The check reports the
- * mistake at the user's call, names the loss and its parameters p (the truth) and q
- * (the prediction), and says what to do. Kinds, one per family of loss:
+ * mistake at the user's call of the loss, in the loss's own names (p the truth and q
+ * the prediction; y and p for bce), and says what to do. Kinds, one per family of loss:
  *   "classes"  cross_entropy: p class indices [N] (or one) for q [N, k], or p rows like q
  *   "dist"     kl, and entropy (q = none): rows along `axis` are distributions
  *   "binary"   bce: p labels 0/1 or probabilities, q probabilities, the same shape
  *   "values"   mse: any values, the same shape
  * A distribution has entries in [0, 1] and sums to 1 within 1e-3 (float32 softmax rows
- * are well inside that). Inside train, when the model ends in softmax or sigmoid, q is
- * the model's output and already probabilities: its value checks are skipped.
+ * are well inside that). Inside train q is the model's output (Interp.loss_q): when the
+ * model ends in softmax or sigmoid its values are probabilities and are not checked;
+ * otherwise a bad one says to end the model in softmax (sigmoid for bce).
  */
 #include <float.h>
 #include <math.h>
