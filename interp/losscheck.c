@@ -306,15 +306,38 @@ static void check_binary(const Blame *b, const Tensor *p, const Tensor *q, LossQ
   check_prediction(b, from, q, 0, false, "sigmoid");
 }
 
+/* Argument i (0 the truth, 1 the prediction) as a tensor, not empty. A list that does not
+   make one (ragged rows, a string inside) is the user's mistake at that argument. */
+static const Tensor *operand(Call *c, const Blame *b, int i) {
+  const char *name = i ? b->qn : b->pn;
+  const Tensor *t;
+  if (c->args[i].type == V_LIST) {
+    RtFrame f;
+    if (RT_TRY(&f)) {
+      t = call_keep(c, to_tensor(c->I, c->args[i], name));
+      rt_pop(&f);
+    } else {
+      rt_pop(&f);
+      if (rt_errkind() != RT_ERR_GENERIC) rt_rethrow(); /* interrupted, out of memory */
+      fail(b, i, "%s must be a tensor: a list of numbers whose rows all have the same length", name);
+    }
+  } else {
+    t = arg_tensor(c, i);
+  }
+  char sh[96];
+  if (t->size == 0) fail(b, i, "%s is empty (shape %s)", name, t_shape_str(t->ndim, t->shape, sh, sizeof sh));
+  return t;
+}
+
 /* check_loss(p, q, kind, axis = -1): none when the arguments suit the loss; else a
    located error in the loss's terms. */
 static Value bi_check_loss(Call *c) {
   Interp *I = c->I;
   const char *kind = arg_str(c, 2);
   int axis = (int)arg_int(c, 3);
-  const Tensor *p = arg_tensor(c, 0);
-  const Tensor *q = c->args[1].type == V_NONE && !strcmp(kind, "dist") ? NULL : arg_tensor(c, 1);
   Blame b = blame_of(c);
+  const Tensor *p = operand(c, &b, 0);
+  const Tensor *q = c->args[1].type == V_NONE && !strcmp(kind, "dist") ? NULL : operand(c, &b, 1);
   if (!strcmp(kind, "classes")) check_classes(&b, p, q, I->loss_q);
   else if (!strcmp(kind, "dist")) check_dists(&b, p, q, axis, I->loss_q);
   else if (!strcmp(kind, "binary")) check_binary(&b, p, q, I->loss_q);

@@ -9,3 +9,10 @@ $RUN -e 'mse([0, 1], [[0.2, 0.8], [0.3, 0.7]])'; echo "status $?"
 $RUN -e 'kl([[0.5, 0.5]], [0.5, 0.5, 0])'; echo "status $?"
 $RUN -e 'cross_entropy([[0, 1, 0], [1, 0, 0]], [[0.2, 0.7, 0.1], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]])'; echo "status $?"
 $RUN -e 'cross_entropy([0.5, 0.5], "a")'; echo "status $?"
+# Lists that make no tensor, and empty tensors (whose mean would be nan), are named too;
+# before, the list error came from 'stack' at <stdlib:core.nn>.
+$RUN -e 'cross_entropy([[0, 1], [1]], [[0.5, 0.5], [0.5, 0.5]])'; echo "status $?"
+$RUN -e 'kl([0.5, "a"], [0.5, 0.5])'; echo "status $?"
+$RUN -e 'cross_entropy([], [])'; echo "status $?"
+$RUN -e 'entropy(zeros(2, 0))'; echo "status $?"
+$RUN -e 'mse(zeros(0), zeros(0))'; echo "status $?"
