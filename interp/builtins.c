@@ -17,7 +17,7 @@
 static const char *param_name(Call *c, int i) { return c->fn->params.names[i]->name; }
 
 /* The argument expression that a call site passes for parameter j of f, or NULL. */
-static const Node *site_arg(const Node *site, const Func *f, int j) {
+const Node *site_arg(const Node *site, const Func *f, int j) {
   int pos = 0;
   for (int k = 0; k < site->n_kids; k++) {
     const Node *a = site->kids[k];
@@ -709,4 +709,5 @@ void builtins_register(Interp *I) {
   data_register(I);
   plot_register(I);
   help_register(I);
+  losscheck_register(I);
 }

@@ -513,6 +513,12 @@ void explain_run(Interp *I, Env *env, const Node *e) {
       Tensor *y = is_tensorish(a1) || a1.type == V_LIST ? to_tensor(I, a1, "the argument") : NULL;
       if (y) ev_root(I, v_tensor(y));
       if (!x) ev_error(I, e, "explain: %s needs its argument", name);
+      /* A stdlib loss (entropy, cross_entropy, kl, mse) checks its arguments first
+         (check_loss): call it once, so a bad call is reported as the call itself is. */
+      if (!f->bi && callee.type == V_FUNC) {
+        Value args[2] = {a0, a1};
+        v_release(ev_call(I, callee, a1.type == V_NONE ? 1 : 2, args, e));
+      }
       if (!strcmp(name, "softmax") || !strcmp(name, "log_softmax"))
         explain_softmax(&s, x, axis_of(I, a1, e), name[0] == 'l');
       else if (!strcmp(name, "sigmoid")) explain_sigmoid(&s, x);

@@ -16,6 +16,10 @@ typedef struct CallFrame {
   const Func *fn;   /* the function called */
 } CallFrame;
 
+/* Who made the prediction q a loss is given: the user, or (inside train) the model,
+   whose output is probabilities when it ends in softmax or sigmoid. */
+typedef enum { LOSS_Q_USER, LOSS_Q_MODEL, LOSS_Q_MODEL_PROBS } LossQ;
+
 typedef struct Interp {
   SymTab syms;
   Source *sources;      /* every parsed source, kept alive for the functions in it */
@@ -41,6 +45,7 @@ typedef struct Interp {
   Rng rng;
   bool echo;            /* REPL and -e: print each expression statement's value */
   bool training;        /* inside train(): dropout and batchnorm in training mode */
+  LossQ loss_q;         /* what the losses' q is: train sets it (losscheck.c) */
   int loop_depth;       /* loops open in the running function (break/continue need one) */
   int grad_depth;       /* grad/deriv/minimize calls running: their leaves are read-only */
   int color;            /* diagnostics in colour (a terminal, no NO_COLOR) */
@@ -106,10 +111,13 @@ void builtins_register(Interp *I);
 void data_register(Interp *I); /* data.c: data sets, IDX/CSV/safetensors files */
 void plot_register(Interp *I); /* plot.c: plot and compare, in the terminal or as SVG */
 void help_register(Interp *I); /* help.c: help, help_topics, help_text (help.h) */
+void losscheck_register(Interp *I); /* losscheck.c: check_loss, the losses' argument checks */
 void builtins_register_table(Interp *I, const Builtin *table);
 /* Argument checks that throw "bad argument #2 to 'kl' (expected a tensor, got string)",
    located at the argument. */
 _Noreturn void arg_error(Call *c, int i, const char *expected);
+/* The argument expression that the call `site` passes for parameter j of f, or NULL. */
+const Node *site_arg(const Node *site, const Func *f, int j);
 double arg_num(Call *c, int i);             /* number, bool, or size-1 tensor */
 long long arg_int(Call *c, int i);          /* a whole number */
 int arg_axis_opt(Call *c, int i, int dflt); /* none → dflt */

@@ -396,6 +396,16 @@ static int64_t batch_correct(Value loss, bool fused, const Tensor *out, const Te
   return ok;
 }
 
+/* Does the model end in softmax or sigmoid? Then its outputs are probabilities, and the
+   stdlib losses skip checking them (check_loss, losscheck.c) while it trains. */
+static bool gives_probabilities(Value model) {
+  if (model.type != V_MODEL || model.as.model->n < 1) return false;
+  Value last = model.as.model->layers[model.as.model->n - 1];
+  if (last.type != V_LAYER || last.as.layer->fn.type != V_FUNC || !last.as.layer->fn.as.fn->bi) return false;
+  const char *name = last.as.layer->fn.as.fn->name;
+  return !strcmp(name, "softmax") || !strcmp(name, "sigmoid");
+}
+
 /* Forward a batch: the model's output, or (fused) the logits before its softmax or sigmoid. */
 static Value forward(Interp *I, Value model, Tensor *x, bool training, bool fused,
                      const Node *site) {
@@ -952,6 +962,8 @@ static Value bi_train(Call *c) {
   RtFrame fr;
   bool rec = ad_set_recording(true);
   int depth = I->grad_depth;
+  LossQ loss_q = I->loss_q;
+  I->loss_q = gives_probabilities(r.model) ? LOSS_Q_MODEL_PROBS : LOSS_Q_MODEL;
   if (RT_TRY(&fr)) {
     r.perm = rt_malloc(sizeof(int64_t) * (size_t)N);
     r.h_loss = rt_calloc(ne, sizeof(double));
@@ -964,11 +976,13 @@ static Value bi_train(Call *c) {
     rt_pop(&fr);
     ad_set_recording(rec);
     I->grad_depth = depth;
+    I->loss_q = loss_q;
     if (r.tty && r.verbose) fputs("\r\033[K", stderr);
     run_free(&r);
     rt_rethrow();
   }
   ad_set_recording(rec);
+  I->loss_q = loss_q;
   /* The history: one value per epoch trained. */
   Value h = v_record_new();
   ev_root(I, h);

@@ -664,7 +664,7 @@ C("cross_entropy soft p", "cross_entropy([0.1, 0.6, 0.3], [0.2, 0.5, 0.3])", Hpq
 C("cross_entropy argument order matters", "cross_entropy([0.2, 0.5, 0.3], [0.1, 0.6, 0.3])", Hpq(T([0.2, 0.5, 0.3]), T([0.1, 0.6, 0.3])))
 C("cross_entropy p = q equals entropy", "cross_entropy([0.2, 0.3, 0.5], [0.2, 0.3, 0.5])", Hpq(T([0.2, 0.3, 0.5]), T([0.2, 0.3, 0.5])))
 C("cross_entropy log 0 gives inf", "cross_entropy([0, 1], [1, 0])", Hpq(T([0, 1]), T([1, 0])))
-C("cross_entropy 0 log 0 = 0 (xlogy)", "cross_entropy([1, 0], [0.5, 0])", Hpq(T([1, 0]), T([0.5, 0])))
+C("cross_entropy 0 log 0 = 0 (xlogy)", "cross_entropy([1, 0, 0], [0.5, 0.5, 0])", Hpq(T([1, 0, 0]), T([0.5, 0.5, 0])))
 C("cross_entropy class index with q_j = 0 is inf", "cross_entropy(0, [0, 1])", inf)
 C("cross_entropy q near 1", "cross_entropy([0, 1], [1e-7, 0.9999999])", Hpq(T([0, 1]), T([1e-7, 0.9999999])))
 C("cross_entropy tiny q_j", "cross_entropy([1, 0], [1e-30, 1])", Hpq(T([1, 0]), T([1e-30, 1])))
@@ -690,7 +690,7 @@ C("kl([0.5, 0.5], [0.9, 0.1])", "kl([0.5, 0.5], [0.9, 0.1])", F.kl_div(torch.log
 C("kl zero in p (0 log 0 = 0)", "kl([1, 0], [0.5, 0.5])", F.kl_div(torch.log(T([0.5, 0.5])), T([1, 0]), reduction="sum"))
 C("kl p = q is 0", "kl([0.2, 0.3, 0.5], [0.2, 0.3, 0.5])", F.kl_div(torch.log(T([0.2, 0.3, 0.5])), T([0.2, 0.3, 0.5]), reduction="sum"))
 C("kl asymmetric", "kl([0.9, 0.1], [0.5, 0.5])", F.kl_div(torch.log(T([0.5, 0.5])), T([0.9, 0.1]), reduction="sum"))
-C("kl q zero where p > 0 is inf", "kl([0.5, 0.5], [1, 0])", F.kl_div(torch.log(T([1, 0])), T([0.5, 0.5]), reduction="sum"))
+C("kl q zero where p > 0 is inf", "kl([0.5, 0.5, 0], [0.5, 0, 0.5])", F.kl_div(torch.log(T([0.5, 0, 0.5])), T([0.5, 0.5, 0]), reduction="sum"))
 C("kl p and q both 0 term is 0 (convention)", "kl([1, 0], [1, 0])", KL(T([1, 0]), T([1, 0])))
 C("kl 3 classes", "kl([0.1, 0.6, 0.3], [0.2, 0.5, 0.3])", F.kl_div(torch.log(T([0.2, 0.5, 0.3])), T([0.1, 0.6, 0.3]), reduction="sum"))
 PK = T(PE)  # rows with a zero entry

@@ -14,7 +14,7 @@ if cmp -s "$T/h1" "$T/h1.want"; then echo "PASS help-softmax"; else
 printf ':lang zh\n:help kl\n:lang\n:lang fr\n:source mse\n' | $RUN -i > "$T/h2" 2>&1
 if sed -n 2p "$T/h2" | grep -q 'KL 散度' && grep -qx 'zh' "$T/h2" &&
    grep -q "^unknown language 'fr' (use en or zh)" "$T/h2" &&
-   grep -q '^loss mse(p, q) = mean((q - p) ^ 2)' "$T/h2"; then echo "PASS help-lang-source"; else
+   grep -q '^loss mse(p, q) {' "$T/h2" && grep -q '^  return mean((q - p) ^ 2)' "$T/h2"; then echo "PASS help-lang-source"; else
   echo "FAIL help-lang-source: got"; cat "$T/h2"; fi
 
 pipe_case help-variable 'let lr = 0.5
