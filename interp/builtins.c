@@ -119,6 +119,29 @@ const char *arg_str(Call *c, int i) {
   return c->args[i].as.str->data;
 }
 
+/* The file whose code made this call: the call site, or (for a call made inside the
+   standard library or from C) the innermost user call on the stack; NULL if none. */
+static const Source *calling_source(Call *c) {
+  if (c->node && !ev_in_stdlib(c->node)) return c->node->src;
+  for (int k = c->I->n_calls - 1; k >= 0; k--) {
+    const Node *site = c->I->calls[k].site;
+    if (site && !ev_in_stdlib(site)) return site->src;
+  }
+  return NULL;
+}
+
+const char *arg_path(Call *c, int i, char *buf, size_t n) {
+  const char *path = arg_str(c, i);
+  const Source *src = calling_source(c);
+  /* A script's folder is the part of its name before the last '/'; "<repl>", "-e" and
+     "<stdin>" have none, and neither does "x.nn" run from its own folder. */
+  const char *from = src ? src->name : "", *slash = strrchr(from, '/');
+  if (!path[0] || path[0] == '/' || !slash || from[0] == '<') return path;
+  if ((size_t)snprintf(buf, n, "%.*s/%s", (int)(slash - from), from, path) >= n)
+    arg_fail(c, i, "the path is too long (%s)", path);
+  return buf;
+}
+
 Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
   size_t n = (size_t)(I->n_roots - height);
   Tensor **volatile ts = malloc(sizeof(Tensor *) * (n ? n : 1));

@@ -115,6 +115,11 @@ long long arg_int(Call *c, int i);          /* a whole number */
 int arg_axis_opt(Call *c, int i, int dflt); /* none → dflt */
 bool arg_bool(Call *c, int i);
 const char *arg_str(Call *c, int i);
+/* A file name argument as the program can open it: relative to the folder of the script
+   whose code makes the call (as import is), unchanged when absolute or when the call is
+   typed at the REPL, given with -e or read from standard input (then the current folder
+   applies). buf [n] holds a joined path. */
+const char *arg_path(Call *c, int i, char *buf, size_t n);
 /* A tensor from a tensor, number or (nested) list of them. Borrowed: valid until the
    builtin returns (a converted one is rooted and released then, or on unwind). */
 Tensor *arg_tensor(Call *c, int i);
