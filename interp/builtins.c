@@ -161,7 +161,27 @@ Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
   return r;
 }
 
-Tensor *to_tensor(Interp *I, Value v, const char *what) {
+/* The items converted from a list (roots height … height+n-1) must agree in shape to
+   be stacked: "rows of different lengths (2 and 1)" for [[1, 2], [3]] rather than the
+   stack kernel's message, located at `at`. */
+static void check_rows(Interp *I, const Node *at, int height, int n) {
+  const Tensor *a = I->roots[height].as.t;
+  for (int i = 1; i < n; i++) {
+    const Tensor *b = I->roots[height + i].as.t;
+    if (t_same_shape(a, b)) continue;
+    if (a->ndim == 1 && b->ndim == 1)
+      ev_error(I, at, "cannot make a tensor from rows of different lengths (%lld and %lld)",
+               (long long)a->shape[0], (long long)b->shape[0]);
+    char sa[96] = "a number", sb[96] = "a number";
+    if (a->ndim) t_shape_str(a->ndim, a->shape, sa, sizeof sa);
+    if (b->ndim) t_shape_str(b->ndim, b->shape, sb, sizeof sb);
+    ev_error(I, at, "cannot make a tensor from items of different shapes (%s and %s)", sa, sb);
+  }
+}
+
+Tensor *to_tensor(Interp *I, Value v, const char *what) { return to_tensor_at(I, v, what, NULL); }
+
+Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at) {
   switch (v.type) {
   case V_NUM:
   case V_BOOL: return t_scalar((float)v.as.num);
@@ -174,7 +194,8 @@ Tensor *to_tensor(Interp *I, Value v, const char *what) {
     }
     /* Convert each item (rooted), then stack them: shapes must agree. */
     int height = I->n_roots;
-    for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(to_tensor(I, l->items[i], what)));
+    for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(to_tensor_at(I, l->items[i], what, at)));
+    check_rows(I, at, height, l->n);
     Tensor *r = join_roots(I, height, 0, true);
     ev_unroot(I, l->n);
     return r;
@@ -192,7 +213,8 @@ Tensor *arg_tensor(Call *c, int i) {
   Value v = c->args[i];
   if (v.type == V_TENSOR) return v.as.t;
   if (v.type != V_NUM && v.type != V_BOOL && v.type != V_LIST) arg_error(c, i, "a tensor");
-  return call_keep(c, to_tensor(c->I, v, "argument"));
+  const Node *at = c->arg_nodes && c->arg_nodes[i] ? c->arg_nodes[i] : c->node;
+  return call_keep(c, to_tensor_at(c->I, v, "argument", at));
 }
 
 /* ------------------------------------------------------------------ signatures */

@@ -596,9 +596,9 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
   if (op == OP_NE) return v_bool(!v_equal(a, b));
   /* A list of numbers/tensors combines with a tensor as the tensor it spells. */
   if ((a.type == V_LIST && tb) || (ta && b.type == V_LIST)) {
-    Tensor *x = to_tensor(I, a, "left operand");
+    Tensor *x = to_tensor_at(I, a, "left operand", n->a);
     ev_root(I, v_tensor(x));
-    Tensor *y = to_tensor(I, b, "right operand");
+    Tensor *y = to_tensor_at(I, b, "right operand", n->b);
     ev_root(I, v_tensor(y));
     I->cur = n;
     Tensor *r = op == '@' ? ad_matmul(x, y) : ad_binary(binop_of(op), x, y);
@@ -792,6 +792,28 @@ static Value eval_index(Interp *I, Env *env, const Node *n) {
   return r;
 }
 
+/* nn has functions where NumPy and PyTorch have methods: for x.sum() or l.shape, when a
+   function of that name exists, ": use sum(x)" (", …" when it needs more arguments);
+   x is the object's source text when it is short and on one line. "" otherwise. */
+static void method_hint(Interp *I, const Node *n, char *buf, size_t cap) {
+  buf[0] = 0;
+  Value *fv = ev_global(I, n->sym->name);
+  if (!fv || fv->type != V_FUNC) return;
+  const Params *p = &fv->as.fn->params;
+  int required = 0;
+  for (int i = 0; i < p->n; i++) required += !p->has_default[i];
+  const Node *obj = n->a;
+  const char *text = obj->src->text;
+  for (int l = 1; l < obj->span.first_line && text; l++) {
+    text = strchr(text, '\n');
+    if (text) text++;
+  }
+  int len = obj->span.last_col - obj->span.first_col + 1;
+  bool one_line = text && obj->span.first_line == obj->span.last_line && len > 0 && len <= 24;
+  snprintf(buf, cap, ": use %s(%.*s%s)", n->sym->name, one_line ? len : 1,
+           one_line ? text + obj->span.first_col - 1 : "x", required > 1 || p->variadic ? ", …" : "");
+}
+
 static Value eval_field(Interp *I, Env *env, const Node *n) {
   Value obj = eval(I, env, n->a);
   ev_root(I, obj);
@@ -810,10 +832,12 @@ static Value eval_field(Interp *I, Env *env, const Node *n) {
     r = v_num(obj.as.t->ndim);
   } else if (obj.type == V_TENSOR && !strcmp(f, "size")) {
     r = v_num((double)obj.as.t->size);
-  } else if (obj.type == V_TENSOR) {
-    ev_error(I, n, "a tensor has no field '%s' (it has T, shape, ndim, size)", f);
   } else {
-    ev_error(I, n, "a %s has no field '%s'", v_type_name(obj), f);
+    char hint[96];
+    method_hint(I, n, hint, sizeof hint);
+    if (obj.type == V_TENSOR)
+      ev_error(I, n, "a tensor has no field '%s' (it has T, shape, ndim, size)%s", f, hint);
+    ev_error(I, n, "a %s has no field '%s'%s", v_type_name(obj), f, hint);
   }
   ev_unroot(I, 1);
   return r;

@@ -127,6 +127,8 @@ Tensor *arg_tensor(Call *c, int i);
 Tensor *call_keep(Call *c, Tensor *t);
 /* Convert any tensor-like value to a tensor (owned, NOT rooted); throws with `what`. */
 Tensor *to_tensor(Interp *I, Value v, const char *what);
+/* The same, with errors about the value (ragged rows) located at `at`. */
+Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at);
 bool is_tensorish(Value v); /* number, bool, tensor */
 /* Stack (or concatenate along axis) the tensors rooted above `height`; they stay rooted. */
 Tensor *join_roots(Interp *I, int height, int axis, bool stack);
