@@ -181,7 +181,9 @@ static void check_rows(Interp *I, const Node *at, int height, int n) {
 
 Tensor *to_tensor(Interp *I, Value v, const char *what) { return to_tensor_at(I, v, what, NULL); }
 
-Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at) {
+/* depth: lists entered so far; a tensor has at most T_MAXDIM axes, and a list that
+   contains itself would otherwise recurse until the C stack runs out. */
+static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at, int depth) {
   switch (v.type) {
   case V_NUM:
   case V_BOOL: return t_scalar((float)v.as.num);
@@ -192,9 +194,11 @@ Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at) {
       int64_t zero = 0;
       return t_zeros(1, &zero);
     }
+    if (depth >= T_MAXDIM)
+      ev_error(I, at, "cannot make a tensor from lists nested more than %d deep", T_MAXDIM);
     /* Convert each item (rooted), then stack them: shapes must agree. */
     int height = I->n_roots;
-    for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(to_tensor_at(I, l->items[i], what, at)));
+    for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(list_tensor(I, l->items[i], what, at, depth + 1)));
     check_rows(I, at, height, l->n);
     Tensor *r = join_roots(I, height, 0, true);
     ev_unroot(I, l->n);
@@ -202,6 +206,10 @@ Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at) {
   }
   default: ev_error(I, NULL, "%s must be a tensor, got %s", what, v_type_name(v));
   }
+}
+
+Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at) {
+  return list_tensor(I, v, what, at, 0);
 }
 
 Tensor *call_keep(Call *c, Tensor *t) {

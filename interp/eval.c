@@ -1261,7 +1261,7 @@ static void run_program(Interp *I, const Node *prog, bool echo) {
       ev_root(I, v);
       if (v.type != V_NONE) {
         I->out.len = 0;
-        v_repr(&I->out, v);
+        v_echo(&I->out, v);
         fputs(I->out.s, stdout);
         fputc('\n', stdout);
       }
