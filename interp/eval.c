@@ -462,6 +462,14 @@ static Value eval_call(Interp *I, Env *env, const Node *n) {
   if (fv.type != V_FUNC) {
     if (n->a->kind == N_NAME)
       ev_error(I, n->a, "'%s' is %s, not a function", n->a->sym->name, a_type(fv));
+    /* x.shape(), x.size() as in PyTorch: the field is the value itself (but nn's size,
+       like NumPy's, counts the elements; PyTorch's size() is the shape). */
+    if (n->a->kind == N_FIELD && !strcmp(n->a->sym->name, "size") && fv.type == V_NUM)
+      ev_error(I, n->a, "cannot call a number: '.size' is the number of elements, as in NumPy "
+               "(PyTorch's x.size() is shape(x))");
+    if (n->a->kind == N_FIELD)
+      ev_error(I, n->a, "cannot call %s: '.%s' is a field, not a method (drop the '()')", a_type(fv),
+               n->a->sym->name);
     ev_error(I, n->a, "cannot call %s", a_type(fv));
   }
   if (n->n_kids > MAX_ARGS) ev_error(I, n, "too many arguments (more than %d)", MAX_ARGS);

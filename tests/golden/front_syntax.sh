@@ -1,7 +1,8 @@
 # Small things a student types (issue 7.7): .5 literals (ranges, slices and field access
 # unchanged); x.sum()/x.mean()/x.shape on a value without that field suggest the
-# function (sum(x), …); a ragged literal used as a tensor names the row lengths, at the
-# literal, not the internal 'stack'.
+# function (sum(x), …), and x.shape() / x.size() say the field is not a method; a ragged
+# literal used as a tensor names the row lengths, at the literal, not the internal
+# 'stack'; a list that contains itself is an error, not a stack overflow.
 e() { echo "--- $1"; $RUN -e "$1" 2>&1; echo "status $?"; }
 e '.5'
 e '.5e3 + .25E-1'
@@ -41,3 +42,9 @@ self[0] = self
 self + [1]'
 e '[[[[[[[[1]]]]]]]] + 1'
 e '[[[[[[[[[1]]]]]]]]] + 1'
+e 'let x = [[1, 2], [3, 4]]
+x.shape()'
+e 'let x = [1, 2]
+x.size()'
+e 'let d = {n: 3}
+d.n()'
