@@ -119,6 +119,29 @@ const char *arg_str(Call *c, int i) {
   return c->args[i].as.str->data;
 }
 
+/* The file whose code made this call: the call site, or (for a call made inside the
+   standard library or from C) the innermost user call on the stack; NULL if none. */
+static const Source *calling_source(Call *c) {
+  if (c->node && !ev_in_stdlib(c->node)) return c->node->src;
+  for (int k = c->I->n_calls - 1; k >= 0; k--) {
+    const Node *site = c->I->calls[k].site;
+    if (site && !ev_in_stdlib(site)) return site->src;
+  }
+  return NULL;
+}
+
+const char *arg_path(Call *c, int i, char *buf, size_t n) {
+  const char *path = arg_str(c, i);
+  const Source *src = calling_source(c);
+  /* A script's folder is the part of its name before the last '/'; "<repl>", "-e" and
+     "<stdin>" have none, and neither does "x.nn" run from its own folder. */
+  const char *from = src ? src->name : "", *slash = strrchr(from, '/');
+  if (!path[0] || path[0] == '/' || !slash || from[0] == '<') return path;
+  if ((size_t)snprintf(buf, n, "%.*s/%s", (int)(slash - from), from, path) >= n)
+    arg_fail(c, i, "the path is too long (%s)", path);
+  return buf;
+}
+
 Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
   size_t n = (size_t)(I->n_roots - height);
   Tensor **volatile ts = malloc(sizeof(Tensor *) * (n ? n : 1));
@@ -138,7 +161,29 @@ Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
   return r;
 }
 
-Tensor *to_tensor(Interp *I, Value v, const char *what) {
+/* The items converted from a list (roots height … height+n-1) must agree in shape to
+   be stacked: "rows of different lengths (2 and 1)" for [[1, 2], [3]] rather than the
+   stack kernel's message, located at `at`. */
+static void check_rows(Interp *I, const Node *at, int height, int n) {
+  const Tensor *a = I->roots[height].as.t;
+  for (int i = 1; i < n; i++) {
+    const Tensor *b = I->roots[height + i].as.t;
+    if (t_same_shape(a, b)) continue;
+    if (a->ndim == 1 && b->ndim == 1)
+      ev_error(I, at, "cannot make a tensor from rows of different lengths (%lld and %lld)",
+               (long long)a->shape[0], (long long)b->shape[0]);
+    char sa[96] = "a number", sb[96] = "a number";
+    if (a->ndim) t_shape_str(a->ndim, a->shape, sa, sizeof sa);
+    if (b->ndim) t_shape_str(b->ndim, b->shape, sb, sizeof sb);
+    ev_error(I, at, "cannot make a tensor from items of different shapes (%s and %s)", sa, sb);
+  }
+}
+
+Tensor *to_tensor(Interp *I, Value v, const char *what) { return to_tensor_at(I, v, what, NULL); }
+
+/* depth: lists entered so far; a tensor has at most T_MAXDIM axes, and a list that
+   contains itself would otherwise recurse until the C stack runs out. */
+static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at, int depth) {
   switch (v.type) {
   case V_NUM:
   case V_BOOL: return t_scalar((float)v.as.num);
@@ -149,15 +194,22 @@ Tensor *to_tensor(Interp *I, Value v, const char *what) {
       int64_t zero = 0;
       return t_zeros(1, &zero);
     }
+    if (depth >= T_MAXDIM)
+      ev_error(I, at, "cannot make a tensor from lists nested more than %d deep", T_MAXDIM);
     /* Convert each item (rooted), then stack them: shapes must agree. */
     int height = I->n_roots;
-    for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(to_tensor(I, l->items[i], what)));
+    for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(list_tensor(I, l->items[i], what, at, depth + 1)));
+    check_rows(I, at, height, l->n);
     Tensor *r = join_roots(I, height, 0, true);
     ev_unroot(I, l->n);
     return r;
   }
   default: ev_error(I, NULL, "%s must be a tensor, got %s", what, v_type_name(v));
   }
+}
+
+Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at) {
+  return list_tensor(I, v, what, at, 0);
 }
 
 Tensor *call_keep(Call *c, Tensor *t) {
@@ -169,7 +221,8 @@ Tensor *arg_tensor(Call *c, int i) {
   Value v = c->args[i];
   if (v.type == V_TENSOR) return v.as.t;
   if (v.type != V_NUM && v.type != V_BOOL && v.type != V_LIST) arg_error(c, i, "a tensor");
-  return call_keep(c, to_tensor(c->I, v, "argument"));
+  const Node *at = c->arg_nodes && c->arg_nodes[i] ? c->arg_nodes[i] : c->node;
+  return call_keep(c, to_tensor_at(c->I, v, "argument", at));
 }
 
 /* ------------------------------------------------------------------ signatures */

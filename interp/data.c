@@ -109,7 +109,8 @@ static Value idx_dataset(Call *c, const char *name, const char *images, const ch
 }
 
 static Value bi_load_idx(Call *c) {
-  const char *images = arg_str(c, 0), *labels = arg_str(c, 1);
+  char ibuf[4096], lbuf[4096];
+  const char *images = arg_path(c, 0, ibuf, sizeof ibuf), *labels = arg_path(c, 1, lbuf, sizeof lbuf);
   return idx_dataset(c, "load_idx", images, labels);
 }
 
@@ -376,7 +377,8 @@ static void csv_parse(Csv *s, const char *path, const char *target) {
 
 static Value bi_load_csv(Call *c) {
   Interp *I = c->I;
-  const char *path = arg_str(c, 0);
+  char buf[4096];
+  const char *path = arg_path(c, 0, buf, sizeof buf);
   const char *target = c->args[1].type == V_NONE ? NULL : arg_str(c, 1);
   Csv *s = rt_calloc(1, sizeof *s);
   Value r;
@@ -669,7 +671,8 @@ static Value bi_normalize(Call *c) {
 
 static Value bi_save_tensors(Call *c) {
   Interp *I = c->I;
-  const char *path = arg_str(c, 0);
+  char buf[4096];
+  const char *path = arg_path(c, 0, buf, sizeof buf);
   if (c->args[1].type != V_RECORD) arg_error(c, 1, "a record of name → tensor");
   Record *rec = c->args[1].as.rec;
   int n = rec->n;
@@ -717,7 +720,8 @@ static Value bi_save_tensors(Call *c) {
 
 static Value bi_load_tensors(Call *c) {
   Interp *I = c->I;
-  const char *path = arg_str(c, 0);
+  char buf[4096];
+  const char *path = arg_path(c, 0, buf, sizeof buf);
   StFile *volatile st = NULL;
   RtFrame f;
   if (RT_TRY(&f)) {

@@ -462,6 +462,14 @@ static Value eval_call(Interp *I, Env *env, const Node *n) {
   if (fv.type != V_FUNC) {
     if (n->a->kind == N_NAME)
       ev_error(I, n->a, "'%s' is %s, not a function", n->a->sym->name, a_type(fv));
+    /* x.shape(), x.size() as in PyTorch: the field is the value itself (but nn's size,
+       like NumPy's, counts the elements; PyTorch's size() is the shape). */
+    if (n->a->kind == N_FIELD && !strcmp(n->a->sym->name, "size") && fv.type == V_NUM)
+      ev_error(I, n->a, "cannot call a number: '.size' is the number of elements, as in NumPy "
+               "(PyTorch's x.size() is shape(x))");
+    if (n->a->kind == N_FIELD)
+      ev_error(I, n->a, "cannot call %s: '.%s' is a field, not a method (drop the '()')", a_type(fv),
+               n->a->sym->name);
     ev_error(I, n->a, "cannot call %s", a_type(fv));
   }
   if (n->n_kids > MAX_ARGS) ev_error(I, n, "too many arguments (more than %d)", MAX_ARGS);
@@ -596,9 +604,9 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
   if (op == OP_NE) return v_bool(!v_equal(a, b));
   /* A list of numbers/tensors combines with a tensor as the tensor it spells. */
   if ((a.type == V_LIST && tb) || (ta && b.type == V_LIST)) {
-    Tensor *x = to_tensor(I, a, "left operand");
+    Tensor *x = to_tensor_at(I, a, "left operand", n->a);
     ev_root(I, v_tensor(x));
-    Tensor *y = to_tensor(I, b, "right operand");
+    Tensor *y = to_tensor_at(I, b, "right operand", n->b);
     ev_root(I, v_tensor(y));
     I->cur = n;
     Tensor *r = op == '@' ? ad_matmul(x, y) : ad_binary(binop_of(op), x, y);
@@ -792,6 +800,28 @@ static Value eval_index(Interp *I, Env *env, const Node *n) {
   return r;
 }
 
+/* nn has functions where NumPy and PyTorch have methods: for x.sum() or l.shape, when a
+   function of that name exists, ": use sum(x)" (", …" when it needs more arguments);
+   x is the object's source text when it is short and on one line. "" otherwise. */
+static void method_hint(Interp *I, const Node *n, char *buf, size_t cap) {
+  buf[0] = 0;
+  Value *fv = ev_global(I, n->sym->name);
+  if (!fv || fv->type != V_FUNC) return;
+  const Params *p = &fv->as.fn->params;
+  int required = 0;
+  for (int i = 0; i < p->n; i++) required += !p->has_default[i];
+  const Node *obj = n->a;
+  const char *text = obj->src->text;
+  for (int l = 1; l < obj->span.first_line && text; l++) {
+    text = strchr(text, '\n');
+    if (text) text++;
+  }
+  int len = obj->span.last_col - obj->span.first_col + 1;
+  bool one_line = text && obj->span.first_line == obj->span.last_line && len > 0 && len <= 24;
+  snprintf(buf, cap, ": use %s(%.*s%s)", n->sym->name, one_line ? len : 1,
+           one_line ? text + obj->span.first_col - 1 : "x", required > 1 || p->variadic ? ", …" : "");
+}
+
 static Value eval_field(Interp *I, Env *env, const Node *n) {
   Value obj = eval(I, env, n->a);
   ev_root(I, obj);
@@ -810,10 +840,12 @@ static Value eval_field(Interp *I, Env *env, const Node *n) {
     r = v_num(obj.as.t->ndim);
   } else if (obj.type == V_TENSOR && !strcmp(f, "size")) {
     r = v_num((double)obj.as.t->size);
-  } else if (obj.type == V_TENSOR) {
-    ev_error(I, n, "a tensor has no field '%s' (it has T, shape, ndim, size)", f);
   } else {
-    ev_error(I, n, "a %s has no field '%s'", v_type_name(obj), f);
+    char hint[96];
+    method_hint(I, n, hint, sizeof hint);
+    if (obj.type == V_TENSOR)
+      ev_error(I, n, "a tensor has no field '%s' (it has T, shape, ndim, size)%s", f, hint);
+    ev_error(I, n, "a %s has no field '%s'%s", v_type_name(obj), f, hint);
   }
   ev_unroot(I, 1);
   return r;
@@ -1237,7 +1269,7 @@ static void run_program(Interp *I, const Node *prog, bool echo) {
       ev_root(I, v);
       if (v.type != V_NONE) {
         I->out.len = 0;
-        v_repr(&I->out, v);
+        v_echo(&I->out, v);
         fputs(I->out.s, stdout);
         fputc('\n', stdout);
       }

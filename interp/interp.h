@@ -123,6 +123,11 @@ long long arg_int(Call *c, int i);          /* a whole number */
 int arg_axis_opt(Call *c, int i, int dflt); /* none → dflt */
 bool arg_bool(Call *c, int i);
 const char *arg_str(Call *c, int i);
+/* A file name argument as the program can open it: relative to the folder of the script
+   whose code makes the call (as import is), unchanged when absolute or when the call is
+   typed at the REPL, given with -e or read from standard input (then the current folder
+   applies). buf [n] holds a joined path. */
+const char *arg_path(Call *c, int i, char *buf, size_t n);
 /* A tensor from a tensor, number or (nested) list of them. Borrowed: valid until the
    builtin returns (a converted one is rooted and released then, or on unwind). */
 Tensor *arg_tensor(Call *c, int i);
@@ -130,6 +135,8 @@ Tensor *arg_tensor(Call *c, int i);
 Tensor *call_keep(Call *c, Tensor *t);
 /* Convert any tensor-like value to a tensor (owned, NOT rooted); throws with `what`. */
 Tensor *to_tensor(Interp *I, Value v, const char *what);
+/* The same, with errors about the value (ragged rows) located at `at`. */
+Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at);
 bool is_tensorish(Value v); /* number, bool, tensor */
 /* Stack (or concatenate along axis) the tensors rooted above `height`; they stay rooted. */
 Tensor *join_roots(Interp *I, int height, int axis, bool stack);

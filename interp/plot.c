@@ -1201,6 +1201,7 @@ static bool want_color(void) {
 /* Arguments that size and route a picture: file, width, height (indices into c->args). */
 typedef struct Out {
   const char *file;
+  int file_i;        /* its argument, for arg_path */
   int width, height; /* 0: the default */
 } Out;
 
@@ -1208,6 +1209,7 @@ static Out arg_out(Call *c, int file_i, int width_i, int height_i) {
   Out o = {0};
   if (c->args[file_i].type != V_NONE) {
     o.file = arg_str(c, file_i);
+    o.file_i = file_i;
     size_t n = strlen(o.file);
     if (n < 5 || strcmp(o.file + n - 4, ".svg"))
       arg_error(c, file_i, "a file name ending in .svg (plots are written as SVG)");
@@ -1234,7 +1236,8 @@ static void show(Call *c, Fig *F, Out o, StrBuf *b) {
   fig_autorange(F);
   if (o.file) {
     fig_svg(F, b, o.width ? o.width : SVG_W, o.height ? o.height : SVG_H);
-    write_atomic(c->I, c->node, o.file, b->s, b->len);
+    char buf[4096];
+    write_atomic(c->I, c->node, arg_path(c, o.file_i, buf, sizeof buf), b->s, b->len);
   } else {
     int w, h;
     term_size(&w, &h);

@@ -248,9 +248,24 @@ enum { MAX_NEST = 100 };
 typedef struct {
   const void *open[MAX_NEST];
   int n;
+  bool summary;     /* the echo's short form: see v_echo */
+  char pending[96]; /* the shape comment of a summarised tensor inside a container: it
+                       ends its line, after the ',' that follows the tensor */
 } Nest;
 
+/* ", " between the items of a list or record; after a summarised tensor ",  # shape
+   [101, 2]" and a new line (fmt_item indents it under the container's first item). */
+static void item_sep(StrBuf *b, Nest *nest) {
+  if (!nest->pending[0]) {
+    sb_puts(b, ", ");
+    return;
+  }
+  sb_printf(b, ",  # %s\n ", nest->pending);
+  nest->pending[0] = 0;
+}
+
 static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest);
+static bool fmt_elided(StrBuf *b, Value v, Nest *nest);
 
 /* An element of a list or record: a multi-line value (a matrix) has its later lines
    indented to the column where it starts, so its rows line up. */
@@ -283,6 +298,7 @@ static bool nest_enter(StrBuf *b, Nest *nest, const void *c, const char *cut) {
 }
 
 static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
+  if (nest->summary && fmt_elided(b, v, nest)) return;
   switch (v.type) {
   case V_NONE: sb_puts(b, "none"); break;
   case V_BOOL: sb_puts(b, v.as.num ? "true" : "false"); break;
@@ -303,7 +319,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
     if (!nest_enter(b, nest, v.as.list, "[...]")) break;
     sb_putc(b, '[');
     for (int i = 0; i < v.as.list->n; i++) {
-      if (i) sb_puts(b, ", ");
+      if (i) item_sep(b, nest);
       fmt_item(b, v.as.list->items[i], nest);
     }
     sb_putc(b, ']');
@@ -313,7 +329,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
     if (!nest_enter(b, nest, v.as.rec, "{...}")) break;
     sb_putc(b, '{');
     for (int i = 0; i < v.as.rec->n; i++) {
-      if (i) sb_puts(b, ", ");
+      if (i) item_sep(b, nest);
       sb_printf(b, "%s: ", v.as.rec->keys[i]->name);
       fmt_item(b, v.as.rec->vals[i], nest);
     }
@@ -376,4 +392,88 @@ void v_repr(StrBuf *b, Value v) {
 void v_str_of(StrBuf *b, Value v) {
   Nest nest = {.n = 0};
   fmt_value(b, v, 1, &nest);
+}
+
+/* ------------------------------------------------------------------ the echo */
+
+enum {
+  ECHO_LINES = 20,       /* an echo longer than this is summarised */
+  ECHO_COLUMNS = 80,     /* on a screen this wide */
+  ECHO_WEIGHT = 20000,   /* values with more numbers than this go straight to the summary */
+  ECHO_ITEMS = 10        /* lists and records with more items keep EDGE at each end */
+};
+
+/* How many numbers and items v holds, counting up to just past cap (cycles and deep
+   nesting count as past it). */
+static int64_t weight(Value v, int64_t cap, int depth) {
+  if (depth > MAX_NEST) return cap + 1;
+  int64_t w = 1;
+  if (v.type == V_TENSOR) return v.as.t->size;
+  if (v.type == V_LIST)
+    for (int i = 0; i < v.as.list->n && w <= cap; i++) w += weight(v.as.list->items[i], cap, depth + 1);
+  if (v.type == V_RECORD)
+    for (int i = 0; i < v.as.rec->n && w <= cap; i++) w += weight(v.as.rec->vals[i], cap, depth + 1);
+  return w;
+}
+
+/* The summary form of a tensor, list or record with more than fits (NumPy's, applied to
+   every axis and container): EDGE items at each end of each long axis around "...",
+   then the tensor's shape; a list or record says how many items it left out. false when
+   v is short enough to be written as usual. */
+static bool fmt_elided(StrBuf *b, Value v, Nest *nest) {
+  if (v.type == V_TENSOR) {
+    const Tensor *t = v.as.t;
+    bool long_axis = false;
+    for (int a = 0; a < t->ndim; a++) long_axis |= t->shape[a] > 2 * EDGE;
+    if (!long_axis || t->size == 0) return false; /* as usual */
+    TFmt f = {t, 1, t->ndim >= 2 ? max_width(t, 1) : 0, b};
+    rec(&f, 0, 0, t->size);
+    char sh[96];
+    snprintf(nest->pending, sizeof nest->pending, "shape %s", t_shape_str(t->ndim, t->shape, sh, sizeof sh));
+    if (nest->n == 0) {
+      sb_printf(b, "  # %s", nest->pending);
+      nest->pending[0] = 0;
+    }
+    return true;
+  }
+  bool list = v.type == V_LIST;
+  int n = list ? v.as.list->n : v.type == V_RECORD ? v.as.rec->n : 0;
+  if (n <= ECHO_ITEMS) return false;
+  if (!nest_enter(b, nest, list ? (const void *)v.as.list : (const void *)v.as.rec, list ? "[...]" : "{...}"))
+    return true;
+  sb_putc(b, list ? '[' : '{');
+  for (int i = 0; i < n; i++) {
+    if (i == EDGE) {
+      item_sep(b, nest);
+      sb_printf(b, "... %d more, ", n - 2 * EDGE);
+      i = n - EDGE;
+    } else if (i) {
+      item_sep(b, nest);
+    }
+    if (!list) sb_printf(b, "%s: ", v.as.rec->keys[i]->name);
+    fmt_item(b, list ? v.as.list->items[i] : v.as.rec->vals[i], nest);
+  }
+  sb_putc(b, list ? ']' : '}');
+  nest->n--;
+  return true;
+}
+
+void v_echo(StrBuf *b, Value v) {
+  size_t start = b->len;
+  Nest nest = {.n = 0, .summary = false, .pending = ""};
+  if (weight(v, ECHO_WEIGHT, 0) <= ECHO_WEIGHT) {
+    fmt_value(b, v, 0, &nest);
+    /* Lines on an 80-column screen: a long line wraps (columns count characters). */
+    int lines = 1, col = 0;
+    for (size_t i = start; i < b->len; i++) {
+      if (b->s[i] == '\n') lines++, col = 0;
+      else if (((unsigned char)b->s[i] & 0xC0) != 0x80 && ++col > ECHO_COLUMNS) lines++, col = 1;
+    }
+    if (lines <= ECHO_LINES) return;
+    b->len = start;
+    b->s[start] = 0;
+  }
+  nest.summary = true;
+  fmt_value(b, v, 0, &nest);
+  if (nest.pending[0]) sb_printf(b, "  # %s", nest.pending);
 }

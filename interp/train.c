@@ -1219,7 +1219,8 @@ static Value bi_save(Call *c) {
   Value model = c->args[0];
   if (model.type != V_MODEL && model.type != V_LAYER) arg_error(c, 0, "a model");
   require_sized(c, model, "save");
-  const char *path = arg_str(c, 1);
+  char buf[4096];
+  const char *path = arg_path(c, 1, buf, sizeof buf);
   char **names;
   Tensor **ts;
   int n = nn_params(model, &names, &ts);
@@ -1248,7 +1249,8 @@ static Value bi_load(Call *c) {
   Value model = c->args[0];
   if (model.type != V_MODEL && model.type != V_LAYER) arg_error(c, 0, "a model");
   require_sized(c, model, "load");
-  const char *path = arg_str(c, 1);
+  char buf[4096];
+  const char *path = arg_path(c, 1, buf, sizeof buf);
   char **names;
   Tensor **ts;
   int n = nn_params(model, &names, &ts);

@@ -169,6 +169,10 @@ void fmt_number(StrBuf *b, double x);
 /* repr = how the REPL echoes a value (strings quoted); str = how print() shows it. */
 void v_repr(StrBuf *b, Value v);
 void v_str_of(StrBuf *b, Value v);
+/* v as the REPL and -e echo it: as v_repr when that fits in a screen (ECHO_LINES),
+   else summarised like NumPy — long axes, lists and records keep their first and last
+   items around "..." and tensors show their shape. print and str write everything. */
+void v_echo(StrBuf *b, Value v);
 void fmt_tensor(StrBuf *b, const Tensor *t);
 
 #endif

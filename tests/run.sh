@@ -94,12 +94,12 @@ run_ref() {
 
 # Every example and tutorial runs (with NN_QUICK=1: the small settings each example
 # documents); NAME.out beside it, where present, is its exact output (every tutorial
-# has one).
+# has one). They run from the repository root, as a user types `nn examples/iris.nn`:
+# their data paths resolve against the script's folder.
 run_examples() {
   for f in examples/*.nn examples/tutorial/*.nn; do
     [ -e "$f" ] || continue
-    dir=$(dirname "$f")
-    if (cd "$dir" && NN_QUICK=1 $RUN "$(basename "$f")") > "$TMP/ex.out" 2> "$TMP/ex.err" < /dev/null; then
+    if NN_QUICK=1 $RUN "$f" > "$TMP/ex.out" 2> "$TMP/ex.err" < /dev/null; then
       if [ -e "${f%.nn}.out" ] && ! cmp -s "$TMP/ex.out" "${f%.nn}.out"; then
         bad "example $f: output differs"; diff "${f%.nn}.out" "$TMP/ex.out" | head -20
       else ok; fi
