@@ -743,7 +743,7 @@ static Value tensor_of(const double *v, int64_t n) {
    mistaken for divergence. */
 enum { WATCH_SAMPLES = 32 };
 typedef struct {
-  int window;                      /* steps per block: ⌈min(32, N) / batch⌉, at most 32 */
+  int window;                      /* steps per block: ⌊min(32, N) / batch⌋, at least 1 */
   long n_steps;                    /* steps taken so far in this train call */
   double first_sum;                /* Σ loss · samples over the first block */
   int64_t first_n;
@@ -851,14 +851,16 @@ static void divergence_hint(Run *r, const char *what) {
 }
 
 /* After each step (lv: its mean loss over n samples): does the mean loss of the latest
-   block exceed 10× that of the first block (the loss the model started from)? The blocks
-   do not overlap, so the first check comes after 2 blocks (step 2 for batch >= 32). */
+   block exceed 10× that of the first block (the loss the model started from)? A block is
+   the whole steps that fit in 32 samples, at least one step (so the first block is the
+   first step for batch >= 17: a later step has not spoiled it yet). The blocks do not
+   overlap, so the first check comes after 2 blocks (step 2 for batch >= 17). */
 static void watch_step(Run *r, long epoch, long step, double lv, int64_t n) {
   Watch *w = &r->watch;
   if (w->hinted || !isfinite(lv)) return;
   if (!w->window) {
     int64_t N = r->d.x->shape[0], want = N < WATCH_SAMPLES ? N : WATCH_SAMPLES;
-    w->window = (int)((want + r->batch - 1) / r->batch);
+    w->window = (int)(want / r->batch);
     if (w->window < 1) w->window = 1;
   }
   int k = (int)(w->n_steps % w->window);
