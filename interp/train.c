@@ -838,7 +838,10 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
    report would suggest, lr / 10) and clipping. `what` describes the evidence. */
 static void divergence_hint(Run *r, const char *what) {
   r->watch.hinted = true;
-  double lr = optim_hyper(r->I, r->o, "lr", NAN);
+  /* The lr, when it is a plain number (a hint must not fail on any other kind). */
+  Value *lv = ev_env_slot(r->o->hyper, sym_intern(&r->I->syms, "lr", 2));
+  double lr = lv && (lv->type == V_NUM || lv->type == V_BOOL) ? lv->as.num
+              : lv && lv->type == V_TENSOR && lv->as.t->size == 1 ? lv->as.t->data[0] : NAN;
   char lower[96], clip[96], msg[768];
   if (isnan(lr)) snprintf(lower, sizeof lower, "lower the learning rate");
   else snprintf(lower, sizeof lower, "lower the learning rate (lr = %g instead of %g)", lr / 10, lr);
@@ -897,7 +900,7 @@ static void watch_epoch(Run *r, long e) {
   if (r->watch.hinted || e < 4) return;
   for (long i = e - 3; i < e; i++)
     if (!(h[i] > h[i - 1])) return;
-  if (!(h[e - 1] > h[0] && h[e - 1] >= 1.5 * h[e - 4])) return;
+  if (!(h[e - 4] > 0 && h[e - 1] > h[0] && h[e - 1] >= 1.5 * h[e - 4])) return;
   char what[256];
   snprintf(what, sizeof what, "the loss has risen 3 epochs in a row (%.4g, %.4g, %.4g, %.4g at epoch "
            "%ld), above its first epoch's %.4g", h[e - 4], h[e - 3], h[e - 2], h[e - 1], e, h[0]);
