@@ -630,8 +630,51 @@ static void warn(Interp *I, const Node *at, const char *msg) {
   else diag_report(stderr, I->color, NULL, (Span){0}, "warning", msg);
 }
 
+/* The name of a layer that is a bare squashing function (softmax or sigmoid), else NULL. */
+static const char *squash_name(Value layer) {
+  if (layer.type != V_LAYER || layer.as.layer->n_params || layer.as.layer->fn.type != V_FUNC) return NULL;
+  const char *name = layer.as.layer->fn.as.fn->name;
+  return name && (!strcmp(name, "softmax") || !strcmp(name, "sigmoid")) ? name : NULL;
+}
+
+/* Two squashing layers in a row where one is softmax (softmax;softmax, softmax;sigmoid,
+   sigmoid;softmax): the second squashes values already in [0, 1], so its outputs barely
+   differ (softmax of [0, 1] values: ratios at most e; sigmoid of them: within [0.5, 0.73]),
+   the model cannot become confident and learns slowly. sigmoid;sigmoid is left alone (a
+   legal, if odd, hidden layer). Nested models count as their layers in order; *pos is the
+   running layer number, *prev the previous layer's squash name. */
+static void lint_squash_pairs(Interp *I, Value model, const Node *site, int *pos, const char **prev) {
+  const Value *layers = model.type == V_MODEL ? model.as.model->layers : &model;
+  int nl = model.type == V_MODEL ? model.as.model->n : 1;
+  for (int i = 0; i < nl; i++) {
+    if (layers[i].type == V_MODEL) {
+      lint_squash_pairs(I, layers[i], site, pos, prev);
+      continue;
+    }
+    const char *cur = squash_name(layers[i]);
+    if (cur && *prev && (!strcmp(cur, "softmax") || !strcmp(*prev, "softmax"))) {
+      char msg[512];
+      const char *why = !strcmp(cur, "sigmoid")
+          ? "sigmoid of probabilities lies between 0.5 and 0.73"
+          : "softmax of values in [0, 1] is nearly uniform (no two outputs differ by more than a factor e)";
+      const char *fix = !strcmp(*prev, "sigmoid") && !strcmp(cur, "softmax")
+          ? "remove the sigmoid: softmax wants the raw scores"
+          : !strcmp(cur, "softmax") ? "keep only the last softmax"
+          : "keep one: softmax for one class out of k, sigmoid for a yes/no output";
+      snprintf(msg, sizeof msg, "layers %d (%s) and %d (%s) squash twice in a row: %s, so the model "
+               "cannot become confident and learns slowly; %s", *pos - 1, *prev, *pos, cur, why, fix);
+      warn(I, site, msg);
+    }
+    *prev = cur;
+    (*pos)++;
+  }
+}
+
 /* Classic mistakes, warned about (with the location of the train call) but not fatal. */
 static void lint_training(Interp *I, Value model, Value loss, Data d, const Node *site) {
+  int pos = 0;
+  const char *prev = NULL;
+  lint_squash_pairs(I, model, site, &pos, &prev);
   const Value *layers = model.type == V_MODEL ? model.as.model->layers : &model;
   int nl = model.type == V_MODEL ? model.as.model->n : 1;
   const char *last = nl && layers[nl - 1].type == V_LAYER && layers[nl - 1].as.layer->fn.type == V_FUNC
@@ -780,6 +823,21 @@ static Value tensor_of(const double *v, int64_t n) {
   return v_tensor(t);
 }
 
+/* The divergence watch: a hint (once per train call, before anything turns NaN) when
+   the loss explodes or keeps rising. Losses are compared over blocks of at least
+   WATCH_SAMPLES samples (whole steps) so that one hard sample in a batch of 1 is not
+   mistaken for divergence. */
+enum { WATCH_SAMPLES = 32 };
+typedef struct {
+  int window;                      /* steps per block: ⌊min(32, N) / batch⌋, at least 1 */
+  long n_steps;                    /* steps taken so far in this train call */
+  double first_sum;                /* Σ loss · samples over the first block */
+  int64_t first_n;
+  double ring_sum[WATCH_SAMPLES];  /* the latest `window` steps: loss · samples, samples */
+  int64_t ring_n[WATCH_SAMPLES];
+  bool hinted;
+} Watch;
+
 /* One training run: its settings and what it has recorded so far. */
 typedef struct {
   Interp *I;
@@ -797,6 +855,7 @@ typedef struct {
   int n_norms;              /* monitor: the last step's gradient norm per layer */
   double norms[64];
   const char *norm_kinds[64];
+  Watch watch;
 } Run;
 
 /* monitor = true: each epoch, the gradient norm of every layer at the last step, with
@@ -865,6 +924,79 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   while (I->n_roots > height) ev_unroot(I, 1);
 }
 
+/* Say once that the loss is diverging, naming the learning rate (with the value the NaN
+   report would suggest, lr / 10) and clipping. `what` describes the evidence. */
+static void divergence_hint(Run *r, const char *what) {
+  r->watch.hinted = true;
+  /* The lr, when it is a plain number (a hint must not fail on any other kind). */
+  Value *lv = ev_env_slot(r->o->hyper, sym_intern(&r->I->syms, "lr", 2));
+  double lr = lv && (lv->type == V_NUM || lv->type == V_BOOL) ? lv->as.num
+              : lv && lv->type == V_TENSOR && lv->as.t->size == 1 ? lv->as.t->data[0] : NAN;
+  char lower[96], clip[96], msg[768];
+  if (isnan(lr)) snprintf(lower, sizeof lower, "lower the learning rate");
+  else snprintf(lower, sizeof lower, "lower the learning rate (lr = %g instead of %g)", lr / 10, lr);
+  if (r->clip > 0) snprintf(clip, sizeof clip, "clip harder (clip = %g instead of %g)", r->clip / 10, r->clip);
+  else snprintf(clip, sizeof clip, "clip the gradients (clip = 1)");
+  snprintf(msg, sizeof msg, "%s: the steps are probably too large (training diverges); %s or %s", what,
+           lower, clip);
+  if (r->tty && r->verbose) fputs("\r\033[K", stderr);
+  warn(r->I, r->site, msg);
+}
+
+/* After each step (lv: its mean loss over n samples): does the mean loss of the latest
+   block exceed 10× that of the first block (the loss the model started from)? A block is
+   the whole steps that fit in 32 samples, at least one step (so the first block is the
+   first step for batch >= 17: a later step has not spoiled it yet). The blocks do not
+   overlap, so the first check comes after 2 blocks (step 2 for batch >= 17). */
+static void watch_step(Run *r, long epoch, long step, double lv, int64_t n) {
+  Watch *w = &r->watch;
+  if (w->hinted || !isfinite(lv)) return;
+  if (!w->window) {
+    int64_t N = r->d.x->shape[0], want = N < WATCH_SAMPLES ? N : WATCH_SAMPLES;
+    w->window = (int)(want / r->batch);
+    if (w->window < 1) w->window = 1;
+  }
+  int k = (int)(w->n_steps % w->window);
+  w->ring_sum[k] = lv * (double)n;
+  w->ring_n[k] = n;
+  if (++w->n_steps <= w->window) {
+    w->first_sum += lv * (double)n;
+    w->first_n += n;
+    return;
+  }
+  if (w->n_steps < 2L * w->window) return;
+  double sum = 0;
+  int64_t cnt = 0;
+  for (int i = 0; i < w->window; i++) {
+    sum += w->ring_sum[i];
+    cnt += w->ring_n[i];
+  }
+  double first = w->first_sum / (double)w->first_n, recent = sum / (double)cnt;
+  if (!(first > 0 && recent > 10 * first)) return;
+  char what[256];
+  snprintf(what, sizeof what, "at epoch %ld, step %ld the loss is %.4g, more than 10 times its first "
+           "value %.4g (the mean over the first %lld samples)", epoch, step, recent, first,
+           (long long)w->first_n);
+  divergence_hint(r, what);
+}
+
+/* After epoch e (1-based): has the training loss risen in each of the last 3 epochs, by
+   half in all, and passed the first epoch's? Noise at a plateau often rises 3 epochs in a
+   row by chance, but by a few percent; climbing back above where training started does
+   not happen by chance either. The validation loss is not watched: it rising while the
+   training loss falls is overfitting, which a smaller step does not cure. */
+static void watch_epoch(Run *r, long e) {
+  const double *h = r->h_loss;
+  if (r->watch.hinted || e < 4) return;
+  for (long i = e - 3; i < e; i++)
+    if (!(h[i] > h[i - 1])) return;
+  if (!(h[e - 4] > 0 && h[e - 1] > h[0] && h[e - 1] >= 1.5 * h[e - 4])) return;
+  char what[256];
+  snprintf(what, sizeof what, "the loss has risen 3 epochs in a row (%.4g, %.4g, %.4g, %.4g at epoch "
+           "%ld), above its first epoch's %.4g", h[e - 4], h[e - 3], h[e - 2], h[e - 1], e, h[0]);
+  divergence_hint(r, what);
+}
+
 static void run_epochs(Run *r) {
   Interp *I = r->I;
   I->grad_depth++; /* restored by bi_train's handler if this throws */
@@ -883,7 +1015,9 @@ static void run_epochs(Run *r) {
     bool stop = false;
     for (long s = 0; s < r->steps && !stop; s++) {
       int64_t from = (int64_t)s * r->batch, n = N - from < r->batch ? N - from : r->batch;
+      double before = sum_loss;
       run_step(r, e, s + 1, from, n, &sum_loss, &correct);
+      watch_step(r, e, s + 1, (sum_loss - before) / (double)n, n);
       seen += n;
       if (r->verbose) progress(r->tty, e, r->epochs, s + 1, r->steps, sum_loss / (double)seen,
                                (double)correct / (double)seen, started);
@@ -913,6 +1047,7 @@ static void run_epochs(Run *r) {
       if (r->monitor) report_norms(r, e);
       fflush(stdout);
     }
+    watch_epoch(r, e);
     if (stop) break;
   }
   I->grad_depth--;
