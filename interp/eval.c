@@ -432,6 +432,12 @@ static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
 }
 
 Value ev_call(Interp *I, Value fn, int n, const Value *args, const Node *site) {
+  return ev_call_kw(I, fn, n, args, NULL, 0, NULL, NULL, NULL, site);
+}
+
+Value ev_call_kw(Interp *I, Value fn, int n_pos, const Value *pos, const Node **pos_nodes,
+                 int n_kw, Sym **kw_names, const Value *kw, const Node **kw_nodes,
+                 const Node *site) {
   if (fn.type != V_FUNC) ev_error(I, site, "cannot call %s", a_type(fn));
   Func *f = fn.as.fn;
   int np = f->params.n;
@@ -439,7 +445,7 @@ Value ev_call(Interp *I, Value fn, int n, const Value *args, const Node *site) {
   const Node *nodes[np ? np : 1];
   bool given[np ? np : 1];
   int height = I->n_roots;
-  bind_args(I, f, n, args, NULL, 0, NULL, NULL, NULL, bound, nodes, given, site);
+  bind_args(I, f, n_pos, pos, pos_nodes, n_kw, kw_names, kw, kw_nodes, bound, nodes, given, site);
   Value r = call_bound(I, f, bound, nodes, site);
   ev_root(I, r);
   Value keep = ev_unroot_keep(I);
