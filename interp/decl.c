@@ -467,18 +467,11 @@ double optim_hyper(Interp *I, Optim *o, const char *name, double dflt) {
 /* The kernel's hyper-parameters, read from the optimizer once per step. check_native
    made sure the declaration has each of them. */
 static OptHyper kernel_hyper(Interp *I, Optim *o) {
-  OptHyper h = {0};
-  for (int b = 0; b < OPT_N_HYPER; b++) {
-    if (!(o->kernel->hyper & (1u << b))) continue;
-    float x = (float)optim_hyper(I, o, opt_hyper_name(b), 0);
-    switch (b) {
-#define X(field, what) \
-  case OPT_BIT_##field: h.field = x; break;
-      OPT_HYPER_LIST(X)
-#undef X
-    }
-  }
-  opt_hyper_at(&h, (double)o->t);
+  double x[OPT_N_HYPER] = {0};
+  for (int b = 0; b < OPT_N_HYPER; b++)
+    if (o->kernel->hyper & (1u << b)) x[b] = optim_hyper(I, o, opt_hyper_name(b), 0);
+  OptHyper h;
+  opt_hyper_set(&h, x, (double)o->t);
   return h;
 }
 

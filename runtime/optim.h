@@ -32,13 +32,18 @@ enum {
 #undef X
 };
 
-/* One step's hyper-parameters, typed; fields a kernel does not read stay 0. */
+/* One step's hyper-parameters, typed, as the declaration's arithmetic sees them: nn
+   works out a scalar expression such as `1 - rho` in double and rounds the result to
+   float when it meets a tensor, so the derived values are made the same way (then the
+   kernels' float operations are the declaration's, in its order). Fields a kernel does
+   not read stay 0. */
 typedef struct OptHyper {
 #define X(field, what) float field;
   OPT_HYPER_LIST(X)
 #undef X
-  double t;      /* the step number, from 1 */
-  double cv, cr; /* Adam's bias corrections 1 − u^t and 1 − ρ^t, set by opt_hyper_at */
+  float u1, rho1; /* 1 − u and 1 − ρ */
+  float lr_decay; /* ε·λ */
+  float cv, cr;   /* Adam's bias corrections 1 − u^t and 1 − ρ^t */
 } OptHyper;
 
 /* The kernels, X(name, states, hyper):
@@ -70,7 +75,8 @@ typedef struct OptKernel {
 const OptKernel *opt_kernel_find(const char *name);
 /* The name of hyper-parameter bit b (0 <= b < OPT_N_HYPER): "lr", "u", ... */
 const char *opt_hyper_name(int b);
-/* Set h->t = t and the values derived from it (Adam's bias corrections). */
-void opt_hyper_at(OptHyper *h, double t);
+/* Fill h from the hyper-parameters' values (x[OPT_BIT_lr] is ε, ...; 0 for those the
+   declaration does not have) at step t (from 1). */
+void opt_hyper_set(OptHyper *h, const double x[OPT_N_HYPER], double t);
 
 #endif
