@@ -1087,7 +1087,16 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
     v_release(v);
     return X_NORMAL;
   }
-  case N_LET: define(I, env, n->sym, eval(I, env, n->a)); return X_NORMAL;
+  case N_LET:
+    /* `param`, `state` and `native` members are read by the layer and optimizer
+       constructors; met as a statement (an activation's or a model's body) they are
+       misplaced. */
+    if (n->op == 'p' || n->op == 's' || n->op == 'n')
+      ev_error(I, n, "'%s' belongs in the body of %s declaration",
+               n->op == 'p' ? "param" : n->op == 's' ? "state" : "native",
+               n->op == 'p' ? "a layer" : n->op == 's' ? "a layer or optimizer" : "an optimizer");
+    define(I, env, n->sym, eval(I, env, n->a));
+    return X_NORMAL;
   case N_ASSIGN:
     if (n->a->kind == N_INDEX && n->b->kind == N_BINARY && n->b->a == n->a) compound_index(I, env, n);
     else assign(I, env, n->a, eval(I, env, n->b));
