@@ -6,6 +6,9 @@
  * The stdlib declares the notes' formulas this way too. Where a builtin of the same
  * name already exists (a native kernel, for speed), the declaration becomes that
  * builtin's `formula`: the same function written in nn, which tests compare with it.
+ * A stdlib optimizer names its kernel in its body (`native adam`, runtime/optim.h);
+ * the kernel then runs its steps, and formula(opt), explain and user optimizers run
+ * the body.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -509,7 +512,7 @@ static Tensor **slot_state(OptSlot *s, Sym *sym, const Tensor *like) {
 static void kernel_step(Interp *I, Optim *o, int n, Tensor **params) {
   OptHyper h = kernel_hyper(I, o);
   const Node *body = o->decl->a;
-  float *state[8];
+  float *state[OPT_MAX_STATES];
   int k = 0;
   for (int i = 0; i < n; i++) {
     Tensor *g = ad_grad(params[i]);
@@ -519,7 +522,7 @@ static void kernel_step(Interp *I, Optim *o, int n, Tensor **params) {
       for (int j = 0; j < body->n_kids; j++)
         if (body->kids[j]->kind == N_LET && body->kids[j]->op == 's')
           slot_state(s, body->kids[j]->sym, params[i]);
-    for (int j = 0; j < s->n && j < 8; j++) state[j] = s->state[j]->data;
+    for (int j = 0; j < s->n && j < OPT_MAX_STATES; j++) state[j] = s->state[j]->data;
     o->kernel->update(&h, params[i]->data, g->data, state, params[i]->size);
   }
 }

@@ -363,7 +363,8 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
     tg->data[0] = 0.5f, tg->data[1] = -0.1f;
     g = v_tensor(tg);
   }
-  double step = t.type == V_NONE ? 1 : (t.type == V_NUM ? t.as.num : 1);
+  double step = 1;
+  if (t.type != V_NONE && !v_to_num(t, &step)) ev_error(I, call, "explain: t must be a number, got %s", v_type_name(t));
   printf("one step of %s", o->name);
   StrBuf hb = {0};
   const Env *h = o->hyper;

@@ -59,6 +59,9 @@ typedef struct OptHyper {
   X(adam, "v r", OPT_lr | OPT_u | OPT_rho | OPT_delta)                  \
   X(adamw, "v r", OPT_lr | OPT_u | OPT_rho | OPT_delta | OPT_decay)
 
+/* At most this many state variables per kernel. */
+#define OPT_MAX_STATES 4
+
 /* One update in place: w [n] the parameter, g [n] its gradient, s[k] [n] the state
    variables (zeros at the first step). */
 typedef void OptKernelFn(const OptHyper *h, float *w, const float *g, float *const *s,
