@@ -128,12 +128,19 @@ __attribute__((target("avx2"))) static int64_t adam_avx2(const OptHyper *h, floa
 }
 #endif
 
+/* The widest vector loops the kernels may use (tests lower it: opt_limit_isa). */
+static OptIsa isa_limit = OPT_ISA_BEST;
+
+void opt_limit_isa(OptIsa isa) { isa_limit = isa; }
+
 static void adam_update(const OptHyper *h, float *w, float *v, float *r, const float *g,
                         int64_t n, bool decoupled) {
   int64_t i = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx512f")) i = adam_avx512(h, w, v, r, g, n, decoupled);
-  else if (__builtin_cpu_supports("avx2")) i = adam_avx2(h, w, v, r, g, n, decoupled);
+  if (isa_limit >= OPT_ISA_AVX512 && __builtin_cpu_supports("avx512f"))
+    i = adam_avx512(h, w, v, r, g, n, decoupled);
+  else if (isa_limit >= OPT_ISA_AVX2 && __builtin_cpu_supports("avx2"))
+    i = adam_avx2(h, w, v, r, g, n, decoupled);
 #endif
   adam_scalar(h, w, v, r, g, i, n, decoupled);
 }

@@ -82,4 +82,9 @@ const char *opt_hyper_name(int b);
    declaration does not have) at step t (from 1). */
 void opt_hyper_set(OptHyper *h, const double x[OPT_N_HYPER], double t);
 
+/* The vector loops the kernels may use: OPT_ISA_BEST (the default) takes the widest
+   the CPU has; a lower level lets a test compare each loop with the scalar one. */
+typedef enum { OPT_ISA_SCALAR, OPT_ISA_AVX2, OPT_ISA_AVX512, OPT_ISA_BEST } OptIsa;
+void opt_limit_isa(OptIsa isa);
+
 #endif
