@@ -240,9 +240,9 @@ static bool truthy(Interp *I, Value v, const Node *at) {
 
 /* A number from a number, bool or one-element tensor; else an error naming `what`. */
 static double num_of(Interp *I, Value v, const Node *at, const char *what) {
-  if (v.type == V_NUM || v.type == V_BOOL) return v.as.num;
-  if (v.type == V_TENSOR && v.as.t->size == 1) return v.as.t->data[0];
-  ev_error(I, at, "%s must be a number, got %s", what, v_type_name(v));
+  double x;
+  if (!v_to_num(v, &x)) ev_error(I, at, "%s must be a number, got %s", what, v_type_name(v));
+  return x;
 }
 
 /* ------------------------------------------------------------------ functions */
@@ -688,8 +688,7 @@ static Value eval_record(Interp *I, Env *env, const Node *n) {
 static int64_t index_num(Interp *I, Env *env, const Node *e, const char *what) {
   Value v = eval(I, env, e);
   double d = 0;
-  bool ok = (v.type == V_NUM || v.type == V_BOOL || (v.type == V_TENSOR && v.as.t->size == 1));
-  if (ok) d = v.type == V_TENSOR ? v.as.t->data[0] : v.as.num;
+  bool ok = v_to_num(v, &d);
   const char *tn = v_type_name(v);
   v_release(v);
   if (!ok) ev_error(I, e, "%s must be a number, got %s", what, tn);
