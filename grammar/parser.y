@@ -243,9 +243,16 @@ static Ex decl(ParseCtx *c, Sym *word, YYLTYPE word_loc, Sym *name, Ex params, E
   return ex(c, n, imax(params.d, body.d) + 1);
 }
 
-/* `param NAME = expr`, `state NAME = expr`, `state NAME` inside declaration bodies. */
+/* `param NAME = expr`, `state NAME = expr`, `state NAME` inside declaration bodies, and
+   `native NAME` (a stdlib optimizer naming its kernel; checked in decl.c). */
 static Ex member(ParseCtx *c, Sym *word, YYLTYPE word_loc, Sym *name, Ex value, YYLTYPE loc) {
   int is_param = is_word(word, "param"), is_state = is_word(word, "state");
+  if (!value.n && is_word(word, "native")) {
+    Node *n = mk(c, N_LET, loc);
+    n->op = 'n';
+    n->sym = name;
+    return ex(c, n, 1);
+  }
   if (is_param && !value.n) {
     fail(c, SP(loc), "param '%s' needs an initial value (param %s = ...)", name->name, name->name);
     return value;

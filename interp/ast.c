@@ -237,6 +237,7 @@ void ast_dump(const Node *n, int indent, void *file) {
   case N_LET:
     if (n->op == 'p') fputs(" param", f);
     else if (n->op == 's') fputs(" state", f);
+    else if (n->op == 'n') fputs(" native", f);
     break;
   case N_DECL: fprintf(f, " %s", n->str ? n->str : "?"); break;
   default: break;

@@ -88,7 +88,8 @@ void symtab_free(SymTab *t);
  *   N_DECL     `activation|loss|optimizer|layer|model NAME(params) = expr | { block }`:
  *              str/len = the word, sym = NAME, kids = N_PARAM, a = body (NF_EXPR_BODY
  *              for `= expr`). Inside its body `param W = e` and `state v [= e]` are
- *              N_LET with op 'p' / 's', and `forward(x) = e` an N_FN named forward.
+ *              N_LET with op 'p' / 's', `native NAME` (a stdlib optimizer's kernel)
+ *              an N_LET with op 'n' and no value, and `forward(x) = e` an N_FN named forward.
  *              (Evaluated by the declarations issue; an error until then.)
  */
 typedef enum {

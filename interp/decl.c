@@ -6,6 +6,9 @@
  * The stdlib declares the notes' formulas this way too. Where a builtin of the same
  * name already exists (a native kernel, for speed), the declaration becomes that
  * builtin's `formula`: the same function written in nn, which tests compare with it.
+ * A stdlib optimizer names its kernel in its body (`native adam`, runtime/optim.h);
+ * the kernel then runs its steps, and formula(opt), explain and user optimizers run
+ * the body.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -217,16 +220,68 @@ static Value bi_model_ctor(Call *c) {
   return v_retain(mv);
 }
 
-/* The native kernel behind a stdlib optimizer of this name, if any. */
-static OptNative native_kind(const Node *decl) {
-  static const struct { const char *name; OptNative k; } kinds[] = {
-      {"sgd", OPT_SGD},         {"momentum", OPT_MOMENTUM}, {"nesterov", OPT_NESTEROV},
-      {"adagrad", OPT_ADAGRAD}, {"rmsprop", OPT_RMSPROP},   {"adam", OPT_ADAM},
-      {"adamw", OPT_ADAMW}};
-  if (!ev_in_stdlib(decl)) return OPT_NN;
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-    if (!strcmp(decl->sym->name, kinds[i].name)) return kinds[i].k;
-  return OPT_NN;
+/* The kernel a declaration names with `native NAME`, or NULL (checked by check_native
+   when the declaration ran). */
+static const OptKernel *decl_kernel(const Node *decl) {
+  const Node *body = decl->a;
+  if (!body || (decl->flags & NF_EXPR_BODY)) return NULL;
+  for (int i = 0; i < body->n_kids; i++)
+    if (body->kids[i]->kind == N_LET && body->kids[i]->op == 'n')
+      return opt_kernel_find(body->kids[i]->sym->name);
+  return NULL;
+}
+
+/* Is hyper-parameter `name` declared with a number as its default? */
+static bool has_number_param(const Params *p, const char *name) {
+  for (int i = 0; i < p->n; i++)
+    if (!strcmp(p->names[i]->name, name)) return p->has_default[i] && p->defaults[i].type == V_NUM;
+  return false;
+}
+
+/* `native NAME` in a declaration: only a stdlib optimizer may name a kernel, and the
+   kernel must fit the declaration it stands for: the same state variables in the same
+   order (starting at zeros), and every hyper-parameter it reads declared with a
+   number as default (so the constructor checks the values). */
+static void check_native(Interp *I, const Node *decl, const Params *params) {
+  const Node *body = decl->a, *native = NULL;
+  if (!body || (decl->flags & NF_EXPR_BODY)) return;
+  char states[64] = "";
+  for (int i = 0; i < body->n_kids; i++) {
+    const Node *s = body->kids[i];
+    if (s->kind != N_LET) continue;
+    if (s->op == 's')
+      snprintf(states + strlen(states), sizeof states - strlen(states), "%s%s", *states ? " " : "",
+               s->sym->name);
+    if (s->op != 'n') continue;
+    if (strcmp(decl->str, "optimizer"))
+      ev_error(I, s, "'native' names the kernel of a standard-library optimizer; a %s has none",
+               decl->str);
+    if (!ev_in_stdlib(decl))
+      ev_error(I, s, "only the standard library's optimizers name a native kernel; the body of "
+                     "'%s' is what runs (remove 'native %s')", decl->sym->name, s->sym->name);
+    if (native)
+      ev_error(I, s, "optimizer '%s' names a second kernel (the first at line %d)",
+               decl->sym->name, native->span.first_line);
+    native = s;
+    if (!opt_kernel_find(s->sym->name))
+      ev_error(I, s, "there is no native kernel '%s' (runtime/optim.h lists them)", s->sym->name);
+  }
+  if (!native) return;
+  const OptKernel *k = opt_kernel_find(native->sym->name);
+  if (strcmp(states, k->states))
+    ev_error(I, native, "native kernel '%s' keeps the state [%s], but optimizer '%s' declares [%s]",
+             k->name, k->states, decl->sym->name, states);
+  for (int i = 0; i < body->n_kids; i++) {
+    const Node *s = body->kids[i];
+    if (s->kind == N_LET && s->op == 's' && s->a)
+      ev_error(I, s->a, "native kernel '%s' starts its state at zeros: state '%s' cannot have an "
+                        "initial value", k->name, s->sym->name);
+  }
+  for (int b = 0; b < OPT_N_HYPER; b++)
+    if ((k->hyper & (1u << b)) && !has_number_param(params, opt_hyper_name(b)))
+      ev_error(I, native, "native kernel '%s' reads the hyper-parameter '%s', which optimizer '%s' "
+                          "does not declare with a number as default", k->name, opt_hyper_name(b),
+               decl->sym->name);
 }
 
 static Value bi_optim_ctor(Call *c) {
@@ -237,9 +292,8 @@ static Value bi_optim_ctor(Call *c) {
     const Params *p = &c->fn->params;
     Value v = c->args[i];
     if (!p->has_default[i] || p->defaults[i].type != V_NUM) continue;
-    bool ok = v.type == V_NUM || (v.type == V_TENSOR && v.as.t->size == 1);
-    double x = v.type == V_NUM ? v.as.num : ok ? v.as.t->data[0] : 0;
-    if (!ok || !isfinite(x)) arg_error(c, i, "a finite number");
+    double x = 0;
+    if (v.type == V_BOOL || !v_to_num(v, &x) || !isfinite(x)) arg_error(c, i, "a finite number");
   }
   Env *env = ctor_scope(c);
   Optim *o = rt_calloc(1, sizeof *o);
@@ -248,7 +302,7 @@ static Value bi_optim_ctor(Call *c) {
   o->decl = decl;
   o->hyper = env;
   env->rc++;
-  o->native = native_kind(decl);
+  o->kernel = decl_kernel(decl);
   return (Value){.type = V_OPTIM, .as.optim = o};
 }
 
@@ -291,12 +345,15 @@ void decl_exec(Interp *I, Env *env, const Node *n) {
     if (n->flags & NF_EXPR_BODY)
       ev_error(I, n, "an optimizer is declared with a block: optimizer %s(lr = 0.01) { w = w - lr * g }",
                n->sym->name);
+    check_native(I, n, &fn->params);
   } else if (!strcmp(word, "layer")) {
     fn->kind = FK_LAYER;
     fn->bi = &ctor_layer;
+    check_native(I, n, &fn->params);
   } else if (!strcmp(word, "model")) {
     fn->kind = FK_MODEL;
     fn->bi = &ctor_model;
+    check_native(I, n, &fn->params);
   } else {
     ev_error(I, n, "unknown declaration '%s'", word);
   }
@@ -403,14 +460,28 @@ int nn_params(Value model, char ***names, Tensor ***tensors) {
 
 double optim_hyper(Interp *I, Optim *o, const char *name, double dflt) {
   Value *v = ev_env_slot(o->hyper, sym_intern(&I->syms, name, strlen(name)));
-  if (!v) return dflt;
-  if (v->type == V_NUM || v->type == V_BOOL) return v->as.num;
-  if (v->type == V_TENSOR && v->as.t->size == 1) return v->as.t->data[0];
-  ev_error(I, NULL, "optimizer '%s': hyper-parameter '%s' must be a number, got %s", o->name,
-           name, v_type_name(*v));
+  double x = dflt;
+  if (v && !v_to_num(*v, &x))
+    ev_error(I, NULL, "optimizer '%s': hyper-parameter '%s' must be a number, got %s", o->name,
+             name, v_type_name(*v));
+  return x;
 }
 
-static OptSlot *slot_for(Optim *o, Tensor *param) {
+/* The kernel's hyper-parameters, read from the optimizer once per step. check_native
+   made sure the declaration has each of them. */
+static OptHyper kernel_hyper(Interp *I, Optim *o) {
+  double x[OPT_N_HYPER] = {0};
+  for (int b = 0; b < OPT_N_HYPER; b++)
+    if (o->kernel->hyper & (1u << b)) x[b] = optim_hyper(I, o, opt_hyper_name(b), 0);
+  OptHyper h;
+  opt_hyper_set(&h, x, (double)o->t);
+  return h;
+}
+
+/* The slot of param. Parameters come in the same order at every step, so the k-th one
+   is looked for at slot k first. */
+static OptSlot *slot_for(Optim *o, Tensor *param, int k) {
+  if (k < o->n_slots && o->slots[k].param == param) return &o->slots[k];
   for (int i = 0; i < o->n_slots; i++)
     if (o->slots[i].param == param) return &o->slots[i];
   if (o->n_slots == o->cap_slots) {
@@ -424,8 +495,8 @@ static OptSlot *slot_for(Optim *o, Tensor *param) {
   return s;
 }
 
-static Tensor **slot_state(Interp *I, OptSlot *s, const char *name, const Tensor *like) {
-  Sym *sym = sym_intern(&I->syms, name, strlen(name));
+/* State variable `sym` of a slot, made as zeros shaped like `like` when new. */
+static Tensor **slot_state(OptSlot *s, Sym *sym, const Tensor *like) {
   for (int i = 0; i < s->n; i++)
     if (s->names[i] == sym) return &s->state[i];
   s->names = rt_realloc(s->names, sizeof(Sym *) * (size_t)(s->n + 1));
@@ -435,75 +506,44 @@ static Tensor **slot_state(Interp *I, OptSlot *s, const char *name, const Tensor
   return &s->state[s->n++];
 }
 
-/* The stdlib optimizers' updates, in place, exactly as the declarations in
-   stdlib/optim.nn write them (w: the parameter, g: its gradient, t: the step). */
-static void native_step(Interp *I, Optim *o, OptSlot *s, float *w, const float *g, int64_t n) {
-  double lr = optim_hyper(I, o, "lr", 0.01);
-  switch (o->native) {
-  case OPT_SGD:
-    for (int64_t i = 0; i < n; i++) w[i] -= (float)lr * g[i];
-    break;
-  case OPT_MOMENTUM:
-  case OPT_NESTEROV: {
-    float u = (float)optim_hyper(I, o, "u", 0.9);
-    float *v = (*slot_state(I, s, "v", s->param))->data;
-    bool nesterov = o->native == OPT_NESTEROV;
-    for (int64_t i = 0; i < n; i++) {
-      v[i] = u * v[i] + g[i];
-      w[i] -= (float)lr * (nesterov ? g[i] + u * v[i] : v[i]);
-    }
-    break;
-  }
-  case OPT_ADAGRAD: {
-    float delta = (float)optim_hyper(I, o, "delta", 1e-5);
-    float *r = (*slot_state(I, s, "r", s->param))->data;
-    for (int64_t i = 0; i < n; i++) {
-      r[i] += g[i] * g[i];
-      w[i] -= (float)lr / (sqrtf(r[i]) + delta) * g[i];
-    }
-    break;
-  }
-  case OPT_RMSPROP: {
-    float rho = (float)optim_hyper(I, o, "rho", 0.999), delta = (float)optim_hyper(I, o, "delta", 1e-8);
-    float *r = (*slot_state(I, s, "r", s->param))->data;
-    for (int64_t i = 0; i < n; i++) {
-      r[i] = rho * r[i] + (1 - rho) * g[i] * g[i];
-      w[i] -= (float)lr / (sqrtf(r[i]) + delta) * g[i];
-    }
-    break;
-  }
-  case OPT_ADAM:
-  case OPT_ADAMW: {
-    float u = (float)optim_hyper(I, o, "u", 0.9), rho = (float)optim_hyper(I, o, "rho", 0.999);
-    float delta = (float)optim_hyper(I, o, "delta", 1e-8);
-    float decay = o->native == OPT_ADAMW ? (float)optim_hyper(I, o, "decay", 0.01) : 0;
-    float *v = (*slot_state(I, s, "v", s->param))->data;
-    float *r = (*slot_state(I, s, "r", s->param))->data;
-    /* Bias corrections 1 − u^t and 1 − ρ^t (runtime/nnops.c: the same arithmetic,
-       vectorised). */
-    double cv = 1 - pow(u, (double)o->t), cr = 1 - pow(rho, (double)o->t);
-    t_adam_update(w, v, r, g, n, (float)lr, u, rho, delta, decay, cv, cr);
-    break;
-  }
-  default: break;
+/* One step of the declaration's kernel over every parameter: the hyper-parameters are
+   read once, then one loop of plain updates. The state of a slot is the declaration's
+   state variables in its order (check_native matched them with the kernel's). */
+static void kernel_step(Interp *I, Optim *o, int n, Tensor **params) {
+  OptHyper h = kernel_hyper(I, o);
+  const Node *body = o->decl->a;
+  float *state[OPT_MAX_STATES];
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    Tensor *g = ad_grad(params[i]);
+    if (!g) continue;
+    OptSlot *s = slot_for(o, params[i], k++);
+    if (s->n == 0)
+      for (int j = 0; j < body->n_kids; j++)
+        if (body->kids[j]->kind == N_LET && body->kids[j]->op == 's')
+          slot_state(s, body->kids[j]->sym, params[i]);
+    for (int j = 0; j < s->n && j < OPT_MAX_STATES; j++) state[j] = s->state[j]->data;
+    o->kernel->update(&h, params[i]->data, g->data, state, params[i]->size);
   }
 }
 
 /* Run the declaration's body for one parameter: w, g, t, the hyper-parameters and
-   the state variables in scope; afterwards w and the state are written back. */
-static void nn_step(Interp *I, Optim *o, OptSlot *s, Tensor *param, Tensor *grad,
-                    const Node *site) {
+   the state variables in scope; afterwards w and the state are written back. hook,
+   when given, sees each line's value (explain). */
+static void nn_step(Interp *I, Optim *o, OptSlot *s, Tensor *param, Tensor *grad, double t,
+                    const Node *site, OptLineHook *hook, void *ctx) {
   int height = I->n_roots;
   Env *env = ev_env_new(I, o->hyper);
   ev_root(I, (Value){.type = V_ENV, .as.env = env});
   Sym *w = sym_intern(&I->syms, "w", 1), *g = sym_intern(&I->syms, "g", 1),
-      *t = sym_intern(&I->syms, "t", 1);
+      *st_t = sym_intern(&I->syms, "t", 1);
   ev_env_define(env, w, v_tensor(ad_detach(param)));
   ev_env_define(env, g, v_tensor(ad_detach(grad)));
-  ev_env_define(env, t, v_num((double)o->t));
+  ev_env_define(env, st_t, v_num(t));
   const Node *body = o->decl->a;
   for (int i = 0; i < body->n_kids; i++) {
     const Node *st = body->kids[i];
+    if (st->kind == N_LET && st->op == 'n') continue; /* the kernel's name: not a step */
     if (st->kind == N_LET && st->op == 's') {
       Tensor **slot = NULL;
       for (int k = 0; k < s->n; k++)
@@ -515,14 +555,20 @@ static void nn_step(Interp *I, Optim *o, OptSlot *s, Tensor *param, Tensor *grad
         Tensor *t0 = to_tensor(I, v0, "a state's initial value");
         ev_unroot(I, 1);
         ev_env_define(env, st->sym, v_tensor(t0));
-        slot_state(I, s, st->sym->name, param); /* make room; filled after the body */
-        continue;
+        slot_state(s, st->sym, param); /* make room; filled after the body */
+      } else {
+        if (!slot) slot = slot_state(s, st->sym, param);
+        ev_env_define(env, st->sym, v_tensor(t_retain(*slot)));
       }
-      if (!slot) slot = slot_state(I, s, st->sym->name, param);
-      ev_env_define(env, st->sym, v_tensor(t_retain(*slot)));
+      if (hook) hook(ctx, st, *ev_env_slot(env, st->sym));
       continue;
     }
     if (ev_exec(I, env, st)) ev_error(I, st, "'return' in an optimizer declaration");
+    Sym *target = st->kind == N_LET                              ? st->sym
+                  : st->kind == N_ASSIGN && st->a->kind == N_NAME ? st->a->sym
+                                                                  : NULL;
+    Value *v = hook && target ? ev_env_slot(env, target) : NULL;
+    if (v) hook(ctx, st, *v);
   }
   /* Write back: w into the parameter (same shape), each state variable into the slot. */
   Value *wv = ev_env_slot(env, w);
@@ -550,12 +596,14 @@ void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site) {
   o->t++;
   RtFrame f;
   if (RT_TRY(&f)) {
-    for (int i = 0; i < n; i++) {
-      Tensor *g = ad_grad(params[i]);
-      if (!g) continue;
-      OptSlot *s = slot_for(o, params[i]);
-      if (o->native != OPT_NN) native_step(I, o, s, params[i]->data, g->data, params[i]->size);
-      else nn_step(I, o, s, params[i], g, site);
+    if (o->kernel) {
+      kernel_step(I, o, n, params);
+    } else {
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        Tensor *g = ad_grad(params[i]);
+        if (g) nn_step(I, o, slot_for(o, params[i], k++), params[i], g, (double)o->t, site, NULL, NULL);
+      }
     }
     rt_pop(&f);
   } else {
@@ -564,4 +612,22 @@ void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site) {
     rt_rethrow();
   }
   ad_set_recording(rec);
+}
+
+void optim_explain_step(Interp *I, Optim *o, Tensor *w, Tensor *g, double t, OptLineHook *hook,
+                        void *ctx, const Node *site) {
+  bool rec = ad_set_recording(false);
+  OptSlot s = {.param = t_copy(w)}; /* a fresh slot of a copy: o keeps its own state */
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    nn_step(I, o, &s, s.param, g, t, site, hook, ctx);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    ad_set_recording(rec);
+    slot_clear(&s);
+    rt_rethrow();
+  }
+  ad_set_recording(rec);
+  slot_clear(&s);
 }

@@ -10,6 +10,7 @@
 #define NN_DECL_H
 
 #include "interp.h"
+#include "optim.h"
 
 struct Layer;
 
@@ -53,16 +54,14 @@ typedef struct OptSlot {
   Tensor **state;
 } OptSlot;
 
-/* Native update kernels behind the stdlib optimizers (a test proves they agree). */
-typedef enum { OPT_NN, OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP,
-               OPT_ADAM, OPT_ADAMW } OptNative;
-
 struct Optim {
   int rc;
   const char *name;
   const Node *decl;   /* the optimizer declaration (N_DECL) */
   Env *hyper;         /* the constructor's arguments: lr, u, ... */
-  OptNative native;   /* a native kernel for this declaration, or OPT_NN */
+  /* The native kernel the declaration names (`native adam`, runtime/optim.h), or NULL:
+     then the declaration's body runs. formula(o) is o without its kernel. */
+  const OptKernel *kernel;
   long t;             /* steps taken, from 1 */
   int n_slots, cap_slots;
   OptSlot *slots;
@@ -82,6 +81,13 @@ int nn_params(Value model, char ***names, Tensor ***tensors);
 double optim_hyper(Interp *I, Optim *o, const char *name, double dflt);
 /* One optimizer step on every parameter that has a gradient. */
 void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site);
+/* Called for each line of an optimizer's body as it runs, with the value it gave (a
+   `state v` line: the state's value before the step); the value is borrowed. */
+typedef void OptLineHook(void *ctx, const Node *line, Value v);
+/* explain: one step of o's declaration (never its kernel) on a copy of w with gradient
+   g at step t, calling hook on each line. o is not changed. */
+void optim_explain_step(Interp *I, Optim *o, Tensor *w, Tensor *g, double t, OptLineHook *hook,
+                        void *ctx, const Node *site);
 
 /* grad, train and friends (train.c). */
 void train_register(Interp *I);

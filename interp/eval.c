@@ -240,9 +240,9 @@ static bool truthy(Interp *I, Value v, const Node *at) {
 
 /* A number from a number, bool or one-element tensor; else an error naming `what`. */
 static double num_of(Interp *I, Value v, const Node *at, const char *what) {
-  if (v.type == V_NUM || v.type == V_BOOL) return v.as.num;
-  if (v.type == V_TENSOR && v.as.t->size == 1) return v.as.t->data[0];
-  ev_error(I, at, "%s must be a number, got %s", what, v_type_name(v));
+  double x;
+  if (!v_to_num(v, &x)) ev_error(I, at, "%s must be a number, got %s", what, v_type_name(v));
+  return x;
 }
 
 /* ------------------------------------------------------------------ functions */
@@ -432,6 +432,12 @@ static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
 }
 
 Value ev_call(Interp *I, Value fn, int n, const Value *args, const Node *site) {
+  return ev_call_kw(I, fn, n, args, NULL, 0, NULL, NULL, NULL, site);
+}
+
+Value ev_call_kw(Interp *I, Value fn, int n_pos, const Value *pos, const Node **pos_nodes,
+                 int n_kw, Sym **kw_names, const Value *kw, const Node **kw_nodes,
+                 const Node *site) {
   if (fn.type != V_FUNC) ev_error(I, site, "cannot call %s", a_type(fn));
   Func *f = fn.as.fn;
   int np = f->params.n;
@@ -439,7 +445,7 @@ Value ev_call(Interp *I, Value fn, int n, const Value *args, const Node *site) {
   const Node *nodes[np ? np : 1];
   bool given[np ? np : 1];
   int height = I->n_roots;
-  bind_args(I, f, n, args, NULL, 0, NULL, NULL, NULL, bound, nodes, given, site);
+  bind_args(I, f, n_pos, pos, pos_nodes, n_kw, kw_names, kw, kw_nodes, bound, nodes, given, site);
   Value r = call_bound(I, f, bound, nodes, site);
   ev_root(I, r);
   Value keep = ev_unroot_keep(I);
@@ -690,8 +696,7 @@ static Value eval_record(Interp *I, Env *env, const Node *n) {
 static int64_t index_num(Interp *I, Env *env, const Node *e, const char *what) {
   Value v = eval(I, env, e);
   double d = 0;
-  bool ok = (v.type == V_NUM || v.type == V_BOOL || (v.type == V_TENSOR && v.as.t->size == 1));
-  if (ok) d = v.type == V_TENSOR ? v.as.t->data[0] : v.as.num;
+  bool ok = v_to_num(v, &d);
   const char *tn = v_type_name(v);
   v_release(v);
   if (!ok) ev_error(I, e, "%s must be a number, got %s", what, tn);
@@ -1113,7 +1118,16 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
     v_release(v);
     return X_NORMAL;
   }
-  case N_LET: define(I, env, n->sym, eval(I, env, n->a)); return X_NORMAL;
+  case N_LET:
+    /* `param`, `state` and `native` members are read by the layer and optimizer
+       constructors; met as a statement (an activation's or a model's body) they are
+       misplaced. */
+    if (n->op == 'p' || n->op == 's' || n->op == 'n')
+      ev_error(I, n, "'%s' belongs in the body of %s declaration",
+               n->op == 'p' ? "param" : n->op == 's' ? "state" : "native",
+               n->op == 'p' ? "a layer" : n->op == 's' ? "a layer or optimizer" : "an optimizer");
+    define(I, env, n->sym, eval(I, env, n->a));
+    return X_NORMAL;
   case N_ASSIGN:
     if (n->a->kind == N_INDEX && n->b->kind == N_BINARY && n->b->a == n->a) compound_index(I, env, n);
     else assign(I, env, n->a, eval(I, env, n->b));

@@ -316,53 +316,54 @@ static void explain_bce(Steps *s, const Func *f, Tensor *y, Tensor *p, const Nod
 
 /* ---- one optimizer step, line by line ---- */
 
+/* Each line of the optimizer's body with its value: "v = u * v + g = [0.5, -0.5]"; a
+   state line shows the value it starts the step with. */
+static void optimizer_line(void *ctx, const Node *line, Value v) {
+  Steps *s = ctx;
+  char text[160];
+  if (line->kind == N_LET && line->op == 's')
+    snprintf(text, sizeof text, "%s (state, starts at %s)", line->sym->name,
+             line->a ? "its initial value" : "0");
+  else
+    node_text(line, text, sizeof text);
+  step_add(s, text, v);
+}
+
+/* One step of the optimizer the call makes, run by its declaration (never by its native
+   kernel, so every line shows). w, g and t come from keyword arguments of the explained
+   call, else from variables of those names, else small examples; the other arguments
+   make the optimizer, as the same call would outside explain. */
 static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) {
   Interp *I = s->I;
-  const Func *f = ctor.as.fn;
-  const Node *decl = f->def;
   Sym *sw = sym_intern(&I->syms, "w", 1), *sg = sym_intern(&I->syms, "g", 1),
       *st = sym_intern(&I->syms, "t", 1);
-  /* w, g and t come from keyword arguments of the explained call, else from variables
-     of those names, else small examples. The other arguments make the optimizer. */
   Value w = v_none(), g = v_none(), t = v_none();
-  int n_args = 0;
-  Value args[32];
-  Sym *names[32];
-  const Node *arg_nodes[32];
-  for (int i = 0; i < call->n_kids && n_args < 32; i++) {
+  int n_pos = 0, n_kw = 0;
+  Value pos[32], kw[32];
+  Sym *kw_names[32];
+  const Node *pos_nodes[32], *kw_nodes[32];
+  for (int i = 0; i < call->n_kids && n_pos + n_kw < 32; i++) {
     const Node *a = call->kids[i];
-    if (a->kind == N_KWARG && (a->sym == sw || a->sym == sg || a->sym == st)) {
-      Value v = ev_eval(I, env, a->a);
-      ev_root(I, v);
-      if (a->sym == sw) w = v;
-      else if (a->sym == sg) g = v;
-      else t = v;
-      continue;
-    }
     Value v = ev_eval(I, env, a->kind == N_KWARG ? a->a : a);
     ev_root(I, v);
-    names[n_args] = a->kind == N_KWARG ? a->sym : NULL;
-    arg_nodes[n_args] = a;
-    args[n_args++] = v;
-  }
-  /* Bind like a call: positional first, then by name. */
-  Env *h = ev_env_new(I, f->env);
-  ev_root(I, (Value){.type = V_ENV, .as.env = h});
-  for (int i = 0; i < f->params.n; i++) {
-    Value v = f->params.has_default[i] ? f->params.defaults[i] : v_none();
-    int pos = 0;
-    for (int k = 0; k < n_args; k++) {
-      if (!names[k] && pos++ == i) v = args[k];
-      if (names[k] == f->params.names[i]) v = args[k];
+    if (a->kind != N_KWARG) {
+      pos_nodes[n_pos] = a;
+      pos[n_pos++] = v;
+    } else if (a->sym == sw) {
+      w = v;
+    } else if (a->sym == sg) {
+      g = v;
+    } else if (a->sym == st) {
+      t = v;
+    } else {
+      kw_nodes[n_kw] = a->a;
+      kw_names[n_kw] = a->sym;
+      kw[n_kw++] = v;
     }
-    ev_env_define(h, f->params.names[i], v_retain(v));
   }
-  for (int k = 0; k < n_args; k++) {
-    if (!names[k]) continue;
-    bool known = false;
-    for (int i = 0; i < f->params.n; i++) known |= names[k] == f->params.names[i];
-    if (!known) ev_error(I, arg_nodes[k], "'%s' has no parameter '%s'", f->name, names[k]->name);
-  }
+  Value ov = ev_call_kw(I, ctor, n_pos, pos, pos_nodes, n_kw, kw_names, kw, kw_nodes, call);
+  ev_root(I, ov);
+  Optim *o = ov.as.optim;
   if (w.type == V_NONE) {
     Value *v = ev_env_slot(env, sw);
     if (!v && sw->gslot) v = &I->globals[sw->gslot - 1];
@@ -386,47 +387,24 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
     tg->data[0] = 0.5f, tg->data[1] = -0.1f;
     g = v_tensor(tg);
   }
-  double step = t.type == V_NONE ? 1 : (t.type == V_NUM ? t.as.num : 1);
-  printf("one step of %s", f->name);
+  double step = 1;
+  if (t.type != V_NONE && !v_to_num(t, &step)) ev_error(I, call, "explain: t must be a number, got %s", v_type_name(t));
+  printf("one step of %s", o->name);
   StrBuf hb = {0};
+  const Env *h = o->hyper;
   for (int i = 0; i < h->n; i++) sb_printf(&hb, "%s%s = ", i ? ", " : "(", h->names[i]->name), v_repr(&hb, h->vals[i]);
   printf("%s)%s, t = %g%s\n", hb.s ? hb.s : "(", "", step,
          example ? " (w and g are examples: give w = ..., g = ... to use your own)" : "");
   sb_free(&hb);
-  Env *env1 = ev_env_new(I, h);
-  ev_root(I, (Value){.type = V_ENV, .as.env = env1});
   Tensor *tw = to_tensor(I, w, "w");
   ev_root(I, v_tensor(tw));
   Tensor *tg = to_tensor(I, g, "g");
   ev_root(I, v_tensor(tg));
-  ev_env_define(env1, sw, v_tensor(t_copy(tw)));
-  ev_env_define(env1, sg, v_tensor(t_copy(tg)));
-  ev_env_define(env1, st, v_num(step));
   step_tensor(s, "w", tw);
   step_tensor(s, "g", tg);
-  bool rec = ad_set_recording(false);
-  const Node *body = decl->a;
-  char text[160];
-  for (int i = 0; i < body->n_kids; i++) {
-    const Node *stmt = body->kids[i];
-    if (stmt->kind == N_LET && stmt->op == 's') {
-      Value v0 = stmt->a ? ev_eval(I, env1, stmt->a) : v_tensor(t_zeros(tw->ndim, tw->shape));
-      ev_root(I, v0);
-      ev_env_define(env1, stmt->sym, v_retain(v0));
-      snprintf(text, sizeof text, "%s (state, starts at %s)", stmt->sym->name, stmt->a ? "its initial value" : "0");
-      step_add(s, text, v0);
-      continue;
-    }
-    ev_exec(I, env1, stmt);
-    Sym *target = stmt->kind == N_LET ? stmt->sym
-                  : stmt->kind == N_ASSIGN && stmt->a->kind == N_NAME ? stmt->a->sym : NULL;
-    node_text(stmt, text, sizeof text);
-    Value *v = target ? ev_env_slot(env1, target) : NULL;
-    if (v) step_add(s, text, *v);
-  }
-  ad_set_recording(rec);
+  optim_explain_step(I, o, tw, tg, step, optimizer_line, s, call);
   steps_print(s);
-  if (!strcmp(f->name, "adam") || !strcmp(f->name, "adamw"))
+  if (o->kernel && (!strcmp(o->kernel->name, "adam") || !strcmp(o->kernel->name, "adamw")))
     printf("at small t the bias corrections 1 − u^t and 1 − ρ^t are far from 1: they scale v and r "
            "up so the first steps are not too small (the cold start the notes mention)\n");
 }

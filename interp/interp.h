@@ -79,6 +79,11 @@ int interp_run_file(Interp *I, const char *path);
 
 /* ---- evaluation (eval.c) ---- */
 Value ev_call(Interp *I, Value fn, int n, const Value *args, const Node *site);
+/* The same with keyword arguments, bound as a call in the source is: kw_names[k] names
+   kw[k]; the nodes (may be NULL) are where errors about each argument point. */
+Value ev_call_kw(Interp *I, Value fn, int n_pos, const Value *pos, const Node **pos_nodes,
+                 int n_kw, Sym **kw_names, const Value *kw, const Node **kw_nodes,
+                 const Node *site);
 void ev_root(Interp *I, Value v);     /* push an owned value: released on unwind */
 void ev_unroot(Interp *I, int n);     /* pop and release the top n */
 Value ev_unroot_keep(Interp *I);      /* pop the top without releasing; returns it */

@@ -1323,7 +1323,7 @@ static Value bi_formula(Call *c) {
     Optim *o = rt_calloc(1, sizeof *o);
     *o = *v.as.optim;
     o->rc = 1;
-    o->native = OPT_NN;
+    o->kernel = NULL;
     o->n_slots = o->cap_slots = 0;
     o->slots = NULL;
     o->t = 0;

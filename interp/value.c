@@ -235,3 +235,10 @@ static bool equal_at(Value a, Value b, int depth) {
 }
 
 bool v_equal(Value a, Value b) { return equal_at(a, b, 0); }
+
+bool v_to_num(Value v, double *x) {
+  if (v.type == V_NUM || v.type == V_BOOL) *x = v.as.num;
+  else if (v.type == V_TENSOR && v.as.t->size == 1) *x = v.as.t->data[0];
+  else return false;
+  return true;
+}

@@ -153,6 +153,9 @@ void optim_free(Optim *o); /* decl.c */
 
 const char *v_type_name(Value v); /* "number", "tensor", "string", ... */
 bool v_equal(Value a, Value b);   /* structural, for == on non-tensors */
+/* The number a value stands for: a number, a bool (0/1) or a one-element tensor. False
+   (and *x untouched) for anything else; the caller words the error. */
+bool v_to_num(Value v, double *x);
 
 /* ---- printing (interp/print.c) ---- */
 typedef struct StrBuf {

@@ -153,12 +153,6 @@ Tensor *t_log_softmax(const Tensor *a, int axis);
    → [...] with out[i] = q[i, idx[i]]. Throws on a non-integer or out-of-range index
    ("pick: index 3 is out of range for 3 classes (row 0)"). */
 Tensor *t_pick(const Tensor *q, const Tensor *idx);
-/* One Adam/AdamW step in place over n parameters (w, v, r: [n]; g: [n]): exactly the
-   stdlib declaration's arithmetic (stdlib/optim.nn), vectorised where the CPU allows:
-   w −= lr·decay·w (AdamW); v = u·v + (1 − u)·g; r = ρ·r + (1 − ρ)·g²;
-   w −= lr · (v / cv) / (√(r / cr) + δ), cv = 1 − u^t, cr = 1 − ρ^t. */
-void t_adam_update(float *w, float *v, float *r, const float *g, int64_t n, float lr, float u,
-                   float rho, float delta, float decay, double cv, double cr);
 /* one_hot(idx [...], k) → [..., k]. */
 Tensor *t_one_hot(const Tensor *idx, int64_t k);
 
