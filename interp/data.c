@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "file.h"
 #include "idx.h"
 #include "interp.h"
 #include "mem.h"
@@ -258,14 +260,20 @@ static bool parse_number(const char *f, double *out) {
 }
 
 static void csv_read(Csv *s, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) rt_throw("%s: cannot open: %s", path, strerror(errno));
+  const char *why;
+  int fd = rt_open_regular(path, &why);
+  if (fd == -2) rt_throw("%s: is a folder, not a CSV file", path);
+  if (fd < 0) rt_throw("%s: cannot open: %s", path, why);
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    int e = errno;
+    close(fd);
+    rt_throw("%s: cannot open: %s", path, strerror(e));
+  }
   char buf[65536];
   size_t r, cap = 0;
   RtFrame fr;
   if (RT_TRY(&fr)) {
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) rt_throw("%s: is a folder, not a CSV file", path);
     while ((r = fread(buf, 1, sizeof buf, f)) > 0) {
       grow((void **)&s->text, &cap, s->len + r + 1, 1);
       memcpy(s->text + s->len, buf, r);

@@ -13,9 +13,11 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "autograd.h"
 #include "decl.h"
+#include "file.h"
 #include "interp.h"
 #include "mem.h"
 
@@ -1305,14 +1307,16 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
 }
 
 static char *read_file(const char *path, size_t *len, char *why, size_t n) {
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    snprintf(why, n, "it is a folder, not a file");
+  const char *reason;
+  int fd = rt_open_regular(path, &reason);
+  if (fd < 0) {
+    snprintf(why, n, "%s", fd == -2 ? "it is a folder, not a file" : reason);
     return NULL;
   }
-  FILE *f = fopen(path, "rb");
+  FILE *f = fdopen(fd, "rb");
   if (!f) {
     snprintf(why, n, "%s", strerror(errno));
+    close(fd);
     return NULL;
   }
   size_t cap = 4096, used = 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "file.h"
 #include "mem.h"
 
 #define MAX_HEADER 100000000ull /* the reference implementation's limit */
@@ -475,11 +476,18 @@ static int by_offset(const void *a, const void *b) {
 
 static void load(Loader *L) {
   const char *path = L->path;
-  L->f = fopen(path, "rb");
-  if (!L->f) rt_throw("%s: cannot open: %s", path, strerror(errno));
+  const char *why;
+  int fd = rt_open_regular(path, &why);
+  if (fd == -2) rt_throw("%s: is a folder, not a safetensors file", path);
+  if (fd < 0) rt_throw("%s: cannot open: %s", path, why);
+  L->f = fdopen(fd, "rb");
+  if (!L->f) {
+    int e = errno;
+    close(fd);
+    rt_throw("%s: cannot open: %s", path, strerror(e));
+  }
   struct stat st;
   if (fstat(fileno(L->f), &st) != 0) rt_throw("%s: cannot read: %s", path, strerror(errno));
-  if (S_ISDIR(st.st_mode)) rt_throw("%s: is a folder, not a safetensors file", path);
   uint64_t size = (uint64_t)st.st_size;
   unsigned char len8[8];
   if (size < 8 || fread(len8, 1, 8, L->f) != 8)
