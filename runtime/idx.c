@@ -28,7 +28,9 @@ static size_t read_some(gzFile gz, const char *path, unsigned char *buf, size_t 
       const char *why = gzerror(gz, &err);
       if (err == Z_BUF_ERROR) break; /* "unexpected end of file": truncated */
       if (err == Z_ERRNO) rt_throw("%s: cannot read: %s", path, strerror(errno));
-      rt_throw("%s: corrupt gzip data: %s", path, why);
+      /* zlib names the stream ("<fd:3>: incorrect data check"); the path is ours. */
+      const char *colon = strstr(why, ": ");
+      rt_throw("%s: corrupt gzip data: %s", path, colon ? colon + 2 : why);
     }
     if (r == 0) break;
     got += (size_t)r;
