@@ -4,6 +4,8 @@
 #include "safetensors.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,8 +86,36 @@ typedef struct Saver {
   int created;
 } Saver;
 
+/* The signals that end a process by default (Ctrl-C, kill, a closed terminal). They are
+   held back while the temporary file exists, so a Ctrl-C cannot kill nn between creating
+   PATH.tmp.PID and renaming or removing it; the write checks for them between chunks. */
+static void stop_signals(sigset_t *set) {
+  sigemptyset(set);
+  sigaddset(set, SIGINT);
+  sigaddset(set, SIGTERM);
+  sigaddset(set, SIGHUP);
+  sigaddset(set, SIGQUIT);
+}
+
+static void check_signals(void) {
+  sigset_t pending, stop;
+  stop_signals(&stop);
+  if (sigpending(&pending) != 0) return;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sigismember(&stop, sig) == 1 && sigismember(&pending, sig) == 1)
+      rt_throw_kind(RT_ERR_INTERRUPT, "interrupted");
+}
+
 static void put_bytes(Saver *s, const char *path, const void *p, size_t n) {
-  if (n && fwrite(p, 1, n, s->f) != n) rt_throw("%s: cannot write: %s", path, strerror(errno));
+  /* In 16 MiB chunks, so a Ctrl-C stops a large save soon (and the file is removed). */
+  const char *q = p;
+  while (n) {
+    size_t k = n < ((size_t)1 << 24) ? n : (size_t)1 << 24;
+    if (fwrite(q, 1, k, s->f) != k) rt_throw("%s: cannot write: %s", path, strerror(errno));
+    q += k;
+    n -= k;
+    check_signals();
+  }
 }
 
 static void put_floats(Saver *s, const char *path, const float *x, int64_t n) {
@@ -145,6 +175,7 @@ static void save(Saver *s, const char *path, int n, const char *const *names,
   for (int i = 0; i < n; i++) put_floats(s, path, tensors[i]->data, tensors[i]->size);
   if (fflush(s->f) != 0 || fsync(fileno(s->f)) != 0)
     rt_throw("%s: cannot write: %s", path, strerror(errno));
+  check_signals();
   FILE *f = s->f;
   s->f = NULL;
   if (fclose(f) != 0) rt_throw("%s: cannot write: %s", path, strerror(errno));
@@ -165,6 +196,11 @@ void st_save(const char *path, int n, const char *const *names, Tensor *const *t
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) rt_throw("%s: is a folder", path);
   Saver *s = rt_calloc(1, sizeof *s);
+  /* Held signals are delivered when the mask is restored, after the temporary file is
+     renamed or removed: the old file, if any, survives an interrupted save whole. */
+  sigset_t stop, old_mask;
+  stop_signals(&stop);
+  pthread_sigmask(SIG_BLOCK, &stop, &old_mask);
   RtFrame fr;
   if (RT_TRY(&fr)) {
     save(s, path, n, names, tensors, metadata);
@@ -173,11 +209,13 @@ void st_save(const char *path, int n, const char *const *names, Tensor *const *t
     rt_pop(&fr);
     if (s->f) fclose(s->f);
     if (s->created) remove(s->tmp);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     free(s->tmp);
     free(s->head.s);
     free(s);
     rt_rethrow();
   }
+  pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
   free(s->tmp);
   free(s->head.s);
   free(s);
