@@ -4,8 +4,8 @@
 #include "safetensors.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,24 +86,48 @@ typedef struct Saver {
   int created;
 } Saver;
 
-/* The signals that end a process by default (Ctrl-C, kill, a closed terminal). They are
-   held back while the temporary file exists, so a Ctrl-C cannot kill nn between creating
-   PATH.tmp.PID and renaming or removing it; the write checks for them between chunks. */
-static void stop_signals(sigset_t *set) {
-  sigemptyset(set);
-  sigaddset(set, SIGINT);
-  sigaddset(set, SIGTERM);
-  sigaddset(set, SIGHUP);
-  sigaddset(set, SIGQUIT);
+/* The signals that end a process by default (Ctrl-C, kill, a closed terminal). While
+   the temporary file exists, those still at their default action are caught and noted
+   (a handler, not a signal mask: the mask is per thread, and OpenBLAS's threads would
+   take the signal and die); the write checks between chunks, removes PATH.tmp.PID, and
+   the signal is raised again once the old disposition is back. The REPL's own SIGINT
+   handler is left alone: it sets rt_interrupted, which the write checks as well. */
+static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define N_STOP_SIGS (int)(sizeof stop_sigs / sizeof *stop_sigs)
+static volatile sig_atomic_t held_signal;
+
+typedef struct Held {
+  struct sigaction old[N_STOP_SIGS];
+  bool caught[N_STOP_SIGS];
+} Held;
+
+static void note_signal(int sig) { held_signal = sig; }
+
+static void hold_signals(Held *h) {
+  held_signal = 0;
+  for (int i = 0; i < N_STOP_SIGS; i++) {
+    h->caught[i] = sigaction(stop_sigs[i], NULL, &h->old[i]) == 0 &&
+                   !(h->old[i].sa_flags & SA_SIGINFO) && h->old[i].sa_handler == SIG_DFL;
+    if (!h->caught[i]) continue;
+    struct sigaction sa = {.sa_handler = note_signal, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(stop_sigs[i], &sa, NULL);
+  }
+}
+
+/* After the temporary file is gone: the old dispositions back, and a noted signal
+   delivered (by default it ends the process, as it would have without us). */
+static void release_signals(Held *h) {
+  for (int i = 0; i < N_STOP_SIGS; i++)
+    if (h->caught[i]) sigaction(stop_sigs[i], &h->old[i], NULL);
+  int sig = held_signal;
+  held_signal = 0;
+  if (sig) raise(sig);
 }
 
 static void check_signals(void) {
-  sigset_t pending, stop;
-  stop_signals(&stop);
-  if (sigpending(&pending) != 0) return;
-  for (int sig = 1; sig < NSIG; sig++)
-    if (sigismember(&stop, sig) == 1 && sigismember(&pending, sig) == 1)
-      rt_throw_kind(RT_ERR_INTERRUPT, "interrupted");
+  if (held_signal) rt_throw_kind(RT_ERR_INTERRUPT, "interrupted");
+  rt_check_interrupt();
 }
 
 static void put_bytes(Saver *s, const char *path, const void *p, size_t n) {
@@ -196,11 +220,10 @@ void st_save(const char *path, int n, const char *const *names, Tensor *const *t
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) rt_throw("%s: is a folder", path);
   Saver *s = rt_calloc(1, sizeof *s);
-  /* Held signals are delivered when the mask is restored, after the temporary file is
-     renamed or removed: the old file, if any, survives an interrupted save whole. */
-  sigset_t stop, old_mask;
-  stop_signals(&stop);
-  pthread_sigmask(SIG_BLOCK, &stop, &old_mask);
+  /* A Ctrl-C is acted on only after the temporary file is renamed or removed: the old
+     file, if any, survives an interrupted save whole. */
+  Held held;
+  hold_signals(&held);
   RtFrame fr;
   if (RT_TRY(&fr)) {
     save(s, path, n, names, tensors, metadata);
@@ -209,13 +232,13 @@ void st_save(const char *path, int n, const char *const *names, Tensor *const *t
     rt_pop(&fr);
     if (s->f) fclose(s->f);
     if (s->created) remove(s->tmp);
-    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    release_signals(&held);
     free(s->tmp);
     free(s->head.s);
     free(s);
     rt_rethrow();
   }
-  pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+  release_signals(&held);
   free(s->tmp);
   free(s->head.s);
   free(s);

@@ -6,6 +6,7 @@ trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 cat > saver.nn <<'NN'
 let w = ones(4194304)
+let warm = ones(256, 256) @ ones(256, 256)  # starts the BLAS threads, if any
 for i in 0..100000 { save_tensors("w.safetensors", {a: w, b: w, c: w, d: w, e: w, f: w, g: w, h: w}) }
 NN
 # Background jobs of a script ignore SIGINT; env restores its default action (death).
