@@ -1313,6 +1313,14 @@ static char *read_file(const char *path, size_t *len, char *why, size_t n) {
     snprintf(why, n, "%s", fd == -2 ? "it is a folder, not a file" : reason);
     return NULL;
   }
+  /* A script over 1 GiB is not a script (a data file or disk image named by mistake). */
+  struct stat st;
+  if (fstat(fd, &st) == 0 && st.st_size > (off_t)1 << 30) {
+    snprintf(why, n, "it is %.1f GiB, too large for a script (at most 1 GiB)",
+             (double)st.st_size / 1073741824.0);
+    close(fd);
+    return NULL;
+  }
   FILE *f = fdopen(fd, "rb");
   if (!f) {
     snprintf(why, n, "%s", strerror(errno));
