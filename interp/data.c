@@ -424,6 +424,9 @@ static void csv_parse(Csv *s, const char *path, const char *target) {
         double v;
         if (!s->field[0])
           rt_throw("%s:%d: column '%s' is empty (features must be numbers)", path, row_line, s->cols[col]);
+        if (is_missing_mark(s->field)) /* "nan" would parse, and poison training later */
+          rt_throw("%s:%d: column '%s' is missing a value ('%s'); features must be numbers (drop or fill that row)",
+                   path, row_line, s->cols[col], s->field);
         if (!parse_number(s->field, &v))
           rt_throw("%s:%d: column '%s': '%.40s' is not a number", path, row_line, s->cols[col], s->field);
         check_float_range(s->field, v, path, row_line, s->cols[col]);

@@ -18,6 +18,9 @@ printf 'a,y\n1,0.5\n2,NA\n3,1.5\n' > na.csv
 t $RUN -e 'load_csv("na.csv")'
 printf 'a,y\n1,0.5\n2,1.5\n3,nan\n' > nan.csv
 t $RUN -e 'load_csv("nan.csv")'
+# a missing feature is an error too ("nan" used to load as a nan feature)
+printf 'a,b,y\n1,2,0\n3,nan,1\n' > nan_feature.csv
+t $RUN -e 'load_csv("nan_feature.csv")'
 # among class names, NA is one more class
 printf 'a,y\n1,cat\n2,NA\n3,dog\n' > na_label.csv
 t $RUN -e 'let d = load_csv("na_label.csv"); print(d.classes, d.y)'
