@@ -5,13 +5,16 @@
  * holding whole numbers) or [N, k] targets}; other fields (classes) ride along.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "file.h"
 #include "idx.h"
 #include "interp.h"
 #include "mem.h"
@@ -184,6 +187,11 @@ typedef struct Csv {
   size_t n_rows, cap_tnum, cap_tcls;
   char **classes;        /* distinct target strings in order of first appearance */
   int n_classes, cap_classes;
+  int *slots;            /* open-addressing hash of classes: index + 1, 0 = empty */
+  size_t n_slots;        /* a power of two, at least twice n_classes */
+  size_t n_labels;       /* target fields that are neither numbers nor missing-value marks */
+  int na_line;           /* the first row whose target is a missing-value mark, or 0 */
+  char na_text[16];      /* ... and that mark */
 } Csv;
 
 static void csv_free(Csv *s) {
@@ -196,6 +204,7 @@ static void csv_free(Csv *s) {
   free(s->tcls);
   for (int i = 0; i < s->n_classes; i++) free(s->classes[i]);
   free(s->classes);
+  free(s->slots);
   free(s);
 }
 
@@ -248,6 +257,55 @@ static void csv_field(Csv *s, const char **p, const char *path, int *line) {
   *p = q;
 }
 
+/* FNV-1a over a NUL-terminated string. */
+static size_t str_hash(const char *str) {
+  uint64_t h = 1469598103934665603u;
+  for (const unsigned char *q = (const unsigned char *)str; *q; q++) h = (h ^ *q) * 1099511628211u;
+  return (size_t)h;
+}
+
+/* The index of the target class NAME, added (in order of first appearance) if new. A hash
+   table keeps this O(1) per row: a linear search made load_csv quadratic in the rows. */
+static int class_index(Csv *s, const char *name) {
+  if ((size_t)s->n_classes * 2 >= s->n_slots) { /* rehash at half full */
+    size_t n = s->n_slots ? s->n_slots * 2 : 64;
+    int *slots = rt_calloc(n, sizeof *slots);
+    for (int k = 0; k < s->n_classes; k++) {
+      size_t i = str_hash(s->classes[k]) & (n - 1);
+      while (slots[i]) i = (i + 1) & (n - 1);
+      slots[i] = k + 1;
+    }
+    free(s->slots);
+    s->slots = slots;
+    s->n_slots = n;
+  }
+  size_t i = str_hash(name) & (s->n_slots - 1);
+  for (; s->slots[i]; i = (i + 1) & (s->n_slots - 1))
+    if (!strcmp(s->classes[s->slots[i] - 1], name)) return s->slots[i] - 1;
+  size_t cap = (size_t)s->cap_classes;
+  grow((void **)&s->classes, &cap, (size_t)s->n_classes + 1, sizeof(char *));
+  s->cap_classes = (int)cap;
+  s->classes[s->n_classes] = rt_strdup(name);
+  s->slots[i] = ++s->n_classes;
+  return s->n_classes - 1;
+}
+
+/* pandas' default missing-value marks (read_csv's na_values), empty fields aside. */
+static bool is_missing_mark(const char *f) {
+  static const char *const marks[] = {"NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL",
+                                      "null", "None", "<NA>", "#N/A", "#N/A N/A", "#NA",
+                                      "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"};
+  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+    if (!strcmp(f, marks[i])) return true;
+  return false;
+}
+
+/* A number that fits a float32 (explicit "inf" aside): 1e308 would silently become inf. */
+static void check_float_range(const char *f, double v, const char *path, int line, const char *col) {
+  if (isfinite(v) ? fabs(v) > FLT_MAX : errno == ERANGE)
+    rt_throw("%s:%d: column '%s': %.40s is out of the float32 range (±3.4e38)", path, line, col, f);
+}
+
 static bool parse_number(const char *f, double *out) {
   if (!*f) return false;
   char *e;
@@ -259,14 +317,20 @@ static bool parse_number(const char *f, double *out) {
 }
 
 static void csv_read(Csv *s, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) rt_throw("%s: cannot open: %s", path, strerror(errno));
+  const char *why;
+  int fd = rt_open_regular(path, &why);
+  if (fd == -2) rt_throw("%s: is a folder, not a CSV file", path);
+  if (fd < 0) rt_throw("%s: cannot open: %s", path, why);
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    int e = errno;
+    close(fd);
+    rt_throw("%s: cannot open: %s", path, strerror(e));
+  }
   char buf[65536];
   size_t r, cap = 0;
   RtFrame fr;
   if (RT_TRY(&fr)) {
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) rt_throw("%s: is a folder, not a CSV file", path);
     while ((r = fread(buf, 1, sizeof buf, f)) > 0) {
       grow((void **)&s->text, &cap, s->len + r + 1, 1);
       memcpy(s->text + s->len, buf, r);
@@ -289,6 +353,7 @@ static void csv_read(Csv *s, const char *path) {
 static void csv_parse(Csv *s, const char *path, const char *target) {
   csv_read(s, path);
   const char *p = s->text;
+  if (!strncmp(p, "\xEF\xBB\xBF", 3)) p += 3; /* a UTF-8 byte-order mark (Excel writes one) */
   int line = 1;
   /* skip blank lines before the header */
   while (*p == '\n' || *p == '\r') line += *p++ == '\n';
@@ -323,7 +388,6 @@ static void csv_parse(Csv *s, const char *path, const char *target) {
       rt_throw("%s:%d: no column named '%s' (the columns are: %s)", path, hline, target, names);
     }
   }
-  size_t n_cap_classes = 0;
   while (*p) {
     if (*p == '\n' || (*p == '\r' && p[1] == '\n')) { /* blank line */
       p += *p == '\r';
@@ -344,21 +408,29 @@ static void csv_parse(Csv *s, const char *path, const char *target) {
       if (col == tcol) {
         double v;
         if (!s->field[0]) rt_throw("%s:%d: the target column '%s' is empty", path, row_line, s->cols[col]);
-        s->tnum[s->n_rows] = parse_number(s->field, &v) ? v : NAN;
-        int k = 0;
-        while (k < s->n_classes && strcmp(s->classes[k], s->field)) k++;
-        if (k == s->n_classes) {
-          grow((void **)&s->classes, &n_cap_classes, (size_t)k + 1, sizeof(char *));
-          s->classes[k] = rt_strdup(s->field);
-          s->n_classes++;
+        s->tnum[s->n_rows] = NAN;
+        if (is_missing_mark(s->field)) {
+          if (!s->na_line) {
+            s->na_line = row_line;
+            snprintf(s->na_text, sizeof s->na_text, "%s", s->field);
+          }
+        } else if (parse_number(s->field, &v)) {
+          check_float_range(s->field, v, path, row_line, s->cols[col]);
+          s->tnum[s->n_rows] = v;
+        } else {
+          s->n_labels++;
         }
-        s->tcls[s->n_rows] = k;
+        s->tcls[s->n_rows] = class_index(s, s->field);
       } else {
         double v;
         if (!s->field[0])
           rt_throw("%s:%d: column '%s' is empty (features must be numbers)", path, row_line, s->cols[col]);
+        if (is_missing_mark(s->field)) /* "nan" would parse, and poison training later */
+          rt_throw("%s:%d: column '%s' is missing a value ('%s'); features must be numbers (drop or fill that row)",
+                   path, row_line, s->cols[col], s->field);
         if (!parse_number(s->field, &v))
           rt_throw("%s:%d: column '%s': '%.40s' is not a number", path, row_line, s->cols[col], s->field);
+        check_float_range(s->field, v, path, row_line, s->cols[col]);
         grow((void **)&s->feat, &s->cap_feat, s->n_feat + 1, sizeof(double));
         s->feat[s->n_feat++] = v;
       }
@@ -373,6 +445,11 @@ static void csv_parse(Csv *s, const char *path, const char *target) {
     if (*p == '\n') p++, line++;
   }
   if (s->n_rows == 0) rt_throw("%s: no data rows after the header", path);
+  /* Numbers with a gap: the target is numeric with a missing value, not a set of class
+     names ("NA" among numbers used to turn the whole column into class indices). */
+  if (!s->n_labels && s->na_line)
+    rt_throw("%s:%d: the target column '%s' is missing a value ('%s'); a numeric target needs "
+             "a number on every row (drop or fill that row)", path, s->na_line, s->cols[tcol], s->na_text);
 }
 
 static Value bi_load_csv(Call *c) {

@@ -13,9 +13,11 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "autograd.h"
 #include "decl.h"
+#include "file.h"
 #include "interp.h"
 #include "mem.h"
 
@@ -1351,14 +1353,24 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
 }
 
 static char *read_file(const char *path, size_t *len, char *why, size_t n) {
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    snprintf(why, n, "it is a folder, not a file");
+  const char *reason;
+  int fd = rt_open_regular(path, &reason);
+  if (fd < 0) {
+    snprintf(why, n, "%s", fd == -2 ? "it is a folder, not a file" : reason);
     return NULL;
   }
-  FILE *f = fopen(path, "rb");
+  /* A script over 1 GiB is not a script (a data file or disk image named by mistake). */
+  struct stat st;
+  if (fstat(fd, &st) == 0 && st.st_size > (off_t)1 << 30) {
+    snprintf(why, n, "it is %.1f GiB, too large for a script (at most 1 GiB)",
+             (double)st.st_size / 1073741824.0);
+    close(fd);
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "rb");
   if (!f) {
     snprintf(why, n, "%s", strerror(errno));
+    close(fd);
     return NULL;
   }
   size_t cap = 4096, used = 0;

@@ -27,12 +27,28 @@ static void usage(FILE *f) {
         f);
 }
 
+/* A script read from standard input may come from a pipe, so its size is not known in
+   advance; reading stops at a NUL byte or past MAX_STDIN_SCRIPT bytes (`nn - < /dev/zero`
+   would otherwise grow without end). */
+#define MAX_STDIN_SCRIPT ((size_t)1 << 30)
+
 static int run_stdin(Interp *I) {
   size_t cap = 1 << 16, len = 0;
   char *buf = malloc(cap);
   size_t got;
   while (buf && (got = fread(buf + len, 1, cap - len, stdin)) > 0) {
+    if (memchr(buf + len, 0, got)) {
+      fprintf(stderr, "nn: error: standard input contains a NUL byte: it is not a script\n");
+      free(buf);
+      return 1;
+    }
     len += got;
+    if (len >= MAX_STDIN_SCRIPT) {
+      fprintf(stderr, "nn: error: standard input is over %zu MiB: too large for a script\n",
+              MAX_STDIN_SCRIPT >> 20);
+      free(buf);
+      return 1;
+    }
     if (len == cap) {
       char *nb = realloc(buf, cap *= 2);
       if (!nb) free(buf);

@@ -196,15 +196,23 @@ static int max_width(const Tensor *t, int summarize) {
   return w;
 }
 
+/* Whether T prints elided ("...") and followed by its shape. An empty tensor prints one
+   [] per index of the axes before its first zero axis (zeros(1e8, 0) has 1e8 of them):
+   those count, not its size of 0. */
+static int summarized(const Tensor *t) {
+  int64_t brackets = 1;
+  for (int a = 0; a < t->ndim && t->shape[a] && brackets <= SUMMARY_SIZE; a++) brackets *= t->shape[a];
+  return t->size > SUMMARY_SIZE || (t->size == 0 && brackets > SUMMARY_SIZE);
+}
+
 void fmt_tensor(StrBuf *b, const Tensor *t) {
   if (t->ndim == 0) {
     fmt_number(b, t->data[0]);
     return;
   }
-  int summarize = t->size > SUMMARY_SIZE;
+  int summarize = summarized(t);
   /* Rows of a matrix line up in columns; a single row is written compactly. */
-  TFmt f = {t, summarize, t->ndim >= 2 ? max_width(t, summarize) : 0, b};
-  if (t->size == 0) f.width = 0;
+  TFmt f = {t, summarize, t->ndim >= 2 && t->size ? max_width(t, summarize) : 0, b};
   rec(&f, 0, 0, t->size);
   if (summarize) {
     char sh[96];
@@ -310,7 +318,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
   case V_TENSOR:
     fmt_tensor(b, v.as.t);
     /* Empty with more than one axis, shown on its own: [] alone would hide [0, 3]. */
-    if (nest->n == 0 && v.as.t->size == 0 && v.as.t->ndim > 1) {
+    if (nest->n == 0 && v.as.t->size == 0 && v.as.t->ndim > 1 && !summarized(v.as.t)) {
       char sh[96];
       sb_printf(b, "  # shape %s", t_shape_str(v.as.t->ndim, v.as.t->shape, sh, sizeof sh));
     }

@@ -894,6 +894,29 @@ static void check_labels(Run *r, const Value out) {
   r->labels_checked = true;
 }
 
+/* A non-finite loss may come from the data rather than the training: if x or y holds a
+   nan or inf, name its first one (row and position), since no learning rate fixes that.
+   x: [N, ...], y: [N] or [N, k]; scanned only once training has failed. */
+static void bad_data_report(Run *r, long epoch, long step) {
+  const char *names[2] = {"x", "y"};
+  Tensor *ts[2] = {r->d.x, r->d.y};
+  for (int k = 0; k < 2; k++) {
+    const Tensor *t = ts[k];
+    int64_t i = 0;
+    while (i < t->size && isfinite(t->data[i])) i++;
+    if (i == t->size) continue;
+    int64_t per_row = t->ndim > 0 && t->shape[0] ? t->size / t->shape[0] : 1;
+    char at[128];
+    if (t->ndim == 2) snprintf(at, sizeof at, "%s[%lld, %lld]", names[k], (long long)(i / per_row), (long long)(i % per_row));
+    else if (t->ndim <= 1) snprintf(at, sizeof at, "%s[%lld]", names[k], (long long)i);
+    else snprintf(at, sizeof at, "%s[%lld] (element %lld of that sample)", names[k], (long long)(i / per_row), (long long)(i % per_row));
+    ev_error(r->I, r->site,
+             "training stopped at epoch %ld, step %ld: the training data is not finite: %s is %s; "
+             "remove or fill that sample (no learning rate fixes this)",
+             epoch, step, at, isnan(t->data[i]) ? "nan" : t->data[i] > 0 ? "inf" : "-inf");
+  }
+}
+
 /* One step on rows perm[from, from + n): forward, loss, backward, clip, update. */
 static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, double *sum_loss,
                      int64_t *correct) {
@@ -914,6 +937,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   Tensor *l = batch_loss(I, r->loss, r->fused, out, yb, r->site);
   ev_root(I, v_tensor(l));
   double lv = l->data[0];
+  if (!isfinite(lv)) bad_data_report(r, epoch, step);
   if (!isfinite(lv)) nan_report(I, r->model, r->loss, xb, epoch, step, optim_hyper(I, r->o, "lr", 0.01) / 10, r->site);
   ad_backward(l, NULL);
   if (r->monitor) r->n_norms = layer_grad_norms(r->model, r->norms, 64, r->norm_kinds);

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "error.h"
+#include "file.h"
 
 #define CHUNK (1 << 16)
 /* deflate never compresses better than about 1032:1, so a .gz file of s bytes holds
@@ -26,7 +28,9 @@ static size_t read_some(gzFile gz, const char *path, unsigned char *buf, size_t 
       const char *why = gzerror(gz, &err);
       if (err == Z_BUF_ERROR) break; /* "unexpected end of file": truncated */
       if (err == Z_ERRNO) rt_throw("%s: cannot read: %s", path, strerror(errno));
-      rt_throw("%s: corrupt gzip data: %s", path, why);
+      /* zlib names the stream ("<fd:3>: incorrect data check"); the path is ours. */
+      const char *colon = strstr(why, ": ");
+      rt_throw("%s: corrupt gzip data: %s", path, colon ? colon + 2 : why);
     }
     if (r == 0) break;
     got += (size_t)r;
@@ -109,16 +113,34 @@ static Tensor *read_idx(gzFile gz, const char *path, uint64_t file_size, double 
     rt_throw("%s: %s%llu bytes of trailing data after the %llu bytes of %s", path,
              extra >= (uint64_t)1 << 20 ? "at least " : "", (unsigned long long)extra,
              (unsigned long long)expected, what);
+  /* A gzip stream that stops right after the data, without its 8-byte trailer (CRC-32
+     and length), reads as a clean end above; zlib notes it as Z_BUF_ERROR. Without the
+     trailer nothing checked the data, so it is refused rather than trusted. */
+  int err;
+  gzerror(gz, &err);
+  if (err == Z_BUF_ERROR)
+    rt_throw("%s: truncated or corrupt: the gzip data ends without its CRC-32 trailer", path);
   return t;
 }
 
 Tensor *idx_load(const char *path, double divisor) {
+  const char *why;
+  int fd = rt_open_regular(path, &why);
+  if (fd == -2) rt_throw("%s: is a folder, not an IDX file", path);
+  if (fd < 0) rt_throw("%s: cannot open: %s", path, why);
   struct stat st;
-  if (stat(path, &st) != 0) rt_throw("%s: cannot open: %s", path, strerror(errno));
-  if (S_ISDIR(st.st_mode)) rt_throw("%s: is a folder, not an IDX file", path);
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    rt_throw("%s: cannot open: %s", path, strerror(e));
+  }
   errno = 0;
-  gzFile gz = gzopen(path, "rb");
-  if (!gz) rt_throw("%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
+  gzFile gz = gzdopen(fd, "rb"); /* owns fd from here */
+  if (!gz) {
+    int e = errno;
+    close(fd);
+    rt_throw("%s: cannot open: %s", path, e ? strerror(e) : "out of memory");
+  }
   gzbuffer(gz, 1 << 17);
   Tensor *volatile t = NULL;
   RtFrame f;

@@ -2,6 +2,7 @@
 #include "mem.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,3 +50,19 @@ char *rt_strndup(const char *s, size_t n) {
 char *rt_strdup(const char *s) { return rt_strndup(s, strlen(s)); }
 
 void rt_free(void *p) { free(p); }
+
+size_t rt_mem_available(const char *meminfo) {
+  FILE *f = fopen(meminfo, "r");
+  if (!f) return SIZE_MAX;
+  char line[256];
+  unsigned long long kb, avail_kb = 0, swap_kb = 0;
+  int have_avail = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) avail_kb = kb, have_avail = 1;
+    else if (sscanf(line, "SwapFree: %llu kB", &kb) == 1) swap_kb = kb;
+  }
+  fclose(f);
+  if (!have_avail) return SIZE_MAX; /* kernels before 3.14 */
+  double bytes = ((double)avail_kb + (double)swap_kb) * 1024.0;
+  return bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)bytes;
+}

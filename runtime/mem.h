@@ -15,4 +15,9 @@ char *rt_strdup(const char *s);
 char *rt_strndup(const char *s, size_t n);
 void rt_free(void *p);
 
+/* The memory a new allocation can still get without swapping others out: MemAvailable
+ * plus SwapFree from MEMINFO (a /proc/meminfo-format file), in bytes; SIZE_MAX when the
+ * file or the field is missing (then malloc alone decides). */
+size_t rt_mem_available(const char *meminfo);
+
 #endif

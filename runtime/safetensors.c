@@ -4,6 +4,8 @@
 #include "safetensors.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "file.h"
 #include "mem.h"
 
 #define MAX_HEADER 100000000ull /* the reference implementation's limit */
@@ -83,8 +86,60 @@ typedef struct Saver {
   int created;
 } Saver;
 
+/* The signals that end a process by default (Ctrl-C, kill, a closed terminal). While
+   the temporary file exists, those still at their default action are caught and noted
+   (a handler, not a signal mask: the mask is per thread, and OpenBLAS's threads would
+   take the signal and die); the write checks between chunks, removes PATH.tmp.PID, and
+   the signal is raised again once the old disposition is back. The REPL's own SIGINT
+   handler is left alone: it sets rt_interrupted, which the write checks as well. */
+static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define N_STOP_SIGS (int)(sizeof stop_sigs / sizeof *stop_sigs)
+static volatile sig_atomic_t held_signal;
+
+typedef struct Held {
+  struct sigaction old[N_STOP_SIGS];
+  bool caught[N_STOP_SIGS];
+} Held;
+
+static void note_signal(int sig) { held_signal = sig; }
+
+static void hold_signals(Held *h) {
+  held_signal = 0;
+  for (int i = 0; i < N_STOP_SIGS; i++) {
+    h->caught[i] = sigaction(stop_sigs[i], NULL, &h->old[i]) == 0 &&
+                   !(h->old[i].sa_flags & SA_SIGINFO) && h->old[i].sa_handler == SIG_DFL;
+    if (!h->caught[i]) continue;
+    struct sigaction sa = {.sa_handler = note_signal, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(stop_sigs[i], &sa, NULL);
+  }
+}
+
+/* After the temporary file is gone: the old dispositions back, and a noted signal
+   delivered (by default it ends the process, as it would have without us). */
+static void release_signals(Held *h) {
+  for (int i = 0; i < N_STOP_SIGS; i++)
+    if (h->caught[i]) sigaction(stop_sigs[i], &h->old[i], NULL);
+  int sig = held_signal;
+  held_signal = 0;
+  if (sig) raise(sig);
+}
+
+static void check_signals(void) {
+  if (held_signal) rt_throw_kind(RT_ERR_INTERRUPT, "interrupted");
+  rt_check_interrupt();
+}
+
 static void put_bytes(Saver *s, const char *path, const void *p, size_t n) {
-  if (n && fwrite(p, 1, n, s->f) != n) rt_throw("%s: cannot write: %s", path, strerror(errno));
+  /* In 16 MiB chunks, so a Ctrl-C stops a large save soon (and the file is removed). */
+  const char *q = p;
+  while (n) {
+    size_t k = n < ((size_t)1 << 24) ? n : (size_t)1 << 24;
+    if (fwrite(q, 1, k, s->f) != k) rt_throw("%s: cannot write: %s", path, strerror(errno));
+    q += k;
+    n -= k;
+    check_signals();
+  }
 }
 
 static void put_floats(Saver *s, const char *path, const float *x, int64_t n) {
@@ -144,6 +199,7 @@ static void save(Saver *s, const char *path, int n, const char *const *names,
   for (int i = 0; i < n; i++) put_floats(s, path, tensors[i]->data, tensors[i]->size);
   if (fflush(s->f) != 0 || fsync(fileno(s->f)) != 0)
     rt_throw("%s: cannot write: %s", path, strerror(errno));
+  check_signals();
   FILE *f = s->f;
   s->f = NULL;
   if (fclose(f) != 0) rt_throw("%s: cannot write: %s", path, strerror(errno));
@@ -164,6 +220,10 @@ void st_save(const char *path, int n, const char *const *names, Tensor *const *t
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) rt_throw("%s: is a folder", path);
   Saver *s = rt_calloc(1, sizeof *s);
+  /* A Ctrl-C is acted on only after the temporary file is renamed or removed: the old
+     file, if any, survives an interrupted save whole. */
+  Held held;
+  hold_signals(&held);
   RtFrame fr;
   if (RT_TRY(&fr)) {
     save(s, path, n, names, tensors, metadata);
@@ -172,11 +232,13 @@ void st_save(const char *path, int n, const char *const *names, Tensor *const *t
     rt_pop(&fr);
     if (s->f) fclose(s->f);
     if (s->created) remove(s->tmp);
+    release_signals(&held);
     free(s->tmp);
     free(s->head.s);
     free(s);
     rt_rethrow();
   }
+  release_signals(&held);
   free(s->tmp);
   free(s->head.s);
   free(s);
@@ -475,11 +537,18 @@ static int by_offset(const void *a, const void *b) {
 
 static void load(Loader *L) {
   const char *path = L->path;
-  L->f = fopen(path, "rb");
-  if (!L->f) rt_throw("%s: cannot open: %s", path, strerror(errno));
+  const char *why;
+  int fd = rt_open_regular(path, &why);
+  if (fd == -2) rt_throw("%s: is a folder, not a safetensors file", path);
+  if (fd < 0) rt_throw("%s: cannot open: %s", path, why);
+  L->f = fdopen(fd, "rb");
+  if (!L->f) {
+    int e = errno;
+    close(fd);
+    rt_throw("%s: cannot open: %s", path, strerror(e));
+  }
   struct stat st;
   if (fstat(fileno(L->f), &st) != 0) rt_throw("%s: cannot read: %s", path, strerror(errno));
-  if (S_ISDIR(st.st_mode)) rt_throw("%s: is a folder, not a safetensors file", path);
   uint64_t size = (uint64_t)st.st_size;
   unsigned char len8[8];
   if (size < 8 || fread(len8, 1, 8, L->f) != 8)

@@ -15,9 +15,11 @@
 #define HDR 128
 _Static_assert(sizeof(Tensor) <= HDR && HDR % 64 == 0, "Tensor header must fit HDR");
 
-/* Above this many bytes an allocation is checked against physical memory first, so a
+/* Above this many bytes an allocation is checked against the memory available now
+   (MemAvailable + SwapFree, or physical memory when that is unknown) first, so a
    hopeless request is refused with the shape in the message (and never reaches
-   malloc, which under a sanitizer would abort rather than fail). */
+   malloc, which under a sanitizer would abort rather than fail, and which overcommits:
+   comparing with total RAM let ones(3e9) take 12 GB that other programs were using). */
 #define BIG ((size_t)1 << 30)
 
 static _Noreturn void too_large(int ndim, const int64_t *shape, double bytes) {
@@ -58,7 +60,8 @@ Tensor *t_new(int ndim, const int64_t *shape) {
   if (bytes <= BIG) {
     t = rt_malloc_aligned(bytes);
   } else {
-    if (bytes > phys_bytes()) too_large(ndim, shape, (double)bytes - HDR);
+    size_t avail = rt_mem_available("/proc/meminfo"), phys = phys_bytes();
+    if (bytes > (avail < phys ? avail : phys)) too_large(ndim, shape, (double)bytes - HDR);
     RtFrame f;
     if (RT_TRY(&f)) {
       t = rt_malloc_aligned(bytes);

@@ -48,6 +48,18 @@ else
   echo "(NumPy/PyTorch not installed for /usr/bin/python3: no reference timings)"
 fi
 
+# ---- load_csv of 1M rows × 10 columns (9 features and a numeric target) ----
+csv=$(mktemp)
+awk 'BEGIN { print "a,b,c,d,e,f,g,h,i,y"
+             for (r = 0; r < 1000000; r++) {
+               for (k = 0; k < 9; k++) printf "%.4f,", ((r * 7 + k * 13) % 1000) / 100
+               printf "%d\n", r } }' > "$csv"
+t0=$(now)
+"$NN" -e "let d = load_csv(\"$csv\")" > /dev/null
+t1=$(now)
+rm -f "$csv"
+echo "load_csv: 1M rows × 10 columns  $(( (t1 - t0) / 1000000 )) ms (target: seconds)"
+
 # ---- one epoch of the Fashion-MNIST MLP, nn against PyTorch ----
 # nn's epoch: the script run with epochs = 1 minus the same with epochs = 0 (data
 # loading, start-up and the test evaluation cancel out); the best of BENCH_RUNS runs of
