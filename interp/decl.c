@@ -176,7 +176,42 @@ static Value as_layer(Interp *I, Value v, const Node *at) {
   ev_error(I, at, "a model lists layers and activations; this is a %s", v_type_name(v));
 }
 
+/* Check the nesting depth of a model being built, located at the constructor call. */
+static void model_set_depth(Interp *I, Model *m, const Node *at) {
+  m->depth = 1;
+  for (int i = 0; i < m->n; i++)
+    if (m->layers[i].type == V_MODEL && m->layers[i].as.model->depth + 1 > m->depth)
+      m->depth = m->layers[i].as.model->depth + 1;
+  if (m->depth > MAX_MODEL_DEPTH)
+    ev_error(I, at, "models nested more than %d deep", MAX_MODEL_DEPTH);
+}
+
+static Value model_build(Call *c);
+
+/* A model constructor may call model constructors (`model clf() { block(); dense(8, 2) }`);
+   a model that names itself (`model m() { m }`) would do so forever. Constructors nest at
+   most MAX_MODEL_DEPTH deep, as the models they make do. */
 static Value bi_model_ctor(Call *c) {
+  Interp *I = c->I;
+  if (I->building_models >= MAX_MODEL_DEPTH)
+    ev_error(I, c->node, "models nested more than %d deep (does model '%s' include itself?)",
+             MAX_MODEL_DEPTH, c->fn->def->sym->name);
+  RtFrame f;
+  Value r = v_none();
+  I->building_models++;
+  if (RT_TRY(&f)) {
+    r = model_build(c);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    I->building_models--;
+    rt_rethrow();
+  }
+  I->building_models--;
+  return r;
+}
+
+static Value model_build(Call *c) {
   Interp *I = c->I;
   const Node *decl = c->fn->def;
   Env *env = ctor_scope(c);
@@ -193,6 +228,7 @@ static Value bi_model_ctor(Call *c) {
     m->layers = rt_malloc(sizeof(Value));
     m->layers[0] = as_layer(I, v, body);
     m->n = 1;
+    model_set_depth(I, m, c->node ? c->node : body);
     return v_retain(mv);
   }
   for (int i = 0; i < body->n_kids; i++) {
@@ -212,6 +248,7 @@ static Value bi_model_ctor(Call *c) {
     }
     m->layers = ls;
     m->layers[m->n++] = layer;
+    model_set_depth(I, m, c->node ? c->node : s->a);
   }
   if (m->n == 0) ev_error(I, decl, "model '%s' has no layers", m->name);
   return v_retain(mv);

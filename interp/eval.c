@@ -1356,17 +1356,28 @@ int interp_run_file(Interp *I, const char *path) {
 }
 
 /* import "file.nn": relative to the importing file's folder; each file runs once. */
+enum { MAX_IMPORT_DEPTH = 100 }; /* a chain of distinct files importing each other */
 static void run_import(Interp *I, const Node *n) {
   char path[4096];
   const char *from = n->src->name, *slash = strrchr(from, '/');
+  const char *rel = n->str;
+  while (slash && rel[0] == '.' && rel[1] == '/') rel += 2; /* "dir/./a.nn" is "dir/a.nn" */
   if (n->str[0] != '/' && slash)
-    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - from), from, n->str);
+    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - from), from, rel);
   else
     snprintf(path, sizeof path, "%s", n->str);
+  /* Files are compared by canonical path, so "./a.nn", "a.nn" and "../x/a.nn" are one
+     file; a path that does not resolve is left to read_file to report. */
+  char canon[PATH_MAX], other[PATH_MAX];
+  bool resolved = realpath(path, canon) != NULL;
   for (Source *s = I->sources; s; s = s->next)
-    if (!strcmp(s->name, path)) return; /* already imported (or the file itself) */
+    if (!strcmp(s->name, path) || (resolved && realpath(s->name, other) && !strcmp(other, canon)))
+      return; /* already imported (or the file itself) */
   for (int i = 0; i < I->n_importing; i++)
-    if (!strcmp(I->importing[i]->data, path)) ev_error(I, n, "import cycle: '%s' imports itself", path);
+    if (!strcmp(I->importing[i]->data, resolved ? canon : path))
+      ev_error(I, n, "import cycle: '%s' imports itself", path);
+  if (I->n_importing >= MAX_IMPORT_DEPTH)
+    ev_error(I, n, "cannot import '%s': imports nested more than %d deep", path, MAX_IMPORT_DEPTH);
   size_t len;
   char why[256];
   char *text = read_file(path, &len, why, sizeof why);
@@ -1390,7 +1401,7 @@ static void run_import(Interp *I, const Node *n) {
   src->keep = true; /* imported once: its name stays listed so it is not run again */
   src->next = I->sources;
   I->sources = src;
-  Value name = v_cstr(path);
+  Value name = v_cstr(resolved ? canon : path);
   ev_root(I, name);
   I->importing = rt_realloc(I->importing, sizeof(Str *) * (size_t)(I->n_importing + 1));
   I->importing[I->n_importing++] = name.as.str;
