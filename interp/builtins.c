@@ -114,9 +114,14 @@ bool arg_bool(Call *c, int i) {
   arg_error(c, i, "true or false");
 }
 
+/* Every caller reads the string as C text (a path, a name, a title): a NUL byte inside
+   would silently cut it there, so it is refused. */
 const char *arg_str(Call *c, int i) {
   if (c->args[i].type != V_STR) arg_error(c, i, "a string");
-  return c->args[i].as.str->data;
+  const Str *s = c->args[i].as.str;
+  if (memchr(s->data, 0, s->len))
+    arg_fail(c, i, "%s", "the string holds a NUL byte (\\0), which a path or name cannot contain");
+  return s->data;
 }
 
 Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
@@ -138,7 +143,9 @@ Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
   return r;
 }
 
-Tensor *to_tensor(Interp *I, Value v, const char *what) {
+/* A list at this depth (lists around it) becomes a tensor of rank at least depth + 1, so
+   a list nested deeper than a tensor's axes fails at once, before any deep recursion. */
+static Tensor *to_tensor_at(Interp *I, Value v, const char *what, int depth) {
   switch (v.type) {
   case V_NUM:
   case V_BOOL: return t_scalar((float)v.as.num);
@@ -149,9 +156,13 @@ Tensor *to_tensor(Interp *I, Value v, const char *what) {
       int64_t zero = 0;
       return t_zeros(1, &zero);
     }
+    if (depth >= T_MAXDIM)
+      ev_error(I, NULL, "%s is a list nested more than %d deep (a tensor has at most %d axes)",
+               what, T_MAXDIM, T_MAXDIM);
     /* Convert each item (rooted), then stack them: shapes must agree. */
     int height = I->n_roots;
-    for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(to_tensor(I, l->items[i], what)));
+    for (int i = 0; i < l->n; i++)
+      ev_root(I, v_tensor(to_tensor_at(I, l->items[i], what, depth + 1)));
     Tensor *r = join_roots(I, height, 0, true);
     ev_unroot(I, l->n);
     return r;
@@ -159,6 +170,8 @@ Tensor *to_tensor(Interp *I, Value v, const char *what) {
   default: ev_error(I, NULL, "%s must be a tensor, got %s", what, v_type_name(v));
   }
 }
+
+Tensor *to_tensor(Interp *I, Value v, const char *what) { return to_tensor_at(I, v, what, 0); }
 
 Tensor *call_keep(Call *c, Tensor *t) {
   ev_root(c->I, v_tensor(t));
@@ -557,7 +570,7 @@ static Value bi_print(Call *c) {
     v_str_of(b, l->items[i]);
   }
   sb_putc(b, '\n');
-  fputs(b->s, stdout);
+  fwrite(b->s, 1, b->len, stdout); /* by length: a string may hold NUL */
   return v_none();
 }
 

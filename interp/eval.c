@@ -394,6 +394,7 @@ static void bind_args(Interp *I, const Func *f, int n_pos, const Value *pos,
 static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
                         const Node *site) {
   if (f->bi) {
+    check_stack(I, site); /* builtins call back into nn (deriv, map, constructors) */
     Call c = {I, f, args, f->params.n, site, arg_nodes};
     const Node *saved = I->cur;
     if (site) I->cur = site;
@@ -575,7 +576,10 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
   if (a.type == V_STR && b.type == V_STR) {
     if (op == '+') return concat_str(a, b);
     if (is_cmp(op)) {
-      int c = strcmp(a.as.str->data, b.as.str->data);
+      /* By bytes, then by length: a string may hold NUL ("a\0b" is not "a"). */
+      const Str *x = a.as.str, *y = b.as.str;
+      int c = memcmp(x->data, y->data, x->len < y->len ? x->len : y->len);
+      if (c == 0) c = (x->len > y->len) - (x->len < y->len);
       switch (op) {
       case '<': return v_bool(c < 0);
       case '>': return v_bool(c > 0);

@@ -27,22 +27,31 @@ Value v_retain(Value v) {
 /* Free one container whose count reached 0, moving its items to the work list (so a
    list nested a million deep is freed without a million-deep C recursion). */
 typedef struct {
-  Value *items;
+  Value *items; /* local until it outgrows it, then malloc'd */
   size_t n, cap;
+  Value local[16];
 } Work;
+
+#define WORK_INIT(w) ((w).items = (w).local, (w).n = 0, (w).cap = sizeof (w).local / sizeof (w).local[0])
 
 static void work_push(Work *w, Value v) {
   if (w->n == w->cap) {
-    size_t cap = w->cap ? w->cap * 2 : 64;
-    Value *items = realloc(w->items, sizeof(Value) * cap);
+    size_t cap = w->cap * 2;
+    Value *items = w->items == w->local ? malloc(sizeof(Value) * cap)
+                                        : realloc(w->items, sizeof(Value) * cap);
     if (!items) {
       v_release(v); /* no memory for the list: fall back to recursion */
       return;
     }
+    if (w->items == w->local) memcpy(items, w->local, sizeof w->local);
     w->items = items;
     w->cap = cap;
   }
   w->items[w->n++] = v;
+}
+
+static void work_free(Work *w) {
+  if (w->items != w->local) free(w->items);
 }
 
 static void release_one(Value v, Work *w) {
@@ -69,9 +78,30 @@ static void release_one(Value v, Work *w) {
     }
     break;
   case V_FUNC:
-    if (--v.as.fn->rc == 0) func_free(v.as.fn);
+    if (--v.as.fn->rc == 0) {
+      /* What the function holds goes on the work list: a chain of a million
+         deriv(deriv(…)) or closures over closures is freed without deep recursion. */
+      Func *f = v.as.fn;
+      for (int i = 0; i < f->n_bound; i++) work_push(w, f->bound[i]);
+      f->n_bound = 0;
+      if (f->formula) work_push(w, (Value){.type = V_FUNC, .as.fn = f->formula});
+      if (f->env) work_push(w, (Value){.type = V_ENV, .as.env = f->env});
+      f->formula = NULL;
+      f->env = NULL;
+      func_free(f);
+    }
     break;
-  case V_ENV: env_release(v.as.env); break;
+  case V_ENV:
+    if (v.as.env->rc == 1) {
+      /* The same for a scope: its values and its parent go on the work list. */
+      Env *e = v.as.env;
+      for (int i = 0; i < e->n; i++) work_push(w, e->vals[i]);
+      e->n = 0;
+      if (e->parent) work_push(w, (Value){.type = V_ENV, .as.env = e->parent});
+      e->parent = NULL;
+    }
+    env_release(v.as.env);
+    break;
   case V_LAYER:
     if (--v.as.layer->rc == 0) layer_free(v.as.layer);
     break;
@@ -86,7 +116,8 @@ static void release_one(Value v, Work *w) {
 }
 
 void v_release_breaking_cycles(Value v) {
-  Work w = {0};
+  Work w;
+  WORK_INIT(w);
   work_push(&w, v);
   while (w.n) {
     Value x = w.items[--w.n];
@@ -103,18 +134,19 @@ void v_release_breaking_cycles(Value v) {
     }
     v_release(x);
   }
-  free(w.items);
+  work_free(&w);
 }
 
 void v_release(Value v) {
-  if (v.type != V_LIST && v.type != V_RECORD) {
-    release_one(v, NULL);
-    return;
+  switch (v.type) {
+  case V_LIST: case V_RECORD: case V_FUNC: case V_ENV: break;
+  default: release_one(v, NULL); return; /* holds no values */
   }
-  Work w = {0};
+  Work w;
+  WORK_INIT(w);
   release_one(v, &w);
   while (w.n) release_one(w.items[--w.n], &w);
-  free(w.items);
+  work_free(&w);
 }
 
 Value v_str(const char *s, size_t len) {
