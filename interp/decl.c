@@ -402,13 +402,17 @@ Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site)
   return r;
 }
 
-static void params_collect(Value v, const char *prefix, int *n, int *cap, char ***names,
+/* Names are "0.1.W": layer indexes down the nested models, then the parameter's name;
+   built in one growing buffer (prefix: the first len bytes), never cut. */
+static void params_collect(Value v, StrBuf *prefix, int *n, int *cap, char ***names,
                            Tensor ***ts) {
-  char name[256];
+  size_t len = prefix->len;
   if (v.type == V_MODEL) {
     for (int i = 0; i < v.as.model->n; i++) {
-      snprintf(name, sizeof name, "%s%s%d", prefix, *prefix ? "." : "", i);
-      params_collect(v.as.model->layers[i], name, n, cap, names, ts);
+      sb_printf(prefix, "%s%d", len ? "." : "", i);
+      params_collect(v.as.model->layers[i], prefix, n, cap, names, ts);
+      prefix->len = len;
+      prefix->s[len] = 0;
     }
     return;
   }
@@ -421,9 +425,11 @@ static void params_collect(Value v, const char *prefix, int *n, int *cap, char *
       *ts = rt_realloc(*ts, sizeof(Tensor *) * (size_t)*cap);
     }
     bool is_param = i < l->n_params;
-    snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "",
-             is_param ? l->param_names[i]->name : l->buf_names[i - l->n_params]->name);
-    (*names)[*n] = rt_strdup(name);
+    sb_printf(prefix, "%s%s", len ? "." : "",
+              is_param ? l->param_names[i]->name : l->buf_names[i - l->n_params]->name);
+    (*names)[*n] = rt_strdup(prefix->s);
+    prefix->len = len;
+    prefix->s[len] = 0;
     (*ts)[(*n)++] = is_param ? l->params[i] : l->bufs[i - l->n_params];
   }
 }
@@ -432,7 +438,18 @@ int nn_params(Value model, char ***names, Tensor ***tensors) {
   int n = 0, cap = 0;
   *names = NULL;
   *tensors = NULL;
-  params_collect(model, "", &n, &cap, names, tensors);
+  StrBuf prefix = {0};
+  sb_puts(&prefix, ""); /* allocated, so prefix.s is a string from the start */
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    params_collect(model, &prefix, &n, &cap, names, tensors);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    sb_free(&prefix);
+    rt_rethrow();
+  }
+  sb_free(&prefix);
   return n;
 }
 

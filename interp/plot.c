@@ -634,11 +634,8 @@ static int legend_items(Fig *F, Item *it, int max) {
     }
     return n;
   }
-  int lines = 0, labelled = 0;
-  for (int k = 0; k < F->n_s; k++) {
-    lines += F->s[k].kind != FS_BARS;
-    labelled += F->s[k].label[0] != 0;
-  }
+  int labelled = 0;
+  for (int k = 0; k < F->n_s; k++) labelled += F->s[k].label[0] != 0;
   if (labelled < 2 && F->layer == FL_NONE) return 0; /* one series: its name is the title */
   for (int k = 0; k < F->n_s && n < max; k++) {
     const FigSeries *s = &F->s[k];
