@@ -1,6 +1,7 @@
 /* value.c — reference counting and the containers (strings, lists, records). */
 #include "value.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,13 +232,13 @@ const char *v_type_name(Value v) {
   return "?";
 }
 
-/* Structural equality; a container that holds itself (or nesting past 200 levels)
-   compares by identity below that depth instead of recursing forever. */
-static bool equal_at(Value a, Value b, int depth) {
+/* Equality of everything but the items of lists and records: numbers (a bool is 0/1),
+   strings by bytes, tensors by shape and values, containers by length, the rest by
+   identity. */
+static bool shallow_equal(Value a, Value b) {
   if ((a.type == V_NUM || a.type == V_BOOL) && (b.type == V_NUM || b.type == V_BOOL))
     return a.as.num == b.as.num;
   if (a.type != b.type) return false;
-  if (depth > 200) return a.as.list == b.as.list;
   switch (a.type) {
   case V_NONE: return true;
   case V_STR:
@@ -248,22 +249,85 @@ static bool equal_at(Value a, Value b, int depth) {
     for (int64_t i = 0; i < a.as.t->size; i++)
       if (a.as.t->data[i] != b.as.t->data[i]) return false;
     return true;
-  case V_LIST:
-    if (a.as.list == b.as.list) return true;
-    if (a.as.list->n != b.as.list->n) return false;
-    for (int i = 0; i < a.as.list->n; i++)
-      if (!equal_at(a.as.list->items[i], b.as.list->items[i], depth + 1)) return false;
-    return true;
-  case V_RECORD:
-    if (a.as.rec == b.as.rec) return true;
-    if (a.as.rec->n != b.as.rec->n) return false;
-    for (int i = 0; i < a.as.rec->n; i++) {
-      Value *o = record_get(b.as.rec, a.as.rec->keys[i]);
-      if (!o || !equal_at(a.as.rec->vals[i], *o, depth + 1)) return false;
-    }
-    return true;
+  case V_LIST: return a.as.list->n == b.as.list->n;
+  case V_RECORD: return a.as.rec->n == b.as.rec->n;
   default: return a.as.fn == b.as.fn;
   }
 }
 
-bool v_equal(Value a, Value b) { return equal_at(a, b, 0); }
+/* Pairs of containers already compared (or being compared), an open-addressing set. */
+typedef struct {
+  const void **slots; /* 2 pointers per slot; NULL: free */
+  size_t cap, n;
+} PairSet;
+
+static size_t pair_hash(const void *a, const void *b, size_t cap) {
+  uint64_t h = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15u ^ (uint64_t)(uintptr_t)b;
+  h ^= h >> 29;
+  return (size_t)(h * 0xBF58476D1CE4E5B9u >> 7) & (cap - 1);
+}
+
+/* Adds (a, b); false when it was there already. */
+static bool pairset_add(PairSet *s, const void *a, const void *b) {
+  if (2 * (s->n + 1) > s->cap) {
+    PairSet g = {rt_calloc(s->cap ? 2 * s->cap * 2 : 64 * 2, sizeof(void *)),
+                 s->cap ? 2 * s->cap : 64, 0};
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->slots[2 * i]) pairset_add(&g, s->slots[2 * i], s->slots[2 * i + 1]);
+    rt_free(s->slots);
+    *s = g;
+  }
+  size_t i = pair_hash(a, b, s->cap);
+  for (; s->slots[2 * i]; i = (i + 1) & (s->cap - 1))
+    if (s->slots[2 * i] == a && s->slots[2 * i + 1] == b) return false;
+  s->slots[2 * i] = a;
+  s->slots[2 * i + 1] = b;
+  s->n++;
+  return true;
+}
+
+/* Structural equality, walked with an explicit stack of container pairs, so lists nested
+   a million deep compare without deep C recursion. A pair of containers met a second
+   time is not walked again: a list that holds itself terminates, and two structures are
+   equal when no walk finds a difference. */
+bool v_equal(Value a, Value b) {
+  if (!shallow_equal(a, b)) return false;
+  if (a.type != V_LIST && a.type != V_RECORD) return true;
+  Value *stack = NULL; /* pairs: stack[2k], stack[2k + 1] */
+  size_t n = 0, cap = 0;
+  PairSet seen = {0};
+  bool eq = true;
+  stack = rt_malloc(2 * 16 * sizeof *stack);
+  cap = 16;
+  stack[0] = a, stack[1] = b, n = 1;
+  while (eq && n) {
+    n--;
+    Value x = stack[2 * n], y = stack[2 * n + 1];
+    if (x.as.list == y.as.list || !pairset_add(&seen, x.as.list, y.as.list)) continue;
+    int len = x.type == V_LIST ? x.as.list->n : x.as.rec->n;
+    for (int i = 0; eq && i < len; i++) {
+      Value u, v;
+      if (x.type == V_LIST) {
+        u = x.as.list->items[i], v = y.as.list->items[i];
+      } else {
+        const Value *o = record_get(y.as.rec, x.as.rec->keys[i]);
+        if (!o) {
+          eq = false;
+          break;
+        }
+        u = x.as.rec->vals[i], v = *o;
+      }
+      if (!shallow_equal(u, v)) eq = false;
+      else if (u.type == V_LIST || u.type == V_RECORD) {
+        if (n == cap) {
+          cap *= 2;
+          stack = rt_realloc(stack, 2 * cap * sizeof *stack);
+        }
+        stack[2 * n] = u, stack[2 * n + 1] = v, n++;
+      }
+    }
+  }
+  rt_free(stack);
+  rt_free(seen.slots);
+  return eq;
+}
