@@ -1362,6 +1362,8 @@ int interp_run_file(Interp *I, const char *path) {
 /* import "file.nn": relative to the importing file's folder; each file runs once. */
 enum { MAX_IMPORT_DEPTH = 100 }; /* a chain of distinct files importing each other */
 static void run_import(Interp *I, const Node *n) {
+  if (memchr(n->str, 0, n->len))
+    ev_error(I, n, "cannot import this path: it contains a NUL byte (\\0)");
   char path[4096];
   const char *from = n->src->name, *slash = strrchr(from, '/');
   const char *rel = n->str;
