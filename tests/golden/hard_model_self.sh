@@ -16,5 +16,8 @@ model tower(n) = level(n)
 print(tower(3))
 print(len(params(tower(3))))'; echo "status $?"
 $RUN -e 'model wrap(inner) = inner
-let m = dense(2, 1)
-for i in arange(150) { m = wrap(m) }'; echo "status $?"
+let m = dense(2, 2)
+for i in arange(100) { m = wrap(m) }
+let d = {x: [[0, 1], [1, 0]], y: [[0, 1], [1, 0]]}
+print(shape(predict(m, [[1, 2]])), len(params(m)), shape(gradient_norms(m, d, loss = mse)))
+m = wrap(m)'; echo "status $?"
