@@ -7,12 +7,17 @@
 #   make bench      start-up and interpreter-loop timings against NumPy/PyTorch
 #   make install PREFIX=/usr/local ; make clean
 #   make BLAS=0     build without CBLAS (portable matmul kernel only)
+#   make CC=clang   build ./nn with clang (objects in build/clang; both are warning-free)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
 BLAS    ?= 1
 ifeq ($(BLAS),0)
 BUILD   ?= build/noblas
+endif
+# Each compiler builds into its own folder (`make CC=clang` does not reuse gcc objects).
+ifneq ($(filter clang%,$(notdir $(CC))),)
+BUILD   ?= build/clang
 endif
 BUILD   ?= build
 OPT     ?= -O2 -g
@@ -40,8 +45,13 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 .PHONY: all deps test asan valgrind bench install clean units
 all: nn
 
+# ./nn is relinked whenever the last one came from another build folder (another CC).
+ifneq ($(shell cat build/.nn-from 2>/dev/null),$(BUILD))
+.PHONY: nn
+endif
 nn: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	@mkdir -p build && echo '$(BUILD)' > build/.nn-from
 
 $(BUILD)/%.o: %.c | $(BUILD)/dirs
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<

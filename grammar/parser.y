@@ -591,8 +591,10 @@ static int continues_expr(yysymbol_kind_t k) {
   case YYSYMBOL_DOTDOT: case YYSYMBOL_AND: case YYSYMBOL_OR:
     return 1;
   default:
-    for (const char *p = ops; *p; p++)
-      if (k == YYTRANSLATE((unsigned char)*p)) return 1;
+    for (const char *p = ops; *p; p++) {
+      int tok = (unsigned char)*p; /* an int: clang warns on YYTRANSLATE's range check */
+      if (k == YYTRANSLATE(tok)) return 1;
+    }
     return 0;
   }
 }
@@ -651,8 +653,10 @@ static int yyreport_syntax_error(const yypcontext_t *yc, ParseCtx *ctx, yyscan_t
   else if (la_opener) open = ctx->n_open >= 2 ? &ctx->open[ctx->n_open - 2] : NULL;
   else open = ctx->n_open >= 1 ? &ctx->open[ctx->n_open - 1] : NULL;
   int want_close = 0;
-  if (open)
-    for (int i = 0; i < n_exp; i++) want_close |= exp[i] == YYTRANSLATE((unsigned char)closer_of(open->ch));
+  if (open) {
+    int closer = (unsigned char)closer_of(open->ch);
+    for (int i = 0; i < n_exp; i++) want_close |= exp[i] == YYTRANSLATE(closer);
+  }
 
   char got[96];
   describe_got(ctx, la, got, sizeof got);

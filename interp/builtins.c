@@ -114,9 +114,14 @@ bool arg_bool(Call *c, int i) {
   arg_error(c, i, "true or false");
 }
 
+/* Every caller reads the string as C text (a path, a name, a title): a NUL byte inside
+   would silently cut it there, so it is refused. */
 const char *arg_str(Call *c, int i) {
   if (c->args[i].type != V_STR) arg_error(c, i, "a string");
-  return c->args[i].as.str->data;
+  const Str *s = c->args[i].as.str;
+  if (memchr(s->data, 0, s->len))
+    arg_fail(c, i, "%s", "the string holds a NUL byte (\\0), which a path or name cannot contain");
+  return s->data;
 }
 
 /* The file whose code made this call: the call site, or (for a call made inside the
@@ -195,7 +200,8 @@ static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at,
       return t_zeros(1, &zero);
     }
     if (depth >= T_MAXDIM)
-      ev_error(I, at, "cannot make a tensor from lists nested more than %d deep", T_MAXDIM);
+      ev_error(I, at, "%s is a list nested more than %d deep (a tensor has at most %d axes)",
+               what, T_MAXDIM, T_MAXDIM);
     /* Convert each item (rooted), then stack them: shapes must agree. */
     int height = I->n_roots;
     for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(list_tensor(I, l->items[i], what, at, depth + 1)));
@@ -610,7 +616,7 @@ static Value bi_print(Call *c) {
     v_str_of(b, l->items[i]);
   }
   sb_putc(b, '\n');
-  fputs(b->s, stdout);
+  fwrite(b->s, 1, b->len, stdout); /* by length: a string may hold NUL */
   return v_none();
 }
 

@@ -691,10 +691,10 @@ static Value bi_split(Call *c) {
    double, in two passes. */
 static Tensor *normalized(const Tensor *x, int axis) {
   axis = t_axis("normalize", axis, x->ndim);
-  int64_t outer = 1, len = x->shape[axis], inner = 1;
-  for (int i = 0; i < axis; i++) outer *= x->shape[i];
-  for (int i = axis + 1; i < x->ndim; i++) inner *= x->shape[i];
+  int64_t outer = t_span(x->shape, 0, axis), len = x->shape[axis],
+          inner = t_span(x->shape, axis + 1, x->ndim);
   Tensor *r = t_new(x->ndim, x->shape);
+  if (r->size == 0) return r; /* no rows; inner alone may be huge ([0, 9e15]) */
   double *volatile acc = NULL;
   RtFrame f;
   if (RT_TRY(&f)) {

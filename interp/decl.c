@@ -179,7 +179,42 @@ static Value as_layer(Interp *I, Value v, const Node *at) {
   ev_error(I, at, "a model lists layers and activations; this is a %s", v_type_name(v));
 }
 
+/* Check the nesting depth of a model being built, located at the constructor call. */
+static void model_set_depth(Interp *I, Model *m, const Node *at) {
+  m->depth = 1;
+  for (int i = 0; i < m->n; i++)
+    if (m->layers[i].type == V_MODEL && m->layers[i].as.model->depth + 1 > m->depth)
+      m->depth = m->layers[i].as.model->depth + 1;
+  if (m->depth > MAX_MODEL_DEPTH)
+    ev_error(I, at, "models nested more than %d deep", MAX_MODEL_DEPTH);
+}
+
+static Value model_build(Call *c);
+
+/* A model constructor may call model constructors (`model clf() { block(); dense(8, 2) }`);
+   a model that names itself (`model m() { m }`) would do so forever. Constructors nest at
+   most MAX_MODEL_DEPTH deep, as the models they make do. */
 static Value bi_model_ctor(Call *c) {
+  Interp *I = c->I;
+  if (I->building_models >= MAX_MODEL_DEPTH)
+    ev_error(I, c->node, "models nested more than %d deep (does model '%s' include itself?)",
+             MAX_MODEL_DEPTH, c->fn->def->sym->name);
+  RtFrame f;
+  Value r = v_none();
+  I->building_models++;
+  if (RT_TRY(&f)) {
+    r = model_build(c);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    I->building_models--;
+    rt_rethrow();
+  }
+  I->building_models--;
+  return r;
+}
+
+static Value model_build(Call *c) {
   Interp *I = c->I;
   const Node *decl = c->fn->def;
   Env *env = ctor_scope(c);
@@ -196,6 +231,7 @@ static Value bi_model_ctor(Call *c) {
     m->layers = rt_malloc(sizeof(Value));
     m->layers[0] = as_layer(I, v, body);
     m->n = 1;
+    model_set_depth(I, m, c->node ? c->node : body);
     return v_retain(mv);
   }
   for (int i = 0; i < body->n_kids; i++) {
@@ -215,6 +251,7 @@ static Value bi_model_ctor(Call *c) {
     }
     m->layers = ls;
     m->layers[m->n++] = layer;
+    model_set_depth(I, m, c->node ? c->node : s->a);
   }
   if (m->n == 0) ev_error(I, decl, "model '%s' has no layers", m->name);
   return v_retain(mv);
@@ -422,13 +459,17 @@ Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site)
   return r;
 }
 
-static void params_collect(Value v, const char *prefix, int *n, int *cap, char ***names,
+/* Names are "0.1.W": layer indexes down the nested models, then the parameter's name;
+   built in one growing buffer (prefix: the first len bytes), never cut. */
+static void params_collect(Value v, StrBuf *prefix, int *n, int *cap, char ***names,
                            Tensor ***ts) {
-  char name[256];
+  size_t len = prefix->len;
   if (v.type == V_MODEL) {
     for (int i = 0; i < v.as.model->n; i++) {
-      snprintf(name, sizeof name, "%s%s%d", prefix, *prefix ? "." : "", i);
-      params_collect(v.as.model->layers[i], name, n, cap, names, ts);
+      sb_printf(prefix, "%s%d", len ? "." : "", i);
+      params_collect(v.as.model->layers[i], prefix, n, cap, names, ts);
+      prefix->len = len;
+      prefix->s[len] = 0;
     }
     return;
   }
@@ -441,9 +482,11 @@ static void params_collect(Value v, const char *prefix, int *n, int *cap, char *
       *ts = rt_realloc(*ts, sizeof(Tensor *) * (size_t)*cap);
     }
     bool is_param = i < l->n_params;
-    snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "",
-             is_param ? l->param_names[i]->name : l->buf_names[i - l->n_params]->name);
-    (*names)[*n] = rt_strdup(name);
+    sb_printf(prefix, "%s%s", len ? "." : "",
+              is_param ? l->param_names[i]->name : l->buf_names[i - l->n_params]->name);
+    (*names)[*n] = rt_strdup(prefix->s);
+    prefix->len = len;
+    prefix->s[len] = 0;
     (*ts)[(*n)++] = is_param ? l->params[i] : l->bufs[i - l->n_params];
   }
 }
@@ -452,7 +495,18 @@ int nn_params(Value model, char ***names, Tensor ***tensors) {
   int n = 0, cap = 0;
   *names = NULL;
   *tensors = NULL;
-  params_collect(model, "", &n, &cap, names, tensors);
+  StrBuf prefix = {0};
+  sb_puts(&prefix, ""); /* allocated, so prefix.s is a string from the start */
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    params_collect(model, &prefix, &n, &cap, names, tensors);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    sb_free(&prefix);
+    rt_rethrow();
+  }
+  sb_free(&prefix);
   return n;
 }
 

@@ -44,7 +44,12 @@ struct Model {
   const char *name;
   int n;
   Value *layers; /* V_LAYER, or V_MODEL for a nested model */
+  int depth;     /* 1 + the deepest nested model's depth; at most MAX_MODEL_DEPTH */
 };
+
+/* Models nest at most this deep: every walk over a model (apply, params, save, print,
+   free) recurses once per level, and no real network nests more than a few levels. */
+enum { MAX_MODEL_DEPTH = 100 };
 
 /* One parameter tensor's optimizer state: the state variables of the declaration. */
 typedef struct OptSlot {

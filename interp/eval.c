@@ -396,6 +396,7 @@ static void bind_args(Interp *I, const Func *f, int n_pos, const Value *pos,
 static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
                         const Node *site) {
   if (f->bi) {
+    check_stack(I, site); /* builtins call back into nn (deriv, map, constructors) */
     Call c = {I, f, args, f->params.n, site, arg_nodes};
     const Node *saved = I->cur;
     if (site) I->cur = site;
@@ -591,7 +592,10 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
   if (a.type == V_STR && b.type == V_STR) {
     if (op == '+') return concat_str(a, b);
     if (is_cmp(op)) {
-      int c = strcmp(a.as.str->data, b.as.str->data);
+      /* By bytes, then by length: a string may hold NUL ("a\0b" is not "a"). */
+      const Str *x = a.as.str, *y = b.as.str;
+      int c = memcmp(x->data, y->data, x->len < y->len ? x->len : y->len);
+      if (c == 0) c = (x->len > y->len) - (x->len < y->len);
       switch (op) {
       case '<': return v_bool(c < 0);
       case '>': return v_bool(c > 0);
@@ -1414,17 +1418,30 @@ int interp_run_file(Interp *I, const char *path) {
 }
 
 /* import "file.nn": relative to the importing file's folder; each file runs once. */
+enum { MAX_IMPORT_DEPTH = 100 }; /* a chain of distinct files importing each other */
 static void run_import(Interp *I, const Node *n) {
+  if (memchr(n->str, 0, n->len))
+    ev_error(I, n, "cannot import this path: it contains a NUL byte (\\0)");
   char path[4096];
   const char *from = n->src->name, *slash = strrchr(from, '/');
+  const char *rel = n->str;
+  while (slash && rel[0] == '.' && rel[1] == '/') rel += 2; /* "dir/./a.nn" is "dir/a.nn" */
   if (n->str[0] != '/' && slash)
-    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - from), from, n->str);
+    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - from), from, rel);
   else
     snprintf(path, sizeof path, "%s", n->str);
+  /* Files are compared by canonical path, so "./a.nn", "a.nn" and "../x/a.nn" are one
+     file; a path that does not resolve is left to read_file to report. */
+  char canon[PATH_MAX], other[PATH_MAX];
+  bool resolved = realpath(path, canon) != NULL;
   for (Source *s = I->sources; s; s = s->next)
-    if (!strcmp(s->name, path)) return; /* already imported (or the file itself) */
+    if (!strcmp(s->name, path) || (resolved && realpath(s->name, other) && !strcmp(other, canon)))
+      return; /* already imported (or the file itself) */
   for (int i = 0; i < I->n_importing; i++)
-    if (!strcmp(I->importing[i]->data, path)) ev_error(I, n, "import cycle: '%s' imports itself", path);
+    if (!strcmp(I->importing[i]->data, resolved ? canon : path))
+      ev_error(I, n, "import cycle: '%s' imports itself", path);
+  if (I->n_importing >= MAX_IMPORT_DEPTH)
+    ev_error(I, n, "cannot import '%s': imports nested more than %d deep", path, MAX_IMPORT_DEPTH);
   size_t len;
   char why[256];
   char *text = read_file(path, &len, why, sizeof why);
@@ -1448,7 +1465,7 @@ static void run_import(Interp *I, const Node *n) {
   src->keep = true; /* imported once: its name stays listed so it is not run again */
   src->next = I->sources;
   I->sources = src;
-  Value name = v_cstr(path);
+  Value name = v_cstr(resolved ? canon : path);
   ev_root(I, name);
   I->importing = rt_realloc(I->importing, sizeof(Str *) * (size_t)(I->n_importing + 1));
   I->importing[I->n_importing++] = name.as.str;

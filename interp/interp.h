@@ -47,6 +47,7 @@ typedef struct Interp {
   bool training;        /* inside train(): dropout and batchnorm in training mode */
   LossQ loss_q;         /* what the losses' q is: train sets it (losscheck.c) */
   int loop_depth;       /* loops open in the running function (break/continue need one) */
+  int building_models;  /* model constructors running (a model may build models) */
   int grad_depth;       /* grad/deriv/minimize calls running: their leaves are read-only */
   int color;            /* diagnostics in colour (a terminal, no NO_COLOR) */
   char lang[3];         /* help's language, "en" or "zh" (help.h: help_set_lang) */

@@ -6,6 +6,7 @@
  * functions are called with recording off; their errors propagate with their location.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -634,11 +635,8 @@ static int legend_items(Fig *F, Item *it, int max) {
     }
     return n;
   }
-  int lines = 0, labelled = 0;
-  for (int k = 0; k < F->n_s; k++) {
-    lines += F->s[k].kind != FS_BARS;
-    labelled += F->s[k].label[0] != 0;
-  }
+  int labelled = 0;
+  for (int k = 0; k < F->n_s; k++) labelled += F->s[k].label[0] != 0;
   if (labelled < 2 && F->layer == FL_NONE) return 0; /* one series: its name is the title */
   for (int k = 0; k < F->n_s && n < max; k++) {
     const FigSeries *s = &F->s[k];
@@ -1556,6 +1554,11 @@ static void build_plot(Call *c, Fig *F) {
   if (c->args[2].type != V_NONE) b = arg_num(c, 2);
   if (!(b > a) || !isfinite(a) || !isfinite(b))
     ev_error(I, c->node, "plot: the range from %g to %g is empty (to must be above from)", a, b);
+  /* The curve is sampled in a float tensor: beyond FLT_MAX the x values become inf and
+     the steps between them NaN. */
+  if (fabs(a) > FLT_MAX || fabs(b) > FLT_MAX)
+    ev_error(I, c->node, "plot: the range from %g to %g is too wide (tensors hold numbers up to %g)",
+             a, b, (double)FLT_MAX);
   if (bars && what.type != V_TENSOR && what.type != V_LIST)
     arg_error(c, 0, "a 1-D tensor to draw as bars");
   if (what.type == V_LIST && !bars) {

@@ -312,7 +312,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
   case V_BOOL: sb_puts(b, v.as.num ? "true" : "false"); break;
   case V_NUM: fmt_number(b, v.as.num); break;
   case V_STR:
-    if (top_str_raw) sb_puts(b, v.as.str->data);
+    if (top_str_raw) sb_putn(b, v.as.str->data, v.as.str->len); /* NULs included */
     else quote(b, v.as.str);
     break;
   case V_TENSOR:

@@ -1,6 +1,7 @@
 /* value.c — reference counting and the containers (strings, lists, records). */
 #include "value.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,22 +28,31 @@ Value v_retain(Value v) {
 /* Free one container whose count reached 0, moving its items to the work list (so a
    list nested a million deep is freed without a million-deep C recursion). */
 typedef struct {
-  Value *items;
+  Value *items; /* local until it outgrows it, then malloc'd */
   size_t n, cap;
+  Value local[16];
 } Work;
+
+#define WORK_INIT(w) ((w).items = (w).local, (w).n = 0, (w).cap = sizeof (w).local / sizeof (w).local[0])
 
 static void work_push(Work *w, Value v) {
   if (w->n == w->cap) {
-    size_t cap = w->cap ? w->cap * 2 : 64;
-    Value *items = realloc(w->items, sizeof(Value) * cap);
+    size_t cap = w->cap * 2;
+    Value *items = w->items == w->local ? malloc(sizeof(Value) * cap)
+                                        : realloc(w->items, sizeof(Value) * cap);
     if (!items) {
       v_release(v); /* no memory for the list: fall back to recursion */
       return;
     }
+    if (w->items == w->local) memcpy(items, w->local, sizeof w->local);
     w->items = items;
     w->cap = cap;
   }
   w->items[w->n++] = v;
+}
+
+static void work_free(Work *w) {
+  if (w->items != w->local) free(w->items);
 }
 
 static void release_one(Value v, Work *w) {
@@ -69,9 +79,30 @@ static void release_one(Value v, Work *w) {
     }
     break;
   case V_FUNC:
-    if (--v.as.fn->rc == 0) func_free(v.as.fn);
+    if (--v.as.fn->rc == 0) {
+      /* What the function holds goes on the work list: a chain of a million
+         deriv(deriv(…)) or closures over closures is freed without deep recursion. */
+      Func *f = v.as.fn;
+      for (int i = 0; i < f->n_bound; i++) work_push(w, f->bound[i]);
+      f->n_bound = 0;
+      if (f->formula) work_push(w, (Value){.type = V_FUNC, .as.fn = f->formula});
+      if (f->env) work_push(w, (Value){.type = V_ENV, .as.env = f->env});
+      f->formula = NULL;
+      f->env = NULL;
+      func_free(f);
+    }
     break;
-  case V_ENV: env_release(v.as.env); break;
+  case V_ENV:
+    if (v.as.env->rc == 1) {
+      /* The same for a scope: its values and its parent go on the work list. */
+      Env *e = v.as.env;
+      for (int i = 0; i < e->n; i++) work_push(w, e->vals[i]);
+      e->n = 0;
+      if (e->parent) work_push(w, (Value){.type = V_ENV, .as.env = e->parent});
+      e->parent = NULL;
+    }
+    env_release(v.as.env);
+    break;
   case V_LAYER:
     if (--v.as.layer->rc == 0) layer_free(v.as.layer);
     break;
@@ -86,7 +117,8 @@ static void release_one(Value v, Work *w) {
 }
 
 void v_release_breaking_cycles(Value v) {
-  Work w = {0};
+  Work w;
+  WORK_INIT(w);
   work_push(&w, v);
   while (w.n) {
     Value x = w.items[--w.n];
@@ -103,18 +135,19 @@ void v_release_breaking_cycles(Value v) {
     }
     v_release(x);
   }
-  free(w.items);
+  work_free(&w);
 }
 
 void v_release(Value v) {
-  if (v.type != V_LIST && v.type != V_RECORD) {
-    release_one(v, NULL);
-    return;
+  switch (v.type) {
+  case V_LIST: case V_RECORD: case V_FUNC: case V_ENV: break;
+  default: release_one(v, NULL); return; /* holds no values */
   }
-  Work w = {0};
+  Work w;
+  WORK_INIT(w);
   release_one(v, &w);
   while (w.n) release_one(w.items[--w.n], &w);
-  free(w.items);
+  work_free(&w);
 }
 
 Value v_str(const char *s, size_t len) {
@@ -199,13 +232,13 @@ const char *v_type_name(Value v) {
   return "?";
 }
 
-/* Structural equality; a container that holds itself (or nesting past 200 levels)
-   compares by identity below that depth instead of recursing forever. */
-static bool equal_at(Value a, Value b, int depth) {
+/* Equality of everything but the items of lists and records: numbers (a bool is 0/1),
+   strings by bytes, tensors by shape and values, containers by length, the rest by
+   identity. */
+static bool shallow_equal(Value a, Value b) {
   if ((a.type == V_NUM || a.type == V_BOOL) && (b.type == V_NUM || b.type == V_BOOL))
     return a.as.num == b.as.num;
   if (a.type != b.type) return false;
-  if (depth > 200) return a.as.list == b.as.list;
   switch (a.type) {
   case V_NONE: return true;
   case V_STR:
@@ -216,25 +249,88 @@ static bool equal_at(Value a, Value b, int depth) {
     for (int64_t i = 0; i < a.as.t->size; i++)
       if (a.as.t->data[i] != b.as.t->data[i]) return false;
     return true;
-  case V_LIST:
-    if (a.as.list == b.as.list) return true;
-    if (a.as.list->n != b.as.list->n) return false;
-    for (int i = 0; i < a.as.list->n; i++)
-      if (!equal_at(a.as.list->items[i], b.as.list->items[i], depth + 1)) return false;
-    return true;
-  case V_RECORD:
-    if (a.as.rec == b.as.rec) return true;
-    if (a.as.rec->n != b.as.rec->n) return false;
-    for (int i = 0; i < a.as.rec->n; i++) {
-      Value *o = record_get(b.as.rec, a.as.rec->keys[i]);
-      if (!o || !equal_at(a.as.rec->vals[i], *o, depth + 1)) return false;
-    }
-    return true;
+  case V_LIST: return a.as.list->n == b.as.list->n;
+  case V_RECORD: return a.as.rec->n == b.as.rec->n;
   default: return a.as.fn == b.as.fn;
   }
 }
 
-bool v_equal(Value a, Value b) { return equal_at(a, b, 0); }
+/* Pairs of containers already compared (or being compared), an open-addressing set. */
+typedef struct {
+  const void **slots; /* 2 pointers per slot; NULL: free */
+  size_t cap, n;
+} PairSet;
+
+static size_t pair_hash(const void *a, const void *b, size_t cap) {
+  uint64_t h = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15u ^ (uint64_t)(uintptr_t)b;
+  h ^= h >> 29;
+  return (size_t)(h * 0xBF58476D1CE4E5B9u >> 7) & (cap - 1);
+}
+
+/* Adds (a, b); false when it was there already. */
+static bool pairset_add(PairSet *s, const void *a, const void *b) {
+  if (2 * (s->n + 1) > s->cap) {
+    PairSet g = {rt_calloc(s->cap ? 2 * s->cap * 2 : 64 * 2, sizeof(void *)),
+                 s->cap ? 2 * s->cap : 64, 0};
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->slots[2 * i]) pairset_add(&g, s->slots[2 * i], s->slots[2 * i + 1]);
+    rt_free(s->slots);
+    *s = g;
+  }
+  size_t i = pair_hash(a, b, s->cap);
+  for (; s->slots[2 * i]; i = (i + 1) & (s->cap - 1))
+    if (s->slots[2 * i] == a && s->slots[2 * i + 1] == b) return false;
+  s->slots[2 * i] = a;
+  s->slots[2 * i + 1] = b;
+  s->n++;
+  return true;
+}
+
+/* Structural equality, walked with an explicit stack of container pairs, so lists nested
+   a million deep compare without deep C recursion. A pair of containers met a second
+   time is not walked again: a list that holds itself terminates, and two structures are
+   equal when no walk finds a difference. */
+bool v_equal(Value a, Value b) {
+  if (!shallow_equal(a, b)) return false;
+  if (a.type != V_LIST && a.type != V_RECORD) return true;
+  Value *stack = NULL; /* pairs: stack[2k], stack[2k + 1] */
+  size_t n = 0, cap = 0;
+  PairSet seen = {0};
+  bool eq = true;
+  stack = rt_malloc(2 * 16 * sizeof *stack);
+  cap = 16;
+  stack[0] = a, stack[1] = b, n = 1;
+  while (eq && n) {
+    n--;
+    Value x = stack[2 * n], y = stack[2 * n + 1];
+    if (x.as.list == y.as.list || !pairset_add(&seen, x.as.list, y.as.list)) continue;
+    int len = x.type == V_LIST ? x.as.list->n : x.as.rec->n;
+    for (int i = 0; eq && i < len; i++) {
+      Value u, v;
+      if (x.type == V_LIST) {
+        u = x.as.list->items[i], v = y.as.list->items[i];
+      } else {
+        const Value *o = record_get(y.as.rec, x.as.rec->keys[i]);
+        if (!o) {
+          eq = false;
+          break;
+        }
+        u = x.as.rec->vals[i], v = *o;
+      }
+      if (!shallow_equal(u, v)) eq = false;
+      else if (u.type == V_LIST || u.type == V_RECORD) {
+        if (n == cap) {
+          cap *= 2;
+          stack = rt_realloc(stack, 2 * cap * sizeof *stack);
+        }
+        stack[2 * n] = u, stack[2 * n + 1] = v, n++;
+      }
+    }
+  }
+  rt_free(stack);
+  rt_free(seen.slots);
+  return eq;
+}
 
 bool v_to_num(Value v, double *x) {
   if (v.type == V_NUM || v.type == V_BOOL) *x = v.as.num;

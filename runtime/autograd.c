@@ -277,7 +277,7 @@ static void bstrides(int ns, const int64_t *s, int n, const int64_t *out, int64_
     int j = i - (n - ns);
     if (j >= 0 && s[j] == out[i] && s[j] != 1) {
       st[i] = m;
-      m *= s[j];
+      m = s[j] && m > INT64_MAX / s[j] ? INT64_MAX : m * s[j]; /* as t_span */
     } else {
       st[i] = 0;
     }
@@ -357,8 +357,8 @@ static void around(const Tensor *a, int axis, int64_t *outer, int64_t *n, int64_
     return;
   }
   *n = a->shape[axis];
-  for (int i = 0; i < axis; i++) *outer *= a->shape[i];
-  for (int i = axis + 1; i < a->ndim; i++) *inner *= a->shape[i];
+  *outer = t_span(a->shape, 0, axis);
+  *inner = t_span(a->shape, axis + 1, a->ndim);
 }
 
 /* ---- elementwise unary ----
@@ -937,7 +937,7 @@ Tensor *ad_softmax_cross_entropy(Tensor *logits, Tensor *target) {
   const Tensor *z = logits;
   if (z->ndim == 0) rt_throw("%s: logits must have a class axis (got shape [])", op);
   int64_t k = z->shape[z->ndim - 1], rows = 1;
-  for (int i = 0; i < z->ndim - 1; i++) rows *= z->shape[i];
+  rows = t_span(z->shape, 0, z->ndim - 1);
   int probs = t_same_shape(target, z), ok = probs || target->ndim == z->ndim - 1;
   for (int i = 0; ok && !probs && i < target->ndim; i++) ok = target->shape[i] == z->shape[i];
   if (!ok)
@@ -1207,7 +1207,7 @@ Tensor *ad_batchnorm(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *running_mea
   t_shape_str(x->ndim, x->shape, s1, sizeof s1);
   if (x->ndim < 2) rt_throw("batchnorm: the input must be [B, C] or [B, C, H, W], got shape %s", s1);
   int64_t B = x->shape[0], C = x->shape[1], S = 1;
-  for (int i = 2; i < x->ndim; i++) S *= x->shape[i];
+  S = t_span(x->shape, 2, x->ndim);
   Tensor *ps[4] = {gamma, beta, running_mean, running_var};
   for (int i = 0; i < 4; i++)
     if (ps[i]->ndim != 1 || ps[i]->shape[0] != C)
@@ -1265,8 +1265,7 @@ Tensor *ad_batchnorm(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *running_mea
 static void bw_BATCHNORM(const Bw *b) {
   AdNode *n = b->n;
   const Tensor *x = n->in[0];
-  int64_t B = x->shape[0], C = x->shape[1], S = 1;
-  for (int i = 2; i < x->ndim; i++) S *= x->shape[i];
+  int64_t B = x->shape[0], C = x->shape[1], S = t_span(x->shape, 2, x->ndim);
   float *dx = need(n, 0) ? slot(b, 0, NULL)->data : NULL;
   float *dg = need(n, 1) ? slot(b, 1, NULL)->data : NULL;
   float *dbeta = need(n, 2) ? slot(b, 2, NULL)->data : NULL;

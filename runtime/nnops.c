@@ -34,9 +34,8 @@ static void softmax_row(const float *x, float *y, int64_t n, int64_t s, int logp
 /* a viewed as [outer, n, inner] around the axis; each (outer, inner) pair is a row. */
 static Tensor *softmax_axis(const char *op, const Tensor *a, int axis, int logp) {
   axis = t_axis(op, axis, a->ndim);
-  int64_t outer = 1, n = a->shape[axis], inner = 1;
-  for (int i = 0; i < axis; i++) outer *= a->shape[i];
-  for (int i = axis + 1; i < a->ndim; i++) inner *= a->shape[i];
+  int64_t outer = t_span(a->shape, 0, axis), n = a->shape[axis],
+          inner = t_span(a->shape, axis + 1, a->ndim);
   Tensor *y = t_new(a->ndim, a->shape);
   if (n == 0) return y;
   for (int64_t o = 0; o < outer; o++)

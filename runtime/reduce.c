@@ -97,16 +97,17 @@ Tensor *t_reduce(TRedOp op, const Tensor *a, int axis, int keepdim) {
   } else {
     axis = t_axis(name, axis, a->ndim);
     n = a->shape[axis];
-    for (int i = 0; i < axis; i++) outer *= a->shape[i];
-    for (int i = axis + 1; i < a->ndim; i++) inner *= a->shape[i];
+    outer = t_span(a->shape, 0, axis);
+    inner = t_span(a->shape, axis + 1, a->ndim);
     nd = 0;
     for (int i = 0; i < a->ndim; i++) {
       if (i != axis) shape[nd++] = a->shape[i];
       else if (keepdim) shape[nd++] = 1;
     }
   }
-  if (needs_one && n == 0 && outer * inner > 0) rt_throw("%s: empty axis", name);
+  if (needs_one && n == 0 && outer > 0 && inner > 0) rt_throw("%s: empty axis", name);
   Tensor *y = t_new(nd, shape);
+  if (y->size == 0) return y; /* nothing to reduce into; inner alone may be huge */
   reduce3(op, a->data, outer, n, inner, y->data);
   return y;
 }

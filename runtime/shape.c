@@ -8,11 +8,7 @@
 
 /* Contiguous strides of shape (rank n). */
 static void cstrides(int n, const int64_t *shape, int64_t *st) {
-  int64_t m = 1;
-  for (int i = n - 1; i >= 0; i--) {
-    st[i] = m;
-    m *= shape[i];
-  }
+  for (int i = n - 1; i >= 0; i--) st[i] = t_span(shape, i + 1, n);
 }
 
 /* Strided copy over an n-axis box of cnt[·] elements:
@@ -162,8 +158,8 @@ Tensor *t_concat(int n, Tensor *const *ts, int axis) {
   Tensor *y = t_new(nd, shape);
   /* each tensor is [outer, chunk] with chunk = its axis size × inner; rows interleave */
   int64_t outer = 1, inner = 1;
-  for (int k = 0; k < axis; k++) outer *= shape[k];
-  for (int k = axis + 1; k < nd; k++) inner *= shape[k];
+  outer = t_span(shape, 0, axis);
+  inner = t_span(shape, axis + 1, nd);
   float *d = y->data;
   for (int64_t o = 0; o < outer; o++)
     for (int i = 0; i < n; i++) {
@@ -187,8 +183,8 @@ Tensor *t_stack(int n, Tensor *const *ts, int axis) {
   int64_t shape[T_MAXDIM] = {0}, outer = 1, chunk = 1;
   for (int k = 0; k < nd + 1; k++)
     shape[k] = k < axis ? ts[0]->shape[k] : k == axis ? n : ts[0]->shape[k - 1];
-  for (int k = 0; k < axis; k++) outer *= shape[k];
-  for (int k = axis + 1; k < nd + 1; k++) chunk *= shape[k];
+  outer = t_span(shape, 0, axis);
+  chunk = t_span(shape, axis + 1, nd + 1);
   Tensor *y = t_new(nd + 1, shape);
   float *d = y->data;
   for (int64_t o = 0; o < outer; o++)

@@ -155,6 +155,14 @@ Tensor *t_eye(int64_t n) {
   return t;
 }
 
+int64_t t_span(const int64_t *shape, int from, int to) {
+  int64_t m = 1;
+  for (int i = from; i < to; i++)
+    if (shape[i] == 0) return 0;
+  for (int i = from; i < to; i++) m = m > INT64_MAX / shape[i] ? INT64_MAX : m * shape[i];
+  return m;
+}
+
 char *t_shape_str(int ndim, const int64_t *shape, char *buf, size_t n) {
   size_t k = 0;
   if (n == 0) return buf;

@@ -48,6 +48,11 @@ Tensor *t_eye(int64_t n);                                  /* [n, n] */
 /* "[2, 3]" (a scalar is "[]") into buf; returns buf. 96 bytes always suffice. */
 char *t_shape_str(int ndim, const int64_t *shape, char *buf, size_t n);
 int t_same_shape(const Tensor *a, const Tensor *b);
+/* Π shape[from..to): the size of some axes taken together (outer/inner around an axis,
+   strides). A tensor's size fits int64, so this can only overflow for a zero-size tensor
+   ([0, 9e15, 9e15]); it then saturates at INT64_MAX, and a loop over the zero axis never
+   runs. Every such product goes through here, never a bare `*=`. */
+int64_t t_span(const int64_t *shape, int from, int to);
 /* Normalise a possibly negative axis for a rank-ndim tensor; throws naming op if out
    of range: "softmax: axis 2 is out of range for a tensor of rank 2". */
 int t_axis(const char *op, int axis, int ndim);
