@@ -1,0 +1,48 @@
+#!/bin/sh
+# run.sh — `make fuzz`: replay the regression inputs, then fuzz each harness.
+#   sh tests/fuzz/run.sh BUILD SECONDS HARNESS...   (BUILD holds bin/HARNESS)
+# For each harness: every file in tests/fuzz/regress/HARNESS/ is run once (a crash there
+# is a bug that came back); then libFuzzer runs for SECONDS on a copy of
+# tests/fuzz/corpus/HARNESS/ in BUILD/corpus/HARNESS (new inputs go there, the committed
+# corpus is not touched). Crashes are written to BUILD/crash/HARNESS/; the script fails
+# if any harness found one. FUZZ_FLAGS adds libFuzzer options (e.g. -jobs=2).
+set -u
+# Absolute paths: the harnesses work in a scratch folder of their own (fuzz.h).
+build=$(cd "$1" && pwd) seconds=$2
+shift 2
+src=$(pwd)/tests/fuzz
+failed=""
+for h in "$@"; do
+  bin=$build/bin/$h
+  mkdir -p "$build/corpus/$h" "$build/crash/$h"
+  if [ -d "$src/regress/$h" ] && [ -n "$(ls "$src/regress/$h")" ]; then
+    if ! "$bin" -rss_limit_mb=2048 -timeout=30 "$src/regress/$h"/* >"$build/crash/$h/regress.log" 2>&1; then
+      echo "fuzz: $h: a regression input fails again (see $build/crash/$h/regress.log)"
+      tail -40 "$build/crash/$h/regress.log"
+      failed="$failed $h"
+      continue
+    fi
+    echo "fuzz: $h: $(ls "$src/regress/$h" | wc -l) regression inputs pass"
+  fi
+  cp -n "$src/corpus/$h"/* "$build/corpus/$h/" 2>/dev/null
+  dict=""
+  [ "$h" = fuzz_interp ] && dict="-dict=$src/nn.dict"
+  # -timeout: the harness's own budget stops scripts at 0.5 s of CPU; 20 s means stuck.
+  # -rss_limit_mb bounds the total; single allocations over 512 MB fail in ASan (fuzz.h).
+  # shellcheck disable=SC2086
+  "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=4096 \
+    -print_final_stats=0 -artifact_prefix="$build/crash/$h/" $dict ${FUZZ_FLAGS:-} \
+    "$build/corpus/$h" >"$build/crash/$h/fuzz.log" 2>&1
+  st=$?
+  grep -E '^#[0-9]+ +DONE|^Done' "$build/crash/$h/fuzz.log" | tail -1 | sed "s/^/fuzz: $h: /"
+  if [ $st -ne 0 ]; then
+    echo "fuzz: $h: FAILED (exit $st); the input is in $build/crash/$h/, the log in $build/crash/$h/fuzz.log:"
+    grep -E 'ERROR|SUMMARY|^    #[0-9] ' "$build/crash/$h/fuzz.log" | head -20
+    failed="$failed $h"
+  fi
+done
+if [ -n "$failed" ]; then
+  echo "fuzz: failed:$failed"
+  exit 1
+fi
+echo "fuzz: all harnesses pass"
