@@ -56,6 +56,7 @@ static double row(TRedOp op, const float *x, int64_t n, int64_t s) {
 /* a viewed as [outer, n, inner] with the reduced axis in the middle → out [outer, inner]. */
 static void reduce3(TRedOp op, const float *a, int64_t outer, int64_t n, int64_t inner,
                     float *out) {
+  if (outer == 0 || inner == 0) return; /* an empty result: nothing to compute */
   if (inner == 1 || op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN) {
     for (int64_t o = 0; o < outer; o++)
       for (int64_t k = 0; k < inner; k++)
@@ -107,6 +108,14 @@ Tensor *t_reduce(TRedOp op, const Tensor *a, int axis, int keepdim) {
   }
   if (needs_one && n == 0 && outer * inner > 0) rt_throw("%s: empty axis", name);
   Tensor *y = t_new(nd, shape);
-  reduce3(op, a->data, outer, n, inner, y->data);
+  RtFrame f; /* reduce3's accumulator row may fail to allocate: y must not leak */
+  if (RT_TRY(&f)) {
+    reduce3(op, a->data, outer, n, inner, y->data);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(y);
+    rt_rethrow();
+  }
   return y;
 }
