@@ -6,6 +6,7 @@
  * functions are called with recording off; their errors propagate with their location.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -120,6 +121,9 @@ static double yv(const Fig *F, double y) {
 
 static void widen(double *lo, double *hi) {
   if (!isfinite(*lo) || !isfinite(*hi)) *lo = 0, *hi = 1;
+  /* a span past DBL_MAX (data from -1e308 to 1e308) would make every scaled coordinate
+     NaN: keep the middle of it; points beyond are clipped like any off-axis point */
+  if (!isfinite(*hi - *lo)) *lo = fmax(*lo, -DBL_MAX / 4), *hi = fmin(*hi, DBL_MAX / 4);
   if (*hi - *lo <= 1e-12 * fmax(fabs(*lo), fabs(*hi))) {
     double d = *lo == 0 ? 1 : fabs(*lo) * 0.1;
     *lo -= d;
@@ -1553,6 +1557,8 @@ static void build_plot(Call *c, Fig *F) {
   if (c->args[2].type != V_NONE) b = arg_num(c, 2);
   if (!(b > a) || !isfinite(a) || !isfinite(b))
     ev_error(I, c->node, "plot: the range from %g to %g is empty (to must be above from)", a, b);
+  if (!isfinite(b - a))
+    ev_error(I, c->node, "plot: the range from %g to %g is too wide (its length must be below 1.8e308)", a, b);
   if (bars && what.type != V_TENSOR && what.type != V_LIST)
     arg_error(c, 0, "a 1-D tensor to draw as bars");
   if (what.type == V_LIST && !bars) {
