@@ -6,6 +6,11 @@
 # tests/fuzz/corpus/HARNESS/ in BUILD/corpus/HARNESS (new inputs go there, the committed
 # corpus is not touched). Crashes are written to BUILD/crash/HARNESS/; the script fails
 # if any harness found one. FUZZ_FLAGS adds libFuzzer options (e.g. -jobs=2).
+# tests/fuzz/regress/HARNESS/ holds crashes found before (minimised with
+# `BIN -minimize_crash=1 -runs=10000 CRASH`, named after what failed, and also copied into
+# the corpus) and harness_* inputs that check the harness itself (its CPU budget).
+# tests/fuzz/seeds.py writes the generated seeds; the rest are copies of tests/golden/
+# and examples/ files. Look at one input by hand: NN_FUZZ_VERBOSE=1 BIN FILE.
 set -u
 # Absolute paths: the harnesses work in a scratch folder of their own (fuzz.h).
 build=$(cd "$1" && pwd) seconds=$2
@@ -18,7 +23,7 @@ for h in "$@"; do
   if [ -d "$src/regress/$h" ] && [ -n "$(ls "$src/regress/$h")" ]; then
     if ! "$bin" -rss_limit_mb=2048 -timeout=30 "$src/regress/$h"/* >"$build/crash/$h/regress.log" 2>&1; then
       echo "fuzz: $h: a regression input fails again (see $build/crash/$h/regress.log)"
-      tail -40 "$build/crash/$h/regress.log"
+      grep -E '^Running:|ERROR|SUMMARY|runtime error|^    #[0-9] ' "$build/crash/$h/regress.log" | tail -20
       failed="$failed $h"
       continue
     fi
@@ -37,7 +42,7 @@ for h in "$@"; do
   grep -E '^#[0-9]+ +DONE|^Done' "$build/crash/$h/fuzz.log" | tail -1 | sed "s/^/fuzz: $h: /"
   if [ $st -ne 0 ]; then
     echo "fuzz: $h: FAILED (exit $st); the input is in $build/crash/$h/, the log in $build/crash/$h/fuzz.log:"
-    grep -E 'ERROR|SUMMARY|^    #[0-9] ' "$build/crash/$h/fuzz.log" | head -20
+    grep -E 'ERROR|SUMMARY|runtime error|^    #[0-9] ' "$build/crash/$h/fuzz.log" | head -20
     failed="$failed $h"
   fi
 done
