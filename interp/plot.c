@@ -1557,8 +1557,6 @@ static void build_plot(Call *c, Fig *F) {
   if (c->args[2].type != V_NONE) b = arg_num(c, 2);
   if (!(b > a) || !isfinite(a) || !isfinite(b))
     ev_error(I, c->node, "plot: the range from %g to %g is empty (to must be above from)", a, b);
-  if (!isfinite(b - a))
-    ev_error(I, c->node, "plot: the range from %g to %g is too wide (its length must be below 1.8e308)", a, b);
   if (bars && what.type != V_TENSOR && what.type != V_LIST)
     arg_error(c, 0, "a 1-D tensor to draw as bars");
   if (what.type == V_LIST && !bars) {

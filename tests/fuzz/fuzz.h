@@ -35,7 +35,7 @@
 
 const char *__asan_default_options(void);
 const char *__asan_default_options(void) {
-  return "allocator_may_return_null=1:max_allocation_size_mb=512:detect_leaks=1";
+  return "allocator_may_return_null=1:max_allocation_size_mb=256:detect_leaks=1";
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -21,7 +21,9 @@ for h in "$@"; do
   bin=$build/bin/$h
   mkdir -p "$build/corpus/$h" "$build/crash/$h"
   if [ -d "$src/regress/$h" ] && [ -n "$(ls "$src/regress/$h")" ]; then
-    if ! "$bin" -rss_limit_mb=2048 -timeout=30 "$src/regress/$h"/* >"$build/crash/$h/regress.log" 2>&1; then
+    # a CPU budget of 4 s per input, not 0.5: some need it to reach what they test
+    if ! NN_FUZZ_BUDGET_MS=4000 "$bin" -rss_limit_mb=2048 -timeout=60 "$src/regress/$h"/* \
+        >"$build/crash/$h/regress.log" 2>&1; then
       echo "fuzz: $h: a regression input fails again (see $build/crash/$h/regress.log)"
       grep -E '^Running:|ERROR|SUMMARY|runtime error|^    #[0-9] ' "$build/crash/$h/regress.log" | tail -20
       failed="$failed $h"
@@ -33,7 +35,7 @@ for h in "$@"; do
   dict=""
   [ "$h" = fuzz_interp ] && dict="-dict=$src/nn.dict"
   # -timeout: the harness's own budget stops scripts at 0.5 s of CPU; 20 s means stuck.
-  # -rss_limit_mb bounds the total; single allocations over 512 MB fail in ASan (fuzz.h).
+  # -rss_limit_mb bounds the total; single allocations over 256 MB fail in ASan (fuzz.h).
   # shellcheck disable=SC2086
   "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=4096 \
     -print_final_stats=0 -artifact_prefix="$build/crash/$h/" $dict ${FUZZ_FLAGS:-} \
