@@ -5,6 +5,9 @@
 #   make asan       the suite under AddressSanitizer + UBSan (separate build in build/asan)
 #   make valgrind   golden tests under valgrind --leak-check=full
 #   make bench      start-up and interpreter-loop timings against NumPy/PyTorch
+#   make fuzz       libFuzzer harnesses (tests/fuzz/) for FUZZ_SECONDS (60) each, clang with
+#                   ASan+UBSan in build/fuzz; replays tests/fuzz/regress/ first
+#                   (make fuzz-deps installs clang and libFuzzer)
 #   make install PREFIX=/usr/local ; make clean
 #   make BLAS=0     build without CBLAS (portable matmul kernel only)
 #   make CC=clang   build ./nn with clang (objects in build/clang; both are warning-free)
@@ -120,6 +123,29 @@ valgrind: nn
 
 bench: nn
 	@sh tests/bench.sh
+
+# make fuzz: the harnesses tests/fuzz/fuzz_*.c linked with the project's objects rebuilt
+# by clang with -fsanitize=fuzzer-no-link,address,undefined (main.c left out), then
+# tests/fuzz/run.sh. Two clang warnings are not fatal here yet: -Wunused-but-set-variable
+# (plot.c) and -Wtautological-constant-out-of-range-compare (bison's YYTRANSLATE in parser.y).
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_NAMES    = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJ      = $(filter-out $(BUILD)/interp/main.o,$(OBJ))
+.PHONY: fuzz fuzz-build fuzz-bins fuzz-deps
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(FUZZ_CC) \
+	  OPT="-O1 -g $(SAN) -fsanitize=fuzzer-no-link" \
+	  WARN="$(WARN) -Wno-error=unused-but-set-variable \
+	    -Wno-error=tautological-constant-out-of-range-compare" fuzz-bins
+fuzz-bins: $(patsubst %,$(BUILD)/bin/%,$(FUZZ_NAMES))
+$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(BUILD)/bin
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+fuzz-deps:
+	@sh tools/deps.sh fuzz
 
 install: nn
 	install -d $(DESTDIR)$(PREFIX)/bin

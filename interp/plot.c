@@ -121,6 +121,9 @@ static double yv(const Fig *F, double y) {
 
 static void widen(double *lo, double *hi) {
   if (!isfinite(*lo) || !isfinite(*hi)) *lo = 0, *hi = 1;
+  /* a span past DBL_MAX (data from -1e308 to 1e308) would make every scaled coordinate
+     NaN: keep the middle of it; points beyond are clipped like any off-axis point */
+  if (!isfinite(*hi - *lo)) *lo = fmax(*lo, -DBL_MAX / 4), *hi = fmin(*hi, DBL_MAX / 4);
   if (*hi - *lo <= 1e-12 * fmax(fabs(*lo), fabs(*hi))) {
     double d = *lo == 0 ? 1 : fabs(*lo) * 0.1;
     *lo -= d;

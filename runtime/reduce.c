@@ -53,18 +53,35 @@ static double row(TRedOp op, const float *x, int64_t n, int64_t s) {
   }
 }
 
-/* a viewed as [outer, n, inner] with the reduced axis in the middle → out [outer, inner]. */
+/* The accumulator row of reduce3, or NULL when there is no memory for it. An "out of
+   memory" thrown from reduce3 would leak the result its caller just allocated. */
+static double *acc_row(int64_t inner) {
+  double *volatile acc = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    acc = rt_malloc((size_t)inner * sizeof *acc);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+  }
+  return acc;
+}
+
+/* a viewed as [outer, n, inner] with the reduced axis in the middle → out [outer, inner].
+   Never throws. */
 static void reduce3(TRedOp op, const float *a, int64_t outer, int64_t n, int64_t inner,
                     float *out) {
-  if (inner == 1 || op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN) {
+  /* sum-like over a middle axis: walk rows of `inner` contiguous floats into a double
+     accumulator row, rather than striding down columns; without memory for that row,
+     stride down the columns after all (the same sums in the same order) */
+  int strided = inner == 1 || op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN;
+  double *acc = strided || outer == 0 ? NULL : acc_row(inner);
+  if (!acc) {
     for (int64_t o = 0; o < outer; o++)
       for (int64_t k = 0; k < inner; k++)
         out[o * inner + k] = (float)row(op, a + o * n * inner + k, n, inner);
     return;
   }
-  /* sum-like over a middle axis: walk rows of `inner` contiguous floats into a double
-     accumulator row, rather than striding down columns */
-  double *acc = rt_malloc((size_t)inner * sizeof *acc);
   for (int64_t o = 0; o < outer; o++) {
     for (int64_t k = 0; k < inner; k++) acc[k] = op == T_PROD ? 1 : 0;
     for (int64_t j = 0; j < n; j++) {

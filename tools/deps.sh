@@ -1,6 +1,8 @@
 #!/bin/sh
 # deps.sh — install what the build needs from Debian, only what is missing.
 # Run as root (or with sudo available); otherwise prints the apt-get line to run by hand.
+#   sh tools/deps.sh        what `make` and `make test` need
+#   sh tools/deps.sh fuzz   that, and what `make fuzz` needs on top: clang and libFuzzer
 set -e
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -17,6 +19,17 @@ have_hdr zlib.h || need="$need zlib1g-dev"
 have_cmd valgrind || need="$need valgrind"
 # Fashion-MNIST, for fashion_mnist() and the examples and tests that use it.
 [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need="$need dataset-fashion-mnist"
+if [ "${1:-}" = fuzz ]; then
+  have_cmd clang || need="$need clang"
+  # libFuzzer (and clang's ASan/UBSan runtimes): try to link an empty fuzz target.
+  bin=$(mktemp)
+  if ! have_cmd clang || ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' |
+      clang -fsanitize=fuzzer,address,undefined -x c - -o "$bin" >/dev/null 2>&1; then
+    v=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p')
+    need="$need libclang-rt-${v:-14}-dev"
+  fi
+  rm -f "$bin"
+fi
 if [ -z "$need" ]; then
   echo "deps: everything the build needs is installed"
   exit 0
