@@ -126,8 +126,7 @@ bench: nn
 
 # make fuzz: the harnesses tests/fuzz/fuzz_*.c linked with the project's objects rebuilt
 # by clang with -fsanitize=fuzzer-no-link,address,undefined (main.c left out), then
-# tests/fuzz/run.sh. Two clang warnings are not fatal here yet: -Wunused-but-set-variable
-# (plot.c) and -Wtautological-constant-out-of-range-compare (bison's YYTRANSLATE in parser.y).
+# tests/fuzz/run.sh. Warnings are errors here too, as in every build.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_NAMES    = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -137,9 +136,7 @@ fuzz: fuzz-build
 	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(FUZZ_CC) \
-	  OPT="-O1 -g $(SAN) -fsanitize=fuzzer-no-link" \
-	  WARN="$(WARN) -Wno-error=unused-but-set-variable \
-	    -Wno-error=tautological-constant-out-of-range-compare" fuzz-bins
+	  OPT="-O1 -g $(SAN) -fsanitize=fuzzer-no-link" fuzz-bins
 fuzz-bins: $(patsubst %,$(BUILD)/bin/%,$(FUZZ_NAMES))
 $(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	@mkdir -p $(BUILD)/bin
