@@ -16,11 +16,12 @@
 
 #include "autograd.h"
 #include "decl.h"
+#include "func.h"
 #include "mem.h"
 
 /* ------------------------------------------------------------------ freeing */
 
-void layer_free(Layer *l) {
+static void layer_free(Layer *l) {
   for (int i = 0; i < l->n_params; i++) t_release(l->params[i]);
   for (int i = 0; i < l->n_bufs; i++) t_release(l->bufs[i]);
   rt_free(l->params);
@@ -32,7 +33,7 @@ void layer_free(Layer *l) {
   rt_free(l);
 }
 
-void model_free(Model *m) {
+static void model_free(Model *m) {
   for (int i = 0; i < m->n; i++) v_release(m->layers[i]);
   rt_free(m->layers);
   rt_free(m);
@@ -45,11 +46,38 @@ static void slot_clear(OptSlot *s) {
   rt_free(s->state);
 }
 
-void optim_free(Optim *o) {
+static void optim_free(Optim *o) {
   for (int i = 0; i < o->n_slots; i++) slot_clear(&o->slots[i]);
   rt_free(o->slots);
   if (o->hyper) env_release(o->hyper);
   rt_free(o);
+}
+
+/* value.c's release hooks (value.h: v_set_release). Models nest at most
+   MAX_MODEL_DEPTH deep, so these free by plain recursion, without the work list. */
+static void layer_release(void *obj, VWork *w) {
+  Layer *l = obj;
+  if (--l->rc == 0) layer_free(l);
+}
+
+static void model_release(void *obj, VWork *w) {
+  Model *m = obj;
+  if (--m->rc == 0) model_free(m);
+}
+
+static void optim_release(void *obj, VWork *w) {
+  Optim *o = obj;
+  if (--o->rc == 0) optim_free(o);
+}
+
+/* v_retain counts references through the first int of the object. */
+_Static_assert(offsetof(Layer, rc) == 0 && offsetof(Model, rc) == 0 &&
+               offsetof(Optim, rc) == 0, "a counted object begins with its count");
+
+void decl_register_types(void) {
+  v_set_release(V_LAYER, layer_release);
+  v_set_release(V_MODEL, model_release);
+  v_set_release(V_OPTIM, optim_release);
 }
 
 /* ------------------------------------------------------------------ layers */

@@ -72,6 +72,9 @@ struct Optim {
   OptSlot *slots;
 };
 
+/* Install the release hooks of V_LAYER, V_MODEL and V_OPTIM in value.c's table. */
+void decl_register_types(void);
+
 /* Run a declaration statement (exec of N_DECL). */
 void decl_exec(Interp *I, Env *env, const Node *n);
 

@@ -18,6 +18,7 @@
 #include "autograd.h"
 #include "decl.h"
 #include "file.h"
+#include "func.h"
 #include "interp.h"
 #include "mem.h"
 
@@ -83,19 +84,6 @@ static Env *env_new(Interp *I, Env *parent) {
   e->all_next->all_prev = e;
   I->env_ring.all_next = e;
   return e;
-}
-
-void env_release(Env *e) {
-  while (e && --e->rc == 0) {
-    Env *parent = e->parent;
-    e->all_prev->all_next = e->all_next;
-    e->all_next->all_prev = e->all_prev;
-    for (int i = 0; i < e->n; i++) v_release(e->vals[i]);
-    rt_free(e->names);
-    rt_free(e->vals);
-    rt_free(e);
-    e = parent;
-  }
 }
 
 static Value *env_slot(Env *e, Sym *s) {
@@ -248,23 +236,6 @@ static double num_of(Interp *I, Value v, const Node *at, const char *what) {
 }
 
 /* ------------------------------------------------------------------ functions */
-
-void func_free(Func *f) {
-  if (f->formula) v_release((Value){.type = V_FUNC, .as.fn = f->formula});
-  for (int i = 0; i < f->n_bound; i++) v_release(f->bound[i]);
-  rt_free(f->bound);
-  if (!f->params_shared) params_free(&f->params);
-  if (f->env) env_release(f->env);
-  rt_free(f);
-}
-
-void params_free(Params *p) {
-  for (int i = 0; i < p->n; i++) v_release(p->defaults[i]);
-  rt_free(p->names);
-  rt_free(p->defaults);
-  rt_free(p->has_default);
-  p->n = 0;
-}
 
 static void params_alloc(Params *p, int n) {
   p->n = 0;
@@ -1517,6 +1488,8 @@ static void freeze_stdlib(Interp *I) {
 
 void interp_init(Interp *I) {
   memset(I, 0, sizeof *I);
+  func_register_types(); /* how value.c lets go of functions, scopes, layers, ... */
+  decl_register_types();
   I->env_ring.all_next = I->env_ring.all_prev = &I->env_ring;
   struct rlimit rl;
   size_t limit = 8u << 20;

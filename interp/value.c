@@ -5,9 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decl.h"
 #include "mem.h"
 
+/* Release hooks of the types defined above this floor (value.h: v_set_release). */
+static VReleaseFn *release_hook[V_ENV + 1];
+
+void v_set_release(VType type, VReleaseFn *release) { release_hook[type] = release; }
+
+/* Layers, models and optimizers are defined in decl.h, above this floor; like every
+   counted object they begin with their count (decl.c checks it), which is all v_retain
+   needs to know of them. */
+static int *count_of(void *obj) { return obj; }
 
 Value v_retain(Value v) {
   switch (v.type) {
@@ -17,9 +25,9 @@ Value v_retain(Value v) {
   case V_RECORD: v.as.rec->rc++; break;
   case V_FUNC: v.as.fn->rc++; break;
   case V_ENV: v.as.env->rc++; break;
-  case V_LAYER: v.as.layer->rc++; break;
-  case V_MODEL: v.as.model->rc++; break;
-  case V_OPTIM: v.as.optim->rc++; break;
+  case V_LAYER: (*count_of(v.as.layer))++; break;
+  case V_MODEL: (*count_of(v.as.model))++; break;
+  case V_OPTIM: (*count_of(v.as.optim))++; break;
   default: break;
   }
   return v;
@@ -27,7 +35,7 @@ Value v_retain(Value v) {
 
 /* Free one container whose count reached 0, moving its items to the work list (so a
    list nested a million deep is freed without a million-deep C recursion). */
-typedef struct {
+typedef struct VWork {
   Value *items; /* local until it outgrows it, then malloc'd */
   size_t n, cap;
   Value local[16];
@@ -55,6 +63,11 @@ static void work_free(Work *w) {
   if (w->items != w->local) free(w->items);
 }
 
+void v_work_push(VWork *w, Value v) {
+  if (w) work_push(w, v);
+  else v_release(v);
+}
+
 static void release_one(Value v, Work *w) {
   switch (v.type) {
   case V_TENSOR: t_release(v.as.t); break;
@@ -78,40 +91,11 @@ static void release_one(Value v, Work *w) {
       rt_free(r);
     }
     break;
-  case V_FUNC:
-    if (--v.as.fn->rc == 0) {
-      /* What the function holds goes on the work list: a chain of a million
-         deriv(deriv(…)) or closures over closures is freed without deep recursion. */
-      Func *f = v.as.fn;
-      for (int i = 0; i < f->n_bound; i++) work_push(w, f->bound[i]);
-      f->n_bound = 0;
-      if (f->formula) work_push(w, (Value){.type = V_FUNC, .as.fn = f->formula});
-      if (f->env) work_push(w, (Value){.type = V_ENV, .as.env = f->env});
-      f->formula = NULL;
-      f->env = NULL;
-      func_free(f);
-    }
-    break;
-  case V_ENV:
-    if (v.as.env->rc == 1) {
-      /* The same for a scope: its values and its parent go on the work list. */
-      Env *e = v.as.env;
-      for (int i = 0; i < e->n; i++) work_push(w, e->vals[i]);
-      e->n = 0;
-      if (e->parent) work_push(w, (Value){.type = V_ENV, .as.env = e->parent});
-      e->parent = NULL;
-    }
-    env_release(v.as.env);
-    break;
-  case V_LAYER:
-    if (--v.as.layer->rc == 0) layer_free(v.as.layer);
-    break;
-  case V_MODEL:
-    if (--v.as.model->rc == 0) model_free(v.as.model);
-    break;
-  case V_OPTIM:
-    if (--v.as.optim->rc == 0) optim_free(v.as.optim);
-    break;
+  case V_FUNC: release_hook[V_FUNC](v.as.fn, w); break;
+  case V_ENV: release_hook[V_ENV](v.as.env, w); break;
+  case V_LAYER: release_hook[V_LAYER](v.as.layer, w); break;
+  case V_MODEL: release_hook[V_MODEL](v.as.model, w); break;
+  case V_OPTIM: release_hook[V_OPTIM](v.as.optim, w); break;
   default: break;
   }
 }

@@ -145,11 +145,19 @@ Value v_record_new(void);
 void record_set(Record *r, Sym *key, Value v); /* takes ownership of v */
 Value *record_get(Record *r, Sym *key);        /* borrowed, NULL when absent */
 
-void env_release(Env *e); /* eval.c */
-void func_free(Func *f);  /* eval.c: when the last reference goes */
-void layer_free(Layer *l); /* decl.c */
-void model_free(Model *m); /* decl.c */
-void optim_free(Optim *o); /* decl.c */
+/* Types whose lifetime belongs to a module above this one — functions and scopes
+   (interp/func.c), layers, models and optimizers (interp/decl.c) — are let go through
+   a table of hooks that those modules fill in at interpreter start-up, so value.c
+   never calls up. The table is the one piece of process state in interp/: written
+   once, with the same entries by every interpreter, before any such value exists.
+   Every counted object begins with its count (int rc): v_retain needs no hook. */
+typedef struct VWork VWork; /* values still to be let go, popped by v_release's loop */
+/* Drop one reference to obj (a Func *, Env *, Layer *, ...); when it was the last, hand
+   what obj holds to w with v_work_push (not v_release: a deep chain would recurse) and
+   free obj. w may be NULL (then v_work_push releases at once). */
+typedef void VReleaseFn(void *obj, VWork *w);
+void v_set_release(VType type, VReleaseFn *release);
+void v_work_push(VWork *w, Value v); /* takes v */
 
 const char *v_type_name(Value v); /* "number", "tensor", "string", ... */
 bool v_equal(Value a, Value b);   /* structural, for == on non-tensors */

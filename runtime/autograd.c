@@ -128,6 +128,7 @@ static AdNode *record(Tensor *y, AdOp op, int n, Tensor *const *in, unsigned nog
   nd->in = (Tensor **)(nd + 1);
   for (int i = 0; i < n; i++) nd->in[i] = t_retain(in[i]);
   y->ad = nd;
+  y->ad_release = ad_node_free;
   return nd;
 }
 
@@ -166,6 +167,7 @@ void ad_track(Tensor *t) {
   nd->op = AD_LEAF;
   nd->in = (Tensor **)(nd + 1);
   t->ad = nd;
+  t->ad_release = ad_node_free;
 }
 
 Tensor *ad_grad(const Tensor *leaf) {

@@ -36,7 +36,8 @@ void ad_backward(Tensor *y, const Tensor *seed);
 bool ad_set_recording(bool on);
 bool ad_is_recording(void);
 
-/* Called by t_release when a tensor that owns a node dies. */
+/* Frees a tensor's node when the tensor dies: installed as its ad_release hook
+   (tensor.h) beside ad, so tensor.c never calls into this file. */
 void ad_node_free(struct AdNode *n);
 
 /* ---- differentiable ops: the t_* op, recorded ---- */

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "autograd.h"
 #include "error.h"
 #include "mem.h"
 
@@ -78,6 +77,7 @@ Tensor *t_new(int ndim, const int64_t *shape) {
   if (ndim) memcpy(t->shape, shape, (size_t)ndim * sizeof *shape);
   t->data = (float *)((char *)t + HDR);
   t->ad = NULL;
+  t->ad_release = NULL;
   return t;
 }
 
@@ -113,11 +113,11 @@ Tensor *t_retain(Tensor *a) {
 }
 
 /* The autograd record (a->ad) belongs to runtime/autograd.c and dies with the tensor
-   (ad_node_free releases the node's inputs without recursing); data lives in the
-   same block as the header. */
+   through the hook autograd left beside it (ad_node_free, which releases the node's
+   inputs without recursing); data lives in the same block as the header. */
 void t_release(Tensor *a) {
   if (a && --a->rc == 0) {
-    if (a->ad) ad_node_free(a->ad);
+    if (a->ad) a->ad_release(a->ad);
     rt_free(a);
   }
 }

@@ -29,6 +29,9 @@ typedef struct Tensor {
   int64_t shape[T_MAXDIM];
   float *data;             /* size floats, 64-byte aligned, owned */
   struct AdNode *ad;       /* autograd record, NULL when not tracked (runtime/autograd.c) */
+  /* Frees ad when the tensor dies; set by autograd together with ad, so this floor
+     never calls up into autograd.c. */
+  void (*ad_release)(struct AdNode *ad);
 } Tensor;
 
 /* ---- lifetime and creation ---- */
