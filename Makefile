@@ -92,6 +92,9 @@ $(BUILD)/help_embed.o: $(BUILD)/help_embed.c
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(RUNTIME_OBJ) | $(BUILD)/dirs
 	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(LDLIBS)
 units: $(UNIT_BIN) $(BUILD)/tools/ptyrun
+# The figure model links with the runtime alone: it knows nothing of the interpreter.
+$(BUILD)/unit/test_figure: tests/unit/test_figure.c tests/unit/check.h $(RUNTIME_OBJ) $(BUILD)/interp/figure.o | $(BUILD)/dirs
+	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(BUILD)/interp/figure.o $(LDLIBS)
 
 # The pseudo-terminal driver of the REPL tests: plain C and -lutil, no expect or python.
 $(BUILD)/tools/ptyrun: tests/tools/ptyrun.c | $(BUILD)/dirs
