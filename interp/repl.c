@@ -13,6 +13,7 @@
 #include <readline/readline.h>
 
 #include "mem.h"
+#include "platform.h"
 #include "help.h"
 #include "repl.h"
 
@@ -75,13 +76,13 @@ static const Func *func_named(Interp *I, const char *name) {
 
 static void help(Repl *r, const char *name) {
   if (!*name) {
-    printf("Type an expression to see its value; `let x = ...` defines a variable.\n"
+    pf_printf("Type an expression to see its value; `let x = ...` defines a variable.\n"
            "Commands: :help NAME, :lang en|zh, :source NAME, :vars, :load FILE, :quit (or Ctrl-D).\n"
            "Ctrl-C abandons the line or stops a running computation.\n\n");
-    help_index(r->I, stdout, NULL);
+    help_index(r->I, pf_out(), NULL);
     return;
   }
-  help_print(r->I, stdout, name, NULL);
+  help_print(r->I, pf_out(), name, NULL);
 }
 
 static void vars(Repl *r) {
@@ -92,11 +93,11 @@ static void vars(Repl *r) {
     v_repr(&b, I->globals[i]);
     char *nl = strchr(b.s, '\n');
     if (nl) strcpy(nl, " ...");
-    printf("%s = %.70s%s\n", I->global_names[i]->name, b.s, strlen(b.s) > 70 ? "..." : "");
+    pf_printf("%s = %.70s%s\n", I->global_names[i]->name, b.s, strlen(b.s) > 70 ? "..." : "");
     sb_free(&b);
     shown++;
   }
-  if (!shown) printf("(no variables yet)\n");
+  if (!shown) pf_printf("(no variables yet)\n");
 }
 
 /* A ':' command; returns true when the line was one. */
@@ -109,19 +110,19 @@ static bool command(Repl *r, const char *line) {
   while (n && (arg[n - 1] == ' ' || arg[n - 1] == '\t' || arg[n - 1] == '\r')) arg[--n] = 0;
   if (!strcmp(cmd, "help") || !strcmp(cmd, "h")) help(r, arg);
   else if (!strcmp(cmd, "lang")) {
-    if (!*arg) printf("%s\n", r->I->lang);
-    else if (!help_set_lang(r->I, arg)) fprintf(stderr, "unknown language '%s' (use en or zh)\n", arg);
+    if (!*arg) pf_printf("%s\n", r->I->lang);
+    else if (!help_set_lang(r->I, arg)) fprintf(pf_err(), "unknown language '%s' (use en or zh)\n", arg);
   } else if (!strcmp(cmd, "source")) {
-    if (!*arg) fprintf(stderr, "usage: :source NAME\n");
-    else help_source(r->I, stdout, arg);
+    if (!*arg) fprintf(pf_err(), "usage: :source NAME\n");
+    else help_source(r->I, pf_out(), arg);
   }
   else if (!strcmp(cmd, "vars")) vars(r);
   else if (!strcmp(cmd, "load")) {
-    if (!*arg) fprintf(stderr, "usage: :load FILE\n");
+    if (!*arg) fprintf(pf_err(), "usage: :load FILE\n");
     else interp_run_file(r->I, arg);
   } else if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) r->quit = true;
-  else fprintf(stderr, "unknown command ':%s' (try :help)\n", cmd);
-  fflush(stdout);
+  else fprintf(pf_err(), "unknown command ':%s' (try :help)\n", cmd);
+  fflush(pf_out());
   return true;
 }
 
@@ -171,7 +172,7 @@ static void add_history_entry(Repl *r, const char *entry) {
       int err = write_history(r->history_path);
       if (err && !r->history_warned) {
         r->history_warned = true;
-        fprintf(stderr, "nn: cannot save history to %s: %s\n", r->history_path, strerror(err));
+        fprintf(pf_err(), "nn: cannot save history to %s: %s\n", r->history_path, strerror(err));
       }
     }
   }
@@ -262,8 +263,8 @@ static void abandon_line(Repl *r) {
   rl_free_line_state();
   rl_callback_sigcleanup(); /* leaves i-search, a half-typed key sequence, … */
   rl_callback_handler_remove();
-  fputs("^C\n", stdout);
-  fflush(stdout);
+  fputs("^C\n", pf_out());
+  fflush(pf_out());
   clear_pending(r);
 }
 
@@ -274,8 +275,8 @@ static int repl_tty(Repl *r) {
   rl_attempted_completion_function = complete;
   rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{([,+-*/^%";
   history_start(r);
-  printf("nn %s — :help for help, Ctrl-D to quit\n", NN_VERSION);
-  fflush(stdout);
+  pf_printf("nn %s — :help for help, Ctrl-D to quit\n", NN_VERSION);
+  fflush(pf_out());
 
   /* SIGINT and SIGWINCH stay blocked except inside pselect (and SIGINT while an entry
      runs), so one that arrives between checking its flag and waiting is never lost. */
@@ -313,7 +314,7 @@ static int repl_tty(Repl *r) {
     }
     if (r->eof) {
       rl_callback_handler_remove();
-      printf("\n");
+      pf_printf("\n");
       finish_pending(r);
       break;
     }
@@ -355,19 +356,15 @@ static int repl_pipe(Repl *r) {
 }
 
 int repl_run(Interp *I) {
-  Repl r = {.I = I, .n_builtin_globals = I->n_globals, .tty = isatty(0) && isatty(1)};
+  Repl r = {.I = I, .n_builtin_globals = I->n_globals, .tty = pf_is_terminal(PF_IN) && pf_is_terminal(PF_OUT)};
   session = &r;
-  /* SA_RESTART keeps a Ctrl-C from failing a read or a write half-way (stdio does not
-     retry); pselect is interrupted all the same, and computations poll rt_interrupted. */
-  struct sigaction sa = {.sa_flags = SA_RESTART}, old;
-  sa.sa_handler = on_sigint;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old);
+  /* Ctrl-C (SIGINT on POSIX, with SA_RESTART: platform_posix.c) sets rt_interrupted. */
+  pf_watch_interrupt(on_sigint);
   /* Line-buffered even into a pipe, so values and error messages stay in order. */
   setvbuf(stdout, NULL, _IOLBF, 0);
   I->echo = true;
   int st = r.tty ? repl_tty(&r) : repl_pipe(&r);
-  sigaction(SIGINT, &old, NULL);
+  pf_watch_interrupt(NULL);
   sb_free(&r.pending);
   session = NULL;
   return st;
