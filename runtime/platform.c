@@ -53,6 +53,10 @@ void pf_set(const Platform *p) {
   if (!current.open_regular) current.open_regular = d->open_regular;
   if (!current.load_symbol) current.load_symbol = d->load_symbol;
   if (!current.watch_interrupt) current.watch_interrupt = d->watch_interrupt;
+  if (!current.line_open) current.line_open = d->line_open;
+  if (!current.read_line) current.read_line = d->read_line;
+  if (!current.history_add) current.history_add = d->history_add;
+  if (!current.line_close) current.line_close = d->line_close;
   installed = true;
   if (current.write) {
     cookie_out = cookie_stream(PF_OUT);
@@ -89,3 +93,7 @@ bool pf_term_size(int *cols, int *lines) { return pf_get()->term_size(cols, line
 double pf_clock(void) { return pf_get()->clock(); }
 void *pf_load_symbol(const char *lib, const char *sym) { return pf_get()->load_symbol(lib, sym); }
 void pf_watch_interrupt(void (*handler)(int)) { pf_get()->watch_interrupt(handler); }
+void pf_line_open(const PfEditor *ed) { pf_get()->line_open(ed); }
+PfLine pf_read_line(const char *prompt, char **line) { return pf_get()->read_line(prompt, line); }
+int pf_history_add(const char *entry) { return pf_get()->history_add(entry); }
+void pf_line_close(void) { pf_get()->line_close(); }

@@ -2,7 +2,7 @@
  * (WebAssembly) and a notebook kernel (Jupyter) sits behind one table of functions.
  *
  * Like SQLite's VFS (os_unix.c behind `sqlite3_vfs`), the interpreter and the runtime
- * never call isatty, ioctl, clock_gettime, dlopen or readline themselves, and never write
+ * never call isatty, ioctl, clock_gettime, dlopen, sigaction or readline themselves, and never write
  * to stdout/stderr by name: they ask the installed Platform. platform_posix.c fills the
  * table for POSIX systems and is what runs until a front end calls pf_set with its own
  * (a kernel capturing output as "stream" messages, a web page collecting it, a build
@@ -21,6 +21,31 @@
 
 /* The three standard streams, numbered as their POSIX file descriptors. */
 typedef enum { PF_IN = 0, PF_OUT = 1, PF_ERR = 2 } PfStream;
+
+/* What read_line returns. */
+typedef enum {
+  PF_LINE_OK,          /* a line was typed (Enter) */
+  PF_LINE_EOF,         /* the input ended (Ctrl-D on an empty line, or no more input) */
+  PF_LINE_INTERRUPTED, /* Ctrl-C abandoned the line being edited ("^C" is shown) */
+} PfLine;
+
+/* What a line-editing session asks of its caller (the REPL): where history is kept and
+   how the word before the cursor is completed. Valid from line_open to line_close. */
+typedef struct PfEditor {
+  const char *app_name;     /* "nn": selects the application's section of ~/.inputrc */
+  const char *history_path; /* NULL: history lasts only for the session */
+  int history_max;          /* entries kept in the history file */
+  const char *word_breaks;  /* characters that end the word being completed */
+  void *ud;                 /* handed back to the three hooks */
+  /* The state-th candidate (0, 1, …) for the word TEXT: malloc'd (the editor frees it
+     with free), NULL after the last. */
+  char *(*complete_next)(void *ud, const char *text, int state);
+  /* Should TEXT, in the whole line LINE, complete file names instead (`:load FILE`)? */
+  bool (*complete_files)(void *ud, const char *text, const char *line);
+  /* The character put after a unique candidate MATCH in LINE ('(' after a function
+     name), or 0 for the editor's own (a space). May be NULL. */
+  int (*complete_suffix)(void *ud, const char *match, const char *line);
+} PfEditor;
 
 typedef struct Platform {
   const char *name; /* "posix", "wasm", "jupyter", …: for messages only */
@@ -63,6 +88,24 @@ typedef struct Platform {
      request) to HANDLER, which only sets flags (rt_interrupted); HANDLER NULL restores
      what was there before. Handlers do not nest: one at a time. */
   void (*watch_interrupt)(void (*handler)(int));
+
+  /* ---- line editing (the REPL on a terminal; GNU readline on POSIX) ---- */
+  /* Start a session: load the history from ed->history_path (a missing file is an empty
+     history; a long one is trimmed to ed->history_max entries) and take over the
+     terminal's window-size changes. ed must stay valid until line_close. */
+  void (*line_open)(const PfEditor *ed);
+  /* Show PROMPT and edit one line. PF_LINE_OK: *line is the text without its newline,
+     malloc'd (the caller frees it with free); otherwise *line is NULL. Ctrl-C while
+     editing (the interrupt handler given to watch_interrupt sets rt_interrupted) gives
+     PF_LINE_INTERRUPTED; a Ctrl-C that came after the previous line and before this
+     call is dropped. Signal masks are as the caller had them when it returns. */
+  PfLine (*read_line)(const char *prompt, char **line);
+  /* Remember ENTRY (one or more lines; a trailing newline is dropped) unless it is empty
+     or repeats the last one, and append it to the history file. Returns 0, or the
+     errno of a failed save (the caller decides whether to say so). */
+  int (*history_add)(const char *entry);
+  /* End the session: give the terminal back and free the history. */
+  void (*line_close)(void);
 } Platform;
 
 /* Install P (copied; NULL members take the POSIX ones); P NULL reinstalls POSIX. Text
@@ -87,5 +130,9 @@ bool pf_term_size(int *cols, int *lines);
 double pf_clock(void);
 void *pf_load_symbol(const char *lib, const char *sym);
 void pf_watch_interrupt(void (*handler)(int));
+void pf_line_open(const PfEditor *ed);
+PfLine pf_read_line(const char *prompt, char **line);
+int pf_history_add(const char *entry);
+void pf_line_close(void);
 
 #endif
