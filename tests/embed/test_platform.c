@@ -2,13 +2,16 @@
  * Jupyter kernel or a web page installs its own Platform, drives the interpreter through
  * interp_init/interp_run, and must receive every piece of output, error and warning
  * text through Platform.write, in order, and nothing on the process's own streams; file
- * opening, the clock and BLAS loading must ask it too. */
+ * opening, the clock and BLAS loading must ask it too. The REPL, run on a front end's
+ * own line editor (a terminal in a web page), must take its lines, prompts, history and
+ * interrupt handler from the platform. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "interp.h"
 #include "platform.h"
+#include "repl.h"
 
 /* What the front end saw: each stream's text, and both in arrival order with a tag
    ("1:" or "2:") in front of each piece, to check interleaving. */
@@ -51,6 +54,62 @@ static int no_files(const char *path, const char **why) {
 static void *no_libraries(const char *lib, const char *sym) {
   if (!symbol_calls++) snprintf(first_lib, sizeof first_lib, "%s:%s", lib, sym);
   return NULL; /* as in WebAssembly: matmul falls back to its portable kernel */
+}
+
+/* A scripted line editor: the lines a user types, then Ctrl-C on an unfinished entry,
+   then more lines and Ctrl-D. */
+static const char *const typed[] = {"let x = [1,", "2]", ":vars", "sum(x)", "fn f(", "^C", "x[1]", NULL};
+static int n_typed;
+static char prompts[256], history[256], completions[256];
+static const PfEditor *editor_seen;
+static void (*interrupt_handler)(int);
+static int handler_changes;
+
+static void ed_open(const PfEditor *ed) { editor_seen = ed; }
+static void ed_close(void) { editor_seen = NULL; }
+static PfLine ed_read(const char *prompt, char **line) {
+  strncat(prompts, prompt, sizeof prompts - strlen(prompts) - 1);
+  *line = NULL;
+  const char *t = typed[n_typed];
+  if (!t) return PF_LINE_EOF;
+  n_typed++;
+  if (!strcmp(t, "^C")) return PF_LINE_INTERRUPTED;
+  *line = strdup(t);
+  return PF_LINE_OK;
+}
+static int ed_history(const char *entry) {
+  strncat(history, entry, sizeof history - strlen(history) - 1);
+  strncat(history, "|", sizeof history - strlen(history) - 1);
+  return 0;
+}
+static void watch(void (*handler)(int)) {
+  interrupt_handler = handler;
+  handler_changes++;
+}
+static bool all_terminal(PfStream s) { return true; }
+
+/* The editor's completion hooks, asked as a web terminal would on Tab. */
+static void ask_completions(const char *text, const char *line) {
+  char *c;
+  for (int i = 0; (c = editor_seen->complete_next(editor_seen->ud, text, i)); i++) {
+    if (i < 3) {
+      strncat(completions, c, sizeof completions - strlen(completions) - 1);
+      int suffix = editor_seen->complete_suffix(editor_seen->ud, c, line);
+      strncat(completions, suffix == '(' ? "(" : "", sizeof completions - strlen(completions) - 1);
+      strncat(completions, " ", sizeof completions - strlen(completions) - 1);
+    }
+    free(c);
+  }
+}
+
+static PfLine ed_read_completing(const char *prompt, char **line) {
+  if (n_typed == 4 && !completions[0]) {
+    ask_completions("softm", "softm");
+    ask_completions(":l", ":l");
+    strncat(completions, editor_seen->complete_files(editor_seen->ud, "da", ":load da") ? "files" : "names",
+            sizeof completions - strlen(completions) - 1);
+  }
+  return ed_read(prompt, line);
 }
 
 static const char *const script =
@@ -131,6 +190,26 @@ int main(void) {
   bool incomplete = false;
   st = interp_run(&I, "cell", "let x = (1 +\n", 13, &incomplete);
   check_true("incomplete input is not reported", incomplete && cap.n_err == 0, "reported or complete");
+
+  /* The REPL on the front end's line editor. */
+  Platform term = {.name = "web terminal", .ctx = &cap, .write = cap_write, .is_terminal = all_terminal,
+                   .line_open = ed_open, .read_line = ed_read_completing, .history_add = ed_history,
+                   .line_close = ed_close, .watch_interrupt = watch};
+  pf_set(&term);
+  cap_reset();
+  setenv("NN_HISTORY", "", 1); /* no history file: the editor keeps what it is given */
+  int rs = repl_run(&I);
+  check_int("repl exit status", rs, 0);
+  check_str("repl output", cap.out, "nn " NN_VERSION " — :help for help, Ctrl-D to quit\n"
+                                    "x = [1, 2]\n3\n2\n\n");
+  check_str("repl error text", cap.err, "");
+  check_str("prompts, continuation after '[' and 'fn f(', fresh after Ctrl-C", prompts,
+            "nn> ... nn> nn> nn> ... nn> nn> ");
+  check_str("history: one entry per input", history, "let x = [1,\n2]\n|:vars|sum(x)\n|x[1]\n|");
+  check_str("completion candidates and suffixes", completions, "softmax( :lang :load files");
+  check_int("the interrupt handler was installed and removed", handler_changes, 2);
+  check_true("no handler left", interrupt_handler == NULL, "a handler is still installed");
+  check_true("the editor was closed", editor_seen == NULL, "line_close was not called");
 
   interp_free(&I);
   pf_set(NULL); /* back to POSIX: the capturing streams are closed */
