@@ -73,6 +73,7 @@ static const char *blas_name;
    variable is set only around the dlopen, so programs nn starts see the user's
    environment unchanged. A user's OPENBLAS_CORETYPE (e.g. SkylakeX for AVX-512,
    which is faster still) always wins. */
+#ifndef NN_NO_BLAS
 static const char *blas_coretype(void) {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
@@ -80,6 +81,7 @@ static const char *blas_coretype(void) {
 #endif
   return NULL;
 }
+#endif
 
 static void blas_load(void) {
 #ifndef NN_NO_BLAS

@@ -2,8 +2,8 @@
  * (WebAssembly) and a notebook kernel (Jupyter) sits behind one table of functions.
  *
  * Like SQLite's VFS (os_unix.c behind `sqlite3_vfs`), the interpreter and the runtime
- * never call isatty, ioctl, clock_gettime, dlopen, sigaction or readline themselves, and never write
- * to stdout/stderr by name: they ask the installed Platform. platform_posix.c fills the
+ * do not call isatty, ioctl, clock_gettime, dlopen or readline themselves, nor write to
+ * stdout/stderr by name: they ask the installed Platform. platform_posix.c fills the
  * table for POSIX systems and is what runs until a front end calls pf_set with its own
  * (a kernel capturing output as "stream" messages, a web page collecting it, a build
  * without dlopen). Nothing else needs an #ifdef.
@@ -11,6 +11,12 @@
  * One platform per process: pf_set is called before interp_init (or between runs), not
  * while code runs. A member left NULL in the table given to pf_set takes the POSIX one,
  * so a front end overrides only what differs.
+ *
+ * Still outside the seam (plain C/POSIX calls a WebAssembly libc also provides):
+ * environment variables (getenv: NO_COLOR, COLUMNS, NN_DATA, NN_HISTORY, …), writing
+ * files (save, SVG plots, the history file), the REPL's input without a terminal
+ * (getline on stdin), its SIGINT handler's "\n" to fd 1, the termination signals a
+ * save holds off (safetensors.c), and the physical-memory guard (tensor.c, sysconf).
  */
 #ifndef NN_PLATFORM_H
 #define NN_PLATFORM_H
@@ -49,7 +55,7 @@ typedef struct PfEditor {
 
 typedef struct Platform {
   const char *name; /* "posix", "wasm", "jupyter", …: for messages only */
-  void *ctx;        /* handed back to write and read_line */
+  void *ctx;        /* handed back to write (the front end's own state) */
 
   /* ---- text output ---- */
   /* Write n bytes of UTF-8 text (not NUL-terminated; may hold NUL) to PF_OUT (values,
