@@ -91,7 +91,14 @@ $(BUILD)/help_embed.o: $(BUILD)/help_embed.c
 # C unit tests link the runtime only (runtime never includes interp headers).
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(RUNTIME_OBJ) | $(BUILD)/dirs
 	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(LDLIBS)
-units: $(UNIT_BIN) $(BUILD)/tools/ptyrun
+# Embedding tests drive the whole interpreter as a front end does (interp_init, interp_run,
+# the platform seam): every object but main.o. Their binaries run with the unit tests.
+EMBED_SRC = $(wildcard tests/embed/*.c)
+EMBED_BIN = $(patsubst tests/embed/%.c,$(BUILD)/unit/%,$(EMBED_SRC))
+LIB_OBJ   = $(filter-out $(BUILD)/interp/main.o,$(OBJ))
+$(EMBED_BIN): $(BUILD)/unit/%: tests/embed/%.c tests/unit/check.h $(LIB_OBJ) | $(BUILD)/dirs
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LDLIBS)
+units: $(UNIT_BIN) $(EMBED_BIN) $(BUILD)/tools/ptyrun
 # The figure model links with the runtime alone: it knows nothing of the interpreter.
 $(BUILD)/unit/test_figure: tests/unit/test_figure.c tests/unit/check.h $(RUNTIME_OBJ) $(BUILD)/interp/figure.o | $(BUILD)/dirs
 	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(BUILD)/interp/figure.o $(LDLIBS)
@@ -116,7 +123,7 @@ test: nn units
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g $(SAN)" nn-asan
-nn-asan: $(OBJ) $(UNIT_BIN) $(BUILD)/tools/ptyrun
+nn-asan: $(OBJ) $(UNIT_BIN) $(EMBED_BIN) $(BUILD)/tools/ptyrun
 	$(CC) $(CFLAGS) -o $(BUILD)/nn $(OBJ) $(LDLIBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  NN=$(BUILD)/nn BUILD=$(BUILD) NN_SANITIZED=1 sh tests/run.sh

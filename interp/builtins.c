@@ -11,6 +11,7 @@
 #include "decl.h"
 #include "interp.h"
 #include "mem.h"
+#include "platform.h"
 
 /* ------------------------------------------------------------------ argument checks */
 
@@ -271,7 +272,7 @@ Params params_parse_sig(Interp *I, const char *sig) {
         char *e;
         d = v_num(strtod(s, &e));
         if (e == s) {
-          fprintf(stderr, "nn: internal error: bad default in builtin signature '%s'\n", sig);
+          fprintf(pf_err(), "nn: internal error: bad default in builtin signature '%s'\n", sig);
           exit(70);
         }
         s = e;
@@ -616,7 +617,7 @@ static Value bi_print(Call *c) {
     v_str_of(b, l->items[i]);
   }
   sb_putc(b, '\n');
-  fwrite(b->s, 1, b->len, stdout); /* by length: a string may hold NUL */
+  fwrite(b->s, 1, b->len, pf_out()); /* by length: a string may hold NUL */
   return v_none();
 }
 

@@ -21,6 +21,7 @@
 #include "func.h"
 #include "interp.h"
 #include "mem.h"
+#include "platform.h"
 
 typedef enum { X_NORMAL, X_BREAK, X_CONTINUE, X_RETURN } Exec;
 
@@ -1209,24 +1210,24 @@ static void report_trace(Interp *I) {
     while (i - run >= 0 && I->calls[i - run].site == f->site) run++;
     bool shown = printed < KEEP || i < KEEP;
     if (shown) {
-      if (skipped) fprintf(stderr, "  ... %d more calls ...\n", skipped);
+      if (skipped) fprintf(pf_err(), "  ... %d more calls ...\n", skipped);
       skipped = 0;
-      fprintf(stderr, "  in '%s' called at %s:%d:%d\n", f->fn->name, f->site->src->name,
+      fprintf(pf_err(), "  in '%s' called at %s:%d:%d\n", f->fn->name, f->site->src->name,
               f->site->span.first_line, f->site->span.first_col);
-      if (run > 1) fprintf(stderr, "  ... the call above repeated %d more times\n", run - 1);
+      if (run > 1) fprintf(pf_err(), "  ... the call above repeated %d more times\n", run - 1);
       printed++;
     } else {
       skipped += run;
     }
     i -= run - 1;
   }
-  if (skipped) fprintf(stderr, "  ... %d more calls ...\n", skipped);
+  if (skipped) fprintf(pf_err(), "  ... %d more calls ...\n", skipped);
 }
 
 static void report(Interp *I, const Node *at, const char *msg) {
-  fflush(stdout);
-  if (at) diag_report(stderr, I->color, at->src, at->span, "error", msg);
-  else diag_report(stderr, I->color, NULL, (Span){0}, "error", msg);
+  fflush(pf_out());
+  if (at) diag_report(pf_err(), I->color, at->src, at->span, "error", msg);
+  else diag_report(pf_err(), I->color, NULL, (Span){0}, "error", msg);
   report_trace(I);
 }
 
@@ -1235,7 +1236,7 @@ static Node *parse_or_report(Interp *I, Source *src, bool *incomplete) {
   Span bad;
   char why[128];
   if (!diag_check_utf8(src->text, src->len, &bad, why, sizeof why)) {
-    diag_report(stderr, I->color, src, bad, "error", why);
+    diag_report(pf_err(), I->color, src, bad, "error", why);
     return NULL;
   }
   ParseError pe = {0};
@@ -1245,8 +1246,8 @@ static Node *parse_or_report(Interp *I, Source *src, bool *incomplete) {
     *incomplete = true;
     return NULL;
   }
-  fflush(stdout);
-  diag_report(stderr, I->color, src, pe.span, "error", pe.msg);
+  fflush(pf_out());
+  diag_report(pf_err(), I->color, src, pe.span, "error", pe.msg);
   return NULL;
 }
 
@@ -1261,8 +1262,8 @@ static void run_program(Interp *I, const Node *prog, bool echo) {
       if (v.type != V_NONE) {
         I->out.len = 0;
         v_echo(&I->out, v);
-        fputs(I->out.s, stdout);
-        fputc('\n', stdout);
+        fputs(I->out.s, pf_out());
+        fputc('\n', pf_out());
       }
       ev_unroot(I, 1);
     } else {
@@ -1299,8 +1300,8 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
     rt_pop(&f);
     const Node *at = I->err_node ? I->err_node : I->cur;
     if (rt_errkind() == RT_ERR_INTERRUPT) {
-      fflush(stdout);
-      fprintf(stderr, "interrupted\n");
+      fflush(pf_out());
+      fprintf(pf_err(), "interrupted\n");
     } else {
       report(I, at, rt_errmsg());
     }
@@ -1322,7 +1323,7 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
     if (*p) *p = src->next;
     source_free(src);
   }
-  fflush(stdout);
+  fflush(pf_out());
   if (outer) I->stack_base = NULL;
   return status;
 }
@@ -1380,7 +1381,7 @@ int interp_run_file(Interp *I, const char *path) {
   char why[256];
   char *text = read_file(path, &len, why, sizeof why);
   if (!text) {
-    fprintf(stderr, "nn: error: cannot read '%s': %s\n", path, why);
+    fprintf(pf_err(), "nn: error: cannot read '%s': %s\n", path, why);
     return 1;
   }
   int st = interp_run(I, path, text, len, NULL);
@@ -1502,7 +1503,7 @@ void interp_init(Interp *I) {
     char name[128];
     snprintf(name, sizeof name, "<stdlib:%s>", f->name);
     if (interp_run(I, name, f->text, strlen(f->text), NULL) != 0) {
-      fprintf(stderr, "nn: internal error: the standard library failed to load\n");
+      fprintf(pf_err(), "nn: internal error: the standard library failed to load\n");
       exit(70);
     }
   }

@@ -12,6 +12,7 @@
 #include "autograd.h"
 #include "decl.h"
 #include "mem.h"
+#include "platform.h"
 
 /* ---- rows of "label = value", the labels padded to one column ---- */
 
@@ -48,13 +49,13 @@ static void steps_print(Steps *s) {
   for (int i = 0; i < s->n; i++) {
     int len = 0;
     for (const char *p = s->label[i]; *p; p++) len += ((unsigned char)*p & 0xC0) != 0x80;
-    printf("  %s%*s = ", s->label[i], w - len, "");
+    pf_printf("  %s%*s = ", s->label[i], w - len, "");
     /* Continuation lines of a matrix line up under its first row. */
     for (const char *p = s->value[i]; *p; p++) {
-      putchar(*p);
-      if (*p == '\n') printf("  %*s   ", w, "");
+      fputc(*p, pf_out());
+      if (*p == '\n') pf_printf("  %*s   ", w, "");
     }
-    putchar('\n');
+    fputc('\n', pf_out());
     rt_free(s->label[i]);
     rt_free(s->value[i]);
   }
@@ -129,9 +130,9 @@ static int axis_of(Interp *I, Value v, const Node *at) {
 
 static void explain_softmax(Steps *s, Tensor *x, int axis, bool log_form) {
   Interp *I = s->I;
-  printf(log_form ? "log_softmax(x)_k = x_k − C − log Σ_i e^(x_i − C), with C = max x\n"
+  pf_printf(log_form ? "log_softmax(x)_k = x_k − C − log Σ_i e^(x_i − C), with C = max x\n"
                   : "softmax(x)_k = e^(x_k − C) / Σ_i e^(x_i − C), with C = max x (softmax 函数)\n");
-  printf("subtracting C leaves the result unchanged and keeps e^(x − C) <= 1: no overflow\n");
+  pf_printf("subtracting C leaves the result unchanged and keeps e^(x − C) <= 1: no overflow\n");
   step_tensor(s, "x", x);
   Tensor *C = red(I, T_RMAX, x, axis, 1);
   step_tensor(s, "C = max x", C);
@@ -153,21 +154,21 @@ static void explain_softmax(Steps *s, Tensor *x, int axis, bool log_form) {
   Tensor *en = un(I, T_EXP, x);
   Tensor *sn = red(I, T_SUM, en, axis, 1);
   Tensor *naive = log_form ? un(I, T_LOG, bin(I, T_DIV, en, sn)) : bin(I, T_DIV, en, sn);
-  printf("without C (the naive formula):\n");
+  pf_printf("without C (the naive formula):\n");
   step_tensor(s, "e^x", en);
   step_tensor(s, log_form ? "log(e^x / Σ e^x)" : "e^x / Σ e^x", naive);
   steps_print(s);
   if (any_nonfinite(en) || any_nonfinite(naive))
-    printf("e^x overflows float32 (largest 3.4e38, e^89 is already inf): inf / inf = nan. "
+    pf_printf("e^x overflows float32 (largest 3.4e38, e^89 is already inf): inf / inf = nan. "
            "Subtracting C avoids it.\n");
   else
-    printf("the same numbers here; with large inputs (e.g. [1000, 1001, 1002]) e^x would "
+    pf_printf("the same numbers here; with large inputs (e.g. [1000, 1001, 1002]) e^x would "
            "overflow and the naive formula give nan\n");
 }
 
 static void explain_sigmoid(Steps *s, Tensor *x) {
   Interp *I = s->I;
-  printf("sigmoid(x) = 1 / (1 + e^−x) (sigmoid 函数): squashes any x into (0, 1)\n");
+  pf_printf("sigmoid(x) = 1 / (1 + e^−x) (sigmoid 函数): squashes any x into (0, 1)\n");
   step_tensor(s, "x", x);
   Tensor *nx = un(I, T_NEG, x);
   Tensor *e = un(I, T_EXP, nx);
@@ -178,13 +179,13 @@ static void explain_sigmoid(Steps *s, Tensor *x) {
   Tensor *y = un(I, T_SIGMOID, x);
   step_tensor(s, "slope sigmoid'(x) = y·(1 − y)", bin(I, T_MUL, y, bin(I, T_SUB, num(I, 1), y)));
   steps_print(s);
-  printf("the slope is at most 0.25 (at x = 0): stacked sigmoids shrink gradients — "
+  pf_printf("the slope is at most 0.25 (at x = 0): stacked sigmoids shrink gradients — "
          "the vanishing gradient of the notes\n");
 }
 
 static void explain_tanh(Steps *s, Tensor *x) {
   Interp *I = s->I;
-  printf("tanh(x) = (e^x − e^−x) / (e^x + e^−x): squashes into (−1, 1)\n");
+  pf_printf("tanh(x) = (e^x − e^−x) / (e^x + e^−x): squashes into (−1, 1)\n");
   step_tensor(s, "x", x);
   Tensor *a = un(I, T_EXP, x), *b = un(I, T_EXP, un(I, T_NEG, x));
   step_tensor(s, "e^x", a);
@@ -198,9 +199,9 @@ static void explain_tanh(Steps *s, Tensor *x) {
 static void explain_relu(Steps *s, Tensor *x, const char *name, double a) {
   Interp *I = s->I;
   bool leaky = !strcmp(name, "leaky_relu"), is_step = !strcmp(name, "step");
-  if (is_step) printf("step(x) = 1 if x > 0 else 0 (阶跃函数): its slope is 0, so nothing can be learnt through it\n");
-  else if (leaky) printf("leaky_relu(x) = max(a·x, x) with a = %g: a small slope for x < 0 keeps gradients alive\n", a);
-  else printf("relu(x) = max(0, x) (ReLU 函数)\n");
+  if (is_step) pf_printf("step(x) = 1 if x > 0 else 0 (阶跃函数): its slope is 0, so nothing can be learnt through it\n");
+  else if (leaky) pf_printf("leaky_relu(x) = max(a·x, x) with a = %g: a small slope for x < 0 keeps gradients alive\n", a);
+  else pf_printf("relu(x) = max(0, x) (ReLU 函数)\n");
   step_tensor(s, "x", x);
   step_tensor(s, "x > 0", bin(I, T_GT, x, num(I, 0)));
   if (is_step) step_tensor(s, "step(x)", un(I, T_STEP, x));
@@ -221,7 +222,7 @@ static Tensor *neg_sum_xlogy(Interp *I, Tensor *p, Tensor *q) {
 
 static void explain_entropy(Steps *s, Tensor *p) {
   Interp *I = s->I;
-  printf("entropy H(p) = −Σ p log p, in nats (熵); 0·log 0 counts as 0\n");
+  pf_printf("entropy H(p) = −Σ p log p, in nats (熵); 0·log 0 counts as 0\n");
   step_tensor(s, "p", p);
   step_tensor(s, "log p", un(I, T_LOG, p));
   step_tensor(s, "p·log p", bin(I, T_XLOGY, p, p));
@@ -232,7 +233,7 @@ static void explain_entropy(Steps *s, Tensor *p) {
 static void explain_cross_entropy(Steps *s, Tensor *p, Tensor *q) {
   Interp *I = s->I;
   if (p->ndim == q->ndim - 1) {
-    printf("cross_entropy(j, q) = −log q_j: with a one-hot truth H(p) = 0, so only the true "
+    pf_printf("cross_entropy(j, q) = −log q_j: with a one-hot truth H(p) = 0, so only the true "
            "class's probability counts (the notes' L = −log q_j)\n");
     step_tensor(s, "j (true class)", p);
     step_tensor(s, "q", q);
@@ -243,7 +244,7 @@ static void explain_cross_entropy(Steps *s, Tensor *p, Tensor *q) {
     steps_print(s);
     return;
   }
-  printf("cross_entropy(p, q) = H(p, q) = −Σ p log q (交叉熵): p the truth, q the prediction\n");
+  pf_printf("cross_entropy(p, q) = H(p, q) = −Σ p log q (交叉熵): p the truth, q the prediction\n");
   step_tensor(s, "p", p);
   step_tensor(s, "q", q);
   step_tensor(s, "log q", un(I, T_LOG, q));
@@ -255,13 +256,13 @@ static void explain_cross_entropy(Steps *s, Tensor *p, Tensor *q) {
   step_tensor(s, "check: H(p)", hp);
   step_tensor(s, "check: KL(p‖q) = H(p, q) − H(p)", kl);
   steps_print(s);
-  printf("H(p, q) = KL(p‖q) + H(p): %g = %g + %g\n", (double)h->data[0], (double)kl->data[0],
+  pf_printf("H(p, q) = KL(p‖q) + H(p): %g = %g + %g\n", (double)h->data[0], (double)kl->data[0],
          (double)hp->data[0]);
 }
 
 static void explain_kl(Steps *s, Tensor *p, Tensor *q) {
   Interp *I = s->I;
-  printf("KL(p‖q) = −Σ p log(q / p) = Σ p log p − Σ p log q (相对熵): how unlike q is to p; 0 when equal\n");
+  pf_printf("KL(p‖q) = −Σ p log(q / p) = Σ p log p − Σ p log q (相对熵): how unlike q is to p; 0 when equal\n");
   step_tensor(s, "p", p);
   step_tensor(s, "q", q);
   step_tensor(s, "q / p", bin(I, T_DIV, q, p));
@@ -273,13 +274,13 @@ static void explain_kl(Steps *s, Tensor *p, Tensor *q) {
   step_tensor(s, "H(p)", hp);
   step_tensor(s, "H(p, q)", hpq);
   steps_print(s);
-  printf("H(p, q) = KL(p‖q) + H(p): %g = %g + %g\n", (double)hpq->data[0], (double)kl->data[0],
+  pf_printf("H(p, q) = KL(p‖q) + H(p): %g = %g + %g\n", (double)hpq->data[0], (double)kl->data[0],
          (double)hp->data[0]);
 }
 
 static void explain_mse(Steps *s, Tensor *p, Tensor *q) {
   Interp *I = s->I;
-  printf("mse(p, q) = mean((q − p)²): the mean squared error\n");
+  pf_printf("mse(p, q) = mean((q − p)²): the mean squared error\n");
   step_tensor(s, "p", p);
   step_tensor(s, "q", q);
   Tensor *d = bin(I, T_SUB, q, p);
@@ -298,7 +299,7 @@ static void explain_bce(Steps *s, const Func *f, Tensor *y, Tensor *p, const Nod
   Value r = ev_call(I, (Value){.type = V_FUNC, .as.fn = (Func *)f}, 2, args, site);
   ev_root(I, r);
   if (y->ndim == p->ndim - 1) y = keep(I, t_reshape(y, p->ndim, p->shape)); /* y [N], p [N, 1] */
-  printf("bce(y, p) = −mean(y log p + (1 − y) log(1 − p)) (二元交叉熵): y the labels 0/1, p = P(class 1) "
+  pf_printf("bce(y, p) = −mean(y log p + (1 − y) log(1 − p)) (二元交叉熵): y the labels 0/1, p = P(class 1) "
          "from one sigmoid output\n");
   step_tensor(s, "y", y);
   step_tensor(s, "p", p);
@@ -310,7 +311,7 @@ static void explain_bce(Steps *s, const Func *f, Tensor *y, Tensor *p, const Nod
   step_tensor(s, "−y·log p − (1 − y)·log(1 − p)", un(I, T_NEG, terms));
   step_add(s, "bce = the mean", r);
   steps_print(s);
-  printf("a sample of class 1 costs −log p, one of class 0 −log(1 − p): a confident wrong answer\n"
+  pf_printf("a sample of class 1 costs −log p, one of class 0 −log(1 − p): a confident wrong answer\n"
          "costs most. Each log is clamped at −100 (PyTorch's BCELoss), so p = 0 or 1 costs 100.\n");
 }
 
@@ -389,11 +390,11 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   }
   double step = 1;
   if (t.type != V_NONE && !v_to_num(t, &step)) ev_error(I, call, "explain: t must be a number, got %s", v_type_name(t));
-  printf("one step of %s", o->name);
+  pf_printf("one step of %s", o->name);
   StrBuf hb = {0};
   const Env *h = o->hyper;
   for (int i = 0; i < h->n; i++) sb_printf(&hb, "%s%s = ", i ? ", " : "(", h->names[i]->name), v_repr(&hb, h->vals[i]);
-  printf("%s)%s, t = %g%s\n", hb.s ? hb.s : "(", "", step,
+  pf_printf("%s)%s, t = %g%s\n", hb.s ? hb.s : "(", "", step,
          example ? " (w and g are examples: give w = ..., g = ... to use your own)" : "");
   sb_free(&hb);
   Tensor *tw = to_tensor(I, w, "w");
@@ -405,7 +406,7 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   optim_explain_step(I, o, tw, tg, step, optimizer_line, s, call);
   steps_print(s);
   if (o->kernel && (!strcmp(o->kernel->name, "adam") || !strcmp(o->kernel->name, "adamw")))
-    printf("at small t the bias corrections 1 − u^t and 1 − ρ^t are far from 1: they scale v and r "
+    pf_printf("at small t the bias corrections 1 − u^t and 1 − ρ^t are far from 1: they scale v and r "
            "up so the first steps are not too small (the cold start the notes mention)\n");
 }
 
@@ -523,5 +524,5 @@ void explain_run(Interp *I, Env *env, const Node *e) {
     rt_rethrow();
   }
   while (I->n_roots > height) ev_unroot(I, 1);
-  fflush(stdout);
+  fflush(pf_out());
 }

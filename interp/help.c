@@ -8,6 +8,7 @@
 
 #include "help.h"
 #include "mem.h"
+#include "platform.h"
 
 typedef struct {
   const char *name;
@@ -505,9 +506,9 @@ static const char *arg_name(Call *c, int i) {
 
 static Value bi_help(Call *c) {
   const char *lang = arg_lang(c, 1);
-  fflush(stdout);
+  fflush(pf_out());
   if (c->args[0].type == V_NONE) {
-    help_index(c->I, stdout, lang);
+    help_index(c->I, pf_out(), lang);
     return v_none();
   }
   const char *name = arg_name(c, 0);
@@ -521,7 +522,7 @@ static Value bi_help(Call *c) {
     sb_free(&b);
     ev_error(c->I, c->arg_nodes && c->arg_nodes[0] ? c->arg_nodes[0] : c->node, "%s", m);
   }
-  help_print(c->I, stdout, name, lang);
+  help_print(c->I, pf_out(), name, lang);
   return v_none();
 }
 

@@ -10,6 +10,7 @@
 #endif
 
 #include "interp.h"
+#include "platform.h"
 #include "repl.h"
 
 static void usage(FILE *f) {
@@ -38,13 +39,13 @@ static int run_stdin(Interp *I) {
   size_t got;
   while (buf && (got = fread(buf + len, 1, cap - len, stdin)) > 0) {
     if (memchr(buf + len, 0, got)) {
-      fprintf(stderr, "nn: error: standard input contains a NUL byte: it is not a script\n");
+      fprintf(pf_err(), "nn: error: standard input contains a NUL byte: it is not a script\n");
       free(buf);
       return 1;
     }
     len += got;
     if (len >= MAX_STDIN_SCRIPT) {
-      fprintf(stderr, "nn: error: standard input is over %zu MiB: too large for a script\n",
+      fprintf(pf_err(), "nn: error: standard input is over %zu MiB: too large for a script\n",
               MAX_STDIN_SCRIPT >> 20);
       free(buf);
       return 1;
@@ -56,7 +57,7 @@ static int run_stdin(Interp *I) {
     }
   }
   if (!buf) {
-    fprintf(stderr, "nn: error: out of memory reading standard input\n");
+    fprintf(pf_err(), "nn: error: out of memory reading standard input\n");
     return 1;
   }
   int st = interp_run(I, "<stdin>", buf, len, NULL);
@@ -93,16 +94,16 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
+      usage(pf_out());
       return 0;
     }
     if (!strcmp(a, "--version")) {
-      printf("nn %s\n", NN_VERSION);
+      pf_printf("nn %s\n", NN_VERSION);
       return 0;
     }
     if (!strcmp(a, "-e")) {
       if (i + 1 >= argc) {
-        fprintf(stderr, "nn: error: -e needs an argument (the code to run)\n");
+        fprintf(pf_err(), "nn: error: -e needs an argument (the code to run)\n");
         return 2;
       }
       code = argv[++i];
@@ -117,7 +118,7 @@ int main(int argc, char **argv) {
       break;
     }
     if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "nn: error: unknown option '%s' (try nn --help)\n", a);
+      fprintf(pf_err(), "nn: error: unknown option '%s' (try nn --help)\n", a);
       return 2;
     }
     file = a;
@@ -130,21 +131,21 @@ int main(int argc, char **argv) {
     used++;
   if (code || from_stdin || file) used += code ? 2 : 1;
   if (used < argc) {
-    fprintf(stderr, "nn: error: unexpected argument '%s' (nn takes one program: a file, -e CODE or -)\n",
+    fprintf(pf_err(), "nn: error: unexpected argument '%s' (nn takes one program: a file, -e CODE or -)\n",
             argv[used]);
     return 2;
   }
   Interp I;
   interp_init(&I);
   const char *nc = getenv("NO_COLOR");
-  I.color = isatty(2) && !(nc && *nc) && !getenv("CI");
+  I.color = pf_is_terminal(PF_ERR) && !(nc && *nc) && !getenv("CI");
   int st;
   if (code) {
     I.echo = true;
     st = interp_run(&I, "-e", code, strlen(code), NULL);
   } else if (file) {
     st = interp_run_file(&I, file);
-  } else if (from_stdin || (!isatty(0) && !interactive)) {
+  } else if (from_stdin || (!pf_is_terminal(PF_IN) && !interactive)) {
     st = run_stdin(&I);
   } else {
     I.echo = true;
@@ -152,8 +153,8 @@ int main(int argc, char **argv) {
   }
   interp_free(&I);
   /* Output that could not be written (a full disk, a closed pipe) is an error too. */
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    fprintf(stderr, "nn: error: writing the output failed\n");
+  if (fflush(pf_out()) != 0 || ferror(pf_out())) {
+    fprintf(pf_err(), "nn: error: writing the output failed\n");
     return 1;
   }
   return st;

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include "figure.h"
 #include "mem.h"
 #include "plot.h"
+#include "platform.h"
 #include "plot_svg.h"
 #include "plot_text.h"
 
@@ -181,8 +181,7 @@ static void write_atomic(Interp *I, const Node *site, const char *path, const ch
 /* The terminal's size, else COLUMNS/LINES, else 72 × 20. */
 static void term_size(int *w, int *h) {
   int cols = 0, lines = 0;
-  struct winsize ws;
-  if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0) cols = ws.ws_col, lines = ws.ws_row;
+  pf_term_size(&cols, &lines);
   const char *e;
   if (cols <= 0 && (e = getenv("COLUMNS"))) cols = atoi(e);
   if (lines <= 0 && (e = getenv("LINES"))) lines = atoi(e);
@@ -197,7 +196,7 @@ static void term_size(int *w, int *h) {
 
 static bool want_color(void) {
   const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-  return isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+  return pf_is_terminal(PF_OUT) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
 /* Arguments that size and route a picture: file, width, height (indices into c->args). */
@@ -244,8 +243,8 @@ static void show(Call *c, Fig *F, Out o, StrBuf *b) {
     int w, h;
     term_size(&w, &h);
     fig_text(F, b, o.width ? o.width : w, o.height ? o.height : h, want_color());
-    fputs(b->s, stdout);
-    fflush(stdout);
+    fputs(b->s, pf_out());
+    fflush(pf_out());
   }
 }
 
@@ -771,8 +770,8 @@ static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
   }
   sb_printf(b, "f* = %.6g (%s), tol = %.6g\n", fmin, has_fmin ? "fmin" : "the best value reached", tol);
   if (dim != 2) sb_printf(b, "(no picture: the points have %lld coordinates; a contour needs 2)\n", (long long)dim);
-  fputs(b->s, stdout);
-  fflush(stdout);
+  fputs(b->s, pf_out());
+  fflush(pf_out());
 }
 
 static Value bi_compare(Call *c) {

@@ -10,6 +10,7 @@
 #include "autograd.h"
 #include "decl.h"
 #include "mem.h"
+#include "platform.h"
 #include "safetensors.h"
 
 static bool is_num(Value v) { return v.type == V_NUM || v.type == V_BOOL; }
@@ -625,9 +626,9 @@ static bool ast_calls(const Node *n, const char *name) {
 }
 
 static void warn(Interp *I, const Node *at, const char *msg) {
-  fflush(stdout);
-  if (at) diag_report(stderr, I->color, at->src, at->span, "warning", msg);
-  else diag_report(stderr, I->color, NULL, (Span){0}, "warning", msg);
+  fflush(pf_out());
+  if (at) diag_report(pf_err(), I->color, at->src, at->span, "warning", msg);
+  else diag_report(pf_err(), I->color, NULL, (Span){0}, "warning", msg);
 }
 
 /* The name of a layer that is a bare squashing function (softmax or sigmoid), else NULL. */
@@ -718,9 +719,7 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
 /* ------------------------------------------------------------------ train */
 
 static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+  return pf_clock();
 }
 
 static bool finite_tensor(const Tensor *t) {
@@ -812,9 +811,9 @@ static void progress(int fd_tty, long epoch, long epochs, long step, long steps,
   char bar[32];
   for (int i = 0; i < width; i++) bar[i] = i < done ? '=' : i == done ? '>' : ' ';
   bar[width] = 0;
-  fprintf(stderr, "\r\033[Kepoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs",
+  fprintf(pf_err(), "\r\033[Kepoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs",
           epoch, epochs, bar, step, steps, loss, acc, eta);
-  fflush(stderr);
+  fflush(pf_err());
 }
 
 static Value tensor_of(const double *v, int64_t n) {
@@ -862,7 +861,7 @@ typedef struct {
    the ones that vanish (under 1/1000 of the largest layer's) or explode (> 1000)
    called out. */
 static void report_norms(Run *r, long epoch) {
-  printf("  gradient norms (epoch %ld, last step), first layer first:", epoch);
+  pf_printf("  gradient norms (epoch %ld, last step), first layer first:", epoch);
   int vanishing = 0, exploding = 0;
   double top = 0;
   for (int i = 0; i < r->n_norms; i++) top = r->norms[i] > top ? r->norms[i] : top;
@@ -872,11 +871,11 @@ static void report_norms(Run *r, long epoch) {
     const char *tag = vanish ? " vanishing" : explode ? " exploding" : "";
     vanishing += vanish;
     exploding += explode;
-    printf("%s %d %s %.3g%s", i ? "," : "", i, r->norm_kinds[i], g, tag);
+    pf_printf("%s %d %s %.3g%s", i ? "," : "", i, r->norm_kinds[i], g, tag);
   }
-  printf("\n");
-  if (vanishing) printf("  %d layer(s) get almost no gradient: try relu or leaky_relu instead of sigmoid/tanh\n", vanishing);
-  if (exploding) printf("  %d layer(s) get huge gradients: lower the learning rate or clip (clip = 1)\n", exploding);
+  pf_printf("\n");
+  if (vanishing) pf_printf("  %d layer(s) get almost no gradient: try relu or leaky_relu instead of sigmoid/tanh\n", vanishing);
+  if (exploding) pf_printf("  %d layer(s) get huge gradients: lower the learning rate or clip (clip = 1)\n", exploding);
 }
 
 static void run_free(Run *r) {
@@ -963,7 +962,7 @@ static void divergence_hint(Run *r, const char *what) {
   else snprintf(clip, sizeof clip, "clip the gradients (clip = 1)");
   snprintf(msg, sizeof msg, "%s: the steps are probably too large (training diverges); %s or %s", what,
            lower, clip);
-  if (r->tty && r->verbose) fputs("\r\033[K", stderr);
+  if (r->tty && r->verbose) fputs("\r\033[K", pf_err());
   warn(r->I, r->site, msg);
 }
 
@@ -1048,8 +1047,8 @@ static void run_epochs(Run *r) {
       if (rt_interrupted) {
         /* Ctrl-C: stop after this step; the weights reached so far are kept. */
         rt_interrupted = 0;
-        if (r->tty && r->verbose) fputs("\r\033[K", stderr);
-        printf("training interrupted at epoch %ld, step %ld; the weights reached so far are kept\n",
+        if (r->tty && r->verbose) fputs("\r\033[K", pf_err());
+        pf_printf("training interrupted at epoch %ld, step %ld; the weights reached so far are kept\n",
                e, s + 1);
         stop = true;
       }
@@ -1062,14 +1061,14 @@ static void run_epochs(Run *r) {
       r->h_vacc[e - 1] = sc.accuracy;
     }
     r->done_epochs = e;
-    if (r->verbose && r->tty) fputs("\r\033[K", stderr);
+    if (r->verbose && r->tty) fputs("\r\033[K", pf_err());
     if (r->verbose && (e % every == 0 || e == r->epochs || e == 1 || stop)) {
-      printf("epoch %ld/%ld: loss %.4f, accuracy %.4f", e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
-      if (r->has_val) printf(", val_loss %.4f, val_accuracy %.4f", r->h_vloss[e - 1], r->h_vacc[e - 1]);
-      if (r->tty) printf(" (%.1f s)", now_seconds() - started);
-      printf("\n");
+      pf_printf("epoch %ld/%ld: loss %.4f, accuracy %.4f", e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
+      if (r->has_val) pf_printf(", val_loss %.4f, val_accuracy %.4f", r->h_vloss[e - 1], r->h_vacc[e - 1]);
+      if (r->tty) pf_printf(" (%.1f s)", now_seconds() - started);
+      pf_printf("\n");
       if (r->monitor) report_norms(r, e);
-      fflush(stdout);
+      fflush(pf_out());
     }
     watch_epoch(r, e);
     if (stop) break;
@@ -1103,7 +1102,7 @@ static Value bi_train(Call *c) {
   r.monitor = arg_bool(c, 11);
   r.fused = fusable(r.loss, r.model);
   lint_training(I, r.model, r.loss, r.d, c->node);
-  r.tty = isatty(2) && !getenv("CI");
+  r.tty = pf_is_terminal(PF_ERR) && !getenv("CI");
   int64_t N = r.d.x->shape[0];
   r.steps = (long)((N + r.batch - 1) / r.batch);
 
@@ -1136,7 +1135,7 @@ static Value bi_train(Call *c) {
     ad_set_recording(rec);
     I->grad_depth = depth;
     I->loss_q = loss_q;
-    if (r.tty && r.verbose) fputs("\r\033[K", stderr);
+    if (r.tty && r.verbose) fputs("\r\033[K", pf_err());
     run_free(&r);
     rt_rethrow();
   }
@@ -1301,7 +1300,7 @@ static Value bi_summary(Call *c) {
   Value layers1[1] = {model};
   const Value *layers = model.type == V_MODEL ? model.as.model->layers : layers1;
   int nl = model.type == V_MODEL ? model.as.model->n : 1;
-  printf("%-4s %-14s %-16s %10s\n", "#", "layer", "output shape", "params");
+  pf_printf("%-4s %-14s %-16s %10s\n", "#", "layer", "output shape", "params");
   long long total = 0;
   Value r = x;
   ev_root(I, v_retain(r));
@@ -1325,12 +1324,12 @@ static Value bi_summary(Call *c) {
     if (r.type == V_TENSOR && r.as.t->ndim >= 1)
       t_shape_str(r.as.t->ndim - 1, r.as.t->shape + 1, sh, sizeof sh);
     const char *kind = layers[i].type == V_LAYER ? layers[i].as.layer->kind : layers[i].as.model->name;
-    printf("%-4d %-14s %-16s %10lld\n", i, kind, sh, count);
+    pf_printf("%-4d %-14s %-16s %10lld\n", i, kind, sh, count);
   }
-  printf("total parameters: %lld\n", total);
+  pf_printf("total parameters: %lld\n", total);
   /* One sigmoid output: P(class 1) of a binary classifier, as accuracy and plot read it. */
   if (ends_in_sigmoid(model) && r.type == V_TENSOR && r.as.t->size == 1)
-    printf("binary classifier: one sigmoid output p = P(class 1), class 1 where p > 0.5 "
+    pf_printf("binary classifier: one sigmoid output p = P(class 1), class 1 where p > 0.5 "
            "(train with loss = bce)\n");
   ad_set_recording(rec);
   return v_none();

@@ -1,5 +1,6 @@
 /* error.c — the setjmp frame chain behind rt_throw (see error.h). */
 #include "error.h"
+#include "platform.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ void rt_pop(RtFrame *f) {
 
 _Noreturn void rt_rethrow(void) {
   if (!top) {
-    fprintf(stderr, "nn: uncaught error: %s\n", msg);
+    fprintf(pf_err(), "nn: uncaught error: %s\n", msg);
     exit(70);
   }
   longjmp(top->buf, 1);

@@ -1,5 +1,6 @@
 /* file.c — opening files for reading: regular files only, without blocking. */
 #include "file.h"
+#include "platform.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -8,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int rt_open_regular(const char *path, const char **why) {
+int rt_open_regular(const char *path, const char **why) { return pf_get()->open_regular(path, why); }
+
+int rt_open_regular_posix(const char *path, const char **why) {
   /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {

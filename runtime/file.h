@@ -8,5 +8,7 @@
  * The open itself never blocks, so a FIFO with no writer is refused at once instead of
  * hanging, and a device such as /dev/zero is never read without end. */
 int rt_open_regular(const char *path, const char **why);
+/* The POSIX implementation behind it (the platform seam, platform.h, routes the call). */
+int rt_open_regular_posix(const char *path, const char **why);
 
 #endif

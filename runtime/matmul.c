@@ -1,13 +1,13 @@
 /* matmul.c — matrix products: a portable gemm, CBLAS through dlopen, NumPy's matmul. */
 #include "tensor.h"
 
-#include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "platform.h"
 
 /* ---- portable kernel (the oracle and the fallback) ---- */
 
@@ -73,6 +73,7 @@ static const char *blas_name;
    variable is set only around the dlopen, so programs nn starts see the user's
    environment unchanged. A user's OPENBLAS_CORETYPE (e.g. SkylakeX for AVX-512,
    which is faster still) always wins. */
+#ifndef NN_NO_BLAS
 static const char *blas_coretype(void) {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
@@ -80,6 +81,7 @@ static const char *blas_coretype(void) {
 #endif
   return NULL;
 }
+#endif
 
 static void blas_load(void) {
 #ifndef NN_NO_BLAS
@@ -91,14 +93,10 @@ static void blas_load(void) {
   } libs[] = {{"libopenblas.so.0", "openblas"}, {"libcblas.so.3", "cblas"},
               {"libblas.so.3", "blas"}};
   for (size_t i = 0; i < sizeof libs / sizeof *libs && !blas_sgemm; i++) {
-    void *h = dlopen(libs[i].file, RTLD_NOW | RTLD_LOCAL);
-    if (!h) continue;
-    void *f = dlsym(h, "cblas_sgemm");
+    void *f = pf_load_symbol(libs[i].file, "cblas_sgemm"); /* dlopen on POSIX */
     if (f) {
       blas_sgemm = (Sgemm *)f;
       blas_name = libs[i].name; /* kept open for the life of the process */
-    } else {
-      dlclose(h);
     }
   }
   if (pick) unsetenv("OPENBLAS_CORETYPE");
