@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "autograd.h"
 #include "decl.h"
 #include "mem.h"

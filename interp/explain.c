@@ -11,6 +11,7 @@
 
 #include "autograd.h"
 #include "decl.h"
+#include "explain.h"
 #include "mem.h"
 
 /* ---- rows of "label = value", the labels padded to one column ---- */

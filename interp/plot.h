@@ -9,7 +9,7 @@
 #ifndef NN_PLOT_H
 #define NN_PLOT_H
 
-#include "interp.h"
+#include "args.h"
 
 typedef enum {
   FS_LINE,   /* y over x, braille in the terminal; non-finite values leave gaps */
@@ -67,5 +67,8 @@ void fig_autorange(Fig *F);
 void fig_text(Fig *F, StrBuf *b, int width, int height, bool color);
 /* A standalone SVG document of width × height pixels. May throw likewise. */
 void fig_svg(Fig *F, StrBuf *b, int width, int height);
+
+/* plot and compare, in the terminal or as SVG. */
+void plot_register(Interp *I);
 
 #endif

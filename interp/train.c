@@ -7,10 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "autograd.h"
-#include "decl.h"
+#include "diag.h"
 #include "mem.h"
 #include "safetensors.h"
+#include "train.h"
 
 static bool is_num(Value v) { return v.type == V_NUM || v.type == V_BOOL; }
 
