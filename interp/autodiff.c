@@ -93,8 +93,6 @@ static Value bi_grad(Call *c) {
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
-    ad_set_recording(rec);
-    I->grad_depth = depth;
     rt_free(vals);
     rt_free(leaves);
     rt_rethrow();
@@ -115,52 +113,44 @@ static Value bi_deriv_apply(Call *c) {
   Tensor *x = tracked_copy(c, 0, xv);
   bool rec = ad_set_recording(true);
   int depth = I->grad_depth++;
-  RtFrame fr;
-  Value r = v_none();
-  if (RT_TRY(&fr)) {
-    Value y = apply1(I, f, v_tensor(x), c->node);
-    ev_root(I, y);
-    if (is_num(y)) {
-      r = as_number ? v_num(0) : v_tensor(t_zeros(x->ndim, x->shape));
-    } else {
-      if (y.type != V_TENSOR)
-        ev_error(I, c->node, "deriv: the function must return a tensor, got %s", v_type_name(y));
-      if (!t_same_shape(y.as.t, x)) {
-        char a[96], b[96];
-        ev_error(I, c->node, "deriv: the function must be elementwise, but it maps shape %s to %s (use grad)",
-                 t_shape_str(x->ndim, x->shape, a, sizeof a),
-                 t_shape_str(y.as.t->ndim, y.as.t->shape, b, sizeof b));
-      }
-      Tensor *ones = call_keep(c, t_full(x->ndim, x->shape, 1));
-      ad_backward(y.as.t, ones);
-      /* Same shape is not enough (softmax keeps it): an elementwise f has a diagonal
-         Jacobian, so back-propagating weights s instead of ones must give s · f'(x). */
-      Tensor *d1 = ad_grad(x);
-      if (d1 && x->size > 1) {
-        Tensor *g1 = call_keep(c, ad_detach(d1)), *s = call_keep(c, t_new(x->ndim, x->shape));
-        for (int64_t i = 0; i < s->size; i++) s->data[i] = 1 + (float)(i % 7) * 0.25f;
-        ad_zero_grad(x);
-        ad_backward(y.as.t, s);
-        Tensor *g2 = ad_grad(x);
-        for (int64_t i = 0; g2 && i < x->size; i++) {
-          double want = (double)s->data[i] * g1->data[i], got = g2->data[i];
-          if (isfinite(want) && isfinite(got) && fabs(got - want) > 1e-4 * (fabs(want) + 1e-3)) {
-            ev_error(I, c->node, "deriv: the function is not elementwise (an output depends on "
-                     "other elements of the input, as in softmax), so it has no elementwise "
-                     "derivative (use grad)");
-          }
-        }
-        r = v_tensor(t_retain(g1));
-      } else {
-        r = grad_value(x, as_number);
-      }
-    }
-    rt_pop(&fr);
+  Value r;
+  /* On an error the catcher (ev_pcall) puts recording and grad_depth back. */
+  Value y = apply1(I, f, v_tensor(x), c->node);
+  ev_root(I, y);
+  if (is_num(y)) {
+    r = as_number ? v_num(0) : v_tensor(t_zeros(x->ndim, x->shape));
   } else {
-    rt_pop(&fr);
-    ad_set_recording(rec);
-    I->grad_depth = depth;
-    rt_rethrow();
+    if (y.type != V_TENSOR)
+      ev_error(I, c->node, "deriv: the function must return a tensor, got %s", v_type_name(y));
+    if (!t_same_shape(y.as.t, x)) {
+      char a[96], b[96];
+      ev_error(I, c->node, "deriv: the function must be elementwise, but it maps shape %s to %s (use grad)",
+               t_shape_str(x->ndim, x->shape, a, sizeof a),
+               t_shape_str(y.as.t->ndim, y.as.t->shape, b, sizeof b));
+    }
+    Tensor *ones = call_keep(c, t_full(x->ndim, x->shape, 1));
+    ad_backward(y.as.t, ones);
+    /* Same shape is not enough (softmax keeps it): an elementwise f has a diagonal
+       Jacobian, so back-propagating weights s instead of ones must give s · f'(x). */
+    Tensor *d1 = ad_grad(x);
+    if (d1 && x->size > 1) {
+      Tensor *g1 = call_keep(c, ad_detach(d1)), *s = call_keep(c, t_new(x->ndim, x->shape));
+      for (int64_t i = 0; i < s->size; i++) s->data[i] = 1 + (float)(i % 7) * 0.25f;
+      ad_zero_grad(x);
+      ad_backward(y.as.t, s);
+      Tensor *g2 = ad_grad(x);
+      for (int64_t i = 0; g2 && i < x->size; i++) {
+        double want = (double)s->data[i] * g1->data[i], got = g2->data[i];
+        if (isfinite(want) && isfinite(got) && fabs(got - want) > 1e-4 * (fabs(want) + 1e-3)) {
+          ev_error(I, c->node, "deriv: the function is not elementwise (an output depends on "
+                   "other elements of the input, as in softmax), so it has no elementwise "
+                   "derivative (use grad)");
+        }
+      }
+      r = v_tensor(t_retain(g1));
+    } else {
+      r = grad_value(x, as_number);
+    }
   }
   ad_set_recording(rec);
   I->grad_depth = depth;
@@ -221,24 +211,16 @@ static Value bi_minimize(Call *c) {
   optim_reset(o);
   bool rec = ad_set_recording(true);
   int depth = I->grad_depth++;
-  RtFrame fr;
-  if (RT_TRY(&fr)) {
-    for (long long s = 1; s <= steps; s++) {
-      rt_check_interrupt();
-      ad_zero_grad(x);
-      Value y = apply1(I, f, v_tensor(x), c->node);
-      ev_root(I, y);
-      backward_scalar(I, y, "minimize", c->node);
-      ev_unroot(I, 1);
-      optim_step(I, o, 1, &x, c->node);
-      memcpy(path->data + s * dim, x->data, sizeof(float) * (size_t)dim);
-    }
-    rt_pop(&fr);
-  } else {
-    rt_pop(&fr);
-    ad_set_recording(rec);
-    I->grad_depth = depth;
-    rt_rethrow();
+  /* On an error the catcher (ev_pcall) puts recording and grad_depth back. */
+  for (long long s = 1; s <= steps; s++) {
+    rt_check_interrupt();
+    ad_zero_grad(x);
+    Value y = apply1(I, f, v_tensor(x), c->node);
+    ev_root(I, y);
+    backward_scalar(I, y, "minimize", c->node);
+    ev_unroot(I, 1);
+    optim_step(I, o, 1, &x, c->node);
+    memcpy(path->data + s * dim, x->data, sizeof(float) * (size_t)dim);
   }
   ad_set_recording(rec);
   I->grad_depth = depth;

@@ -1202,6 +1202,48 @@ void ev_exec_top(Interp *I, const Node *s) {
     ev_error(I, s, "'%s' outside a loop", x == X_BREAK ? "break" : "continue");
 }
 
+/* ------------------------------------------------------------------ protected calls */
+
+void ev_save(Interp *I, EvState *s) {
+  *s = (EvState){.n_roots = I->n_roots, .n_calls = I->n_calls, .loop_depth = I->loop_depth,
+                 .grad_depth = I->grad_depth, .building_models = I->building_models,
+                 .n_importing = I->n_importing, .echo = I->echo, .training = I->training,
+                 .recording = ad_is_recording(), .loss_q = I->loss_q};
+  memcpy(s->lang, I->lang, sizeof s->lang);
+}
+
+void ev_restore(Interp *I, const EvState *s) {
+  unwind_roots(I, s->n_roots);
+  v_release(I->ret);
+  I->ret = v_none();
+  I->n_calls = s->n_calls;
+  I->loop_depth = s->loop_depth;
+  I->grad_depth = s->grad_depth;
+  I->building_models = s->building_models;
+  I->n_importing = s->n_importing;
+  I->echo = s->echo;
+  I->training = s->training;
+  I->loss_q = s->loss_q;
+  memcpy(I->lang, s->lang, sizeof I->lang);
+  ad_set_recording(s->recording);
+}
+
+bool ev_pcall(Interp *I, void (*body)(Interp *I, void *ctx), void (*handler)(Interp *I, void *ctx),
+              void *ctx) {
+  EvState s;
+  ev_save(I, &s);
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    body(I, ctx);
+    rt_pop(&f);
+    return true;
+  }
+  rt_pop(&f);
+  if (handler) handler(I, ctx);
+  ev_restore(I, &s);
+  return false;
+}
+
 /* ------------------------------------------------------------------ builtin signatures */
 
 /* Parse "name(a, b = 1, c = \"s\", *rest)" into Params. Defaults are literals:

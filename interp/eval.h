@@ -114,6 +114,28 @@ void ev_unroot_to(Interp *I, int height);  /* release the roots above height */
 /* Run one top-level statement (run.c); a break or continue there is an error. */
 void ev_exec_top(Interp *I, const Node *s);
 
+/* ---- the protected call ---- */
+/* Every piece of interpreter state a builtin or a statement may change and must give
+   back: the root stack, the call stack, loops, grad/model nesting, imports, echo,
+   training mode, what the losses' q is, help's language, and autograd recording. */
+typedef struct EvState {
+  int n_roots, n_calls, loop_depth, grad_depth, building_models, n_importing;
+  bool echo, training, recording;
+  LossQ loss_q;
+  char lang[3];
+} EvState;
+void ev_save(Interp *I, EvState *s);
+/* Put the state back as ev_save found it: the roots above its height are released (and
+   a `return` value in flight). */
+void ev_restore(Interp *I, const EvState *s);
+/* Run body(I, ctx) protected (like Lua's lua_pcall): on an error (or Ctrl-C) call
+   handler(I, ctx) where it was caught — the call stack and I->cur/err_node still show
+   where it happened, rt_errmsg() says what — then restore the state saved on entry and
+   return false. The one place errors are caught: code that only has to put a flag back
+   on the way out need not catch anything, since the catcher restores everything. */
+bool ev_pcall(Interp *I, void (*body)(Interp *I, void *ctx), void (*handler)(Interp *I, void *ctx),
+              void *ctx);
+
 /* ---- values as tensors ---- */
 /* Convert any tensor-like value to a tensor (owned, NOT rooted); throws with `what`. */
 Tensor *to_tensor(Interp *I, Value v, const char *what);

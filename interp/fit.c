@@ -282,7 +282,6 @@ Score score(Interp *I, Value model, Data d, Value loss, const Node *site) {
   } else {
     rt_pop(&fr);
     rt_free(idx);
-    ad_set_recording(rec);
     rt_rethrow();
   }
   rt_free(idx);
@@ -307,16 +306,8 @@ Value default_loss(Call *c, int i) {
    running statistics. */
 Value infer(Interp *I, Value model, Value x, const Node *site) {
   bool rec = ad_set_recording(false);
-  RtFrame fr;
-  Value out = v_none();
-  if (RT_TRY(&fr)) {
-    out = model.type == V_FUNC ? ev_call(I, model, 1, &x, site) : nn_apply(I, model, x, false, site);
-    rt_pop(&fr);
-  } else {
-    rt_pop(&fr);
-    ad_set_recording(rec);
-    rt_rethrow();
-  }
+  /* On an error the catcher (ev_pcall) puts recording back. */
+  Value out = model.type == V_FUNC ? ev_call(I, model, 1, &x, site) : nn_apply(I, model, x, false, site);
   ad_set_recording(rec);
   return out;
 }

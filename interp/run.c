@@ -120,46 +120,50 @@ static void run_program(Interp *I, const Node *prog, bool echo) {
   }
 }
 
+/* One source, run under ev_pcall by interp_run. */
+typedef struct {
+  const char *name, *text;
+  size_t len;
+  bool *incomplete;
+  Source *src; /* made by run_source; NULL when it could not be parsed */
+  int status;
+} RunSource;
+
+static void run_source(Interp *I, void *ctx) {
+  RunSource *r = ctx;
+  r->src = source_new(r->name, r->text, r->len);
+  Node *prog = parse_or_report(I, r->src, r->incomplete);
+  if (!prog) {
+    r->status = 1;
+    source_free(r->src);
+    r->src = NULL;
+  } else {
+    r->src->next = I->sources;
+    I->sources = r->src;
+    run_program(I, prog, I->echo);
+  }
+}
+
+/* Report an error where it was caught: the call trace still holds the calls it unwinds. */
+static void report_error(Interp *I, void *ctx) {
+  const Node *at = I->err_node ? I->err_node : I->cur;
+  if (rt_errkind() == RT_ERR_INTERRUPT) {
+    fflush(stdout);
+    fprintf(stderr, "interrupted\n");
+  } else {
+    report(I, at, rt_errmsg());
+  }
+  I->err_node = NULL;
+}
+
 int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *incomplete) {
   char probe;
   bool outer = I->stack_base == NULL;
   if (outer) I->stack_base = &probe;
   if (incomplete) *incomplete = false;
-  volatile int status = 0;
-  int height = I->n_roots, calls = I->n_calls;
-  Source *volatile src = NULL;
-  RtFrame f;
-  if (RT_TRY(&f)) {
-    src = source_new(name, text, len);
-    Node *prog = parse_or_report(I, src, incomplete);
-    if (!prog) {
-      status = 1;
-      source_free(src);
-      src = NULL;
-    } else {
-      src->next = I->sources;
-      I->sources = src;
-      run_program(I, prog, I->echo);
-    }
-    rt_pop(&f);
-  } else {
-    rt_pop(&f);
-    const Node *at = I->err_node ? I->err_node : I->cur;
-    if (rt_errkind() == RT_ERR_INTERRUPT) {
-      fflush(stdout);
-      fprintf(stderr, "interrupted\n");
-    } else {
-      report(I, at, rt_errmsg());
-    }
-    I->err_node = NULL;
-    I->loop_depth = 0;
-    I->grad_depth = 0;
-    ev_unroot_to(I, height);
-    v_release(I->ret);
-    I->ret = v_none();
-    I->n_calls = calls;
-    status = 1;
-  }
+  RunSource r = {.name = name, .text = text, .len = len, .incomplete = incomplete};
+  if (!ev_pcall(I, run_source, report_error, &r)) r.status = 1;
+  Source *src = r.src;
   /* A source that made no function (a REPL entry like `x + 1`) is not needed any more:
      free it, so a long session does not keep every line it ever ran. */
   I->cur = I->err_node = NULL;
@@ -171,7 +175,7 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
   }
   fflush(stdout);
   if (outer) I->stack_base = NULL;
-  return status;
+  return r.status;
 }
 
 static char *read_file(const char *path, size_t *len, char *why, size_t n) {
@@ -287,18 +291,10 @@ static void run_import(Interp *I, const Node *n) {
   ev_root(I, name);
   I->importing = rt_realloc(I->importing, sizeof(Str *) * (size_t)(I->n_importing + 1));
   I->importing[I->n_importing++] = name.as.str;
+  /* On an error the catcher (ev_pcall) puts echo and n_importing back. */
   bool echo = I->echo;
   I->echo = false;
-  RtFrame g;
-  if (RT_TRY(&g)) {
-    run_program(I, prog, false);
-    rt_pop(&g);
-  } else {
-    rt_pop(&g);
-    I->echo = echo;
-    I->n_importing--;
-    rt_rethrow();
-  }
+  run_program(I, prog, false);
   I->echo = echo;
   I->n_importing--;
   ev_unroot(I, 1);

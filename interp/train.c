@@ -427,7 +427,7 @@ static void watch_epoch(Run *r, long e) {
 
 static void run_epochs(Run *r) {
   Interp *I = r->I;
-  I->grad_depth++; /* restored by bi_train's handler if this throws */
+  I->grad_depth++; /* on an error the catcher (ev_pcall) puts it back */
   int64_t N = r->d.x->shape[0];
   long every = r->epochs <= 20 ? 1 : (r->epochs + 9) / 10;
   for (int64_t i = 0; i < N; i++) r->perm[i] = i;
@@ -524,7 +524,6 @@ static Value bi_train(Call *c) {
   size_t ne = (size_t)(r.epochs ? r.epochs : 1);
   RtFrame fr;
   bool rec = ad_set_recording(true);
-  int depth = I->grad_depth;
   LossQ loss_q = I->loss_q;
   I->loss_q = gives_probabilities(r.model) ? LOSS_Q_MODEL_PROBS : LOSS_Q_MODEL;
   if (RT_TRY(&fr)) {
@@ -537,9 +536,6 @@ static Value bi_train(Call *c) {
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
-    ad_set_recording(rec);
-    I->grad_depth = depth;
-    I->loss_q = loss_q;
     if (r.tty && r.verbose) fputs("\r\033[K", stderr);
     run_free(&r);
     rt_rethrow();
@@ -612,7 +608,6 @@ static Value bi_gradient_norms(Call *c) {
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
-    ad_set_recording(rec);
     for (int i = 0; i < np; i++)
       if (ad_is_tracked(ps[i])) ad_zero_grad(ps[i]);
     rt_free(ps);
