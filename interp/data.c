@@ -14,9 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "args.h"
+#include "data.h"
 #include "file.h"
 #include "idx.h"
-#include "interp.h"
 #include "mem.h"
 #include "safetensors.h"
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "autograd.h"
 #include "decl.h"
 #include "func.h"
@@ -227,17 +228,9 @@ static Value bi_model_ctor(Call *c) {
   if (I->building_models >= MAX_MODEL_DEPTH)
     ev_error(I, c->node, "models nested more than %d deep (does model '%s' include itself?)",
              MAX_MODEL_DEPTH, c->fn->def->sym->name);
-  RtFrame f;
-  Value r = v_none();
   I->building_models++;
-  if (RT_TRY(&f)) {
-    r = model_build(c);
-    rt_pop(&f);
-  } else {
-    rt_pop(&f);
-    I->building_models--;
-    rt_rethrow();
-  }
+  /* On an error the catcher (ev_pcall) puts building_models back. */
+  Value r = model_build(c);
   I->building_models--;
   return r;
 }
@@ -432,13 +425,11 @@ void decl_exec(Interp *I, Env *env, const Node *n) {
 Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const Node *site) {
   RtFrame f;
   Value r = v_none();
-  bool saved = I->training;
   if (RT_TRY(&f)) {
     r = nn_apply(I, m->layers[i], x, training, site);
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    I->training = saved;
     if (rt_errkind() != RT_ERR_GENERIC || !strncmp(rt_errmsg(), "layer ", 6)) rt_rethrow();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", rt_errmsg());
@@ -676,22 +667,15 @@ static void nn_step(Interp *I, Optim *o, OptSlot *s, Tensor *param, Tensor *grad
 void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site) {
   bool rec = ad_set_recording(false);
   o->t++;
-  RtFrame f;
-  if (RT_TRY(&f)) {
-    if (o->kernel) {
-      kernel_step(I, o, n, params);
-    } else {
-      int k = 0;
-      for (int i = 0; i < n; i++) {
-        Tensor *g = ad_grad(params[i]);
-        if (g) nn_step(I, o, slot_for(o, params[i], k++), params[i], g, (double)o->t, site, NULL, NULL);
-      }
-    }
-    rt_pop(&f);
+  /* On an error the catcher (ev_pcall) puts recording back. */
+  if (o->kernel) {
+    kernel_step(I, o, n, params);
   } else {
-    rt_pop(&f);
-    ad_set_recording(rec);
-    rt_rethrow();
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      Tensor *g = ad_grad(params[i]);
+      if (g) nn_step(I, o, slot_for(o, params[i], k++), params[i], g, (double)o->t, site, NULL, NULL);
+    }
   }
   ad_set_recording(rec);
 }
@@ -706,7 +690,6 @@ void optim_explain_step(Interp *I, Optim *o, Tensor *w, Tensor *g, double t, Opt
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    ad_set_recording(rec);
     slot_clear(&s);
     rt_rethrow();
   }

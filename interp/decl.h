@@ -9,7 +9,7 @@
 #ifndef NN_DECL_H
 #define NN_DECL_H
 
-#include "interp.h"
+#include "eval.h"
 #include "optim.h"
 
 struct Layer;
@@ -96,14 +96,6 @@ typedef void OptLineHook(void *ctx, const Node *line, Value v);
    g at step t, calling hook on each line. o is not changed. */
 void optim_explain_step(Interp *I, Optim *o, Tensor *w, Tensor *g, double t, OptLineHook *hook,
                         void *ctx, const Node *site);
-
-/* grad, train and friends (train.c). */
-void train_register(Interp *I);
-
-/* Run a model once on the first rows of x (no recording, inference mode) when it has
-   layers that size themselves from their input, so that their parameters exist before
-   an optimizer or save() looks for them. */
-void nn_materialize(Interp *I, Value model, const Tensor *x);
 
 /* Layers (layers.c). */
 void layers_register(Interp *I);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "interp.h"
+#include "diag.h"
 
 /* The text of line `line` (1-based) of src: start pointer and length. */
 static const char *line_text(const Source *src, int line, size_t *len) {

@@ -1,5 +1,5 @@
-/* eval.c — the tree-walking evaluator: scopes, calls, operators, statements, and the
- * top-level run loop that catches errors and reports them located.
+/* eval.c — the tree-walking evaluator: scopes, calls, operators, statements, and values
+ * made into tensors. The run loop that catches errors and reports them is run.c.
  *
  * Scoping: one scope per function call (like Python); `let` declares in the current
  * scope, at top level in the globals. A nested function captures the scope it was
@@ -16,10 +16,8 @@
 #include <unistd.h>
 
 #include "autograd.h"
-#include "decl.h"
-#include "file.h"
+#include "eval.h"
 #include "func.h"
-#include "interp.h"
 #include "mem.h"
 #include "platform.h"
 
@@ -436,7 +434,7 @@ static Value eval_call(Interp *I, Env *env, const Node *n) {
     /* net(x): the model's forward pass (inference behaviour, gradients recorded). */
     Value x = eval(I, env, n->kids[0]);
     ev_root(I, x);
-    Value r = nn_apply(I, fv, x, false, n);
+    Value r = I->hooks.apply(I, fv, x, false, n);
     unwind_roots(I, height);
     return r;
   }
@@ -1085,8 +1083,6 @@ static Exec exec_block(Interp *I, Env *env, const Node *block) {
   return X_NORMAL;
 }
 
-static void run_import(Interp *I, const Node *n);
-
 static Exec exec(Interp *I, Env *env, const Node *n) {
   I->cur = n;
   rt_check_interrupt(); /* Ctrl-C between statements, even of native ops only */
@@ -1152,15 +1148,15 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
   case N_BLOCK: return exec_block(I, env, n);
   case N_IMPORT:
     if (env) ev_error(I, n, "'import' is only allowed at the top level of a file");
-    run_import(I, n);
+    I->hooks.import(I, n);
     return X_NORMAL;
-  case N_DECL: decl_exec(I, env, n); return X_NORMAL;
-  case N_EXPLAIN: explain_run(I, env, n->a); return X_NORMAL;
+  case N_DECL: I->hooks.decl(I, env, n); return X_NORMAL;
+  case N_EXPLAIN: I->hooks.explain(I, env, n->a); return X_NORMAL;
   default: ev_error(I, n, "a %s is not a statement", ast_kind_name(n->kind));
   }
 }
 
-/* ------------------------------------------------------------------ for decl.c */
+/* ------------------------------------------------------------------ for decl.c and run.c */
 
 Value ev_eval(Interp *I, Env *env, const Node *n) { return eval(I, env, n); }
 bool ev_exec(Interp *I, Env *env, const Node *n) { return exec(I, env, n) == X_RETURN; }
@@ -1169,382 +1165,185 @@ void ev_env_define(Env *e, Sym *s, Value v) { env_define(e, s, v); }
 Value *ev_env_slot(Env *e, Sym *s) { return env_slot(e, s); }
 Value ev_make_function(Interp *I, Env *env, const Node *n) { return make_function(I, env, n); }
 void ev_define(Interp *I, Env *env, Sym *s, Value v) { define(I, env, s, v); }
+void ev_unroot_to(Interp *I, int height) { unwind_roots(I, height); }
 
-/* ------------------------------------------------------------------ running sources */
+/* A top-level statement (run.c's run loop): a break or continue there has no loop. */
+void ev_exec_top(Interp *I, const Node *s) {
+  Exec x = exec(I, NULL, s);
+  if (x == X_BREAK || x == X_CONTINUE)
+    ev_error(I, s, "'%s' outside a loop", x == X_BREAK ? "break" : "continue");
+}
 
-static Source *source_new(const char *name, const char *text, size_t len) {
-  Source *s = rt_calloc(1, sizeof *s);
-  s->name = malloc(strlen(name) + 1);
-  s->text = malloc(len + 1);
-  if (!s->name || !s->text) {
-    free(s->name);
-    free(s->text);
-    rt_free(s);
-    rt_throw_kind(RT_ERR_OOM, "out of memory (reading %s)", name);
+/* ------------------------------------------------------------------ protected calls */
+
+void ev_save(Interp *I, EvState *s) {
+  *s = (EvState){.n_roots = I->n_roots, .n_calls = I->n_calls, .loop_depth = I->loop_depth,
+                 .grad_depth = I->grad_depth, .building_models = I->building_models,
+                 .n_importing = I->n_importing, .echo = I->echo, .training = I->training,
+                 .recording = ad_is_recording(), .loss_q = I->loss_q};
+  memcpy(s->lang, I->lang, sizeof s->lang);
+}
+
+void ev_restore(Interp *I, const EvState *s) {
+  unwind_roots(I, s->n_roots);
+  v_release(I->ret);
+  I->ret = v_none();
+  I->n_calls = s->n_calls;
+  I->loop_depth = s->loop_depth;
+  I->grad_depth = s->grad_depth;
+  I->building_models = s->building_models;
+  I->n_importing = s->n_importing;
+  I->echo = s->echo;
+  I->training = s->training;
+  I->loss_q = s->loss_q;
+  memcpy(I->lang, s->lang, sizeof I->lang);
+  ad_set_recording(s->recording);
+}
+
+bool ev_pcall(Interp *I, void (*body)(Interp *I, void *ctx), void (*handler)(Interp *I, void *ctx),
+              void *ctx) {
+  EvState s;
+  ev_save(I, &s);
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    body(I, ctx);
+    rt_pop(&f);
+    return true;
   }
-  strcpy(s->name, name);
-  memcpy(s->text, text, len);
-  s->text[len] = 0;
-  s->len = len;
-  /* A UTF-8 byte order mark (editors on Windows write one) is blanked, keeping columns. */
-  if (len >= 3 && !memcmp(s->text, "\xEF\xBB\xBF", 3)) memset(s->text, ' ', 3);
-  return s;
+  rt_pop(&f);
+  if (handler) handler(I, ctx);
+  ev_restore(I, &s);
+  return false;
 }
 
-static void source_free(Source *s) {
-  arena_free(&s->arena);
-  free(s->name);
-  free(s->text);
-  rt_free(s);
-}
+/* ------------------------------------------------------------------ builtin signatures */
 
-/* The call trace, innermost first. Runs of the same call site collapse into one line
-   with a count, and a very deep trace keeps its two ends. */
-static void report_trace(Interp *I) {
-  enum { KEEP = 12 };
-  int printed = 0, skipped = 0;
-  for (int i = I->n_calls - 1; i >= 0; i--) {
-    const CallFrame *f = &I->calls[i];
-    if (!f->site) continue;
-    int run = 1;
-    while (i - run >= 0 && I->calls[i - run].site == f->site) run++;
-    bool shown = printed < KEEP || i < KEEP;
-    if (shown) {
-      if (skipped) fprintf(pf_err(), "  ... %d more calls ...\n", skipped);
-      skipped = 0;
-      fprintf(pf_err(), "  in '%s' called at %s:%d:%d\n", f->fn->name, f->site->src->name,
-              f->site->span.first_line, f->site->span.first_col);
-      if (run > 1) fprintf(pf_err(), "  ... the call above repeated %d more times\n", run - 1);
-      printed++;
-    } else {
-      skipped += run;
+/* Parse "name(a, b = 1, c = \"s\", *rest)" into Params. Defaults are literals:
+   numbers, strings, true, false, none. The table is ours, so a bad one is a bug. */
+Params params_parse_sig(Interp *I, const char *sig) {
+  Params p = {0};
+  const char *s = strchr(sig, '(');
+  int cap = 1;
+  for (const char *q = sig; *q; q++) cap += *q == ',';
+  p.names = rt_calloc((size_t)cap, sizeof(Sym *));
+  p.defaults = rt_calloc((size_t)cap, sizeof(Value));
+  p.has_default = rt_calloc((size_t)cap, sizeof(bool));
+  if (!s) return p;
+  s++;
+  while (*s && *s != ')') {
+    while (*s == ' ' || *s == ',') s++;
+    if (*s == ')') break;
+    if (*s == '*') {
+      p.variadic = true;
+      s++;
     }
-    i -= run - 1;
-  }
-  if (skipped) fprintf(pf_err(), "  ... %d more calls ...\n", skipped);
-}
-
-static void report(Interp *I, const Node *at, const char *msg) {
-  fflush(pf_out());
-  if (at) diag_report(pf_err(), I->color, at->src, at->span, "error", msg);
-  else diag_report(pf_err(), I->color, NULL, (Span){0}, "error", msg);
-  report_trace(I);
-}
-
-/* Parse a source; on a syntax error report it (or flag incomplete) and return NULL. */
-static Node *parse_or_report(Interp *I, Source *src, bool *incomplete) {
-  Span bad;
-  char why[128];
-  if (!diag_check_utf8(src->text, src->len, &bad, why, sizeof why)) {
-    diag_report(pf_err(), I->color, src, bad, "error", why);
-    return NULL;
-  }
-  ParseError pe = {0};
-  Node *prog = parse_source(src, &I->syms, &pe);
-  if (prog) return prog;
-  if (pe.incomplete && incomplete) {
-    *incomplete = true;
-    return NULL;
-  }
-  fflush(pf_out());
-  diag_report(pf_err(), I->color, src, pe.span, "error", pe.msg);
-  return NULL;
-}
-
-/* Run the statements of prog at top level; echo expression values when asked. */
-static void run_program(Interp *I, const Node *prog, bool echo) {
-  for (int i = 0; i < prog->n_kids; i++) {
-    const Node *s = prog->kids[i];
-    if (echo && s->kind == N_EXPR) {
-      I->cur = s;
-      Value v = eval(I, NULL, s->a);
-      ev_root(I, v);
-      if (v.type != V_NONE) {
-        I->out.len = 0;
-        v_echo(&I->out, v);
-        fputs(I->out.s, pf_out());
-        fputc('\n', pf_out());
+    const char *b = s;
+    while (*s && *s != ',' && *s != ')' && *s != ' ' && *s != '=') s++;
+    p.names[p.n] = sym_intern(&I->syms, b, (size_t)(s - b));
+    while (*s == ' ') s++;
+    if (*s == '=') {
+      s++;
+      while (*s == ' ') s++;
+      Value d;
+      if (*s == '"') {
+        const char *e = strchr(s + 1, '"');
+        d = v_str(s + 1, (size_t)(e - s - 1));
+        s = e + 1;
+      } else if (!strncmp(s, "true", 4)) d = v_bool(true), s += 4;
+      else if (!strncmp(s, "false", 5)) d = v_bool(false), s += 5;
+      else if (!strncmp(s, "none", 4)) d = v_none(), s += 4;
+      else {
+        char *e;
+        d = v_num(strtod(s, &e));
+        if (e == s) {
+          fprintf(pf_err(), "nn: internal error: bad default in builtin signature '%s'\n", sig);
+          exit(70);
+        }
+        s = e;
       }
-      ev_unroot(I, 1);
-    } else {
-      Exec x = exec(I, NULL, s);
-      if (x == X_BREAK || x == X_CONTINUE)
-        ev_error(I, s, "'%s' outside a loop", x == X_BREAK ? "break" : "continue");
+      p.defaults[p.n] = d;
+      p.has_default[p.n] = true;
     }
+    p.n++;
   }
+  return p;
 }
 
-int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *incomplete) {
-  char probe;
-  bool outer = I->stack_base == NULL;
-  if (outer) I->stack_base = &probe;
-  if (incomplete) *incomplete = false;
-  volatile int status = 0;
-  int height = I->n_roots, calls = I->n_calls;
-  Source *volatile src = NULL;
+/* ------------------------------------------------------------------ values as tensors */
+
+bool is_tensorish(Value v) {
+  return v.type == V_NUM || v.type == V_BOOL || v.type == V_TENSOR;
+}
+
+Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
+  size_t n = (size_t)(I->n_roots - height);
+  Tensor **volatile ts = malloc(sizeof(Tensor *) * (n ? n : 1));
+  if (!ts) rt_throw_kind(RT_ERR_OOM, "out of memory");
+  for (size_t i = 0; i < n; i++) ts[i] = I->roots[height + (int)i].as.t;
+  Tensor *r = NULL;
   RtFrame f;
   if (RT_TRY(&f)) {
-    src = source_new(name, text, len);
-    Node *prog = parse_or_report(I, src, incomplete);
-    if (!prog) {
-      status = 1;
-      source_free(src);
-      src = NULL;
-    } else {
-      src->next = I->sources;
-      I->sources = src;
-      run_program(I, prog, I->echo);
-    }
+    r = stack ? ad_stack((int)n, ts, axis) : ad_concat((int)n, ts, axis);
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    const Node *at = I->err_node ? I->err_node : I->cur;
-    if (rt_errkind() == RT_ERR_INTERRUPT) {
-      fflush(pf_out());
-      fprintf(pf_err(), "interrupted\n");
-    } else {
-      report(I, at, rt_errmsg());
-    }
-    I->err_node = NULL;
-    I->loop_depth = 0;
-    I->grad_depth = 0;
-    unwind_roots(I, height);
-    v_release(I->ret);
-    I->ret = v_none();
-    I->n_calls = calls;
-    status = 1;
-  }
-  /* A source that made no function (a REPL entry like `x + 1`) is not needed any more:
-     free it, so a long session does not keep every line it ever ran. */
-  I->cur = I->err_node = NULL;
-  if (src && !src->keep) {
-    Source **p = &I->sources;
-    while (*p && *p != src) p = &(*p)->next;
-    if (*p) *p = src->next;
-    source_free(src);
-  }
-  fflush(pf_out());
-  if (outer) I->stack_base = NULL;
-  return status;
-}
-
-static char *read_file(const char *path, size_t *len, char *why, size_t n) {
-  const char *reason;
-  int fd = rt_open_regular(path, &reason);
-  if (fd < 0) {
-    snprintf(why, n, "%s", fd == -2 ? "it is a folder, not a file" : reason);
-    return NULL;
-  }
-  /* A script over 1 GiB is not a script (a data file or disk image named by mistake). */
-  struct stat st;
-  if (fstat(fd, &st) == 0 && st.st_size > (off_t)1 << 30) {
-    snprintf(why, n, "it is %.1f GiB, too large for a script (at most 1 GiB)",
-             (double)st.st_size / 1073741824.0);
-    close(fd);
-    return NULL;
-  }
-  FILE *f = fdopen(fd, "rb");
-  if (!f) {
-    snprintf(why, n, "%s", strerror(errno));
-    close(fd);
-    return NULL;
-  }
-  size_t cap = 4096, used = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (!buf) break;
-    size_t got = fread(buf + used, 1, cap - used, f);
-    used += got;
-    if (used < cap) break;
-    char *nb = cap < ((size_t)1 << 40) ? realloc(buf, cap * 2) : NULL;
-    if (!nb) {
-      free(buf);
-      buf = NULL;
-      break;
-    }
-    buf = nb;
-    cap *= 2;
-  }
-  int err = ferror(f);
-  fclose(f);
-  if (!buf || err) {
-    free(buf);
-    snprintf(why, n, "%s", buf ? "read error" : "out of memory");
-    return NULL;
-  }
-  *len = used;
-  return buf;
-}
-
-int interp_run_file(Interp *I, const char *path) {
-  size_t len;
-  char why[256];
-  char *text = read_file(path, &len, why, sizeof why);
-  if (!text) {
-    fprintf(pf_err(), "nn: error: cannot read '%s': %s\n", path, why);
-    return 1;
-  }
-  int st = interp_run(I, path, text, len, NULL);
-  free(text);
-  return st;
-}
-
-/* import "file.nn": relative to the importing file's folder; each file runs once. */
-enum { MAX_IMPORT_DEPTH = 100 }; /* a chain of distinct files importing each other */
-static void run_import(Interp *I, const Node *n) {
-  if (memchr(n->str, 0, n->len))
-    ev_error(I, n, "cannot import this path: it contains a NUL byte (\\0)");
-  char path[4096];
-  const char *from = n->src->name, *slash = strrchr(from, '/');
-  const char *rel = n->str;
-  while (slash && rel[0] == '.' && rel[1] == '/') rel += 2; /* "dir/./a.nn" is "dir/a.nn" */
-  if (n->str[0] != '/' && slash)
-    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - from), from, rel);
-  else
-    snprintf(path, sizeof path, "%s", n->str);
-  /* Files are compared by canonical path, so "./a.nn", "a.nn" and "../x/a.nn" are one
-     file; a path that does not resolve is left to read_file to report. */
-  char canon[PATH_MAX], other[PATH_MAX];
-  bool resolved = realpath(path, canon) != NULL;
-  for (Source *s = I->sources; s; s = s->next)
-    if (!strcmp(s->name, path) || (resolved && realpath(s->name, other) && !strcmp(other, canon)))
-      return; /* already imported (or the file itself) */
-  for (int i = 0; i < I->n_importing; i++)
-    if (!strcmp(I->importing[i]->data, resolved ? canon : path))
-      ev_error(I, n, "import cycle: '%s' imports itself", path);
-  if (I->n_importing >= MAX_IMPORT_DEPTH)
-    ev_error(I, n, "cannot import '%s': imports nested more than %d deep", path, MAX_IMPORT_DEPTH);
-  size_t len;
-  char why[256];
-  char *text = read_file(path, &len, why, sizeof why);
-  if (!text) ev_error(I, n, "cannot import '%s': %s", path, why);
-  Source *src = NULL;
-  RtFrame f;
-  if (RT_TRY(&f)) {
-    src = source_new(path, text, len);
-    rt_pop(&f);
-  } else {
-    rt_pop(&f);
-    free(text);
+    free(ts);
     rt_rethrow();
   }
-  free(text);
-  Node *prog = parse_or_report(I, src, NULL);
-  if (!prog) {
-    source_free(src);
-    ev_error(I, n, "cannot import '%s': it has a syntax error (above)", path);
-  }
-  src->keep = true; /* imported once: its name stays listed so it is not run again */
-  src->next = I->sources;
-  I->sources = src;
-  Value name = v_cstr(resolved ? canon : path);
-  ev_root(I, name);
-  I->importing = rt_realloc(I->importing, sizeof(Str *) * (size_t)(I->n_importing + 1));
-  I->importing[I->n_importing++] = name.as.str;
-  bool echo = I->echo;
-  I->echo = false;
-  RtFrame g;
-  if (RT_TRY(&g)) {
-    run_program(I, prog, false);
-    rt_pop(&g);
-  } else {
-    rt_pop(&g);
-    I->echo = echo;
-    I->n_importing--;
-    rt_rethrow();
-  }
-  I->echo = echo;
-  I->n_importing--;
-  ev_unroot(I, 1);
+  free(ts);
+  return r;
 }
 
-/* ------------------------------------------------------------------ life cycle */
+/* The items converted from a list (roots height … height+n-1) must agree in shape to
+   be stacked: "rows of different lengths (2 and 1)" for [[1, 2], [3]] rather than the
+   stack kernel's message, located at `at`. */
+static void check_rows(Interp *I, const Node *at, int height, int n) {
+  const Tensor *a = I->roots[height].as.t;
+  for (int i = 1; i < n; i++) {
+    const Tensor *b = I->roots[height + i].as.t;
+    if (t_same_shape(a, b)) continue;
+    if (a->ndim == 1 && b->ndim == 1)
+      ev_error(I, at, "cannot make a tensor from rows of different lengths (%lld and %lld)",
+               (long long)a->shape[0], (long long)b->shape[0]);
+    char sa[96] = "a number", sb[96] = "a number";
+    if (a->ndim) t_shape_str(a->ndim, a->shape, sa, sizeof sa);
+    if (b->ndim) t_shape_str(b->ndim, b->shape, sb, sizeof sb);
+    ev_error(I, at, "cannot make a tensor from items of different shapes (%s and %s)", sa, sb);
+  }
+}
 
-typedef struct {
-  const char *name;
-  const char *text;
-} StdlibFile;
-extern const StdlibFile nn_stdlib_files[];
+Tensor *to_tensor(Interp *I, Value v, const char *what) { return to_tensor_at(I, v, what, NULL); }
+
+/* depth: lists entered so far; a tensor has at most T_MAXDIM axes, and a list that
+   contains itself would otherwise recurse until the C stack runs out. */
+static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at, int depth) {
+  switch (v.type) {
+  case V_NUM:
+  case V_BOOL: return t_scalar((float)v.as.num);
+  case V_TENSOR: return t_retain(v.as.t);
+  case V_LIST: {
+    List *l = v.as.list;
+    if (l->n == 0) {
+      int64_t zero = 0;
+      return t_zeros(1, &zero);
+    }
+    if (depth >= T_MAXDIM)
+      ev_error(I, at, "%s is a list nested more than %d deep (a tensor has at most %d axes)",
+               what, T_MAXDIM, T_MAXDIM);
+    /* Convert each item (rooted), then stack them: shapes must agree. */
+    int height = I->n_roots;
+    for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(list_tensor(I, l->items[i], what, at, depth + 1)));
+    check_rows(I, at, height, l->n);
+    Tensor *r = join_roots(I, height, 0, true);
+    ev_unroot(I, l->n);
+    return r;
+  }
+  default: ev_error(I, NULL, "%s must be a tensor, got %s", what, v_type_name(v));
+  }
+}
+
+Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at) {
+  return list_tensor(I, v, what, at, 0);
+}
 
 bool ev_in_stdlib(const Node *n) { return n && !strncmp(n->src->name, "<stdlib:", 8); }
-
-/* The stdlib's functions resolve names in a scope holding the globals as they are after
-   start-up, so a user's `fn log(x) = 0` or `let mean = mean(x)` changes their own
-   program, not what cross_entropy or adam compute. */
-static void freeze_stdlib(Interp *I) {
-  Env *e = env_new(I, NULL);
-  for (int i = 0; i < I->n_globals; i++) env_define(e, I->global_names[i], v_retain(I->globals[i]));
-  for (int i = 0; i < I->n_globals; i++) {
-    if (I->globals[i].type != V_FUNC) continue;
-    Func *f = I->globals[i].as.fn;
-    Func *fs[2] = {f, f->formula};
-    for (int k = 0; k < 2; k++)
-      if (fs[k] && !fs[k]->env && ev_in_stdlib(fs[k]->def)) {
-        fs[k]->env = e;
-        e->rc++;
-      }
-  }
-  env_release(e);
-}
-
-void interp_init(Interp *I) {
-  memset(I, 0, sizeof *I);
-  func_register_types(); /* how value.c lets go of functions, scopes, layers, ... */
-  decl_register_types();
-  I->env_ring.all_next = I->env_ring.all_prev = &I->env_ring;
-  struct rlimit rl;
-  size_t limit = 8u << 20;
-  if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) limit = rl.rlim_cur;
-  if (limit > (256u << 20)) limit = 256u << 20;
-  I->stack_limit = limit / 2; /* half: generous room for kernels, readline, sanitizers */
-  rng_seed(&I->rng, 0);
-  builtins_register(I);
-  for (const StdlibFile *f = nn_stdlib_files; f->name; f++) {
-    char name[128];
-    snprintf(name, sizeof name, "<stdlib:%s>", f->name);
-    if (interp_run(I, name, f->text, strlen(f->text), NULL) != 0) {
-      fprintf(pf_err(), "nn: internal error: the standard library failed to load\n");
-      exit(70);
-    }
-  }
-  freeze_stdlib(I);
-}
-
-void interp_free(Interp *I) {
-  /* Scopes and closures can form cycles (a function stored in the scope it captured):
-     hold every scope, empty them all, then let go. */
-  Env *ring = &I->env_ring;
-  for (Env *e = ring->all_next; e != ring; e = e->all_next) e->rc++;
-  for (Env *e = ring->all_next; e != ring; e = e->all_next) {
-    for (int i = 0; i < e->n; i++) {
-      Value v = e->vals[i];
-      e->vals[i] = v_none();
-      v_release_breaking_cycles(v);
-    }
-  }
-  for (int i = 0; i < I->n_globals; i++) {
-    Value v = I->globals[i];
-    I->globals[i] = v_none();
-    v_release_breaking_cycles(v);
-  }
-  while (ring->all_next != ring) {
-    Env *e = ring->all_next;
-    e->rc = 1;
-    e->parent = NULL;
-    env_release(e);
-  }
-  unwind_roots(I, 0);
-  v_release(I->ret);
-  free(I->roots);
-  free(I->globals);
-  free(I->global_names);
-  rt_free(I->calls);
-  rt_free(I->importing);
-  while (I->sources) {
-    Source *s = I->sources;
-    I->sources = s->next;
-    source_free(s);
-  }
-  symtab_free(&I->syms);
-  sb_free(&I->out);
-}

@@ -11,6 +11,7 @@
 
 #include "autograd.h"
 #include "decl.h"
+#include "explain.h"
 #include "mem.h"
 #include "platform.h"
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "interp.h"
+#include "args.h"
 
 /* Print the help of `name` (a topic, an alias, or any global; "cross-entropy" and
    "Cross_Entropy" find cross_entropy) on out: the signature when it names a function

@@ -1,73 +1,11 @@
-/* interp.h — the interpreter: state, evaluation entry points, builtin calls, diagnostics.
- *
- * One Interp per process; nothing in interp/ is global. Errors unwind through
- * runtime/error.h's frames; every Value alive in C locals across something that may
- * throw is kept on the root stack (ev_root) so an unwind releases it.
+/* interp.h — the embedding API for front ends (main.c, repl.c, a WebAssembly or Jupyter
+ * shell): start an interpreter, run sources and files, free it. Implemented by run.c.
  */
 #ifndef NN_INTERP_H
 #define NN_INTERP_H
 
-#include "ast.h"
-#include "error.h"
-#include "value.h"
+#include "eval.h"
 
-typedef struct CallFrame {
-  const Node *site; /* the call expression */
-  const Func *fn;   /* the function called */
-} CallFrame;
-
-/* Who made the prediction q a loss is given: the user, or (inside train) the model,
-   whose output is probabilities when it ends in softmax or sigmoid. */
-typedef enum { LOSS_Q_USER, LOSS_Q_MODEL, LOSS_Q_MODEL_PROBS } LossQ;
-
-typedef struct Interp {
-  SymTab syms;
-  Source *sources;      /* every parsed source, kept alive for the functions in it */
-
-  Value *globals;       /* indexed by Sym.gslot - 1 */
-  Sym **global_names;
-  int n_globals, cap_globals;
-
-  Value *roots;         /* the root stack: values owned by running C code */
-  int n_roots, cap_roots;
-
-  CallFrame *calls;     /* user-function call stack, for traces and depth limits */
-  int n_calls, cap_calls;
-
-  Env env_ring;         /* sentinel of the ring of live scopes (cycles broken at exit) */
-
-  const Node *cur;      /* the node being applied: where a runtime error is located */
-  const Node *err_node; /* set by ev_error: a more precise location */
-  char *stack_base;     /* address near the bottom of the C stack, for depth checks */
-  size_t stack_limit;   /* bytes of C stack evaluation may use */
-
-  Value ret;            /* the value of a `return` in flight */
-  Rng rng;
-  bool echo;            /* REPL and -e: print each expression statement's value */
-  bool training;        /* inside train(): dropout and batchnorm in training mode */
-  LossQ loss_q;         /* what the losses' q is: train sets it (losscheck.c) */
-  int loop_depth;       /* loops open in the running function (break/continue need one) */
-  int building_models;  /* model constructors running (a model may build models) */
-  int grad_depth;       /* grad/deriv/minimize calls running: their leaves are read-only */
-  int color;            /* diagnostics in colour (a terminal, no NO_COLOR) */
-  char lang[3];         /* help's language, "en" or "zh" (help.h: help_set_lang) */
-  Str **importing;      /* files being imported, for cycle detection */
-  int n_importing;
-  StrBuf out;           /* scratch for formatting */
-} Interp;
-
-/* The state of one builtin call, passed to each NativeFn. args[i] is bound to
-   parameter i (defaults filled in; a variadic parameter gets a list); all borrowed. */
-typedef struct Call {
-  Interp *I;
-  const Func *fn;
-  Value *args;
-  int n_args;
-  const Node *node;       /* the call expression (NULL when called from C) */
-  const Node **arg_nodes; /* per parameter: the argument's expression, or NULL */
-} Call;
-
-/* ---- life cycle ---- */
 void interp_init(Interp *I);
 void interp_free(Interp *I);
 
@@ -77,84 +15,5 @@ void interp_free(Interp *I);
 int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *incomplete);
 /* Run a file by path; errors reported; 0 or 1. */
 int interp_run_file(Interp *I, const char *path);
-
-/* ---- evaluation (eval.c) ---- */
-Value ev_call(Interp *I, Value fn, int n, const Value *args, const Node *site);
-/* The same with keyword arguments, bound as a call in the source is: kw_names[k] names
-   kw[k]; the nodes (may be NULL) are where errors about each argument point. */
-Value ev_call_kw(Interp *I, Value fn, int n_pos, const Value *pos, const Node **pos_nodes,
-                 int n_kw, Sym **kw_names, const Value *kw, const Node **kw_nodes,
-                 const Node *site);
-void ev_root(Interp *I, Value v);     /* push an owned value: released on unwind */
-void ev_unroot(Interp *I, int n);     /* pop and release the top n */
-Value ev_unroot_keep(Interp *I);      /* pop the top without releasing; returns it */
-void ev_define_global(Interp *I, const char *name, Value v); /* takes v */
-Value *ev_global(Interp *I, const char *name);               /* borrowed or NULL */
-
-/* Throw a located error ("file:line:col: error: msg" once reported). node may be NULL
-   (then the current node is used). */
-_Noreturn void ev_error(Interp *I, const Node *node, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Is n part of the embedded standard library (a source named "<stdlib:FILE>")? NULL: no. */
-bool ev_in_stdlib(const Node *n);
-
-/* Pieces of the evaluator for declarations (decl.c). ev_exec returns true when the
-   statement executed a `return`. */
-Value ev_eval(Interp *I, Env *env, const Node *n);
-bool ev_exec(Interp *I, Env *env, const Node *n);
-Env *ev_env_new(Interp *I, Env *parent);
-void ev_env_define(Env *e, Sym *s, Value v); /* takes v */
-Value *ev_env_slot(Env *e, Sym *s);          /* this scope and its parents, or NULL */
-Value ev_make_function(Interp *I, Env *env, const Node *n); /* N_FN or N_DECL */
-void ev_define(Interp *I, Env *env, Sym *s, Value v);       /* env NULL: a global */
-
-/* `explain EXPR` (explain.c): print the formula's steps with the actual numbers. */
-void explain_run(Interp *I, Env *env, const Node *e);
-
-/* ---- builtins (builtins.c and friends) ---- */
-void builtins_register(Interp *I);
-void data_register(Interp *I); /* data.c: data sets, IDX/CSV/safetensors files */
-void plot_register(Interp *I); /* plot.c: plot and compare, in the terminal or as SVG */
-void help_register(Interp *I); /* help.c: help, help_topics, help_text (help.h) */
-void losscheck_register(Interp *I); /* losscheck.c: check_loss, the losses' argument checks */
-void builtins_register_table(Interp *I, const Builtin *table);
-/* Argument checks that throw "bad argument #2 to 'kl' (expected a tensor, got string)",
-   located at the argument. */
-_Noreturn void arg_error(Call *c, int i, const char *expected);
-/* The argument expression that the call `site` passes for parameter j of f, or NULL. */
-const Node *site_arg(const Node *site, const Func *f, int j);
-double arg_num(Call *c, int i);             /* number, bool, or size-1 tensor */
-long long arg_int(Call *c, int i);          /* a whole number */
-int arg_axis_opt(Call *c, int i, int dflt); /* none → dflt */
-bool arg_bool(Call *c, int i);
-const char *arg_str(Call *c, int i);
-/* A file name argument as the program can open it: relative to the folder of the script
-   whose code makes the call (as import is), unchanged when absolute or when the call is
-   typed at the REPL, given with -e or read from standard input (then the current folder
-   applies). buf [n] holds a joined path. */
-const char *arg_path(Call *c, int i, char *buf, size_t n);
-/* A tensor from a tensor, number or (nested) list of them. Borrowed: valid until the
-   builtin returns (a converted one is rooted and released then, or on unwind). */
-Tensor *arg_tensor(Call *c, int i);
-/* Root a new tensor for the rest of the builtin call; returns it (borrowed). */
-Tensor *call_keep(Call *c, Tensor *t);
-/* Convert any tensor-like value to a tensor (owned, NOT rooted); throws with `what`. */
-Tensor *to_tensor(Interp *I, Value v, const char *what);
-/* The same, with errors about the value (ragged rows) located at `at`. */
-Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at);
-bool is_tensorish(Value v); /* number, bool, tensor */
-/* Stack (or concatenate along axis) the tensors rooted above `height`; they stay rooted. */
-Tensor *join_roots(Interp *I, int height, int axis, bool stack);
-Params params_parse_sig(Interp *I, const char *sig);
-void params_free(Params *p);
-Value func_native(Interp *I, const Builtin *bi, int n_bound, const Value *bound);
-
-/* ---- diagnostics (diag.c) ---- */
-/* Print "name:line:col: error: msg", the source line and carets under span. */
-void diag_report(FILE *f, int color, const Source *src, Span span, const char *severity,
-                 const char *msg);
-/* Validate UTF-8; on failure fill *span with the first bad byte and return 0. */
-int diag_check_utf8(const char *text, size_t len, Span *span, char *why, size_t n);
 
 #endif

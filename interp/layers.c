@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "args.h"
 #include "autograd.h"
 #include "conv.h"
 #include "decl.h"

@@ -19,7 +19,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "interp.h"
+#include "args.h"
+#include "losscheck.h"
 
 #define SUM_TOLERANCE 1e-3
 

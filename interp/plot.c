@@ -620,8 +620,7 @@ static Value bi_plot(Call *c) {
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
-    ad_set_recording(rec);
-    fig_free(F);
+    fig_free(F); /* recording: the catcher (ev_pcall) puts it back */
     sb_free(&b);
     rt_rethrow();
   }
@@ -785,8 +784,7 @@ static Value bi_compare(Call *c) {
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
-    ad_set_recording(rec);
-    fig_free(F);
+    fig_free(F); /* recording: the catcher (ev_pcall) puts it back */
     sb_free(&b);
     rt_rethrow();
   }

@@ -4,9 +4,12 @@
 #ifndef NN_PLOT_H
 #define NN_PLOT_H
 
-#include "interp.h"
+#include "args.h"
 
 /* Register plot and compare (also declared in interp.h until the catch-all is split). */
+void plot_register(Interp *I);
+
+/* plot and compare, in the terminal or as SVG. */
 void plot_register(Interp *I);
 
 #endif

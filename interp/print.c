@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "decl.h"
-#include "interp.h"
 #include "mem.h"
 
 enum {

@@ -83,7 +83,7 @@ struct Interp;
 struct Call;
 typedef Value (*NativeFn)(struct Call *c);
 
-/* A builtin's entry: registered once from a static table (interp/builtins.c). */
+/* A builtin's entry: registered once from a static table (a library's, through args.h). */
 typedef struct Builtin {
   const char *name;
   const char *sig;  /* "softmax(x, axis = -1)": parsed into Params at start-up */

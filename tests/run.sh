@@ -41,6 +41,9 @@ run_unit() {
     if "$t" > "$TMP/unit.out" 2>&1; then :; else bad "$t exited with status $?"; fi
     count_lines "$TMP/unit.out" "$(basename "$t")"
   done
+  # No include cycle among the modules of interp/ and runtime/ (issue 8's floors).
+  sh tools/check_floors.sh > "$TMP/floors.out" 2>&1
+  count_lines "$TMP/floors.out" check_floors.sh
 }
 
 # A golden case is NAME.nn (run as `nn NAME.nn`) or NAME.sh (run by sh with $RUN set),

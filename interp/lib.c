@@ -1,0 +1,27 @@
+/* lib.c — registers every builtin library, in one fixed order (the order of the globals
+ * decides ties in "did you mean" suggestions and the REPL's completions). Adding a
+ * library means adding its register call here; no library registers another.
+ */
+#include "autodiff.h"
+#include "data.h"
+#include "decl.h"
+#include "help.h"
+#include "lib.h"
+#include "lib_core.h"
+#include "losscheck.h"
+#include "model.h"
+#include "plot.h"
+#include "train.h"
+
+void lib_register_all(Interp *I) {
+  lib_core_register(I);
+  layers_register(I);
+  autodiff_register(I);
+  train_register(I);
+  model_register(I);
+  lib_core_constants(I);
+  data_register(I);
+  plot_register(I);
+  help_register(I);
+  losscheck_register(I);
+}
