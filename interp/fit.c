@@ -80,11 +80,29 @@ bool is_cross_entropy(Value loss) {
          !strcmp(loss.as.fn->name, "cross_entropy");
 }
 
+/* The name of the built-in activation a model ends in, looking inside a nested model
+   that stands last (`model m() { dense(2, 4); relu; head() }` ends in head's softmax);
+   NULL when it ends in anything else, or when nothing comes before that activation. */
+static const char *final_activation(Value model) {
+  int before = 0; /* layers applied before the final one */
+  while (model.type == V_MODEL && model.as.model->n >= 1) {
+    Model *m = model.as.model;
+    before += m->n - 1;
+    Value last = m->layers[m->n - 1];
+    if (last.type == V_MODEL) {
+      model = last;
+      continue;
+    }
+    if (before == 0 || last.type != V_LAYER || last.as.layer->fn.type != V_FUNC || !last.as.layer->fn.as.fn->bi)
+      return NULL;
+    return last.as.layer->fn.as.fn->name;
+  }
+  return NULL;
+}
+
 bool ends_in_softmax(Value model) {
-  if (model.type != V_MODEL || model.as.model->n < 2) return false;
-  Value last = model.as.model->layers[model.as.model->n - 1];
-  return last.type == V_LAYER && last.as.layer->fn.type == V_FUNC &&
-         last.as.layer->fn.as.fn->bi && !strcmp(last.as.layer->fn.as.fn->name, "softmax");
+  const char *a = final_activation(model);
+  return a && !strcmp(a, "softmax");
 }
 
 /* Is this the stdlib binary cross-entropy (bce, or its alias binary_cross_entropy)? */
@@ -94,10 +112,8 @@ bool is_bce(Value loss) {
 }
 
 bool ends_in_sigmoid(Value model) {
-  if (model.type != V_MODEL || model.as.model->n < 2) return false;
-  Value last = model.as.model->layers[model.as.model->n - 1];
-  return last.type == V_LAYER && last.as.layer->fn.type == V_FUNC &&
-         last.as.layer->fn.as.fn->bi && !strcmp(last.as.layer->fn.as.fn->name, "sigmoid");
+  const char *a = final_activation(model);
+  return a && !strcmp(a, "sigmoid");
 }
 
 /* Does training stop the forward pass before the model's last activation and fuse it
@@ -162,27 +178,23 @@ int64_t batch_correct(Value loss, bool fused, const Tensor *out, const Tensor *y
 
 /* Does the model end in softmax or sigmoid? Then its outputs are probabilities, and the
    stdlib losses skip checking them (check_loss, losscheck.c) while it trains. */
-bool gives_probabilities(Value model) {
-  if (model.type != V_MODEL || model.as.model->n < 1) return false;
-  Value last = model.as.model->layers[model.as.model->n - 1];
-  if (last.type != V_LAYER || last.as.layer->fn.type != V_FUNC || !last.as.layer->fn.as.fn->bi) return false;
-  const char *name = last.as.layer->fn.as.fn->name;
-  return !strcmp(name, "softmax") || !strcmp(name, "sigmoid");
-}
+bool gives_probabilities(Value model) { return ends_in_softmax(model) || ends_in_sigmoid(model); }
 
 /* Forward a batch: the model's output, or (fused) the logits before its softmax or sigmoid. */
 Value forward(Interp *I, Value model, Tensor *x, bool training, bool fused,
                      const Node *site) {
   if (!fused) return nn_apply(I, model, v_tensor(x), training, site);
-  Model *m = model.as.model;
+  /* every layer but the final activation, which may sit inside a nested last model */
   Value r = v_tensor(t_retain(x));
-  for (int i = 0; i < m->n - 1; i++) {
-    ev_root(I, r);
-    Value next = nn_apply_layer(I, m, i, r, training, site);
-    ev_unroot(I, 1);
-    r = next;
+  for (Model *m = model.as.model;; m = m->layers[m->n - 1].as.model) {
+    for (int i = 0; i < m->n - 1; i++) {
+      ev_root(I, r);
+      Value next = nn_apply_layer(I, m, i, r, training, site);
+      ev_unroot(I, 1);
+      r = next;
+    }
+    if (m->layers[m->n - 1].type != V_MODEL) return r;
   }
-  return r;
 }
 
 /* The loss of a batch as a 0-d tracked tensor: fused softmax-cross-entropy on logits,

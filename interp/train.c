@@ -96,7 +96,7 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
                "the layers before it cannot learn (use sigmoid or relu)", i);
       warn(I, site, msg);
     }
-  if (is_cross_entropy(loss) && strcmp(last, "softmax") && strcmp(last, "sigmoid"))
+  if (is_cross_entropy(loss) && !gives_probabilities(model))
     warn(I, site, "cross_entropy takes probabilities, but the model does not end in softmax: add "
                   "softmax as its last layer (training then uses a fused, stable log-softmax)");
   bool mse = loss.type == V_FUNC && !strcmp(loss.as.fn->name, "mse");
