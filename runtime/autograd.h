@@ -10,6 +10,7 @@
  * Each ad_* op computes exactly what its t_* twin computes (tensor.h), same errors;
  * with no tracked input, or recording off, it is the t_* op plus one branch.
  * Ownership as in tensor.h: results are new references, arguments borrowed.
+ * The graph and its leaves are autograd.c's; the ops are defined in ad_ops.c and ad_nn.c.
  */
 #ifndef NN_AUTOGRAD_H
 #define NN_AUTOGRAD_H
@@ -40,7 +41,7 @@ bool ad_is_recording(void);
    (tensor.h) beside ad, so tensor.c never calls into this file. */
 void ad_node_free(struct AdNode *n);
 
-/* ---- differentiable ops: the t_* op, recorded ---- */
+/* ---- differentiable ops: the t_* op, recorded (ad_ops.c; the losses: ad_nn.c) ---- */
 Tensor *ad_unary(TUnOp op, Tensor *a);
 Tensor *ad_binary(TBinOp op, Tensor *a, Tensor *b);
 Tensor *ad_leaky_relu(Tensor *a, float slope);
@@ -66,7 +67,7 @@ Tensor *ad_softmax_cross_entropy(Tensor *logits, Tensor *target);
    training (PyTorch's BCEWithLogitsLoss). */
 Tensor *ad_sigmoid_bce(Tensor *logits, Tensor *target);
 
-/* ---- convolutional layers' ops (kernels in conv.h), layout NCHW ----
+/* ---- convolutional layers' ops (ad_nn.c, kernels in conv.h), layout NCHW ----
  * conv2d: x [B, C, H, W] (or [B, H, W], read as C = 1), w [F, C, k, k], b [F] →
  * y [B, F, OH, OW], OH = floor((H + 2·pad − k)/stride) + 1; y = b + Σ_c x_c ⋆ w_c
  * (cross-correlation, as torch). Throws naming both shapes when they do not fit. */
