@@ -49,9 +49,8 @@ static Value call_fn(UserFn *F, int n, Value *args) {
 
 /* The number in a function's result (a number or a one-element tensor); consumes r. */
 static double num_of(Interp *I, const Node *site, Value r, const char *who) {
-  if (r.type == V_NUM || r.type == V_BOOL) return r.as.num;
-  if (r.type == V_TENSOR && r.as.t->size == 1) {
-    double v = r.as.t->data[0];
+  double v;
+  if (v_to_num(r, &v)) {
     v_release(r);
     return v;
   }
