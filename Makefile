@@ -99,9 +99,11 @@ LIB_OBJ   = $(filter-out $(BUILD)/interp/main.o,$(OBJ))
 $(EMBED_BIN): $(BUILD)/unit/%: tests/embed/%.c tests/unit/check.h $(LIB_OBJ) | $(BUILD)/dirs
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LDLIBS)
 units: $(UNIT_BIN) $(EMBED_BIN) $(BUILD)/tools/ptyrun
-# The figure model links with the runtime alone: it knows nothing of the interpreter.
-$(BUILD)/unit/test_figure: tests/unit/test_figure.c tests/unit/check.h $(RUNTIME_OBJ) $(BUILD)/interp/figure.o | $(BUILD)/dirs
-	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(BUILD)/interp/figure.o $(LDLIBS)
+# The figure model and its renderers link with the runtime and StrBuf alone: they know
+# nothing of the interpreter (linking the renderers here checks that they stay so).
+FIGURE_OBJ = $(patsubst %,$(BUILD)/interp/%.o,figure plot_text plot_svg strbuf)
+$(BUILD)/unit/test_figure: tests/unit/test_figure.c tests/unit/check.h $(RUNTIME_OBJ) $(FIGURE_OBJ) | $(BUILD)/dirs
+	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(FIGURE_OBJ) $(LDLIBS)
 
 # The pseudo-terminal driver of the REPL tests: plain C and -lutil, no expect or python.
 $(BUILD)/tools/ptyrun: tests/tools/ptyrun.c | $(BUILD)/dirs

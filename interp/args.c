@@ -71,8 +71,8 @@ void arg_fail(Call *c, int i, const char *fmt, const char *detail) {
 
 double arg_num(Call *c, int i) {
   Value v = c->args[i];
-  if (v.type == V_NUM || v.type == V_BOOL) return v.as.num;
-  if (v.type == V_TENSOR && v.as.t->size == 1) return v.as.t->data[0];
+  double x;
+  if (v_to_num(v, &x)) return x;
   if (v.type == V_TENSOR) {
     char sh[96];
     arg_fail(c, i, "expected a number, got a tensor of shape %s",

@@ -3,6 +3,7 @@
  * library means adding its register call here; no library registers another.
  */
 #include "autodiff.h"
+#include "compare.h"
 #include "data.h"
 #include "decl.h"
 #include "help.h"
@@ -22,6 +23,7 @@ void lib_register_all(Interp *I) {
   lib_core_constants(I);
   data_register(I);
   plot_register(I);
+  compare_register(I); /* after plot: the order of the globals stays as it was */
   help_register(I);
   losscheck_register(I);
 }

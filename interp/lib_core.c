@@ -29,9 +29,7 @@ static bool is_num(Value v) { return v.type == V_NUM || v.type == V_BOOL; }
 /* A size for a shape: a whole number >= 0 (or -1 where allowed, for reshape). */
 static int64_t size_of(Call *c, int i, Value v, bool allow_neg) {
   double d = NAN;
-  if (is_num(v)) d = v.as.num;
-  else if (v.type == V_TENSOR && v.as.t->size == 1) d = v.as.t->data[0];
-  else arg_fail(c, i, "sizes must be numbers, got a %s", v_type_name(v));
+  if (!v_to_num(v, &d)) arg_fail(c, i, "sizes must be numbers, got a %s", v_type_name(v));
   if (d != floor(d) || d < (allow_neg ? -1 : 0) || d > 9e15) {
     char buf[64];
     snprintf(buf, sizeof buf, "%g", d);

@@ -1,4 +1,4 @@
-/* plot.c — the plot library: plot() and compare() build a figure (figure.h) from nn
+/* plot.c — the plot library: plot() builds a figure (figure.h) from nn
  * values — the notes' pictures: activation functions and their derivatives, loss curves,
  * optimizer paths over contours, decision regions, bar charts of gradient norms — and hand
  * it to a renderer: the terminal's (plot_text.h) or an SVG file (plot_svg.h).
@@ -31,16 +31,6 @@ enum {
 
 /* ------------------------------------------------------------------ calling nn code */
 
-/* The function beneath a figure (its FigLayerFn context): a contour's function of a point,
-   or a classifier (function, model or layer) for decision regions. Lives on the builtin's
-   stack while the figure is drawn. */
-typedef struct UserFn {
-  Interp *I;
-  const Node *site; /* where it is called from, for errors */
-  Value fn;         /* borrowed */
-  int fn_arity;     /* contour: 1 = f(p) with p = [x, y]; 2 = f(x, y) */
-} UserFn;
-
 /* f(args) for a function, model or layer (a model takes one argument). Owned result. */
 static Value call_fn(UserFn *F, int n, Value *args) {
   if (F->fn.type == V_FUNC) return ev_call(F->I, F->fn, n, args, F->site);
@@ -48,10 +38,9 @@ static Value call_fn(UserFn *F, int n, Value *args) {
 }
 
 /* The number in a function's result (a number or a one-element tensor); consumes r. */
-static double num_of(Interp *I, const Node *site, Value r, const char *who) {
-  if (r.type == V_NUM || r.type == V_BOOL) return r.as.num;
-  if (r.type == V_TENSOR && r.as.t->size == 1) {
-    double v = r.as.t->data[0];
+double plot_num_of(Interp *I, const Node *site, Value r, const char *who) {
+  double v;
+  if (v_to_num(r, &v)) {
     v_release(r);
     return v;
   }
@@ -68,7 +57,7 @@ static double num_of(Interp *I, const Node *site, Value r, const char *who) {
 static double eval_point(UserFn *F, double x, double y) {
   if (F->fn_arity == 2) {
     Value a[2] = {v_num(x), v_num(y)};
-    return num_of(F->I, F->site, call_fn(F, 2, a), "plot: the function");
+    return plot_num_of(F->I, F->site, call_fn(F, 2, a), "plot: the function");
   }
   int64_t two = 2;
   Tensor *p = t_new(1, &two);
@@ -78,7 +67,7 @@ static double eval_point(UserFn *F, double x, double y) {
   Value a = v_tensor(p);
   Value r = call_fn(F, 1, &a);
   ev_unroot(F->I, 1);
-  return num_of(F->I, F->site, r, "plot: the function");
+  return plot_num_of(F->I, F->site, r, "plot: the function");
 }
 
 /* The predicted class of each output row: argmax, or > 0.5 for a single output. */
@@ -131,7 +120,7 @@ static void user_fn_values(void *ctx, Fig *F, int n, const double *x, const doub
 
 /* Put f beneath F: a contour of f (arity as in UserFn) or a classifier's regions. U is the
    caller's, and must outlive the drawing. */
-static void set_layer(Fig *F, UserFn *U, FigLayer layer, Value f, int arity) {
+void plot_set_layer(Fig *F, UserFn *U, FigLayer layer, Value f, int arity) {
   F->layer = layer;
   F->layer_fn = user_fn_values;
   F->layer_ctx = U;
@@ -199,15 +188,8 @@ static bool want_color(void) {
   return pf_is_terminal(PF_OUT) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
-/* Arguments that size and route a picture: file, width, height (indices into c->args). */
-typedef struct Out {
-  const char *file;
-  int file_i;        /* its argument, for arg_path */
-  int width, height; /* 0: the default */
-} Out;
-
-static Out arg_out(Call *c, int file_i, int width_i, int height_i) {
-  Out o = {0};
+PlotOut plot_arg_out(Call *c, int file_i, int width_i, int height_i) {
+  PlotOut o = {0};
   if (c->args[file_i].type != V_NONE) {
     o.file = arg_str(c, file_i);
     o.file_i = file_i;
@@ -233,7 +215,7 @@ static Out arg_out(Call *c, int file_i, int width_i, int height_i) {
 }
 
 /* Draw F to the terminal or to its file, through b (the caller frees it, also on unwind). */
-static void show(Call *c, Fig *F, Out o, StrBuf *b) {
+void plot_show(Call *c, Fig *F, PlotOut o, StrBuf *b) {
   fig_autorange(F);
   if (o.file) {
     fig_svg(F, b, o.width ? o.width : SVG_W, o.height ? o.height : SVG_H);
@@ -250,7 +232,7 @@ static void show(Call *c, Fig *F, Out o, StrBuf *b) {
 
 /* ------------------------------------------------------------------ building figures */
 
-static bool callable(Value v) { return v.type == V_FUNC || v.type == V_MODEL || v.type == V_LAYER; }
+bool plot_callable(Value v) { return v.type == V_FUNC || v.type == V_MODEL || v.type == V_LAYER; }
 
 /* The label for series k: labels[k] (a list of strings, or one string for k = 0). */
 static const char *label_at(Call *c, int li, int k) {
@@ -271,7 +253,7 @@ static void check_labels(Call *c, int li) {
     if (l.as.list->items[i].type != V_STR) arg_error(c, li, "a list of strings");
 }
 
-static const char *fn_name(Value f, char *buf, size_t n, int k) {
+const char *plot_fn_name(Value f, char *buf, size_t n, int k) {
   const char *name = f.type == V_FUNC ? f.as.fn->name : f.type == V_MODEL ? f.as.model->name : NULL;
   if (f.type == V_LAYER) name = f.as.layer->kind;
   if (name && name[0] && name[0] != '<') return name;
@@ -313,7 +295,7 @@ static void add_curve(Call *c, Fig *F, Value f, double a, double b, int n, const
     Value r = f.type == V_FUNC ? ev_call(I, f, 1, &v, c->node) : nn_apply(I, f, v, false, c->node);
     char who[200];
     snprintf(who, sizeof who, "plot: %s", label);
-    s->y[i] = num_of(I, c->node, r, who);
+    s->y[i] = plot_num_of(I, c->node, r, who);
   }
 }
 
@@ -326,7 +308,7 @@ static void check_xy(Call *c, const Tensor *t, int arg) {
   }
 }
 
-static void add_path(Fig *F, const Tensor *t, int64_t off, int64_t n, const char *label, FigKind kind) {
+void plot_add_path(Fig *F, const Tensor *t, int64_t off, int64_t n, const char *label, FigKind kind) {
   FigSeries *s = fig_add(F, kind, label, (int)n, NULL, NULL, 0);
   for (int64_t i = 0; i < n; i++) s->x[i] = t->data[off + 2 * i], s->y[i] = t->data[off + 2 * i + 1];
 }
@@ -347,7 +329,7 @@ static void add_tensor(Call *c, Fig *F, const Tensor *t, int li, int k0, bool ba
   } else if (t->ndim == 2 && t->shape[1] == 2) {
     const char *l = label_at(c, li, k0);
     if (!l) snprintf(buf, sizeof buf, "path %d", k0 + 1), l = buf;
-    add_path(F, t, 0, t->shape[0], l, FS_PATH);
+    plot_add_path(F, t, 0, t->shape[0], l, FS_PATH);
   } else if (t->ndim == 2) {
     for (int64_t r = 0; r < t->shape[0] && r < 64; r++) {
       int64_t n = t->shape[1];
@@ -361,7 +343,7 @@ static void add_tensor(Call *c, Fig *F, const Tensor *t, int li, int k0, bool ba
     for (int64_t r = 0; r < t->shape[0] && r < 64; r++) {
       const char *l = label_at(c, li, k0 + (int)r);
       if (!l) snprintf(buf, sizeof buf, "path %d", k0 + (int)r + 1), l = buf;
-      add_path(F, t, r * t->shape[1] * 2, t->shape[1], l, FS_PATH);
+      plot_add_path(F, t, r * t->shape[1] * 2, t->shape[1], l, FS_PATH);
     }
   } else {
     char sh[96];
@@ -382,7 +364,7 @@ static bool corner(Call *c, int i, double *x, double *y) {
 }
 
 /* The range of a 2-D picture: the corners from/to, else around the series, else default. */
-static void area(Call *c, Fig *F, int from_i, int to_i, double pad, double dflt) {
+void plot_area(Call *c, Fig *F, int from_i, int to_i, double pad, double dflt) {
   double ax, ay, bx, by;
   bool has_a = corner(c, from_i, &ax, &ay), has_b = corner(c, to_i, &bx, &by);
   if (has_a != has_b) ev_error(c->I, c->node, "plot: give both corners of the area: from = [x0, y0], to = [x1, y1]");
@@ -504,15 +486,15 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
 
   if (c->args[9].type != V_NONE || what.type == V_MODEL || what.type == V_LAYER) {
     /* decision regions of a classifier, with its data points */
-    if (!callable(what)) arg_error(c, 0, "a model or function to classify the points of data = {x, y}");
+    if (!plot_callable(what)) arg_error(c, 0, "a model or function to classify the points of data = {x, y}");
     if (c->args[9].type != V_NONE) add_dataset(c, F, c->args[9], 9, 7);
     else if (c->args[1].type == V_NONE)
       ev_error(I, c->node, "plot: to draw a model's decision regions give its data (data = {x, y}) or an area "
                            "(from = [x0, y0], to = [x1, y1])");
-    area(c, F, 1, 2, 0.1, 1);
-    set_layer(F, U, FL_REGIONS, what, 0);
+    plot_area(c, F, 1, 2, 0.1, 1);
+    plot_set_layer(F, U, FL_REGIONS, what, 0);
     if (F->n_classes < 2) F->n_classes = 2;
-    if (!F->title) F->title = rt_strdup(fn_name(what, buf, sizeof buf, -1));
+    if (!F->title) F->title = rt_strdup(plot_fn_name(what, buf, sizeof buf, -1));
     return;
   }
   if (what.type == V_RECORD) {
@@ -537,16 +519,16 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
       return;
     }
     add_dataset(c, F, what, 0, 7);
-    area(c, F, 1, 2, 0.05, 1);
+    plot_area(c, F, 1, 2, 0.05, 1);
     if (!F->title) F->title = rt_strdup("data");
     return;
   }
   if (what.type == V_FUNC && (two_d || point_arity(what) > 0)) {
     /* a contour of f over a 2-D area, with paths drawn over it */
     add_paths(c, F, 8, 7);
-    area(c, F, 1, 2, 0.15, 2);
-    set_layer(F, U, FL_CONTOUR, what, point_arity(what) == 2 ? 2 : 1);
-    if (!F->title) F->title = rt_strdup(fn_name(what, buf, sizeof buf, -1));
+    plot_area(c, F, 1, 2, 0.15, 2);
+    plot_set_layer(F, U, FL_CONTOUR, what, point_arity(what) == 2 ? 2 : 1);
+    if (!F->title) F->title = rt_strdup(plot_fn_name(what, buf, sizeof buf, -1));
     return;
   }
   /* curves and tensors */
@@ -569,7 +551,7 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
       Value v = l->items[k];
       if (v.type == V_FUNC) {
         const char *lab = label_at(c, 7, k);
-        add_curve(c, F, v, a, b, (int)npts, lab ? lab : fn_name(v, buf, sizeof buf, k));
+        add_curve(c, F, v, a, b, (int)npts, lab ? lab : plot_fn_name(v, buf, sizeof buf, k));
       } else if (is_tensorish(v) || v.type == V_LIST) {
         Tensor *t = call_keep(c, to_tensor(I, v, "each item to plot"));
         add_tensor(c, F, t, 7, k, false);
@@ -587,7 +569,7 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
   }
   if (what.type == V_FUNC) {
     const char *lab = label_at(c, 7, 0);
-    add_curve(c, F, what, a, b, (int)npts, lab ? lab : fn_name(what, buf, sizeof buf, -1));
+    add_curve(c, F, what, a, b, (int)npts, lab ? lab : plot_fn_name(what, buf, sizeof buf, -1));
     F->x0 = a, F->x1 = b;
     return;
   }
@@ -608,7 +590,7 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
 }
 
 static Value bi_plot(Call *c) {
-  Out o = arg_out(c, 3, 4, 5);
+  PlotOut o = plot_arg_out(c, 3, 4, 5);
   Fig *F = fig_new();
   UserFn u = {.I = c->I, .site = c->node, .fn = v_none()};
   StrBuf b = {0};
@@ -616,7 +598,7 @@ static Value bi_plot(Call *c) {
   RtFrame fr;
   if (RT_TRY(&fr)) {
     build_plot(c, F, &u);
-    show(c, F, o, &b);
+    plot_show(c, F, o, &b);
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
@@ -630,170 +612,6 @@ static Value bi_plot(Call *c) {
   return v_none();
 }
 
-/* ------------------------------------------------------------------ compare */
-
-/* compare() is an optimizer experiment — minimize(f, x0, opt, steps) with each optimizer,
-   then a table of how fast each got near f* — that draws its paths on a contour. It
-   belongs with minimize in the optimization library and stays here until train.c is split.
-   From the rest of this file it uses: UserFn and set_layer (the contour), callable, num_of,
-   fn_name, add_path, area, arg_out and show (routing the picture to the terminal or a file). */
-
-/* A literal default of a declaration's parameter (1e-3, -1), if it is one. */
-static bool literal(const Node *n, double *v) {
-  if (!n) return false;
-  if (n->kind == N_NUM) return *v = n->num, true;
-  if (n->kind == N_UNARY && n->op == '-' && n->a && n->a->kind == N_NUM) return *v = -n->a->num, true;
-  return false;
-}
-
-/* "adam(lr = 0.1)": the optimizer with the settings that differ from its defaults. */
-static void optim_label(const Optim *o, StrBuf *b) {
-  sb_printf(b, "%s(", o->name);
-  const Env *h = o->hyper;
-  int shown = 0;
-  for (int i = 0; h && i < h->n; i++) {
-    const Node *dflt = NULL;
-    for (int k = 0; o->decl && k < o->decl->n_kids; k++)
-      if (o->decl->kids[k]->kind == N_PARAM && o->decl->kids[k]->sym == h->names[i]) dflt = o->decl->kids[k]->a;
-    double d;
-    if (literal(dflt, &d) && h->vals[i].type == V_NUM && h->vals[i].as.num == d) continue;
-    sb_printf(b, "%s%s = ", shown++ ? ", " : "", h->names[i]->name);
-    v_repr(b, h->vals[i]);
-  }
-  sb_putc(b, ')');
-}
-
-static void spaces(StrBuf *b, int n) {
-  for (int i = 0; i < n; i++) sb_putc(b, ' ');
-}
-
-static void pad_cell(StrBuf *b, const char *s, int w) {
-  sb_puts(b, s);
-  spaces(b, w - fig_cols(s));
-}
-
-/* compare(optimizers, f, x0, ...): arguments 0 optimizers, 1 f, 2 x0, 3 steps, 4 tol,
-   5 fmin, 6 from, 7 to, 8 file, 9 width, 10 height. Everything it makes is rooted or
-   owned by F, so an error in f (or Ctrl-C) leaks nothing. */
-static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
-  Interp *I = c->I;
-  Value opts = c->args[0], f = c->args[1];
-  UserFn u = {.I = I, .site = c->node, .fn = v_none()};
-  const char *want = "a list of optimizers, such as [sgd(lr = 0.01), adam(lr = 0.1)]";
-  if (opts.type != V_LIST || opts.as.list->n == 0) arg_error(c, 0, want);
-  List *ol = opts.as.list;
-  for (int k = 0; k < ol->n; k++)
-    if (ol->items[k].type != V_OPTIM) arg_error(c, 0, want);
-  if (!callable(f)) arg_error(c, 1, "a function of a point, such as rosenbrock");
-  long long steps = arg_int(c, 3);
-  if (steps < 0 || steps > 10000000) arg_error(c, 3, "a number of steps from 0 to 10000000");
-  double tol = arg_num(c, 4);
-  if (!(tol >= 0)) arg_error(c, 4, "a tolerance >= 0");
-  bool has_fmin = c->args[5].type != V_NONE;
-  double fmin = has_fmin ? arg_num(c, 5) : INFINITY;
-  Out o = arg_out(c, 8, 9, 10);
-  Value *mini = ev_global(I, "minimize");
-  if (!mini || mini->type != V_FUNC || !mini->as.fn->bi || strcmp(mini->as.fn->bi->name, "minimize"))
-    ev_error(I, c->node, "compare: the builtin 'minimize' has been redefined");
-  Value mf = v_retain(*mini);
-  ev_root(I, mf);
-  Tensor *x0 = arg_tensor(c, 2);
-  int64_t dim = x0->size, len = steps + 1;
-  int n = ol->n;
-  if ((double)n * (double)len > 1e8) arg_error(c, 3, "fewer steps (the paths would not fit in memory)");
-
-  /* Run each optimizer from x0; keep its path, f along it, and its label. */
-  *result = v_list_new(n);
-  ev_root(I, *result);
-  Value labels = v_list_new(n);
-  ev_root(I, labels);
-  Tensor *fs = call_keep(c, t_new(1, &(int64_t){n * len})); /* f at every step */
-  for (int k = 0; k < n; k++) {
-    Value args[4] = {f, c->args[2], ol->items[k], v_num((double)steps)};
-    Value p = ev_call(I, mf, 4, args, c->node);
-    list_push(result->as.list, p);
-    const Tensor *pt = p.as.t;
-    for (int64_t s = 0; s < len; s++) {
-      rt_check_interrupt();
-      Tensor *row = t_from(x0->ndim, x0->shape, pt->data + s * dim);
-      ev_root(I, v_tensor(row));
-      Value a = v_tensor(row);
-      Value r = f.type == V_FUNC ? ev_call(I, f, 1, &a, c->node) : nn_apply(I, f, a, false, c->node);
-      ev_unroot(I, 1);
-      double v = num_of(I, c->node, r, "compare: the function");
-      fs->data[k * len + s] = (float)v;
-      if (!has_fmin && v < fmin) fmin = v;
-    }
-    StrBuf lb = {0};
-    optim_label(ol->items[k].as.optim, &lb);
-    Value l = v_str(lb.s, lb.len);
-    sb_free(&lb);
-    list_push(labels.as.list, l);
-  }
-  double thr = fmin + tol;
-
-  /* The picture: every path on one contour (when the points are 2-D). */
-  if (dim == 2) {
-    for (int k = 0; k < n; k++)
-      add_path(F, result->as.list->items[k].as.t, 0, len, labels.as.list->items[k].as.str->data, FS_PATH);
-    area(c, F, 6, 7, 0.15, 2);
-    set_layer(F, &u, FL_CONTOUR, f, 1);
-    char buf[64];
-    F->title = rt_strdup(fn_name(f, buf, sizeof buf, -1));
-    show(c, F, o, b);
-  }
-
-  /* The table: final f and the steps each needed to come within tol of f*. */
-  int w0 = (int)strlen("optimizer");
-  for (int k = 0; k < n; k++) {
-    int w = fig_cols(labels.as.list->items[k].as.str->data);
-    if (w > w0) w0 = w;
-  }
-  b->len = 0;
-  pad_cell(b, "optimizer", w0 + 3);
-  pad_cell(b, "final f", 14);
-  sb_printf(b, "steps to f ≤ %.6g\n", thr);
-  for (int k = 0; k < n; k++) {
-    char st[32] = "—";
-    for (int64_t s = 0; s < len; s++)
-      if (fs->data[k * len + s] <= thr) {
-        snprintf(st, sizeof st, "%lld", (long long)s);
-        break;
-      }
-    pad_cell(b, labels.as.list->items[k].as.str->data, w0 + 3);
-    size_t at = b->len;
-    fmt_number(b, fs->data[k * len + len - 1]);
-    spaces(b, 14 - (int)(b->len - at));
-    sb_puts(b, st);
-    sb_putc(b, '\n');
-  }
-  sb_printf(b, "f* = %.6g (%s), tol = %.6g\n", fmin, has_fmin ? "fmin" : "the best value reached", tol);
-  if (dim != 2) sb_printf(b, "(no picture: the points have %lld coordinates; a contour needs 2)\n", (long long)dim);
-  fputs(b->s, pf_out());
-  fflush(pf_out());
-}
-
-static Value bi_compare(Call *c) {
-  Fig *F = fig_new();
-  StrBuf b = {0};
-  Value result = v_none();
-  bool rec = ad_set_recording(false);
-  RtFrame fr;
-  if (RT_TRY(&fr)) {
-    run_compare(c, F, &b, &result);
-    rt_pop(&fr);
-  } else {
-    rt_pop(&fr);
-    fig_free(F); /* recording: the catcher (ev_pcall) puts it back */
-    sb_free(&b);
-    rt_rethrow();
-  }
-  ad_set_recording(rec);
-  fig_free(F);
-  sb_free(&b);
-  return v_retain(result); /* rooted in run_compare until the call returns */
-}
-
 /* ------------------------------------------------------------------ registration */
 
 static const Builtin plot_builtins[] = {
@@ -804,12 +622,6 @@ static const Builtin plot_builtins[] = {
      "draw functions over [from, to], a tensor, a training history (loss, val_loss), a contour of "
      "f(p) with paths = [...] over the area from = [x0, y0] to = [x1, y1], or a model's decision "
      "regions with data = {x, y}; in the terminal, or as SVG with file = \"x.svg\""},
-    {"compare",
-     "compare(optimizers, f, x0, steps = 100, tol = 0.001, fmin = none, from = none, to = none, "
-     "file = none, width = none, height = none)",
-     bi_compare,
-     "run minimize(f, x0, opt, steps) for each optimizer: their paths on one contour and a table "
-     "of the final f and the steps each took to reach f ≤ f* + tol; returns the paths"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -7,7 +7,7 @@
 
 #include "figure.h"
 #include "plot_svg.h"
-#include "value.h" /* StrBuf only */
+#include "strbuf.h"
 
 static const char *const SVG_COLOR[FIG_STYLES] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
                                                   "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};

@@ -10,7 +10,7 @@
 #include "figure.h"
 #include "mem.h"
 #include "plot_text.h"
-#include "value.h" /* StrBuf only */
+#include "strbuf.h"
 
 static const int ANSI[FIG_STYLES] = {34, 31, 32, 35, 33, 36, 94, 91};
 /* Class regions in the terminal: class k is shaded SHADES[k % 4]. */

@@ -1,7 +1,6 @@
 /* print.c — how values look: numbers to 6 significant digits, tensors like NumPy
  * (columns aligned, large ones elided with "..." and their shape shown). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,54 +12,6 @@ enum {
   EDGE = 3,            /* elements kept at each end of an elided axis */
   LINE_WIDTH = 75      /* 1-D rows wrap here, as NumPy does */
 };
-
-void sb_putc(StrBuf *b, char c) {
-  if (b->len + 2 > b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 64;
-    b->s = rt_realloc(b->s, cap);
-    b->cap = cap;
-  }
-  b->s[b->len++] = c;
-  b->s[b->len] = 0;
-}
-
-static void sb_putn(StrBuf *b, const char *s, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (b->len + n + 1 > cap) cap *= 2;
-    b->s = rt_realloc(b->s, cap);
-    b->cap = cap;
-  }
-  memcpy(b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = 0;
-}
-
-void sb_puts(StrBuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
-
-void sb_printf(StrBuf *b, const char *fmt, ...) {
-  char small[256];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
-  if (n < (int)sizeof small) {
-    sb_putn(b, small, (size_t)n);
-    return;
-  }
-  char *big = rt_malloc((size_t)n + 1);
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  sb_putn(b, big, (size_t)n);
-  rt_free(big);
-}
-
-void sb_free(StrBuf *b) {
-  rt_free(b->s);
-  b->s = NULL;
-  b->len = b->cap = 0;
-}
 
 static int fmt_num_raw(char *buf, size_t n, double x) {
   if (isnan(x)) return snprintf(buf, n, "nan");

@@ -355,8 +355,8 @@ static void divergence_hint(Run *r, const char *what) {
   r->watch.hinted = true;
   /* The lr, when it is a plain number (a hint must not fail on any other kind). */
   Value *lv = ev_env_slot(r->o->hyper, sym_intern(&r->I->syms, "lr", 2));
-  double lr = lv && (lv->type == V_NUM || lv->type == V_BOOL) ? lv->as.num
-              : lv && lv->type == V_TENSOR && lv->as.t->size == 1 ? lv->as.t->data[0] : NAN;
+  double lr = NAN;
+  if (lv) v_to_num(*lv, &lr);
   char lower[96], clip[96], msg[768];
   if (isnan(lr)) snprintf(lower, sizeof lower, "lower the learning rate");
   else snprintf(lower, sizeof lower, "lower the learning rate (lr = %g instead of %g)", lr / 10, lr);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "ast.h"
+#include "strbuf.h"
 #include "tensor.h"
 
 typedef enum {
@@ -166,14 +167,6 @@ bool v_equal(Value a, Value b);   /* structural, for == on non-tensors */
 bool v_to_num(Value v, double *x);
 
 /* ---- printing (interp/print.c) ---- */
-typedef struct StrBuf {
-  char *s;
-  size_t len, cap;
-} StrBuf;
-void sb_putc(StrBuf *b, char c);
-void sb_puts(StrBuf *b, const char *s);
-void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_free(StrBuf *b);
 
 /* Numbers to 6 significant digits ("%.6g": 0.0900306, 1e+20, nan, inf). */
 void fmt_number(StrBuf *b, double x);

@@ -130,17 +130,6 @@ void t_gemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alp
 
 /* ---- matmul with NumPy's rules ---- */
 
-/* Strides, counted in matrices, of batch shape s (rank ns) inside a broadcast batch
-   shape of rank n ≥ ns: 0 on the axes where s has size 1 or is missing. */
-static void mstrides(int ns, const int64_t *s, int n, int64_t *st) {
-  int64_t m = 1;
-  for (int i = n - 1; i >= 0; i--) {
-    int j = i - (n - ns);
-    st[i] = j >= 0 && s[j] != 1 ? m : 0;
-    if (j >= 0) m *= s[j];
-  }
-}
-
 /* a: [..., M, K] (or [K]), b: [..., K, N] (or [K]) → [..., M, N] without the axes
    that came from 1-D operands. */
 Tensor *t_matmul(const Tensor *a, const Tensor *b) {
@@ -181,8 +170,9 @@ Tensor *t_matmul(const Tensor *a, const Tensor *b) {
     t_gemm(0, 0, batch * M, N, K, 1, a->data, b->data, 0, y->data);
     return y;
   }
-  mstrides(na, a->shape, n, sa);
-  mstrides(nb, b->shape, n, sb);
+  /* strides counted in matrices: the batch axes are a contiguous shape of their own */
+  t_broadcast_strides(na, a->shape, n, shape, sa);
+  t_broadcast_strides(nb, b->shape, n, shape, sb);
   int64_t idx[T_MAXDIM] = {0}, oa = 0, ob = 0;
   for (int64_t t = 0; t < batch; t++) {
     t_gemm(0, 0, M, N, K, 1, a->data + oa * M * K, b->data + ob * K * N, 0,

@@ -202,9 +202,7 @@ int t_broadcast_shape(const char *op, int na, const int64_t *sa, int nb, const i
   return n;
 }
 
-/* Element strides of a contiguous tensor of shape s (rank ns) seen through the
-   broadcast shape out (rank n ≥ ns): 0 on broadcast axes. */
-static void bstrides(int ns, const int64_t *s, int n, const int64_t *out, int64_t *st) {
+void t_broadcast_strides(int ns, const int64_t *s, int n, const int64_t *out, int64_t *st) {
   int64_t m = 1;
   for (int i = n - 1; i >= 0; i--) {
     int j = i - (n - ns);
@@ -289,8 +287,8 @@ Tensor *t_binary(TBinOp op, const Tensor *a, const Tensor *b) {
   Tensor *o = t_new(n, shape);
   if (o->size == 0) return o;
   memcpy(dim, shape, sizeof shape);
-  bstrides(a->ndim, a->shape, n, shape, st[0]);
-  bstrides(b->ndim, b->shape, n, shape, st[1]);
+  t_broadcast_strides(a->ndim, a->shape, n, shape, st[0]);
+  t_broadcast_strides(b->ndim, b->shape, n, shape, st[1]);
   int m = collapse(n, dim, 2, st);
   bin_strided(k, m, dim, a->data, st[0], b->data, st[1], o->data);
   return o;
@@ -313,7 +311,7 @@ Tensor *t_broadcast_to(const Tensor *a, int ndim, const int64_t *shape) {
   int64_t dim[T_MAXDIM], st[2][T_MAXDIM] = {{0}};
   const float zero = 0;
   memcpy(dim, shape, (size_t)ndim * sizeof *shape);
-  bstrides(a->ndim, a->shape, ndim, shape, st[0]);
+  t_broadcast_strides(a->ndim, a->shape, ndim, shape, st[0]);
   int m = collapse(ndim, dim, 2, st);
   bin_strided(bin_ADD, m, dim, a->data, st[0], &zero, st[1], o->data);
   return o;
@@ -347,9 +345,9 @@ Tensor *t_where(const Tensor *c, const Tensor *a, const Tensor *b) {
   int n = t_broadcast_shape("where", n1, s1, b->ndim, b->shape, shape);
   Tensor *o = t_new(n, shape);
   if (o->size == 0) return o;
-  bstrides(c->ndim, c->shape, n, shape, st[0]);
-  bstrides(a->ndim, a->shape, n, shape, st[1]);
-  bstrides(b->ndim, b->shape, n, shape, st[2]);
+  t_broadcast_strides(c->ndim, c->shape, n, shape, st[0]);
+  t_broadcast_strides(a->ndim, a->shape, n, shape, st[1]);
+  t_broadcast_strides(b->ndim, b->shape, n, shape, st[2]);
   int m = collapse(n, shape, 3, st);
   /* odometer over all (collapsed) axes, innermost fastest */
   int64_t idx[T_MAXDIM] = {0}, oc = 0, oa = 0, ob = 0;

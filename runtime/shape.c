@@ -292,13 +292,9 @@ void t_index_assign(Tensor *a, int n, const TIndex *ix, const Tensor *v) {
   }
   int64_t ds[T_MAXDIM], ss[T_MAXDIM], vst[T_MAXDIM];
   int64_t off = box(a, &s, ds);
-  cstrides(v->ndim, v->shape, vst);
-  for (int k = 0, j = 0; k < a->ndim; k++) {
-    ss[k] = 0;
-    if (!s.keep[k]) continue;
-    int i = j++ - (s.nd - v->ndim); /* v's axis under result axis j */
-    if (i >= 0 && v->shape[i] != 1) ss[k] = vst[i];
-  }
+  /* v's strides over the selected shape, then spread onto a's axes (0 on dropped ones) */
+  t_broadcast_strides(v->ndim, v->shape, s.nd, s.shape, vst);
+  for (int k = 0, j = 0; k < a->ndim; k++) ss[k] = s.keep[k] ? vst[j++] : 0;
   /* x[::-1] = x reads what it writes: copy v first when it shares a's data */
   Tensor *tmp = v->data == a->data ? t_copy(v) : NULL;
   scopy(a->ndim, s.cnt, tmp ? tmp->data : v->data, 0, ss, a->data, off, ds);

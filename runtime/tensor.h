@@ -123,6 +123,10 @@ double t_binary_scalar(TBinOp op, double a, double b);
 /* Result shape of broadcasting a with b; throws "OP: cannot broadcast shapes [..] and [..]". */
 int t_broadcast_shape(const char *op, int na, const int64_t *sa, int nb, const int64_t *sb,
                       int64_t *out);
+/* Element strides of a contiguous tensor of shape s (rank ns) seen through the broadcast
+   shape out (rank n ≥ ns): 0 on the axes where s has size 1 or is missing. The one place
+   broadcast strides are computed (elementwise ops, where, matmul's batch axes, index assign). */
+void t_broadcast_strides(int ns, const int64_t *s, int n, const int64_t *out, int64_t *st);
 /* a broadcast to exactly shape (a copy); throws
    "broadcast_to: cannot broadcast shape [2] to [3, 4]". */
 Tensor *t_broadcast_to(const Tensor *a, int ndim, const int64_t *shape);
