@@ -57,8 +57,8 @@ pty_case pty-ctrl-c-for <<'S'
 expect nn> 
 send let w = [1, 2]\n
 expect nn> 
-send for i in 0..100000000 { }\n
-expect for i in 0..100000000 { }\r\n
+send for i in 0..1000000000000 { }\n
+expect for i in 0..1000000000000 { }\r\n
 send \x03
 expect interrupted\r\nnn> 
 send w + 1\n
