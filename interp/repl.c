@@ -219,10 +219,11 @@ static int repl_tty(Repl *r) {
       finish_pending(r);
       break;
     }
-    /* Run the entry with SIGINT deliverable (read_line gives the signal mask back); a
-       Ctrl-C that arrives after it finished without noticing is dropped by the next
+    /* Run the entry with SIGINT deliverable (read_line gives the signal mask back). The
+       flag is not cleared here: a Ctrl-C typed just after Enter, while read_line still
+       held the signal, is delivered as the mask is restored and must stop this entry.
+       One that arrives after the entry finished without noticing is dropped by the next
        read_line rather than abandoning the next line. */
-    rt_interrupted = 0;
     running_on_tty = 1;
     feed(r, line);
     running_on_tty = 0;
