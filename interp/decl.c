@@ -17,6 +17,7 @@
 #include "args.h"
 #include "autograd.h"
 #include "decl.h"
+#include "exec.h"
 #include "func.h"
 #include "mem.h"
 

@@ -1,5 +1,6 @@
-/* eval.c — the tree-walking evaluator: scopes, calls, operators, statements, and values
- * made into tensors. The run loop that catches errors and reports them is run.c.
+/* eval.c — the tree-walking evaluator: scopes, calls, operators, assignment, and values
+ * made into tensors. Statements are exec.c's (reached through I->hooks.exec_block); the
+ * run loop that catches errors and reports them is run.c.
  *
  * Scoping: one scope per function call (like Python); `let` declares in the current
  * scope, at top level in the globals. A nested function captures the scope it was
@@ -21,15 +22,11 @@
 #include "mem.h"
 #include "platform.h"
 
-typedef enum { X_NORMAL, X_BREAK, X_CONTINUE, X_RETURN } Exec;
-
 /* Calls nest at most MAX_CALL_DEPTH deep (a clear, machine-independent limit, like
    Python's); the C stack check below is the backstop for deep expressions. */
 enum { MAX_ARGS = 255, MAX_CALL_DEPTH = 2000 };
 
 static Value eval(Interp *I, Env *env, const Node *n);
-static Exec exec_block(Interp *I, Env *env, const Node *block);
-static Exec exec(Interp *I, Env *env, const Node *n);
 
 /* ------------------------------------------------------------------ errors */
 
@@ -390,8 +387,7 @@ static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
   if (f->def->flags & NF_EXPR_BODY) {
     r = eval(I, env, body);
   } else {
-    Exec x = exec_block(I, env, body);
-    if (x == X_RETURN) {
+    if (I->hooks.exec_block(I, env, body)) {
       r = I->ret;
       I->ret = v_none();
     } else {
@@ -893,7 +889,7 @@ static Value eval(Interp *I, Env *env, const Node *n) {
   }
 }
 
-/* ------------------------------------------------------------------ statements */
+/* ------------------------------------------------------------------ assignment */
 
 /* x[...] = v in place would corrupt gradients when x is part of a recorded graph (a
    computed tensor, or the argument grad is differentiating) or, while grad, deriv,
@@ -1021,157 +1017,21 @@ static void define(Interp *I, Env *env, Sym *s, Value v) {
   else global_set(I, s, v);
 }
 
-static Exec exec_for(Interp *I, Env *env, const Node *n) {
-  Exec x = X_NORMAL;
-  if (n->a->kind == N_RANGE) {
-    Value va = eval(I, env, n->a->a);
-    ev_root(I, va);
-    double from = num_of(I, va, n->a->a, "a range start");
-    Value vb = eval(I, env, n->a->b);
-    ev_root(I, vb);
-    double to = num_of(I, vb, n->a->b, "a range end");
-    ev_unroot(I, 2);
-    /* Whole bounds within what a double counts exactly; the counter is an integer. */
-    if (from != floor(from) || fabs(from) > 9e15)
-      ev_error(I, n->a->a, "a range start must be a whole number (up to 9e15), got %g", from);
-    if (to != floor(to) || fabs(to) > 9e15)
-      ev_error(I, n->a->b, "a range end must be a whole number (up to 9e15), got %g", to);
-    I->loop_depth++;
-    for (int64_t i = (int64_t)from; i < (int64_t)to; i++) {
-      rt_check_interrupt();
-      define(I, env, n->sym, v_num((double)i));
-      x = exec_block(I, env, n->b);
-      if (x == X_BREAK) break;
-      if (x == X_RETURN) break;
-    }
-    I->loop_depth--;
-    return x == X_RETURN ? X_RETURN : X_NORMAL;
-  }
-  Value it = eval(I, env, n->a);
-  ev_root(I, it);
-  int64_t count;
-  if (it.type == V_LIST) count = it.as.list->n;
-  else if (it.type == V_TENSOR && it.as.t->ndim > 0) count = it.as.t->shape[0];
-  else ev_error(I, n->a, "cannot iterate over a %s%s", v_type_name(it),
-                it.type == V_TENSOR ? " of rank 0" : "");
-  I->loop_depth++;
-  for (int64_t i = 0; i < count; i++) {
-    rt_check_interrupt();
-    Value item;
-    if (it.type == V_LIST) {
-      if (i >= it.as.list->n) break; /* the body shortened the list */
-      item = v_retain(it.as.list->items[i]);
-    } else {
-      TIndex ix = {.kind = T_IX_INDEX, .index = i};
-      item = v_tensor(ad_index(it.as.t, 1, &ix));
-    }
-    define(I, env, n->sym, item);
-    x = exec_block(I, env, n->b);
-    if (x == X_BREAK) break;
-    if (x == X_RETURN) break;
-  }
-  I->loop_depth--;
-  ev_unroot(I, 1);
-  return x == X_RETURN ? X_RETURN : X_NORMAL;
-}
-
-static Exec exec_block(Interp *I, Env *env, const Node *block) {
-  for (int i = 0; i < block->n_kids; i++) {
-    Exec x = exec(I, env, block->kids[i]);
-    if (x != X_NORMAL) return x;
-  }
-  return X_NORMAL;
-}
-
-static Exec exec(Interp *I, Env *env, const Node *n) {
-  I->cur = n;
-  rt_check_interrupt(); /* Ctrl-C between statements, even of native ops only */
-  switch (n->kind) {
-  case N_EXPR: {
-    Value v = eval(I, env, n->a);
-    v_release(v);
-    return X_NORMAL;
-  }
-  case N_LET:
-    /* `param`, `state` and `native` members are read by the layer and optimizer
-       constructors; met as a statement (an activation's or a model's body) they are
-       misplaced. */
-    if (n->op == 'p' || n->op == 's' || n->op == 'n')
-      ev_error(I, n, "'%s' belongs in the body of %s declaration",
-               n->op == 'p' ? "param" : n->op == 's' ? "state" : "native",
-               n->op == 'p' ? "a layer" : n->op == 's' ? "a layer or optimizer" : "an optimizer");
-    define(I, env, n->sym, eval(I, env, n->a));
-    return X_NORMAL;
-  case N_ASSIGN:
-    if (n->a->kind == N_INDEX && n->b->kind == N_BINARY && n->b->a == n->a) compound_index(I, env, n);
-    else assign(I, env, n->a, eval(I, env, n->b));
-    return X_NORMAL;
-  case N_FN: define(I, env, n->sym, make_function(I, env, n)); return X_NORMAL;
-  case N_IF: {
-    Value c = eval(I, env, n->a);
-    ev_root(I, c);
-    bool t = truthy(I, c, n->a);
-    ev_unroot(I, 1);
-    if (t) return exec_block(I, env, n->b);
-    if (!n->c) return X_NORMAL;
-    return n->c->kind == N_IF ? exec(I, env, n->c) : exec_block(I, env, n->c);
-  }
-  case N_WHILE:
-    I->loop_depth++;
-    for (;;) {
-      rt_check_interrupt();
-      Value c = eval(I, env, n->a);
-      ev_root(I, c);
-      bool t = truthy(I, c, n->a);
-      ev_unroot(I, 1);
-      if (!t) break;
-      Exec x = exec_block(I, env, n->b);
-      if (x == X_BREAK) break;
-      if (x == X_RETURN) {
-        I->loop_depth--;
-        return x;
-      }
-    }
-    I->loop_depth--;
-    return X_NORMAL;
-  case N_FOR: return exec_for(I, env, n);
-  case N_BREAK:
-  case N_CONTINUE:
-    /* Loops do not reach into called functions: a break there has no loop to leave. */
-    if (I->loop_depth == 0)
-      ev_error(I, n, "'%s' outside a loop", n->kind == N_BREAK ? "break" : "continue");
-    return n->kind == N_BREAK ? X_BREAK : X_CONTINUE;
-  case N_RETURN:
-    if (!env && I->n_calls == 0) ev_error(I, n, "'return' outside a function");
-    I->ret = n->a ? eval(I, env, n->a) : v_none();
-    return X_RETURN;
-  case N_BLOCK: return exec_block(I, env, n);
-  case N_IMPORT:
-    if (env) ev_error(I, n, "'import' is only allowed at the top level of a file");
-    I->hooks.import(I, n);
-    return X_NORMAL;
-  case N_DECL: I->hooks.decl(I, env, n); return X_NORMAL;
-  case N_EXPLAIN: I->hooks.explain(I, env, n->a); return X_NORMAL;
-  default: ev_error(I, n, "a %s is not a statement", ast_kind_name(n->kind));
-  }
-}
-
 /* ------------------------------------------------------------------ for decl.c and run.c */
 
 Value ev_eval(Interp *I, Env *env, const Node *n) { return eval(I, env, n); }
-bool ev_exec(Interp *I, Env *env, const Node *n) { return exec(I, env, n) == X_RETURN; }
 Env *ev_env_new(Interp *I, Env *parent) { return env_new(I, parent); }
 void ev_env_define(Env *e, Sym *s, Value v) { env_define(e, s, v); }
 Value *ev_env_slot(Env *e, Sym *s) { return env_slot(e, s); }
 Value ev_make_function(Interp *I, Env *env, const Node *n) { return make_function(I, env, n); }
 void ev_define(Interp *I, Env *env, Sym *s, Value v) { define(I, env, s, v); }
 void ev_unroot_to(Interp *I, int height) { unwind_roots(I, height); }
-
-/* A top-level statement (run.c's run loop): a break or continue there has no loop. */
-void ev_exec_top(Interp *I, const Node *s) {
-  Exec x = exec(I, NULL, s);
-  if (x == X_BREAK || x == X_CONTINUE)
-    ev_error(I, s, "'%s' outside a loop", x == X_BREAK ? "break" : "continue");
+bool ev_truthy(Interp *I, Value v, const Node *at) { return truthy(I, v, at); }
+double ev_num_of(Interp *I, Value v, const Node *at, const char *what) { return num_of(I, v, at, what); }
+/* An assignment statement (exec.c): x = e, r.f = e, x[i] = e, or x[i] op= e. */
+void ev_assign(Interp *I, Env *env, const Node *n) {
+  if (n->a->kind == N_INDEX && n->b->kind == N_BINARY && n->b->a == n->a) compound_index(I, env, n);
+  else assign(I, env, n->a, eval(I, env, n->b));
 }
 
 /* ------------------------------------------------------------------ protected calls */

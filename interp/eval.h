@@ -25,12 +25,14 @@ struct Interp;
 
 /* What the evaluator hands to the floors above it (installed by interp_init, run.c):
    a declaration statement and calling a layer or model (decl.c), `explain` (explain.c),
-   `import` (run.c). Through these the evaluator never includes their headers. */
+   `import` (run.c), a function body's statements (exec.c). Through these the evaluator never includes their headers. */
 typedef struct EvalHooks {
   void (*decl)(struct Interp *I, Env *env, const Node *n);
   Value (*apply)(struct Interp *I, Value layer, Value x, bool training, const Node *site);
   void (*explain)(struct Interp *I, Env *env, const Node *e);
   void (*import)(struct Interp *I, const Node *n);
+  /* Run a function's body block (exec.c); true when it executed a `return`. */
+  bool (*exec_block)(struct Interp *I, Env *env, const Node *block);
 } EvalHooks;
 
 typedef struct Interp {
@@ -101,18 +103,18 @@ _Noreturn void ev_error(Interp *I, const Node *node, const char *fmt, ...)
 /* Is n part of the embedded standard library (a source named "<stdlib:FILE>")? NULL: no. */
 bool ev_in_stdlib(const Node *n);
 
-/* Pieces of the evaluator for declarations (decl.c). ev_exec returns true when the
-   statement executed a `return`. */
+/* Pieces of the evaluator for declarations (decl.c) and statements (exec.c). */
 Value ev_eval(Interp *I, Env *env, const Node *n);
-bool ev_exec(Interp *I, Env *env, const Node *n);
 Env *ev_env_new(Interp *I, Env *parent);
 void ev_env_define(Env *e, Sym *s, Value v); /* takes v */
 Value *ev_env_slot(Env *e, Sym *s);          /* this scope and its parents, or NULL */
 Value ev_make_function(Interp *I, Env *env, const Node *n); /* N_FN or N_DECL */
 void ev_define(Interp *I, Env *env, Sym *s, Value v);       /* env NULL: a global */
 void ev_unroot_to(Interp *I, int height);  /* release the roots above height */
-/* Run one top-level statement (run.c); a break or continue there is an error. */
-void ev_exec_top(Interp *I, const Node *s);
+bool ev_truthy(Interp *I, Value v, const Node *at);  /* a condition's truth, or an error at `at` */
+/* v as a number (errors: "`what` must be a number, ..." at `at`). */
+double ev_num_of(Interp *I, Value v, const Node *at, const char *what);
+void ev_assign(Interp *I, Env *env, const Node *n);  /* an N_ASSIGN statement */
 
 /* ---- the protected call ---- */
 /* Every piece of interpreter state a builtin or a statement may change and must give

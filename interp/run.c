@@ -12,6 +12,7 @@
 
 #include "decl.h"
 #include "diag.h"
+#include "exec.h"
 #include "explain.h"
 #include "file.h"
 #include "func.h"
@@ -341,7 +342,7 @@ void interp_init(Interp *I) {
   I->stack_limit = limit / 2; /* half: generous room for kernels, readline, sanitizers */
   rng_seed(&I->rng, 0);
   I->hooks = (EvalHooks){.decl = decl_exec, .apply = nn_apply, .explain = explain_run,
-                         .import = run_import};
+                         .import = run_import, .exec_block = exec_body};
   lib_register_all(I);
   for (const StdlibFile *f = nn_stdlib_files; f->name; f++) {
     char name[128];
