@@ -132,7 +132,7 @@ static bool finite_tensor(const Tensor *t) {
 
 /* Where did a non-finite value first appear? Re-run the batch layer by layer. */
 static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoch, long step,
-                       double lr_hint, const Node *site) {
+                       double lr_hint, double clip, const Node *site) {
   char where[256] = "in the loss";
   char **names;
   Tensor **ps;
@@ -165,10 +165,14 @@ static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoc
              "training stopped at epoch %ld, step %ld: a non-finite value (nan or inf) appeared %s; "
              "cross_entropy takes probabilities (it computes log q), so end the model in softmax",
              epoch, step, where);
+  /* the same advice as the divergence hint: clip = 1, or harder than the clip already set */
+  char clip_hint[96];
+  if (clip > 0) snprintf(clip_hint, sizeof clip_hint, "clip harder (clip = %g instead of %g)", clip / 10, clip);
+  else snprintf(clip_hint, sizeof clip_hint, "clip the gradients (clip = 1)");
   ev_error(I, site,
            "training stopped at epoch %ld, step %ld: a non-finite value (nan or inf) appeared %s; "
-           "try a lower learning rate (lr = %g) or clip the gradients (clip = 1)",
-           epoch, step, where, lr_hint);
+           "try a lower learning rate (lr = %g) or %s",
+           epoch, step, where, lr_hint, clip_hint);
 }
 
 static double global_norm(int n, Tensor **ps) {
@@ -339,7 +343,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   ev_root(I, v_tensor(l));
   double lv = l->data[0];
   if (!isfinite(lv)) bad_data_report(r, epoch, step);
-  if (!isfinite(lv)) nan_report(I, r->model, r->loss, xb, epoch, step, optim_hyper(I, r->o, "lr", 0.01) / 10, r->site);
+  if (!isfinite(lv)) nan_report(I, r->model, r->loss, xb, epoch, step, optim_hyper(I, r->o, "lr", 0.01) / 10, r->clip, r->site);
   ad_backward(l, NULL);
   if (r->monitor) r->n_norms = layer_grad_norms(r->model, r->norms, 64, r->norm_kinds);
   clip_grads(r->nt, r->ps, r->clip, r->clip_value);
