@@ -38,10 +38,13 @@ RUNTIME_SRC = $(wildcard runtime/*.c)
 INTERP_SRC  = $(wildcard interp/*.c)
 STDLIB_NN   = $(sort $(wildcard stdlib/*.nn))
 HELP_MD     = $(sort $(wildcard docs/help/*.md))
-GEN_SRC     = $(BUILD)/parser.c $(BUILD)/lexer.c $(BUILD)/stdlib_embed.c $(BUILD)/help_embed.c
-OBJ = $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC) $(INTERP_SRC)) \
+PO          = $(sort $(wildcard po/*.po))
+GEN_SRC     = $(BUILD)/parser.c $(BUILD)/lexer.c $(BUILD)/stdlib_embed.c $(BUILD)/help_embed.c \
+              $(BUILD)/catalog_zh.c
+# The runtime includes the message catalogue (runtime/i18n.c and its generated table).
+RUNTIME_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC)) $(BUILD)/catalog_zh.o
+OBJ = $(RUNTIME_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(INTERP_SRC)) \
       $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o $(BUILD)/help_embed.o
-RUNTIME_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 
@@ -87,6 +90,14 @@ $(BUILD)/help_embed.c: $(BUILD)/tools/embed $(HELP_MD)
 	$(BUILD)/tools/embed -a nn_help_files $(HELP_MD) > $@.tmp && mv $@.tmp $@
 $(BUILD)/help_embed.o: $(BUILD)/help_embed.c
 	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c -o $@ $<
+
+# po/zh.po (the Chinese messages) becomes a sorted C table (tools/po2c.c says why not libintl).
+$(BUILD)/tools/po2c: tools/po2c.c | $(BUILD)/dirs
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+$(BUILD)/catalog_zh.c: $(BUILD)/tools/po2c po/zh.po
+	$(BUILD)/tools/po2c nn_catalog_zh po/zh.po > $@.tmp && mv $@.tmp $@
+$(BUILD)/catalog_zh.o: $(BUILD)/catalog_zh.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 # C unit tests link the runtime only (runtime never includes interp headers).
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(RUNTIME_OBJ) | $(BUILD)/dirs

@@ -56,7 +56,7 @@ void arg_error(Call *c, int i, const char *expected) {
   const char *param = param_name(c, i), *fname = c->fn->name;
   blame_caller(c, &at, &index, &param, &fname);
   ev_error(c->I, at, "bad argument #%d '%s' to '%s' (expected %s, got %s)", index + 1, param,
-           fname, expected, v_type_name(c->args[i]));
+           fname, _(expected), v_type_name(c->args[i]));
 }
 
 void arg_fail(Call *c, int i, const char *fmt, const char *detail) {
@@ -65,7 +65,7 @@ void arg_fail(Call *c, int i, const char *fmt, const char *detail) {
   const char *param = param_name(c, i), *fname = c->fn->name;
   blame_caller(c, &at, &index, &param, &fname);
   char msg[512];
-  snprintf(msg, sizeof msg, fmt, detail);
+  snprintf(msg, sizeof msg, _(fmt), detail);
   ev_error(c->I, at, "bad argument #%d '%s' to '%s' (%s)", index + 1, param, fname, msg);
 }
 

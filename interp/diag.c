@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "i18n.h"
 
 /* The text of line `line` (1-based) of src: start pointer and length. */
 static const char *line_text(const Source *src, int line, size_t *len) {
@@ -21,6 +22,7 @@ static const char *line_text(const Source *src, int line, size_t *len) {
 
 void diag_report(FILE *f, int color, const Source *src, Span span, const char *severity,
                  const char *msg) {
+  severity = _(severity); /* "error", "warning", "note" */
   const char *bold = color ? "\033[1m" : "", *red = color ? "\033[1;31m" : "",
              *green = color ? "\033[1;32m" : "", *reset = color ? "\033[0m" : "";
   if (!src) {

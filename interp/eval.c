@@ -34,7 +34,7 @@ void ev_error(Interp *I, const Node *node, const char *fmt, ...) {
   char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(msg, sizeof msg, msg_tr(fmt), ap); /* the catalogue's text (i18n.h) */
   va_end(ap);
   I->err_node = node ? node : I->cur;
   rt_throw("%s", msg);
@@ -1057,6 +1057,7 @@ void ev_restore(Interp *I, const EvState *s) {
   I->training = s->training;
   I->loss_q = s->loss_q;
   memcpy(I->lang, s->lang, sizeof I->lang);
+  msg_set_lang(!strcmp(I->lang, "zh") ? MSG_ZH : MSG_EN);
   ad_set_recording(s->recording);
 }
 

@@ -10,6 +10,7 @@
 
 #include "ast.h"
 #include "error.h"
+#include "i18n.h"
 #include "value.h"
 
 typedef struct CallFrame {

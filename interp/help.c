@@ -143,19 +143,13 @@ const char *help_lang_code(const char *lang) {
   return NULL;
 }
 
-const char *help_default_lang(void) {
-  static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-  for (int i = 0; i < 3; i++) {
-    const char *v = getenv(vars[i]);
-    if (v && *v) return !strncmp(v, "zh", 2) ? "zh" : "en";
-  }
-  return "en";
-}
+const char *help_default_lang(void) { return msg_lang_code(msg_lang_from_env()); }
 
 bool help_set_lang(Interp *I, const char *lang) {
   const char *code = help_lang_code(lang);
   if (!code) return false;
   memcpy(I->lang, code, 3);
+  msg_set_lang(!strcmp(code, "zh") ? MSG_ZH : MSG_EN); /* the catalogue follows (i18n.h) */
   return true;
 }
 
@@ -590,6 +584,6 @@ static const Builtin help_builtins[] = {
 };
 
 void help_register(Interp *I) {
-  if (!help_lang_code(I->lang)) memcpy(I->lang, help_default_lang(), 3);
+  if (!help_lang_code(I->lang)) help_set_lang(I, help_default_lang());
   builtins_register_table(I, help_builtins);
 }

@@ -32,12 +32,13 @@ void help_index(Interp *I, FILE *out, const char *lang);
    unknown name. */
 bool help_source(Interp *I, FILE *out, const char *name);
 
-/* The language from the environment: the first set of LC_ALL, LC_MESSAGES, LANG;
-   "zh…" → "zh", anything else "en". */
+/* The language from the environment, as gettext reads it (i18n.h: msg_lang_from_env):
+   "zh" or "en". */
 const char *help_default_lang(void);
 
-/* Set I->lang for the session (":lang zh"): accepts en, zh and names that start with
-   them (zh_CN.UTF-8, english, 中文); returns false, changing nothing, for others. */
+/* Set I->lang for the session (":lang zh") and the message catalogue's language with it:
+   accepts en, zh and names that start with them (zh_CN.UTF-8, english, 中文); returns
+   false, changing nothing, for others. */
 bool help_set_lang(Interp *I, const char *lang);
 
 /* "en" or "zh" for a user's spelling of a language, NULL when it is neither. */

@@ -15,5 +15,8 @@ void interp_free(Interp *I);
 int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *incomplete);
 /* Run a file by path; errors reported; 0 or 1. */
 int interp_run_file(Interp *I, const char *path);
+/* The language of messages and help for this session ("en", "zh", or a spelling help.h's
+   help_lang_code accepts); false when unknown. interp_init takes it from the environment. */
+bool interp_set_lang(Interp *I, const char *lang);
 
 #endif

@@ -10,21 +10,24 @@
 #endif
 
 #include "interp.h"
+#include "help.h"
 #include "platform.h"
 #include "repl.h"
 
 static void usage(FILE *f) {
-  fputs("usage: nn [-i] [FILE.nn | -e CODE | -]\n"
+  fputs(_("usage: nn [-i] [--lang en|zh] [FILE.nn | -e CODE | -]\n"
         "\n"
         "  nn             start the REPL (on a terminal), or run standard input\n"
         "  nn FILE.nn     run a script\n"
         "  nn -e CODE     run CODE, printing the value of each expression statement\n"
         "  nn -           run a script read from standard input\n"
         "  nn -i          the REPL even when standard input is not a terminal\n"
+        "  nn --lang zh   messages and help in Chinese (en: English; default: from\n"
+        "                 LANGUAGE, LC_ALL, LC_MESSAGES or LANG)\n"
         "  nn --help      this help\n"
         "  nn --version   the version\n"
         "\n"
-        "In the REPL, :help lists the builtins and :help NAME explains one.\n",
+        "In the REPL, :help lists the builtins and :help NAME explains one.\n"),
         f);
 }
 
@@ -39,13 +42,13 @@ static int run_stdin(Interp *I) {
   size_t got;
   while (buf && (got = fread(buf + len, 1, cap - len, stdin)) > 0) {
     if (memchr(buf + len, 0, got)) {
-      fprintf(pf_err(), "nn: error: standard input contains a NUL byte: it is not a script\n");
+      fprintf(pf_err(), _("nn: error: standard input contains a NUL byte: it is not a script\n"));
       free(buf);
       return 1;
     }
     len += got;
     if (len >= MAX_STDIN_SCRIPT) {
-      fprintf(pf_err(), "nn: error: standard input is over %zu MiB: too large for a script\n",
+      fprintf(pf_err(), _("nn: error: standard input is over %zu MiB: too large for a script\n"),
               MAX_STDIN_SCRIPT >> 20);
       free(buf);
       return 1;
@@ -57,7 +60,7 @@ static int run_stdin(Interp *I) {
     }
   }
   if (!buf) {
-    fprintf(pf_err(), "nn: error: out of memory reading standard input\n");
+    fprintf(pf_err(), _("nn: error: out of memory reading standard input\n"));
     return 1;
   }
   int st = interp_run(I, "<stdin>", buf, len, NULL);
@@ -89,7 +92,8 @@ static void process_setup(void) {
 
 int main(int argc, char **argv) {
   process_setup();
-  const char *code = NULL, *file = NULL;
+  msg_set_lang(msg_lang_from_env()); /* for the option errors; interp_init sets it again */
+  const char *code = NULL, *file = NULL, *lang = NULL;
   bool from_stdin = false, interactive = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -103,11 +107,20 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(a, "-e")) {
       if (i + 1 >= argc) {
-        fprintf(pf_err(), "nn: error: -e needs an argument (the code to run)\n");
+        fprintf(pf_err(), _("nn: error: -e needs an argument (the code to run)\n"));
         return 2;
       }
       code = argv[++i];
       break;
+    }
+    if (!strcmp(a, "--lang") || !strncmp(a, "--lang=", 7)) {
+      lang = a[6] == '=' ? a + 7 : i + 1 < argc ? argv[++i] : NULL;
+      if (!lang || !help_lang_code(lang)) {
+        fprintf(pf_err(), _("nn: error: --lang takes en or zh (got '%s')\n"), lang ? lang : "");
+        return 2;
+      }
+      msg_set_lang(!strcmp(help_lang_code(lang), "zh") ? MSG_ZH : MSG_EN);
+      continue;
     }
     if (!strcmp(a, "-i") || !strcmp(a, "--interactive")) {
       interactive = true;
@@ -118,7 +131,7 @@ int main(int argc, char **argv) {
       break;
     }
     if (a[0] == '-' && a[1]) {
-      fprintf(pf_err(), "nn: error: unknown option '%s' (try nn --help)\n", a);
+      fprintf(pf_err(), _("nn: error: unknown option '%s' (try nn --help)\n"), a);
       return 2;
     }
     file = a;
@@ -128,15 +141,16 @@ int main(int argc, char **argv) {
   int used = 1;
   while (used < argc && strcmp(argv[used], "-e") && strcmp(argv[used], "-") &&
          argv[used][0] == '-')
-    used++;
+    used += !strcmp(argv[used], "--lang") ? 2 : 1;
   if (code || from_stdin || file) used += code ? 2 : 1;
   if (used < argc) {
-    fprintf(pf_err(), "nn: error: unexpected argument '%s' (nn takes one program: a file, -e CODE or -)\n",
+    fprintf(pf_err(), _("nn: error: unexpected argument '%s' (nn takes one program: a file, -e CODE or -)\n"),
             argv[used]);
     return 2;
   }
   Interp I;
   interp_init(&I);
+  if (lang) interp_set_lang(&I, lang);
   const char *nc = getenv("NO_COLOR");
   I.color = pf_is_terminal(PF_ERR) && !(nc && *nc) && !getenv("CI");
   int st;
@@ -154,7 +168,7 @@ int main(int argc, char **argv) {
   interp_free(&I);
   /* Output that could not be written (a full disk, a closed pipe) is an error too. */
   if (fflush(pf_out()) != 0 || ferror(pf_out())) {
-    fprintf(pf_err(), "nn: error: writing the output failed\n");
+    fprintf(pf_err(), _("nn: error: writing the output failed\n"));
     return 1;
   }
   return st;

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "exec.h"
 #include "explain.h"
+#include "help.h"
 #include "file.h"
 #include "func.h"
 #include "interp.h"
@@ -393,3 +394,5 @@ void interp_free(Interp *I) {
   symtab_free(&I->syms);
   sb_free(&I->out);
 }
+
+bool interp_set_lang(Interp *I, const char *lang) { return help_set_lang(I, lang); }

@@ -31,6 +31,7 @@ static bool ast_calls(const Node *n, const char *name) {
 
 static void warn(Interp *I, const Node *at, const char *msg) {
   fflush(pf_out());
+  msg = _(msg); /* a literal from the catalogue; a formatted message was translated before */
   if (at) diag_report(pf_err(), I->color, at->src, at->span, "warning", msg);
   else diag_report(pf_err(), I->color, NULL, (Span){0}, "warning", msg);
 }

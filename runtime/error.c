@@ -1,5 +1,6 @@
 /* error.c — the setjmp frame chain behind rt_throw (see error.h). */
 #include "error.h"
+#include "i18n.h"
 #include "platform.h"
 
 #include <stdarg.h>
@@ -33,7 +34,7 @@ _Noreturn void rt_rethrow(void) {
 }
 
 static _Noreturn void vthrow(RtErrKind k, const char *fmt, va_list ap) {
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(msg, sizeof msg, msg_tr(fmt), ap); /* the catalogue's text (i18n.h) */
   kind = k;
   rt_rethrow();
 }

@@ -21,6 +21,10 @@ else
   RUN="$NN"
 fi
 export NN RUN NO_COLOR=1
+# Goldens are English unless a test asks for Chinese (--lang zh or LANG=zh_CN.UTF-8): the
+# tester's own locale must not change them.
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL $*"; }

@@ -17,6 +17,8 @@ have_hdr zlib.h || need="$need zlib1g-dev"
   ls /usr/lib/*/libopenblas.so.0 >/dev/null 2>&1 || need="$need libopenblas-dev"
 # valgrind, for `make valgrind` (CI runs the goldens under it).
 have_cmd valgrind || need="$need valgrind"
+# GNU gettext (xgettext, msgmerge), for the message catalogue check of `make test`.
+have_cmd xgettext && have_cmd msgattrib || need="$need gettext"
 # Fashion-MNIST, for fashion_mnist() and the examples and tests that use it.
 [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need="$need dataset-fashion-mnist"
 if [ "${1:-}" = fuzz ]; then

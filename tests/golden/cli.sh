@@ -9,3 +9,11 @@ $RUN --bogus; echo "status $?"
 $RUN missing_file.nn; echo "status $?"
 $RUN -e; echo "status $?"
 $RUN -e 'undefined_thing'; echo "status $?"
+# The language: --lang, LANG (zh_* is Chinese even with no zh_CN locale generated),
+# LANGUAGE after a non-C locale, LC_ALL=C beating LANGUAGE (as gettext does).
+$RUN --lang zh -e 'undefined_thing'; echo "status $?"
+$RUN --lang=en -e 'undefined_thing'; echo "status $?"
+LANG=zh_CN.UTF-8 $RUN -e 'undefined_thing'; echo "status $?"
+LANG=en_US.UTF-8 LANGUAGE=zh_CN:en $RUN -e 'undefined_thing'; echo "status $?"
+LC_ALL=C LANGUAGE=zh_CN $RUN -e 'undefined_thing'; echo "status $?"
+$RUN --lang fr -e 1; echo "status $?"
