@@ -194,8 +194,36 @@ static void optim_reset(Optim *o) {
   o->t = 0;
 }
 
-/* minimize(f, x0, optimizer, steps): the optimizer's path from x0, [steps + 1, dim]. Each
-   call starts the optimizer afresh (t = 1, zero state). */
+/* Clip x's gradient to a global norm of at most clip (clip > 0), as train(clip = …) does
+   and PyTorch's clip_grad_norm_: when ‖g‖ > clip, g ← g · clip / (‖g‖ + 1e-6). */
+static void clip_grad(Tensor *x, double clip) {
+  Tensor *g = ad_grad(x);
+  if (!g) return;
+  double s = 0;
+  for (int64_t k = 0; k < g->size; k++) s += (double)g->data[k] * g->data[k];
+  double norm = sqrt(s);
+  if (norm > clip) {
+    float scale = (float)(clip / (norm + 1e-6));
+    for (int64_t k = 0; k < g->size; k++) g->data[k] *= scale;
+  }
+}
+
+/* f(x) for minimize: a scalar. A function of one number given a point of several
+   (double_well at [1, 2]) maps it elementwise to as many values: say what to give. */
+static void check_minimize_result(Interp *I, Value y, const Tensor *x, const Node *site) {
+  if (y.type != V_TENSOR || y.as.t->size == 1 || y.as.t->size != x->size) return;
+  char a[96], b[96];
+  ev_error(I, site, "minimize: the function returns shape %s for x0 of shape %s, one value per "
+           "coordinate: give a function of one number its x0 as a number (such as 2); a function "
+           "of a point must return one number (sum its terms)",
+           t_shape_str(y.as.t->ndim, y.as.t->shape, b, sizeof b),
+           t_shape_str(x->ndim, x->shape, a, sizeof a));
+}
+
+/* minimize(f, x0, optimizer, steps, clip): the optimizer's path from x0, [steps + 1, dim]
+   with dim = the number of elements of x0 (a number or a one-element tensor: a 1-D
+   function, path [steps + 1, 1]). With clip, each step's gradient is clipped to that
+   global norm first. Each call starts the optimizer afresh (t = 1, zero state). */
 static Value bi_minimize(Call *c) {
   Interp *I = c->I;
   Value f = c->args[0];
@@ -203,6 +231,9 @@ static Value bi_minimize(Call *c) {
   Optim *o = arg_optim(c, 2);
   long long steps = arg_int(c, 3);
   if (steps < 0) arg_error(c, 3, "a number of steps >= 0");
+  double clip = c->args[4].type == V_NONE ? 0 : arg_num(c, 4);
+  if (c->args[4].type != V_NONE && !(clip > 0 && isfinite(clip)))
+    arg_error(c, 4, "a gradient norm > 0 (none: no clipping)");
   Tensor *x = tracked_copy(c, 1, c->args[1]);
   int64_t dim = x->size;
   int64_t shape[2] = {steps + 1, dim};
@@ -217,8 +248,10 @@ static Value bi_minimize(Call *c) {
     ad_zero_grad(x);
     Value y = apply1(I, f, v_tensor(x), c->node);
     ev_root(I, y);
+    check_minimize_result(I, y, x, c->node);
     backward_scalar(I, y, "minimize", c->node);
     ev_unroot(I, 1);
+    if (clip > 0) clip_grad(x, clip);
     optim_step(I, o, 1, &x, c->node);
     memcpy(path->data + s * dim, x->data, sizeof(float) * (size_t)dim);
   }
@@ -227,13 +260,13 @@ static Value bi_minimize(Call *c) {
   return v_tensor(t_retain(path));
 }
 
-
 static const Builtin autodiff_builtins[] = {
     {"grad", "grad(f, *x)", bi_grad,
      "∂f/∂x for a scalar-valued f by reverse-mode autodiff; several x give a list"},
     {"deriv", "deriv(f)", bi_deriv, "the elementwise derivative f' as a function: deriv(sigmoid)(0) = 0.25"},
-    {"minimize", "minimize(f, x0, optimizer, steps = 100)", bi_minimize,
-     "run an optimizer on f from x0; the path of x, [steps + 1, dim]"},
+    {"minimize", "minimize(f, x0, optimizer, steps = 100, clip = none)", bi_minimize,
+     N_("run an optimizer on f from x0 (a point, or a number for a 1-D f); the path of x, "
+        "[steps + 1, dim]; clip = c clips each gradient to global norm c, as train does")},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -248,7 +248,8 @@ static Value model_build(Call *c) {
   const Node *body = decl->a;
   if (decl->flags & NF_EXPR_BODY) {
     /* model m(x) = expr: a single layer or model. */
-    Value v = ev_eval(I, env, body);
+    Value v = activation_with_settings(I, env, body); /* leaky_relu(a = 0.01) */
+    if (v.type == V_NONE) v = ev_eval(I, env, body);
     ev_root(I, v);
     m->layers = rt_malloc(sizeof(Value));
     m->layers[0] = as_layer(I, v, body);
@@ -262,7 +263,8 @@ static Value model_build(Call *c) {
       if (ev_exec(I, env, s)) ev_error(I, s, "'return' in a model declaration");
       continue;
     }
-    Value v = ev_eval(I, env, s->a);
+    Value v = activation_with_settings(I, env, s->a); /* leaky_relu(a = 0.01) */
+    if (v.type == V_NONE) v = ev_eval(I, env, s->a);
     ev_root(I, v);
     Value layer = as_layer(I, v, s->a);
     ev_unroot(I, 1);

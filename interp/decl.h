@@ -102,5 +102,9 @@ void layers_register(Interp *I);
 Value layer_new(Interp *I, const char *kind);   /* an empty layer, owned */
 void layer_add_param(Layer *l, Sym *name, Tensor *t); /* takes t; tracks it */
 void layer_add_buf(Layer *l, Sym *name, Tensor *t);   /* takes t */
+/* A model body's call of an activation with settings (`leaky_relu(a = 0.01)`) as a layer,
+   owned; the activation itself when the settings are its defaults; none when e is not a
+   call of a declared activation. */
+Value activation_with_settings(Interp *I, Env *env, const Node *e);
 
 #endif

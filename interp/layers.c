@@ -321,6 +321,112 @@ static Value bi_batchnorm(Call *c) {
   return v_retain(lv);
 }
 
+/* ---- an activation with settings, as a layer: `leaky_relu(a = 0.01)`, `elu(alpha = 0.5)`
+   in a model body. The model gives the input, so the call names only the activation's
+   other parameters: positional arguments bind them in order after the input
+   (`leaky_relu(0.01)` is a = 0.01). The layer's forward calls the activation with x and
+   the settings; its kind (summary, print, errors) spells the settings given:
+   "leaky_relu(a = 0.01)". Settings equal to their (number) defaults are dropped, so
+   `softmax(axis = -1)` is the plain softmax layer that train fuses with cross_entropy;
+   any other setting makes a layer train does not take for the plain one. ---- */
+
+/* The forward: bound[0] the activation, bound[1 .. n_bound − 1] its other parameters. */
+static Value bi_activation_set(Call *c) {
+  int n = c->fn->n_bound;
+  Value args[n];
+  args[0] = c->args[0];
+  for (int i = 1; i < n; i++) args[i] = c->fn->bound[i];
+  return ev_call(c->I, c->fn->bound[0], n, args, c->node);
+}
+
+static const Builtin activation_set = {"activation", "activation(x)", bi_activation_set,
+                                       N_("an activation with its settings, as a layer of a model")};
+
+/* Its parameters other than the input, "a, b" (or "none"), for messages. */
+static void other_params(const Func *f, char *buf, size_t n) {
+  StrBuf b = {0};
+  for (int i = 1; i < f->params.n; i++) sb_printf(&b, "%s%s", i > 1 ? ", " : "", f->params.names[i]->name);
+  snprintf(buf, n, "%s", b.s ? b.s : "none");
+  sb_free(&b);
+}
+
+Value activation_with_settings(Interp *I, Env *env, const Node *e) {
+  if (e->kind != N_CALL || !e->a || e->a->kind != N_NAME) return v_none();
+  Value fv = ev_eval(I, env, e->a);
+  ev_root(I, fv);
+  if (fv.type != V_FUNC || fv.as.fn->kind != FK_ACTIVATION || fv.as.fn->params.n < 1 ||
+      fv.as.fn->params.variadic) {
+    ev_unroot(I, 1);
+    return v_none();
+  }
+  const Func *f = fv.as.fn;
+  const Params *p = &f->params;
+  const char *name = f->name, *input = p->names[0]->name;
+  char others[256];
+  other_params(f, others, sizeof others);
+  /* settings[i]: parameter i's value (given, else its default); given[i]: named in the call */
+  Value settings[p->n];
+  bool given[p->n];
+  for (int i = 0; i < p->n; i++) settings[i] = p->defaults[i], given[i] = false;
+  int next = 1; /* the parameter the next positional argument binds */
+  for (int k = 0; k < e->n_kids; k++) {
+    const Node *a = e->kids[k];
+    int j = next;
+    if (a->kind == N_KWARG) {
+      j = -1;
+      for (int i = 0; i < p->n; i++)
+        if (p->names[i] == a->sym) j = i;
+      if (j == 0)
+        ev_error(I, a, "in a model the layer before gives '%s' its input '%s': name only its other "
+                 "parameters (%s)", name, input, others);
+      if (j < 0)
+        ev_error(I, a, "'%s' has no parameter '%s' (besides its input '%s' it has: %s)", name,
+                 a->sym->name, input, others);
+    } else if (next >= p->n) {
+      if (p->n == 1)
+        ev_error(I, a, "in a model the layer before gives '%s' its input, and it has no other "
+                 "parameters: write '%s' without arguments", name, name);
+      ev_error(I, a, "too many arguments to '%s' in a model: the layer before gives its input '%s', "
+               "and it has %d other parameter(s) (%s)", name, input, p->n - 1, others);
+    } else {
+      next++;
+    }
+    if (given[j])
+      ev_error(I, a, "setting '%s' of '%s' given twice", p->names[j]->name, name);
+    Value v = ev_eval(I, env, a->kind == N_KWARG ? a->a : a);
+    ev_root(I, v);
+    settings[j] = v;
+    given[j] = true;
+  }
+  /* The label spells the settings that differ from a number default. */
+  StrBuf label = {0};
+  sb_printf(&label, "%s(", name);
+  int shown = 0;
+  for (int i = 1; i < p->n; i++) {
+    if (!given[i]) continue;
+    if (p->has_default[i] && p->defaults[i].type == V_NUM && settings[i].type == V_NUM &&
+        p->defaults[i].as.num == settings[i].as.num)
+      continue;
+    sb_printf(&label, "%s%s = ", shown++ ? ", " : "", p->names[i]->name);
+    v_repr(&label, settings[i]);
+  }
+  sb_putc(&label, ')');
+  Sym *kind = sym_intern(&I->syms, label.s, label.len);
+  sb_free(&label);
+  for (int i = 1; i < p->n; i++)
+    if (!given[i] && !p->has_default[i])
+      ev_error(I, e, "'%s' in a model needs its parameter '%s' (it has no default)", name,
+               p->names[i]->name);
+  if (shown == 0) return v_retain(fv); /* only defaults: the plain activation */
+  settings[0] = fv;
+  Value fn = func_native(I, &activation_set, p->n, settings);
+  fn.as.fn->name = kind->name;
+  ev_root(I, fn);
+  Value lv = layer_new(I, kind->name);
+  lv.as.layer->fn = v_retain(fn);
+  return lv; /* the rooted temporaries go when the model's constructor returns */
+}
+
 static const Builtin layer_builtins[] = {
     {"dense", "dense(n_in, n_out, init = \"he\")", bi_dense,
      "a fully connected layer y = x @ W + b, W [n_in, n_out] (He-initialised), b [n_out]"},
