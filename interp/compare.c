@@ -4,7 +4,8 @@
  *
  * From the plot library (plot.h) it uses the user-function layer (UserFn, plot_set_layer),
  * plot_callable, plot_num_of, plot_fn_name, plot_add_path, plot_area, and plot_arg_out and
- * plot_show (routing the picture to the terminal or a file).
+ * plot_show (routing the picture to the terminal or a file); for a function of one number it
+ * draws the paths as points on the curve (path1d.h).
  */
 #include "compare.h"
 
@@ -17,6 +18,7 @@
 #include "decl.h"
 #include "figure.h"
 #include "mem.h"
+#include "path1d.h"
 #include "platform.h"
 #include "plot.h"
 
@@ -125,6 +127,21 @@ static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
     plot_show(c, F, o, b);
   }
 
+  /* A function of one number: every path as points on its curve. */
+  if (dim == 1) {
+    const Tensor *paths[n];
+    const char *names[n];
+    for (int k = 0; k < n; k++) {
+      paths[k] = result->as.list->items[k].as.t;
+      names[k] = labels.as.list->items[k].as.str->data;
+    }
+    double a, bb;
+    char buf[64];
+    path1d_range(c, 6, 7, paths, n, &a, &bb);
+    path1d_draw(c, F, f, plot_fn_name(f, buf, sizeof buf, -1), a, bb, 200, paths, names, n);
+    plot_show(c, F, o, b);
+  }
+
   /* The table: final f and the steps each needed to come within tol of f*. */
   int w0 = (int)strlen("optimizer");
   for (int k = 0; k < n; k++) {
@@ -150,7 +167,7 @@ static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
     sb_putc(b, '\n');
   }
   sb_printf(b, "f* = %.6g (%s), tol = %.6g\n", fmin, has_fmin ? "fmin" : "the best value reached", tol);
-  if (dim != 2) sb_printf(b, "(no picture: the points have %lld coordinates; a contour needs 2)\n", (long long)dim);
+  if (dim > 2) sb_printf(b, "(no picture: the points have %lld coordinates; a contour needs 2)\n", (long long)dim);
   fputs(b->s, pf_out());
   fflush(pf_out());
 }

@@ -19,6 +19,7 @@
 #include "decl.h"
 #include "figure.h"
 #include "mem.h"
+#include "path1d.h"
 #include "plot.h"
 #include "platform.h"
 #include "plot_svg.h"
@@ -521,6 +522,11 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
     add_dataset(c, F, what, 0, 7);
     plot_area(c, F, 1, 2, 0.05, 1);
     if (!F->title) F->title = rt_strdup("data");
+    return;
+  }
+  if (what.type == V_FUNC && plot_paths_1d(c->args[8])) {
+    /* a function of one number with optimizer paths on its curve (path1d.c) */
+    plot_1d_paths(c, F, what, plot_fn_name(what, buf, sizeof buf, -1), 1, 2, 8, 7, (int)npts);
     return;
   }
   if (what.type == V_FUNC && (two_d || point_arity(what) > 0)) {
