@@ -39,7 +39,7 @@ static void backward_scalar(Interp *I, Value y, const char *who, const Node *sit
 /* A tracked copy of a tensor-like argument, rooted. */
 static Tensor *tracked_copy(Call *c, int i, Value v) {
   if (!is_tensorish(v) && v.type != V_LIST) arg_error(c, i, "a number or tensor");
-  Tensor *t = to_tensor(c->I, v, "an argument of grad");
+  Tensor *t = to_tensor(c->I, v, _("an argument of grad"));
   ev_root(c->I, v_tensor(t));
   /* Inside another grad, a tracked argument would need the inner backward pass itself
      recorded (a second derivative): say so rather than return 0. */
@@ -158,7 +158,7 @@ static Value bi_deriv_apply(Call *c) {
 }
 
 static const Builtin deriv_apply = {"deriv", "deriv(x)", bi_deriv_apply,
-                                    "the elementwise derivative of a function"};
+                                    N_("the elementwise derivative of a function")};
 
 static Value bi_deriv(Call *c) {
   if (!callable(c->args[0])) arg_error(c, 0, "a function");
@@ -262,8 +262,9 @@ static Value bi_minimize(Call *c) {
 
 static const Builtin autodiff_builtins[] = {
     {"grad", "grad(f, *x)", bi_grad,
-     "∂f/∂x for a scalar-valued f by reverse-mode autodiff; several x give a list"},
-    {"deriv", "deriv(f)", bi_deriv, "the elementwise derivative f' as a function: deriv(sigmoid)(0) = 0.25"},
+     N_("∂f/∂x for a scalar-valued f by reverse-mode autodiff; several x give a list")},
+    {"deriv", "deriv(f)", bi_deriv,
+     N_("the elementwise derivative f' as a function: deriv(sigmoid)(0) = 0.25")},
     {"minimize", "minimize(f, x0, optimizer, steps = 100, clip = none)", bi_minimize,
      N_("run an optimizer on f from x0 (a point, or a number for a 1-D f); the path of x, "
         "[steps + 1, dim]; clip = c clips each gradient to global norm c, as train does")},

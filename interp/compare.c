@@ -51,9 +51,30 @@ static void spaces(StrBuf *b, int n) {
   for (int i = 0; i < n; i++) sb_putc(b, ' ');
 }
 
+/* The terminal columns of UTF-8 text: 2 for the wide characters of East Asian scripts
+   (CJK ideographs, kana, hangul, full-width forms, and their punctuation), else 1 per
+   character, so the Chinese table headers line up. */
+static int text_cols(const char *s) {
+  int cols = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    unsigned cp = *p;
+    int len = cp < 0x80 ? 1 : (cp >> 5) == 6 ? 2 : (cp >> 4) == 14 ? 3 : (cp >> 3) == 30 ? 4 : 1;
+    if (len > 1) cp &= 0x3F >> (len - 1);
+    int k = 1;
+    for (; k < len && (p[k] & 0xC0) == 0x80; k++) cp = cp << 6 | (p[k] & 0x3F);
+    p += k;
+    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                (cp >= 0xFFE0 && cp <= 0xFFE6);
+    cols += wide ? 2 : 1;
+  }
+  return cols;
+}
+
 static void pad_cell(StrBuf *b, const char *s, int w) {
   sb_puts(b, s);
-  spaces(b, w - fig_cols(s));
+  spaces(b, w - text_cols(s));
 }
 
 /* compare(optimizers, f, x0, ...): arguments 0 optimizers, 1 f, 2 x0, 3 steps, 4 tol,
@@ -63,7 +84,7 @@ static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
   Interp *I = c->I;
   Value opts = c->args[0], f = c->args[1];
   UserFn u = {.I = I, .site = c->node, .fn = v_none()};
-  const char *want = "a list of optimizers, such as [sgd(lr = 0.01), adam(lr = 0.1)]";
+  const char *want = N_("a list of optimizers, such as [sgd(lr = 0.01), adam(lr = 0.1)]");
   if (opts.type != V_LIST || opts.as.list->n == 0) arg_error(c, 0, want);
   List *ol = opts.as.list;
   for (int k = 0; k < ol->n; k++)
@@ -104,7 +125,7 @@ static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
       Value a = v_tensor(row);
       Value r = f.type == V_FUNC ? ev_call(I, f, 1, &a, c->node) : nn_apply(I, f, a, false, c->node);
       ev_unroot(I, 1);
-      double v = plot_num_of(I, c->node, r, "compare: the function");
+      double v = plot_num_of(I, c->node, r, _("compare: the function"));
       fs->data[k * len + s] = (float)v;
       if (!has_fmin && v < fmin) fmin = v;
     }
@@ -143,15 +164,16 @@ static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
   }
 
   /* The table: final f and the steps each needed to come within tol of f*. */
-  int w0 = (int)strlen("optimizer");
+  const char *head = _("optimizer");
+  int w0 = text_cols(head);
   for (int k = 0; k < n; k++) {
-    int w = fig_cols(labels.as.list->items[k].as.str->data);
+    int w = text_cols(labels.as.list->items[k].as.str->data);
     if (w > w0) w0 = w;
   }
   b->len = 0;
-  pad_cell(b, "optimizer", w0 + 3);
-  pad_cell(b, "final f", 14);
-  sb_printf(b, "steps to f ≤ %.6g\n", thr);
+  pad_cell(b, head, w0 + 3);
+  pad_cell(b, _("final f"), 14);
+  sb_printf(b, _("steps to f ≤ %.6g\n"), thr);
   for (int k = 0; k < n; k++) {
     char st[32] = "—";
     for (int64_t s = 0; s < len; s++)
@@ -166,8 +188,11 @@ static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
     sb_puts(b, st);
     sb_putc(b, '\n');
   }
-  sb_printf(b, "f* = %.6g (%s), tol = %.6g\n", fmin, has_fmin ? "fmin" : "the best value reached", tol);
-  if (dim > 2) sb_printf(b, "(no picture: the points have %lld coordinates; a contour needs 2)\n", (long long)dim);
+  if (has_fmin) sb_printf(b, _("f* = %.6g (fmin), tol = %.6g\n"), fmin, tol);
+  else sb_printf(b, _("f* = %.6g (the best value reached), tol = %.6g\n"), fmin, tol);
+  if (dim > 2)
+    sb_printf(b, _("(no picture: the points have %lld coordinates; a contour needs 2, a curve 1)\n"),
+              (long long)dim);
   fputs(b->s, pf_out());
   fflush(pf_out());
 }
@@ -200,8 +225,9 @@ static const Builtin compare_builtins[] = {
      "compare(optimizers, f, x0, steps = 100, tol = 0.001, fmin = none, from = none, to = none, "
      "file = none, width = none, height = none)",
      bi_compare,
-     "run minimize(f, x0, opt, steps) for each optimizer: their paths on one contour and a table "
-     "of the final f and the steps each took to reach f ≤ f* + tol; returns the paths"},
+     N_("run minimize(f, x0, opt, steps) for each optimizer: their paths on one contour (on the "
+        "curve, for a function of one number) and a table of the final f and the steps each took "
+        "to reach f ≤ f* + tol; returns the paths")},
     {NULL, NULL, NULL, NULL},
 };
 

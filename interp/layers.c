@@ -168,9 +168,11 @@ static Tensor *conv2d_layer_forward(Interp *I, Layer *l, Tensor *x, bool trainin
   if (x->ndim == 3 && c_in != 1)
     ev_error(I, NULL, "%s: input of shape %s is read as [B, H, W] with 1 channel, expected %lld",
              name, sh, (long long)c_in);
+  if (x->ndim == 4 && x->shape[1] == 1 && c_in != 1)
+    ev_error(I, NULL, "%s: input has 1 channel (shape %s), expected %lld", name, sh, (long long)c_in);
   if (x->ndim == 4 && x->shape[1] != c_in)
-    ev_error(I, NULL, "%s: input has %lld channel%s (shape %s), expected %lld", name,
-             (long long)x->shape[1], x->shape[1] == 1 ? "" : "s", sh, (long long)c_in);
+    ev_error(I, NULL, "%s: input has %lld channels (shape %s), expected %lld", name,
+             (long long)x->shape[1], sh, (long long)c_in);
   int64_t H = x->shape[x->ndim - 2], W = x->shape[x->ndim - 1];
   if (conv_out_size(H, k, stride, pad) < 1 || conv_out_size(W, k, stride, pad) < 1)
     ev_error(I, NULL, "%s: the %lldx%lld kernel does not fit input of shape %s with padding %d "
@@ -189,7 +191,8 @@ static int conv2d_shape(const Layer *l, int ndim, const int64_t *in, int64_t *ou
 
 static const NativeLayer conv2d_kind = {"conv2d", conv2d_layer_forward, conv2d_shape};
 
-/* A whole-number argument in [lo, hi]; `what` says what it is for the message. */
+/* A whole-number argument in [lo, hi]; `what` says what it is for the message (arg_error
+   translates it: a literal, listed in tools/check_catalog.sh's KEYWORDS). */
 static long long arg_range(Call *c, int i, long long lo, long long hi, const char *what) {
   long long v = arg_int(c, i);
   if (v < lo || v > hi) arg_error(c, i, what);
@@ -290,9 +293,12 @@ static Tensor *batchnorm_layer_forward(Interp *I, Layer *l, Tensor *x, bool trai
   if (x->ndim < 2 || x->ndim > 4)
     ev_error(I, NULL, "batchnorm(%lld) expects input [B, %lld] or [B, %lld, H, W], got shape %s",
              (long long)n, (long long)n, (long long)n, sh);
+  if (x->shape[1] != n && x->ndim == 2)
+    ev_error(I, NULL, "batchnorm(%lld): input has %lld features (shape %s), expected %lld", (long long)n,
+             (long long)x->shape[1], sh, (long long)n);
   if (x->shape[1] != n)
-    ev_error(I, NULL, "batchnorm(%lld): input has %lld %s (shape %s), expected %lld", (long long)n,
-             (long long)x->shape[1], x->ndim == 2 ? "features" : "channels", sh, (long long)n);
+    ev_error(I, NULL, "batchnorm(%lld): input has %lld channels (shape %s), expected %lld", (long long)n,
+             (long long)x->shape[1], sh, (long long)n);
   if (training && x->size / n <= 1)
     ev_error(I, NULL, "batchnorm(%lld): training needs more than one value per channel, got input "
              "of shape %s (use a batch size > 1)", (long long)n, sh);
@@ -429,19 +435,19 @@ Value activation_with_settings(Interp *I, Env *env, const Node *e) {
 
 static const Builtin layer_builtins[] = {
     {"dense", "dense(n_in, n_out, init = \"he\")", bi_dense,
-     "a fully connected layer y = x @ W + b, W [n_in, n_out] (He-initialised), b [n_out]"},
+     N_("a fully connected layer y = x @ W + b, W [n_in, n_out] (He-initialised), b [n_out]")},
     {"dropout", "dropout(p = 0.5)", bi_dropout,
-     "zeroes inputs with probability p while training (scaling the rest by 1/(1 − p))"},
+     N_("zeroes inputs with probability p while training (scaling the rest by 1/(1 − p))")},
     {"conv2d", "conv2d(c_in, c_out, k, stride = 1, padding = 0)", bi_conv2d,
-     "a 2-D convolution of [B, c_in, H, W] (or [B, H, W] as one channel) to [B, c_out, OH, OW], "
-     "OH = floor((H + 2·padding − k)/stride) + 1; W [c_out, c_in, k, k] (He-initialised), b [c_out]"},
+     N_("a 2-D convolution of [B, c_in, H, W] (or [B, H, W] as one channel) to [B, c_out, OH, OW], "
+        "OH = floor((H + 2·padding − k)/stride) + 1; W [c_out, c_in, k, k] (He-initialised), b [c_out]")},
     {"maxpool2d", "maxpool2d(k = 2, stride = none)", bi_maxpool2d,
-     "the maximum of each k×k window (k = 2 as Keras; every stride pixels, default k): [B, C, H, W] → "
-     "[B, C, floor((H − k)/stride) + 1, …]"},
+     N_("the maximum of each k×k window (k = 2 as Keras; every stride pixels, default k): [B, C, H, W] → "
+        "[B, C, floor((H − k)/stride) + 1, …]")},
     {"batchnorm", "batchnorm(n = none, momentum = 0.1, eps = 1e-5)", bi_batchnorm,
-     "normalise each feature of [B, n] (each channel of [B, n, H, W]) by the batch's mean and "
-     "variance while training, by running averages otherwise; then scale gamma, shift beta "
-     "(without n: sized by its first input)"},
+     N_("normalise each feature of [B, n] (each channel of [B, n, H, W]) by the batch's mean and "
+        "variance while training, by running averages otherwise; then scale gamma, shift beta "
+        "(without n: sized by its first input)")},
     {NULL, NULL, NULL, NULL},
 };
 
