@@ -1179,7 +1179,9 @@ static void check_rows(Interp *I, const Node *at, int height, int n) {
 Tensor *to_tensor(Interp *I, Value v, const char *what) { return to_tensor_at(I, v, what, NULL); }
 
 /* depth: lists entered so far; a tensor has at most T_MAXDIM axes, and a list that
-   contains itself would otherwise recurse until the C stack runs out. */
+   contains itself would otherwise recurse until the C stack runs out. `what` names the
+   value in the message language: callers pass _("..."); a literal that has Chinese text
+   in the catalogue is translated here too (msg_tr leaves translated text as it is). */
 static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at, int depth) {
   switch (v.type) {
   case V_NUM:
@@ -1193,7 +1195,7 @@ static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at,
     }
     if (depth >= T_MAXDIM)
       ev_error(I, at, "%s is a list nested more than %d deep (a tensor has at most %d axes)",
-               what, T_MAXDIM, T_MAXDIM);
+               _(what), T_MAXDIM, T_MAXDIM);
     /* Convert each item (rooted), then stack them: shapes must agree. */
     int height = I->n_roots;
     for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(list_tensor(I, l->items[i], what, at, depth + 1)));
@@ -1202,7 +1204,7 @@ static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at,
     ev_unroot(I, l->n);
     return r;
   }
-  default: ev_error(I, NULL, "%s must be a tensor, got %s", what, v_type_name(v));
+  default: ev_error(I, NULL, "%s must be a tensor, got %s", _(what), v_type_name(v));
   }
 }
 

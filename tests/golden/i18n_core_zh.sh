@@ -40,6 +40,8 @@ $ZH -e '{a: 1}[0]'; echo "status $?"
 $ZH -e '[1, 2].sum'; echo "status $?"
 $ZH -e '[[1, 2], [3]] + 1'; echo "status $?"
 $ZH -e '"a"..3'; echo "status $?"
+$ZH -e 'let x = zeros(2)
+x[0] = "a"'; echo "status $?"
 $ZH -e 'let r = {a: 1}
 r.a()'; echo "status $?"
 $ZH -e 'let x = [1, 2, 3]
@@ -61,10 +63,16 @@ $ZH -e 'layer L() { param W = [1, 2] }
 L()'; echo "status $?"
 $ZH -e 'model m() { 3 }
 m()'; echo "status $?"
+# Nested models: only the innermost says which layer (the check of the message's start
+# must work on the Chinese text too, decl.c nn_apply_layer).
 $ZH - <<'NN'; echo "status $?"
 layer bad() { forward(x) = x.foo }
 model m() { bad() }
-let net = m()
+model outer() {
+  relu
+  m()
+}
+let net = outer()
 net(1)
 NN
 # A runtime error inside user functions: the call trace, innermost first; recursion depth
