@@ -65,7 +65,7 @@ void arg_fail(Call *c, int i, const char *fmt, const char *detail) {
   const char *param = param_name(c, i), *fname = c->fn->name;
   blame_caller(c, &at, &index, &param, &fname);
   char msg[512];
-  snprintf(msg, sizeof msg, _(fmt), detail);
+  snprintf(msg, sizeof msg, _(fmt), detail); /* detail is unused (may be NULL) when fmt has no %s */
   ev_error(c->I, at, "bad argument #%d '%s' to '%s' (%s)", index + 1, param, fname, msg);
 }
 
@@ -114,7 +114,7 @@ const char *arg_str(Call *c, int i) {
   if (c->args[i].type != V_STR) arg_error(c, i, "a string");
   const Str *s = c->args[i].as.str;
   if (memchr(s->data, 0, s->len))
-    arg_fail(c, i, "%s", "the string holds a NUL byte (\\0), which a path or name cannot contain");
+    arg_fail(c, i, "the string holds a NUL byte (\\0), which a path or name cannot contain", NULL);
   return s->data;
 }
 
@@ -151,7 +151,7 @@ Tensor *arg_tensor(Call *c, int i) {
   if (v.type == V_TENSOR) return v.as.t;
   if (v.type != V_NUM && v.type != V_BOOL && v.type != V_LIST) arg_error(c, i, "a tensor");
   const Node *at = c->arg_nodes && c->arg_nodes[i] ? c->arg_nodes[i] : c->node;
-  return call_keep(c, to_tensor_at(c->I, v, "argument", at));
+  return call_keep(c, to_tensor_at(c->I, v, _("argument"), at));
 }
 
 void builtins_register_table(Interp *I, const Builtin *table) {

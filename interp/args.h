@@ -12,7 +12,8 @@ void builtins_register_table(Interp *I, const Builtin *table);
 /* Argument checks that throw "bad argument #2 to 'kl' (expected a tensor, got string)",
    located at the argument. */
 _Noreturn void arg_error(Call *c, int i, const char *expected);
-/* The same with a message of its own: "bad argument #1 'n' to 'zeros' (fmt % detail)". */
+/* The same with a message of its own: "bad argument #1 'n' to 'zeros' (fmt % detail)".
+   fmt is translated here (i18n.h); a fmt without %s takes NULL as detail. */
 _Noreturn void arg_fail(Call *c, int i, const char *fmt, const char *detail);
 /* The argument expression that the call `site` passes for parameter j of f, or NULL. */
 const Node *site_arg(const Node *site, const Func *f, int j);

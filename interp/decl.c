@@ -157,7 +157,7 @@ static Value bi_layer_ctor(Call *c) {
       ev_root(I, v);
       if (!is_tensorish(v) && v.type != V_LIST)
         ev_error(I, s->a, "param '%s' must be a tensor, got %s", s->sym->name, v_type_name(v));
-      Tensor *t = to_tensor(I, v, "a param");
+      Tensor *t = to_tensor(I, v, _("a param"));
       ev_root(I, v_tensor(t));
       Tensor *own = t->rc == 1 && !t->ad ? t_retain(t) : t_copy(t); /* never alias */
       ev_unroot(I, 2);
@@ -167,7 +167,7 @@ static Value bi_layer_ctor(Call *c) {
       if (!s->a) ev_error(I, s, "state '%s' in a layer needs an initial value", s->sym->name);
       Value v = ev_eval(I, env, s->a);
       ev_root(I, v);
-      Tensor *t = to_tensor(I, v, "a state");
+      Tensor *t = to_tensor(I, v, _("a state"));
       ev_root(I, v_tensor(t));
       Tensor *own = t_copy(t);
       ev_unroot(I, 2);
@@ -367,9 +367,9 @@ static Value bi_optim_ctor(Call *c) {
   return (Value){.type = V_OPTIM, .as.optim = o};
 }
 
-static const Builtin ctor_layer = {"<layer>", "", bi_layer_ctor, "makes a layer"};
-static const Builtin ctor_model = {"<model>", "", bi_model_ctor, "makes a model"};
-static const Builtin ctor_optim = {"<optimizer>", "", bi_optim_ctor, "makes an optimizer"};
+static const Builtin ctor_layer = {"<layer>", "", bi_layer_ctor, N_("makes a layer")};
+static const Builtin ctor_model = {"<model>", "", bi_model_ctor, N_("makes a model")};
+static const Builtin ctor_optim = {"<optimizer>", "", bi_optim_ctor, N_("makes an optimizer")};
 
 /* ------------------------------------------------------------------ declarations */
 
@@ -382,10 +382,10 @@ void decl_exec(Interp *I, Env *env, const Node *n) {
     fn->kind = word[0] == 'a' ? FK_ACTIVATION : FK_LOSS;
     if ((n->flags & NF_EXPR_BODY) == 0 && !n->a)
       ev_error(I, n, "%s '%s' needs a body", word, n->sym->name);
-    if (fn->params.n < (fn->kind == FK_LOSS ? 2 : 1))
-      ev_error(I, n, fn->kind == FK_LOSS ? "a loss takes the truth and the prediction: loss %s(p, q)"
-                                         : "an activation takes its input: activation %s(x)",
-               n->sym->name);
+    if (fn->kind == FK_LOSS && fn->params.n < 2)
+      ev_error(I, n, "a loss takes the truth and the prediction: loss %s(p, q)", n->sym->name);
+    if (fn->kind == FK_ACTIVATION && fn->params.n < 1)
+      ev_error(I, n, "an activation takes its input: activation %s(x)", n->sym->name);
     /* A stdlib declaration of a name that has a native kernel becomes its formula. */
     Value *existing = env ? NULL : ev_global(I, n->sym->name);
     if (existing && existing->type == V_FUNC && existing->as.fn->bi && ev_in_stdlib(n)) {
@@ -433,7 +433,11 @@ Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const N
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    if (rt_errkind() != RT_ERR_GENERIC || !strncmp(rt_errmsg(), "layer ", 6)) rt_rethrow();
+    /* An inner model's layer already said where it was (the message begins as the
+       format below does, up to its first %). */
+    const char *fmt = _("layer %d (%s) of model '%s': %s");
+    if (rt_errkind() != RT_ERR_GENERIC || !strncmp(rt_errmsg(), fmt, strcspn(fmt, "%")))
+      rt_rethrow();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", rt_errmsg());
     Value l = m->layers[i];
@@ -462,7 +466,7 @@ Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site)
   case V_LAYER: {
     Layer *l = layer.as.layer;
     if (l->native) {
-      Tensor *t = to_tensor(I, x, "a layer's input");
+      Tensor *t = to_tensor(I, x, _("a layer's input"));
       ev_root(I, v_tensor(t));
       const Node *saved_cur = I->cur;
       if (site) I->cur = site;
@@ -628,7 +632,7 @@ static void nn_step(Interp *I, Optim *o, OptSlot *s, Tensor *param, Tensor *grad
         /* `state v = expr`: the initial value, on the first step. */
         Value v0 = ev_eval(I, env, st->a);
         ev_root(I, v0);
-        Tensor *t0 = to_tensor(I, v0, "a state's initial value");
+        Tensor *t0 = to_tensor(I, v0, _("a state's initial value"));
         ev_unroot(I, 1);
         ev_env_define(env, st->sym, v_tensor(t0));
         slot_state(s, st->sym, param); /* make room; filled after the body */
@@ -660,7 +664,7 @@ static void nn_step(Interp *I, Optim *o, OptSlot *s, Tensor *param, Tensor *grad
   for (int k = 0; k < s->n; k++) {
     Value *sv = ev_env_slot(env, s->names[k]);
     if (!sv) continue;
-    Tensor *ns = to_tensor(I, *sv, "a state variable");
+    Tensor *ns = to_tensor(I, *sv, _("a state variable"));
     t_release(s->state[k]);
     s->state[k] = ns;
   }

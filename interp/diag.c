@@ -78,8 +78,8 @@ int diag_check_utf8(const char *text, size_t len, Span *span, char *why, size_t 
     if (c == 0) ok = 0;
     if (!ok) {
       *span = (Span){line, col, line, col};
-      if (c == 0) snprintf(why, n, "the file contains a NUL byte: not a text file");
-      else snprintf(why, n, "invalid UTF-8 byte 0x%02X: nn source must be UTF-8 text", c);
+      if (c == 0) snprintf(why, n, "%s", _("the file contains a NUL byte: not a text file"));
+      else snprintf(why, n, _("invalid UTF-8 byte 0x%02X: nn source must be UTF-8 text"), c);
       return 0;
     }
     if (c == '\n') {

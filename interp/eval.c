@@ -189,21 +189,22 @@ static Value *lookup(Interp *I, Env *env, const Node *n) {
   undefined(I, env, n);
 }
 
-/* "a number", "an optimizer": the type name with its article, for messages. */
+/* "a number", "an optimizer": the type name with its article, for messages (in the
+   message language: prose, unlike v_type_name's names of the language). */
 static const char *a_type(Value v) {
   switch (v.type) {
   case V_NONE: return "none";
-  case V_BOOL: return "a bool";
-  case V_NUM: return "a number";
-  case V_STR: return "a string";
-  case V_TENSOR: return "a tensor";
-  case V_LIST: return "a list";
-  case V_RECORD: return "a record";
-  case V_FUNC: return "a function";
-  case V_LAYER: return "a layer";
-  case V_MODEL: return "a model";
-  case V_OPTIM: return "an optimizer";
-  default: return "a scope";
+  case V_BOOL: return _("a bool");
+  case V_NUM: return _("a number");
+  case V_STR: return _("a string");
+  case V_TENSOR: return _("a tensor");
+  case V_LIST: return _("a list");
+  case V_RECORD: return _("a record");
+  case V_FUNC: return _("a function");
+  case V_LAYER: return _("a layer");
+  case V_MODEL: return _("a model");
+  case V_OPTIM: return _("an optimizer");
+  default: return _("a scope");
   }
 }
 
@@ -344,7 +345,7 @@ static void bind_args(Interp *I, const Func *f, int n_pos, const Value *pos,
       snprintf(names, sizeof names, "%s", b.s ? b.s : "");
       sb_free(&b);
       ev_error(I, at, "'%s' has no parameter '%s' (its parameters: %s)", f->name,
-               kw_names[k]->name, n_fixed ? names : "none");
+               kw_names[k]->name, n_fixed ? names : _("none"));
     }
     if (given[j]) ev_error(I, at, "argument '%s' to '%s' given twice", kw_names[k]->name, f->name);
     out[j] = kw[k];
@@ -582,9 +583,9 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
   if (op == OP_NE) return v_bool(!v_equal(a, b));
   /* A list of numbers/tensors combines with a tensor as the tensor it spells. */
   if ((a.type == V_LIST && tb) || (ta && b.type == V_LIST)) {
-    Tensor *x = to_tensor_at(I, a, "left operand", n->a);
+    Tensor *x = to_tensor_at(I, a, _("left operand"), n->a);
     ev_root(I, v_tensor(x));
-    Tensor *y = to_tensor_at(I, b, "right operand", n->b);
+    Tensor *y = to_tensor_at(I, b, _("right operand"), n->b);
     ev_root(I, v_tensor(y));
     I->cur = n;
     Tensor *r = op == '@' ? ad_matmul(x, y) : ad_binary(binop_of(op), x, y);
@@ -685,13 +686,13 @@ static int index_items(Interp *I, Env *env, const Node *n, TIndex *ix) {
     if (k->kind == N_SLICE) {
       t.kind = T_IX_SLICE;
       t.step = 1;
-      if (k->a) t.has_start = 1, t.start = index_num(I, env, k->a, "a slice start");
-      if (k->b) t.has_stop = 1, t.stop = index_num(I, env, k->b, "a slice end");
-      if (k->c) t.step = index_num(I, env, k->c, "a slice step");
+      if (k->a) t.has_start = 1, t.start = index_num(I, env, k->a, _("a slice start"));
+      if (k->b) t.has_stop = 1, t.stop = index_num(I, env, k->b, _("a slice end"));
+      if (k->c) t.step = index_num(I, env, k->c, _("a slice step"));
       if (t.step == 0) ev_error(I, k->c, "slice step cannot be zero");
     } else {
       t.kind = T_IX_INDEX;
-      t.index = index_num(I, env, k, "an index");
+      t.index = index_num(I, env, k, _("an index"));
     }
     ix[i] = t;
   }
@@ -746,7 +747,7 @@ static _Noreturn void no_field(Interp *I, const Node *at, Record *r, const char 
   StrBuf b = {0};
   for (int i = 0; i < r->n; i++) sb_printf(&b, "%s%s", i ? ", " : "", r->keys[i]->name);
   char fields[256];
-  snprintf(fields, sizeof fields, "%s", b.s ? b.s : "none");
+  snprintf(fields, sizeof fields, "%s", b.s ? b.s : _("none"));
   sb_free(&b);
   ev_error(I, at, "the record has no field '%s' (its fields: %s)", f, fields);
 }
@@ -795,7 +796,7 @@ static void method_hint(Interp *I, const Node *n, char *buf, size_t cap) {
   }
   int len = obj->span.last_col - obj->span.first_col + 1;
   bool one_line = text && obj->span.first_line == obj->span.last_line && len > 0 && len <= 24;
-  snprintf(buf, cap, ": use %s(%.*s%s)", n->sym->name, one_line ? len : 1,
+  snprintf(buf, cap, _(": use %s(%.*s%s)"), n->sym->name, one_line ? len : 1,
            one_line ? text + obj->span.first_col - 1 : "x", required > 1 || p->variadic ? ", …" : "");
 }
 
@@ -876,10 +877,10 @@ static Value eval(Interp *I, Env *env, const Node *n) {
     double a = 0, b = 0;
     Value va = eval(I, env, n->a);
     ev_root(I, va);
-    a = num_of(I, va, n->a, "a range start");
+    a = num_of(I, va, n->a, _("a range start"));
     Value vb = eval(I, env, n->b);
     ev_root(I, vb);
-    b = num_of(I, vb, n->b, "a range end");
+    b = num_of(I, vb, n->b, _("a range end"));
     ev_unroot(I, 2);
     I->cur = n;
     return v_tensor(t_arange(a, b, 1));
@@ -942,7 +943,7 @@ static void assign(Interp *I, Env *env, const Node *target, Value v /* owned */)
   TIndex ix[T_MAXDIM];
   int count = index_items(I, env, target, ix);
   if (obj.type == V_TENSOR) {
-    Tensor *t = to_tensor(I, v, "the assigned value");
+    Tensor *t = to_tensor(I, v, _("the assigned value"));
     ev_root(I, v_tensor(t));
     check_inplace(I, target, obj.as.t, t);
     I->cur = target;
@@ -997,7 +998,7 @@ static void compound_index(Interp *I, Env *env, const Node *n) {
   if (obj.type == V_RECORD) {
     record_set(obj.as.rec, key, v_retain(v));
   } else if (obj.type == V_TENSOR) {
-    Tensor *t = to_tensor(I, v, "the assigned value");
+    Tensor *t = to_tensor(I, v, _("the assigned value"));
     ev_root(I, v_tensor(t));
     check_inplace(I, target, obj.as.t, t);
     I->cur = target;
@@ -1117,7 +1118,7 @@ Params params_parse_sig(Interp *I, const char *sig) {
         char *e;
         d = v_num(strtod(s, &e));
         if (e == s) {
-          fprintf(pf_err(), "nn: internal error: bad default in builtin signature '%s'\n", sig);
+          fprintf(pf_err(), _("nn: internal error: bad default in builtin signature '%s'\n"), sig);
           exit(70);
         }
         s = e;
@@ -1166,7 +1167,9 @@ static void check_rows(Interp *I, const Node *at, int height, int n) {
     if (a->ndim == 1 && b->ndim == 1)
       ev_error(I, at, "cannot make a tensor from rows of different lengths (%lld and %lld)",
                (long long)a->shape[0], (long long)b->shape[0]);
-    char sa[96] = "a number", sb[96] = "a number";
+    char sa[96], sb[96];
+    snprintf(sa, sizeof sa, "%s", _("a number"));
+    snprintf(sb, sizeof sb, "%s", _("a number"));
     if (a->ndim) t_shape_str(a->ndim, a->shape, sa, sizeof sa);
     if (b->ndim) t_shape_str(b->ndim, b->shape, sb, sizeof sb);
     ev_error(I, at, "cannot make a tensor from items of different shapes (%s and %s)", sa, sb);
@@ -1176,7 +1179,9 @@ static void check_rows(Interp *I, const Node *at, int height, int n) {
 Tensor *to_tensor(Interp *I, Value v, const char *what) { return to_tensor_at(I, v, what, NULL); }
 
 /* depth: lists entered so far; a tensor has at most T_MAXDIM axes, and a list that
-   contains itself would otherwise recurse until the C stack runs out. */
+   contains itself would otherwise recurse until the C stack runs out. `what` names the
+   value in the message language: callers pass _("..."); a literal that has Chinese text
+   in the catalogue is translated here too (msg_tr leaves translated text as it is). */
 static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at, int depth) {
   switch (v.type) {
   case V_NUM:
@@ -1190,7 +1195,7 @@ static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at,
     }
     if (depth >= T_MAXDIM)
       ev_error(I, at, "%s is a list nested more than %d deep (a tensor has at most %d axes)",
-               what, T_MAXDIM, T_MAXDIM);
+               _(what), T_MAXDIM, T_MAXDIM);
     /* Convert each item (rooted), then stack them: shapes must agree. */
     int height = I->n_roots;
     for (int i = 0; i < l->n; i++) ev_root(I, v_tensor(list_tensor(I, l->items[i], what, at, depth + 1)));
@@ -1199,7 +1204,7 @@ static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at,
     ev_unroot(I, l->n);
     return r;
   }
-  default: ev_error(I, NULL, "%s must be a tensor, got %s", what, v_type_name(v));
+  default: ev_error(I, NULL, "%s must be a tensor, got %s", _(what), v_type_name(v));
   }
 }
 

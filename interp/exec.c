@@ -20,10 +20,10 @@ static Exec exec_for(Interp *I, Env *env, const Node *n) {
   if (n->a->kind == N_RANGE) {
     Value va = ev_eval(I, env, n->a->a);
     ev_root(I, va);
-    double from = ev_num_of(I, va, n->a->a, "a range start");
+    double from = ev_num_of(I, va, n->a->a, _("a range start"));
     Value vb = ev_eval(I, env, n->a->b);
     ev_root(I, vb);
-    double to = ev_num_of(I, vb, n->a->b, "a range end");
+    double to = ev_num_of(I, vb, n->a->b, _("a range end"));
     ev_unroot(I, 2);
     /* Whole bounds within what a double counts exactly; the counter is an integer. */
     if (from != floor(from) || fabs(from) > 9e15)
@@ -46,8 +46,8 @@ static Exec exec_for(Interp *I, Env *env, const Node *n) {
   int64_t count;
   if (it.type == V_LIST) count = it.as.list->n;
   else if (it.type == V_TENSOR && it.as.t->ndim > 0) count = it.as.t->shape[0];
-  else ev_error(I, n->a, "cannot iterate over a %s%s", v_type_name(it),
-                it.type == V_TENSOR ? " of rank 0" : "");
+  else if (it.type == V_TENSOR) ev_error(I, n->a, "cannot iterate over a %s of rank 0", v_type_name(it));
+  else ev_error(I, n->a, "cannot iterate over a %s", v_type_name(it));
   I->loop_depth++;
   for (int64_t i = 0; i < count; i++) {
     rt_check_interrupt();
@@ -90,10 +90,9 @@ static Exec exec(Interp *I, Env *env, const Node *n) {
     /* `param`, `state` and `native` members are read by the layer and optimizer
        constructors; met as a statement (an activation's or a model's body) they are
        misplaced. */
-    if (n->op == 'p' || n->op == 's' || n->op == 'n')
-      ev_error(I, n, "'%s' belongs in the body of %s declaration",
-               n->op == 'p' ? "param" : n->op == 's' ? "state" : "native",
-               n->op == 'p' ? "a layer" : n->op == 's' ? "a layer or optimizer" : "an optimizer");
+    if (n->op == 'p') ev_error(I, n, "'param' belongs in the body of a layer declaration");
+    if (n->op == 's') ev_error(I, n, "'state' belongs in the body of a layer or optimizer declaration");
+    if (n->op == 'n') ev_error(I, n, "'native' belongs in the body of an optimizer declaration");
     ev_define(I, env, n->sym, ev_eval(I, env, n->a));
     return X_NORMAL;
   case N_ASSIGN: ev_assign(I, env, n); return X_NORMAL;

@@ -33,9 +33,9 @@ static int64_t size_of(Call *c, int i, Value v, bool allow_neg) {
   if (d != floor(d) || d < (allow_neg ? -1 : 0) || d > 9e15) {
     char buf[64];
     snprintf(buf, sizeof buf, "%g", d);
-    arg_fail(c, i, d > 9e15 ? "a size must be at most 9e15, got %s"
-                   : allow_neg ? "a size must be a whole number >= 0 (or one -1), got %s"
-                               : "a size must be a whole number >= 0, got %s", buf);
+    if (d > 9e15) arg_fail(c, i, "a size must be at most 9e15, got %s", buf);
+    if (allow_neg) arg_fail(c, i, "a size must be a whole number >= 0 (or one -1), got %s", buf);
+    arg_fail(c, i, "a size must be a whole number >= 0, got %s", buf);
   }
   return (int64_t)d;
 }
@@ -50,7 +50,7 @@ static int shape_of(Call *c, int i, Value v, int64_t *shape, bool allow_neg) {
   }
   if (v.type == V_TENSOR && v.as.t->ndim <= 1) {
     Tensor *t = v.as.t;
-    if (t->size > T_MAXDIM) arg_fail(c, i, "%s", "a tensor has at most 8 axes");
+    if (t->size > T_MAXDIM) arg_fail(c, i, "a tensor has at most 8 axes", NULL);
     for (int k = 0; k < t->size; k++) shape[k] = size_of(c, i, v_num(t->data[k]), allow_neg);
     return (int)t->size;
   }
@@ -58,7 +58,7 @@ static int shape_of(Call *c, int i, Value v, int64_t *shape, bool allow_neg) {
   List *l = v.as.list;
   if (l->n == 1 && (l->items[0].type == V_LIST || l->items[0].type == V_TENSOR))
     return shape_of(c, i, l->items[0], shape, allow_neg);
-  if (l->n > T_MAXDIM) arg_fail(c, i, "%s", "a tensor has at most 8 axes");
+  if (l->n > T_MAXDIM) arg_fail(c, i, "a tensor has at most 8 axes", NULL);
   for (int k = 0; k < l->n; k++) shape[k] = size_of(c, i, l->items[k], allow_neg);
   return l->n;
 }
@@ -91,20 +91,20 @@ static Value bi_arange(Call *c) {
   double a = arg_num(c, 0), b, step = arg_num(c, 2);
   if (c->args[1].type == V_NONE) b = a, a = 0;
   else b = arg_num(c, 1);
-  if (step == 0) arg_fail(c, 2, "%s", "step cannot be zero");
-  if ((b - a) / step > 1e10) arg_fail(c, c->args[1].type == V_NONE ? 0 : 1, "%s", "the range has too many elements");
+  if (step == 0) arg_fail(c, 2, "step cannot be zero", NULL);
+  if ((b - a) / step > 1e10) arg_fail(c, c->args[1].type == V_NONE ? 0 : 1, "the range has too many elements", NULL);
   return v_tensor(t_arange(a, b, step));
 }
 
 static Value bi_linspace(Call *c) {
   long long n = arg_int(c, 2);
-  if (n < 0) arg_fail(c, 2, "%s", "the count must be >= 0");
+  if (n < 0) arg_fail(c, 2, "the count must be >= 0", NULL);
   return v_tensor(t_linspace(arg_num(c, 0), arg_num(c, 1), n));
 }
 
 static Value bi_eye(Call *c) {
   long long n = arg_int(c, 0);
-  if (n < 0) arg_fail(c, 0, "%s", "the size must be >= 0");
+  if (n < 0) arg_fail(c, 0, "the size must be >= 0", NULL);
   return v_tensor(t_eye(n));
 }
 
@@ -160,11 +160,11 @@ static Value join(Call *c, bool stack) {
   int height = c->I->n_roots;
   if (v.type == V_LIST) {
     n = v.as.list->n;
-    if (n == 0) arg_fail(c, 0, "%s", "needs at least one tensor");
-    for (int i = 0; i < n; i++) ev_root(c->I, v_tensor(to_tensor(c->I, v.as.list->items[i], "each item")));
+    if (n == 0) arg_fail(c, 0, "needs at least one tensor", NULL);
+    for (int i = 0; i < n; i++) ev_root(c->I, v_tensor(to_tensor(c->I, v.as.list->items[i], _("each item"))));
   } else if (v.type == V_TENSOR && v.as.t->ndim > 0) {
     n = (int)v.as.t->shape[0];
-    if (n == 0) arg_fail(c, 0, "%s", "needs at least one tensor");
+    if (n == 0) arg_fail(c, 0, "needs at least one tensor", NULL);
     for (int i = 0; i < n; i++) {
       TIndex ix = {.kind = T_IX_INDEX, .index = i};
       ev_root(c->I, v_tensor(ad_index(v.as.t, 1, &ix)));
@@ -214,7 +214,7 @@ static Value bi_leaky_relu(Call *c) {
 static Value bi_clip(Call *c) {
   double lo = c->args[1].type == V_NONE ? -INFINITY : arg_num(c, 1);
   double hi = c->args[2].type == V_NONE ? INFINITY : arg_num(c, 2);
-  if (lo > hi) arg_fail(c, 1, "%s", "the lower bound is above the upper bound");
+  if (lo > hi) arg_fail(c, 1, "the lower bound is above the upper bound", NULL);
   Value v = c->args[0];
   if (is_num(v)) return v_num(v.as.num < lo ? lo : v.as.num > hi ? hi : v.as.num);
   return v_tensor(ad_clip(arg_tensor(c, 0), (float)lo, (float)hi));
@@ -245,7 +245,7 @@ REDUCE_BUILTINS(X)
 static Value max_min(Call *c, TRedOp red, TBinOp elem) {
   if (c->args[1].type != V_NONE) {
     if (c->args[2].type != V_NONE)
-      arg_fail(c, 2, "%s", "give either a second tensor (elementwise) or an axis, not both");
+      arg_fail(c, 2, "give either a second tensor (elementwise) or an axis, not both", NULL);
     return binary_op(c, elem, 0, 1);
   }
   return reduce_at(c, red, 0, 2, 3);
@@ -273,7 +273,7 @@ static Value bi_pick(Call *c) {
 
 static Value bi_one_hot(Call *c) {
   long long k = arg_int(c, 1);
-  if (k <= 0) arg_fail(c, 1, "%s", "the number of classes must be >= 1");
+  if (k <= 0) arg_fail(c, 1, "the number of classes must be >= 1", NULL);
   return v_tensor(t_one_hot(arg_tensor(c, 0), k));
 }
 
@@ -373,7 +373,7 @@ static Value bi_len(Call *c) {
   case V_STR: return v_num((double)v.as.str->len);
   case V_RECORD: return v_num(v.as.rec->n);
   case V_TENSOR:
-    if (v.as.t->ndim == 0) arg_fail(c, 0, "%s", "a 0-d tensor has no length");
+    if (v.as.t->ndim == 0) arg_fail(c, 0, "a 0-d tensor has no length", NULL);
     return v_num((double)v.as.t->shape[0]);
   default: arg_error(c, 0, "a list, string, record or tensor");
   }
@@ -400,83 +400,83 @@ static Value bi_blas(Call *c) {
 
 static const Builtin builtins[] = {
     /* creation */
-    {"zeros", "zeros(*shape)", bi_zeros, "a tensor of zeros: zeros(2, 3) or zeros([2, 3])"},
-    {"ones", "ones(*shape)", bi_ones, "a tensor of ones: ones(2, 3) or ones([2, 3])"},
-    {"full", "full(shape, value)", bi_full, "a tensor of the given shape filled with value"},
+    {"zeros", "zeros(*shape)", bi_zeros, N_("a tensor of zeros: zeros(2, 3) or zeros([2, 3])")},
+    {"ones", "ones(*shape)", bi_ones, N_("a tensor of ones: ones(2, 3) or ones([2, 3])")},
+    {"full", "full(shape, value)", bi_full, N_("a tensor of the given shape filled with value")},
     {"arange", "arange(start, stop = none, step = 1)", bi_arange,
-     "start, start + step, … below stop; arange(n) is 0 … n − 1"},
-    {"linspace", "linspace(start, stop, n = 50)", bi_linspace, "n evenly spaced values, both ends included"},
-    {"eye", "eye(n)", bi_eye, "the n × n identity matrix"},
-    {"rand", "rand(*shape)", bi_rand, "uniform samples in [0, 1) from the seeded generator"},
-    {"randn", "randn(*shape)", bi_randn, "standard normal samples N(0, 1) from the seeded generator"},
-    {"seed", "seed(n)", bi_seed, "reset the random generator: runs reproduce on any machine"},
+     N_("start, start + step, … below stop; arange(n) is 0 … n − 1")},
+    {"linspace", "linspace(start, stop, n = 50)", bi_linspace, N_("n evenly spaced values, both ends included")},
+    {"eye", "eye(n)", bi_eye, N_("the n × n identity matrix")},
+    {"rand", "rand(*shape)", bi_rand, N_("uniform samples in [0, 1) from the seeded generator")},
+    {"randn", "randn(*shape)", bi_randn, N_("standard normal samples N(0, 1) from the seeded generator")},
+    {"seed", "seed(n)", bi_seed, N_("reset the random generator: runs reproduce on any machine")},
     /* shapes */
-    {"shape", "shape(x)", bi_shape, "the sizes of x's axes, as a list"},
-    {"rank", "rank(x)", bi_rank, "the number of axes of x (0 for a number)"},
-    {"reshape", "reshape(x, *shape)", bi_reshape, "the same elements in a new shape; one size may be -1"},
-    {"transpose", "transpose(x)", bi_transpose, "x with its axes reversed (also x.T)"},
-    {"flatten", "flatten(x)", bi_flatten, "x as a 1-D tensor"},
-    {"concat", "concat(xs, axis = 0)", bi_concat, "join tensors along an existing axis"},
-    {"stack", "stack(xs, axis = 0)", bi_stack, "join equal-shaped tensors along a new axis"},
+    {"shape", "shape(x)", bi_shape, N_("the sizes of x's axes, as a list")},
+    {"rank", "rank(x)", bi_rank, N_("the number of axes of x (0 for a number)")},
+    {"reshape", "reshape(x, *shape)", bi_reshape, N_("the same elements in a new shape; one size may be -1")},
+    {"transpose", "transpose(x)", bi_transpose, N_("x with its axes reversed (also x.T)")},
+    {"flatten", "flatten(x)", bi_flatten, N_("x as a 1-D tensor")},
+    {"concat", "concat(xs, axis = 0)", bi_concat, N_("join tensors along an existing axis")},
+    {"stack", "stack(xs, axis = 0)", bi_stack, N_("join equal-shaped tensors along a new axis")},
     /* elementwise */
-    {"exp", "exp(x)", bi_exp, "e^x, elementwise"},
-    {"log", "log(x)", bi_log, "natural logarithm ln x, elementwise; log 0 = -inf"},
-    {"sqrt", "sqrt(x)", bi_sqrt, "√x, elementwise"},
-    {"abs", "abs(x)", bi_abs, "|x|, elementwise"},
-    {"sin", "sin(x)", bi_sin, "sin x, elementwise"},
-    {"cos", "cos(x)", bi_cos, "cos x, elementwise"},
-    {"sign", "sign(x)", bi_sign, "−1, 0 or 1 by the sign of x"},
-    {"floor", "floor(x)", bi_floor, "the largest whole number <= x"},
-    {"ceil", "ceil(x)", bi_ceil, "the smallest whole number >= x"},
-    {"round", "round(x)", bi_round, "x rounded to the nearest whole number (halves to even, like NumPy)"},
-    {"pow", "pow(x, y)", bi_pow, "x^y, elementwise with broadcasting"},
-    {"xlogy", "xlogy(x, y)", bi_xlogy, "x · log y, with 0 where x = 0 (so 0 · log 0 = 0)"},
-    {"clip", "clip(x, lo = none, hi = none)", bi_clip, "x limited to [lo, hi]"},
-    {"where", "where(cond, a, b)", bi_where, "a where cond is nonzero, else b (broadcast)"},
-    {"matmul", "matmul(a, b)", bi_matmul, "the matrix product a @ b (NumPy's rules for 1-D and batches)"},
+    {"exp", "exp(x)", bi_exp, N_("e^x, elementwise")},
+    {"log", "log(x)", bi_log, N_("natural logarithm ln x, elementwise; log 0 = -inf")},
+    {"sqrt", "sqrt(x)", bi_sqrt, N_("√x, elementwise")},
+    {"abs", "abs(x)", bi_abs, N_("|x|, elementwise")},
+    {"sin", "sin(x)", bi_sin, N_("sin x, elementwise")},
+    {"cos", "cos(x)", bi_cos, N_("cos x, elementwise")},
+    {"sign", "sign(x)", bi_sign, N_("−1, 0 or 1 by the sign of x")},
+    {"floor", "floor(x)", bi_floor, N_("the largest whole number <= x")},
+    {"ceil", "ceil(x)", bi_ceil, N_("the smallest whole number >= x")},
+    {"round", "round(x)", bi_round, N_("x rounded to the nearest whole number (halves to even, like NumPy)")},
+    {"pow", "pow(x, y)", bi_pow, N_("x^y, elementwise with broadcasting")},
+    {"xlogy", "xlogy(x, y)", bi_xlogy, N_("x · log y, with 0 where x = 0 (so 0 · log 0 = 0)")},
+    {"clip", "clip(x, lo = none, hi = none)", bi_clip, N_("x limited to [lo, hi]")},
+    {"where", "where(cond, a, b)", bi_where, N_("a where cond is nonzero, else b (broadcast)")},
+    {"matmul", "matmul(a, b)", bi_matmul, N_("the matrix product a @ b (NumPy's rules for 1-D and batches)")},
     /* reductions */
-    {"sum", "sum(x, axis = none, keepdim = false)", bi_sum, "Σ x over all elements or along axis"},
-    {"mean", "mean(x, axis = none, keepdim = false)", bi_mean, "Σ x / n over all elements or along axis"},
-    {"prod", "prod(x, axis = none, keepdim = false)", bi_prod, "Π x over all elements or along axis"},
-    {"norm", "norm(x, axis = none, keepdim = false)", bi_norm, "Euclidean norm √(Σ x²)"},
+    {"sum", "sum(x, axis = none, keepdim = false)", bi_sum, N_("Σ x over all elements or along axis")},
+    {"mean", "mean(x, axis = none, keepdim = false)", bi_mean, N_("Σ x / n over all elements or along axis")},
+    {"prod", "prod(x, axis = none, keepdim = false)", bi_prod, N_("Π x over all elements or along axis")},
+    {"norm", "norm(x, axis = none, keepdim = false)", bi_norm, N_("Euclidean norm √(Σ x²)")},
     {"argmax", "argmax(x, axis = none, keepdim = false)", bi_argmax,
-     "index of the largest element (the first of ties; a flat index without axis)"},
+     N_("index of the largest element (the first of ties; a flat index without axis)")},
     {"argmin", "argmin(x, axis = none, keepdim = false)", bi_argmin,
-     "index of the smallest element (the first of ties)"},
+     N_("index of the smallest element (the first of ties)")},
     {"max", "max(x, y = none, axis = none, keepdim = false)", bi_max,
-     "max(x): the largest element (or along axis); max(a, b): elementwise maximum"},
+     N_("max(x): the largest element (or along axis); max(a, b): elementwise maximum")},
     {"min", "min(x, y = none, axis = none, keepdim = false)", bi_min,
-     "min(x): the smallest element (or along axis); min(a, b): elementwise minimum"},
+     N_("min(x): the smallest element (or along axis); min(a, b): elementwise minimum")},
     /* the notes' functions */
-    {"step", "step(x)", bi_step, "step function h(x) = 1 if x > 0 else 0 (阶跃函数)"},
-    {"sigmoid", "sigmoid(x)", bi_sigmoid, "h(x) = 1 / (1 + e^−x), computed without overflow"},
-    {"tanh", "tanh(x)", bi_tanh, "h(x) = (e^x − e^−x) / (e^x + e^−x)"},
-    {"relu", "relu(x)", bi_relu, "h(x) = max(0, x)"},
+    {"step", "step(x)", bi_step, N_("step function h(x) = 1 if x > 0 else 0 (阶跃函数)")},
+    {"sigmoid", "sigmoid(x)", bi_sigmoid, N_("h(x) = 1 / (1 + e^−x), computed without overflow")},
+    {"tanh", "tanh(x)", bi_tanh, N_("h(x) = (e^x − e^−x) / (e^x + e^−x)")},
+    {"relu", "relu(x)", bi_relu, N_("h(x) = max(0, x)")},
     {"leaky_relu", "leaky_relu(x, a = 0.1)", bi_leaky_relu,
-     "h(x) = max(a·x, x); the notes use a = 0.1 (PyTorch's default is 0.01)"},
+     N_("h(x) = max(a·x, x); the notes use a = 0.1 (PyTorch's default is 0.01)")},
     {"softmax", "softmax(x, axis = -1)", bi_softmax,
-     "y_k = e^(x_k − C) / Σ_i e^(x_i − C), C = max x: probabilities, no overflow"},
+     N_("y_k = e^(x_k − C) / Σ_i e^(x_i − C), C = max x: probabilities, no overflow")},
     {"log_softmax", "log_softmax(x, axis = -1)", bi_log_softmax,
-     "log y_k = x_k − C − log Σ_i e^(x_i − C), stable"},
-    {"pick", "pick(q, idx)", bi_pick, "q[..., idx]: the entry of each row at its class index"},
-    {"one_hot", "one_hot(idx, k)", bi_one_hot, "class indices → rows of k with a 1 at the index"},
+     N_("log y_k = x_k − C − log Σ_i e^(x_i − C), stable")},
+    {"pick", "pick(q, idx)", bi_pick, N_("q[..., idx]: the entry of each row at its class index")},
+    {"one_hot", "one_hot(idx, k)", bi_one_hot, N_("class indices → rows of k with a 1 at the index")},
     /* checks */
     {"allclose", "allclose(a, b, rtol = 1e-05, atol = 1e-08)", bi_allclose,
-     "true when |a − b| <= atol + rtol·|b| everywhere and the shapes match"},
-    {"assert", "assert(cond, message = none)", bi_assert, "stop with an error unless cond holds"},
-    {"any", "any(x)", bi_any, "true when some element is nonzero"},
-    {"all", "all(x)", bi_all, "true when every element is nonzero"},
+     N_("true when |a − b| <= atol + rtol·|b| everywhere and the shapes match")},
+    {"assert", "assert(cond, message = none)", bi_assert, N_("stop with an error unless cond holds")},
+    {"any", "any(x)", bi_any, N_("true when some element is nonzero")},
+    {"all", "all(x)", bi_all, N_("true when every element is nonzero")},
     /* values */
-    {"print", "print(*values)", bi_print, "write the values, separated by spaces, and a newline"},
-    {"str", "str(x)", bi_str, "x as a string, as print shows it"},
-    {"type", "type(x)", bi_type, "the name of x's type: number, tensor, string, list, …"},
-    {"len", "len(x)", bi_len, "items of a list, characters of a string, rows of a tensor"},
-    {"list", "list(*items)", bi_list, "a list of the arguments (never stacked into a tensor)"},
-    {"tensor", "tensor(x)", bi_tensor, "x as a new tensor (a copy)"},
-    {"item", "item(x)", bi_item, "the number in a one-element tensor"},
-    {"blas", "blas()", bi_blas, "which BLAS library matrix products use"},
+    {"print", "print(*values)", bi_print, N_("write the values, separated by spaces, and a newline")},
+    {"str", "str(x)", bi_str, N_("x as a string, as print shows it")},
+    {"type", "type(x)", bi_type, N_("the name of x's type: number, tensor, string, list, …")},
+    {"len", "len(x)", bi_len, N_("items of a list, characters of a string, rows of a tensor")},
+    {"list", "list(*items)", bi_list, N_("a list of the arguments (never stacked into a tensor)")},
+    {"tensor", "tensor(x)", bi_tensor, N_("x as a new tensor (a copy)")},
+    {"item", "item(x)", bi_item, N_("the number in a one-element tensor")},
+    {"blas", "blas()", bi_blas, N_("which BLAS library matrix products use")},
     {"getenv", "getenv(name, default = none)", bi_getenv,
-     "the value of an environment variable, or default when it is not set"},
+     N_("the value of an environment variable, or default when it is not set")},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -403,7 +403,7 @@ static bool fmt_elided(StrBuf *b, Value v, Nest *nest) {
   for (int i = 0; i < n; i++) {
     if (i == EDGE) {
       item_sep(b, nest);
-      sb_printf(b, "... %d more, ", n - 2 * EDGE);
+      sb_printf(b, _("... %d more, "), n - 2 * EDGE); /* the echo's words (i18n.h) */
       i = n - EDGE;
     } else if (i) {
       item_sep(b, nest);

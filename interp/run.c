@@ -62,18 +62,18 @@ static void report_trace(Interp *I) {
     while (i - run >= 0 && I->calls[i - run].site == f->site) run++;
     bool shown = printed < KEEP || i < KEEP;
     if (shown) {
-      if (skipped) fprintf(pf_err(), "  ... %d more calls ...\n", skipped);
+      if (skipped) fprintf(pf_err(), _("  ... %d more calls ...\n"), skipped);
       skipped = 0;
-      fprintf(pf_err(), "  in '%s' called at %s:%d:%d\n", f->fn->name, f->site->src->name,
+      fprintf(pf_err(), _("  in '%s' called at %s:%d:%d\n"), f->fn->name, f->site->src->name,
               f->site->span.first_line, f->site->span.first_col);
-      if (run > 1) fprintf(pf_err(), "  ... the call above repeated %d more times\n", run - 1);
+      if (run > 1) fprintf(pf_err(), _("  ... the call above repeated %d more times\n"), run - 1);
       printed++;
     } else {
       skipped += run;
     }
     i -= run - 1;
   }
-  if (skipped) fprintf(pf_err(), "  ... %d more calls ...\n", skipped);
+  if (skipped) fprintf(pf_err(), _("  ... %d more calls ...\n"), skipped);
 }
 
 static void report(Interp *I, const Node *at, const char *msg) {
@@ -153,7 +153,7 @@ static void report_error(Interp *I, void *ctx) {
   const Node *at = I->err_node ? I->err_node : I->cur;
   if (rt_errkind() == RT_ERR_INTERRUPT) {
     fflush(pf_out());
-    fprintf(pf_err(), "interrupted\n");
+    fprintf(pf_err(), "%s\n", rt_errmsg()); /* "interrupted", as rt_throw_kind translated it */
   } else {
     report(I, at, rt_errmsg());
   }
@@ -186,13 +186,13 @@ static char *read_file(const char *path, size_t *len, char *why, size_t n) {
   const char *reason;
   int fd = rt_open_regular(path, &reason);
   if (fd < 0) {
-    snprintf(why, n, "%s", fd == -2 ? "it is a folder, not a file" : reason);
+    snprintf(why, n, "%s", fd == -2 ? _("it is a folder, not a file") : reason);
     return NULL;
   }
   /* A script over 1 GiB is not a script (a data file or disk image named by mistake). */
   struct stat st;
   if (fstat(fd, &st) == 0 && st.st_size > (off_t)1 << 30) {
-    snprintf(why, n, "it is %.1f GiB, too large for a script (at most 1 GiB)",
+    snprintf(why, n, _("it is %.1f GiB, too large for a script (at most 1 GiB)"),
              (double)st.st_size / 1073741824.0);
     close(fd);
     return NULL;
@@ -223,7 +223,7 @@ static char *read_file(const char *path, size_t *len, char *why, size_t n) {
   fclose(f);
   if (!buf || err) {
     free(buf);
-    snprintf(why, n, "%s", buf ? "read error" : "out of memory");
+    snprintf(why, n, "%s", buf ? _("read error") : _("out of memory"));
     return NULL;
   }
   *len = used;
@@ -235,7 +235,7 @@ int interp_run_file(Interp *I, const char *path) {
   char why[256];
   char *text = read_file(path, &len, why, sizeof why);
   if (!text) {
-    fprintf(pf_err(), "nn: error: cannot read '%s': %s\n", path, why);
+    fprintf(pf_err(), _("nn: error: cannot read '%s': %s\n"), path, why);
     return 1;
   }
   int st = interp_run(I, path, text, len, NULL);
@@ -349,7 +349,7 @@ void interp_init(Interp *I) {
     char name[128];
     snprintf(name, sizeof name, "<stdlib:%s>", f->name);
     if (interp_run(I, name, f->text, strlen(f->text), NULL) != 0) {
-      fprintf(pf_err(), "nn: internal error: the standard library failed to load\n");
+      fprintf(pf_err(), "%s", _("nn: internal error: the standard library failed to load\n"));
       exit(70);
     }
   }
