@@ -19,6 +19,7 @@
 #include "decl.h"
 #include "figure.h"
 #include "mem.h"
+#include "metrics.h"
 #include "plot.h"
 #include "platform.h"
 #include "plot_svg.h"
@@ -26,7 +27,8 @@
 
 enum {
   DEFAULT_W = 72, DEFAULT_H = 20,  /* characters, when the terminal's size is unknown */
-  SVG_W = 640, SVG_H = 420         /* pixels */
+  SVG_W = 640, SVG_H = 420,        /* pixels */
+  SVG_PANEL_H = 280                /* pixels per panel of a picture with several */
 };
 
 /* ------------------------------------------------------------------ calling nn code */
@@ -167,6 +169,14 @@ static void write_atomic(Interp *I, const Node *site, const char *path, const ch
   rt_free(tmp);
 }
 
+/* One line on stderr naming the file as nn wrote it: a script's relative path is
+   resolved against the script's folder, so the name shown is the one to open from where
+   nn was run. stderr, also in the REPL: a script's stdout stays its printed output. */
+static void say_wrote(const char *path, int w, int h) {
+  fprintf(pf_err(), _("wrote %s (%d×%d)\n"), path, w, h);
+  fflush(pf_err());
+}
+
 /* The terminal's size, else COLUMNS/LINES, else 72 × 20. */
 static void term_size(int *w, int *h) {
   int cols = 0, lines = 0;
@@ -218,9 +228,14 @@ PlotOut plot_arg_out(Call *c, int file_i, int width_i, int height_i) {
 void plot_show(Call *c, Fig *F, PlotOut o, StrBuf *b) {
   fig_autorange(F);
   if (o.file) {
-    fig_svg(F, b, o.width ? o.width : SVG_W, o.height ? o.height : SVG_H);
+    int panels = 0;
+    for (const Fig *p = F; p; p = p->next) panels++;
+    int w = o.width ? o.width : SVG_W, h = o.height ? o.height : panels > 1 ? SVG_PANEL_H * panels : SVG_H;
+    fig_svg(F, b, w, h);
     char buf[4096];
-    write_atomic(c->I, c->node, arg_path(c, o.file_i, buf, sizeof buf), b->s, b->len);
+    const char *path = arg_path(c, o.file_i, buf, sizeof buf);
+    write_atomic(c->I, c->node, path, b->s, b->len);
+    say_wrote(path, w, h);
   } else {
     int w, h;
     term_size(&w, &h);
@@ -468,6 +483,80 @@ static void add_dataset(Call *c, Fig *F, Value d, int di, int li) {
   rt_free(cls);
 }
 
+/* The 1-D tensor h.<name> of a history, or NULL when it has none. */
+static const Tensor *history_field(Call *c, Record *r, const char *name) {
+  Value *v = record_get(r, sym_intern(&c->I->syms, name, strlen(name)));
+  return v && v->type == V_TENSOR && v->as.t->ndim == 1 && v->as.t->size > 0 ? v->as.t : NULL;
+}
+
+/* One curve of a history, per epoch from 1. */
+static void add_epochs(Fig *F, const Tensor *t, const char *label) {
+  FigSeries *s = fig_add(F, FS_LINE, label, (int)t->size, NULL, NULL, 1);
+  for (int64_t i = 0; i < t->size; i++) s->y[i] = t->data[i];
+}
+
+/* A training history (train's record): what it recorded, one panel each, epochs along x —
+   loss (+ val_loss), then accuracy (+ val_accuracy) on [0, 1], then the learning rate
+   when h.lr changed from epoch to epoch (a schedule); with patience, a marker at
+   h.best_epoch (the epoch whose weights were kept). F's title is the first panel's. */
+static void add_history(Call *c, Fig *F, Record *r, const Value *loss) {
+  if (loss->type != V_TENSOR || loss->as.t->ndim != 1) arg_error(c, 0, "a history whose loss is a 1-D tensor");
+  const char *l0 = label_at(c, 7, 0), *l1 = label_at(c, 7, 1);
+  add_epochs(F, loss->as.t, l0 ? l0 : "loss");
+  const Tensor *t = history_field(c, r, "val_loss");
+  if (t) add_epochs(F, t, l1 ? l1 : "val_loss");
+  if (!F->title) F->title = rt_strdup(_("loss per epoch"));
+  Fig *last = F;
+  if ((t = history_field(c, r, "accuracy"))) {
+    last = fig_add_panel(F);
+    add_epochs(last, t, "accuracy");
+    const Tensor *v = history_field(c, r, "val_accuracy");
+    if (v) add_epochs(last, v, "val_accuracy");
+    bool unit = true; /* fractions: the axis from 0 to 1, as a teacher reads accuracy */
+    for (int k = 0; k < last->n_s; k++)
+      for (int i = 0; i < last->s[k].n; i++) unit = unit && last->s[k].y[i] >= 0 && last->s[k].y[i] <= 1;
+    if (unit) last->y0 = 0, last->y1 = 1;
+    last->title = rt_strdup(_("accuracy per epoch"));
+  }
+  if ((t = history_field(c, r, "lr"))) {
+    bool varies = false;
+    for (int64_t i = 1; i < t->size; i++) varies = varies || t->data[i] != t->data[0];
+    if (varies) {
+      last = fig_add_panel(F);
+      add_epochs(last, t, "lr");
+      last->title = rt_strdup(_("learning rate (lr) per epoch"));
+    }
+  }
+  Value *best = record_get(r, sym_intern(&c->I->syms, "best_epoch", 10));
+  double be;
+  if (best && v_to_num(*best, &be) && isfinite(be)) {
+    char buf[160];
+    snprintf(buf, sizeof buf, _("best epoch %.0f: the weights kept (lowest val_loss)"), be);
+    F->mark_label = rt_strdup(buf);
+    for (Fig *p = F; p; p = p->next) p->mark_x = be;
+  }
+  for (Fig *p = F; p; p = p->next) {
+    p->x_whole = true;
+    p->xname = rt_strdup(_("epoch"));
+  }
+}
+
+/* A confusion matrix (confusion(), metrics.c): its counts as a grid, named by class. */
+static void add_confusion(Call *c, Fig *F, const Tensor *t) {
+  int64_t k = t->shape[0];
+  if (k > 64) ev_error(c->I, c->node, "plot: a confusion matrix of %lld classes is too large to draw (at most 64)",
+                       (long long)k);
+  F->n_classes = (int)k;
+  F->mat = rt_malloc(sizeof(double) * (size_t)(k * k));
+  for (int64_t i = 0; i < k * k; i++) F->mat[i] = t->data[i];
+  F->class_names = rt_calloc((size_t)k, sizeof(char *));
+  F->n_class_names = (int)k;
+  for (int64_t i = 0; i < k; i++) F->class_names[i] = rt_strdup(t->table->rows[i]);
+  if (!F->title) F->title = rt_strdup(_("confusion matrix"));
+  F->xname = rt_strdup(_("prediction"));
+  F->yname = rt_strdup(_("truth"));
+}
+
 /* plot(what, ...) — see the table entry. Arguments: 0 what, 1 from, 2 to, 3 file,
    4 width, 5 height, 6 title, 7 labels, 8 paths, 9 data, 10 bars, 11 log, 12 points.
    A function beneath the series is put in U. */
@@ -501,21 +590,7 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
     Record *r = what.as.rec;
     Value *loss = record_get(r, sym_intern(&I->syms, "loss", 4));
     if (loss) {
-      /* a training history: loss and validation loss per epoch */
-      Value *vl = record_get(r, sym_intern(&I->syms, "val_loss", 8));
-      if (loss->type != V_TENSOR || loss->as.t->ndim != 1) arg_error(c, 0, "a history whose loss is a 1-D tensor");
-      const Tensor *lt = loss->as.t;
-      const char *l0 = label_at(c, 7, 0);
-      FigSeries *s = fig_add(F, FS_LINE, l0 ? l0 : "loss", (int)lt->size, NULL, NULL, 1);
-      for (int64_t i = 0; i < lt->size; i++) s->y[i] = lt->data[i];
-      if (vl && vl->type == V_TENSOR && vl->as.t->ndim == 1) {
-        const Tensor *vt = vl->as.t;
-        const char *l1 = label_at(c, 7, 1);
-        s = fig_add(F, FS_LINE, l1 ? l1 : "val_loss", (int)vt->size, NULL, NULL, 1);
-        for (int64_t i = 0; i < vt->size; i++) s->y[i] = vt->data[i];
-      }
-      F->x_whole = true;
-      if (!F->title) F->title = rt_strdup("loss per epoch");
+      add_history(c, F, r, loss);
       return;
     }
     add_dataset(c, F, what, 0, 7);
@@ -573,6 +648,12 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
     F->x0 = a, F->x1 = b;
     return;
   }
+  if (what.type == V_TENSOR && what.as.t->table && what.as.t->table->kind == TABLE_CONFUSION) {
+    add_confusion(c, F, what.as.t);
+    return;
+  }
+  if (what.type == V_TENSOR && what.as.t->table)
+    arg_error(c, 0, "a confusion matrix (a report is a table to print: plot(confusion(net, data)) draws the counts)");
   if (what.type == V_TENSOR || what.type == V_LIST || what.type == V_NUM) {
     Tensor *t = arg_tensor(c, 0);
     if (bars) {
