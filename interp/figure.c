@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "figure.h"
+#include "i18n.h"
 #include "mem.h"
 
 enum { BATCH = 4096 }; /* grid points per call of a classifier */
@@ -195,7 +196,7 @@ const char *fig_title(const Fig *F) {
 
 const char *fig_class_name(const Fig *F, int k, char *buf, size_t n) {
   if (k < F->n_class_names && F->class_names[k]) return F->class_names[k];
-  snprintf(buf, n, "class %d", k);
+  snprintf(buf, n, _("class %d"), k);
   return buf;
 }
 

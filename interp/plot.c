@@ -59,7 +59,7 @@ double plot_num_of(Interp *I, const Node *site, Value r, const char *who) {
 static double eval_point(UserFn *F, double x, double y) {
   if (F->fn_arity == 2) {
     Value a[2] = {v_num(x), v_num(y)};
-    return plot_num_of(F->I, F->site, call_fn(F, 2, a), "plot: the function");
+    return plot_num_of(F->I, F->site, call_fn(F, 2, a), _("plot: the function"));
   }
   int64_t two = 2;
   Tensor *p = t_new(1, &two);
@@ -69,7 +69,7 @@ static double eval_point(UserFn *F, double x, double y) {
   Value a = v_tensor(p);
   Value r = call_fn(F, 1, &a);
   ev_unroot(F->I, 1);
-  return plot_num_of(F->I, F->site, r, "plot: the function");
+  return plot_num_of(F->I, F->site, r, _("plot: the function"));
 }
 
 /* The predicted class of each output row: argmax, or > 0.5 for a single output. */
@@ -96,11 +96,12 @@ static void classify(UserFn *U, Fig *F, int n, const double *x, const double *y,
   ev_root(I, out);
   if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != n) {
     char sh[96] = "";
-    if (out.type == V_TENSOR) t_shape_str(out.as.t->ndim, out.as.t->shape, sh, sizeof sh);
-    ev_error(I, U->site,
-             "plot: the classifier must give one row of scores per point ([%d, 2] in, [%d, k] "
-             "out), got %s%s", n, n, out.type == V_TENSOR ? "a tensor of shape " : "",
-             out.type == V_TENSOR ? sh : v_type_name(out));
+    if (out.type != V_TENSOR)
+      ev_error(I, U->site, "plot: the classifier must give one row of scores per point ([%d, 2] in, "
+               "[%d, k] out), got %s", n, n, v_type_name(out));
+    ev_error(I, U->site, "plot: the classifier must give one row of scores per point ([%d, 2] in, "
+             "[%d, k] out), got a tensor of shape %s", n, n,
+             t_shape_str(out.as.t->ndim, out.as.t->shape, sh, sizeof sh));
   }
   const Tensor *o = out.as.t;
   int64_t k = o->size / n;
@@ -212,13 +213,13 @@ PlotOut plot_arg_out(Call *c, int file_i, int width_i, int height_i) {
   if (c->args[width_i].type != V_NONE) {
     long long w = arg_int(c, width_i);
     if (w < min_w || w > lim_w)
-      arg_error(c, width_i, o.file ? "a width in pixels from 100 to 10000" : "a width in characters from 20 to 1000");
+      arg_error(c, width_i, o.file ? N_("a width in pixels from 100 to 10000") : N_("a width in characters from 20 to 1000"));
     o.width = (int)w;
   }
   if (c->args[height_i].type != V_NONE) {
     long long h = arg_int(c, height_i);
     if (h < min_h || h > lim_h)
-      arg_error(c, height_i, o.file ? "a height in pixels from 100 to 10000" : "a height in lines from 5 to 500");
+      arg_error(c, height_i, o.file ? N_("a height in pixels from 100 to 10000") : N_("a height in lines from 5 to 500"));
     o.height = (int)h;
   }
   return o;
@@ -343,13 +344,13 @@ static void add_tensor(Call *c, Fig *F, const Tensor *t, int li, int k0, bool ba
     F->x_whole = true;
   } else if (t->ndim == 2 && t->shape[1] == 2) {
     const char *l = label_at(c, li, k0);
-    if (!l) snprintf(buf, sizeof buf, "path %d", k0 + 1), l = buf;
+    if (!l) snprintf(buf, sizeof buf, _("path %d"), k0 + 1), l = buf;
     plot_add_path(F, t, 0, t->shape[0], l, FS_PATH);
   } else if (t->ndim == 2) {
     for (int64_t r = 0; r < t->shape[0] && r < 64; r++) {
       int64_t n = t->shape[1];
       const char *l = label_at(c, li, k0 + (int)r);
-      if (!l) snprintf(buf, sizeof buf, "row %lld", (long long)r), l = buf;
+      if (!l) snprintf(buf, sizeof buf, _("row %lld"), (long long)r), l = buf;
       FigSeries *s = fig_add(F, FS_LINE, l, (int)n, NULL, NULL, 0);
       for (int64_t i = 0; i < n; i++) s->y[i] = t->data[r * n + i];
     }
@@ -357,7 +358,7 @@ static void add_tensor(Call *c, Fig *F, const Tensor *t, int li, int k0, bool ba
   } else if (t->ndim == 3 && t->shape[2] == 2) {
     for (int64_t r = 0; r < t->shape[0] && r < 64; r++) {
       const char *l = label_at(c, li, k0 + (int)r);
-      if (!l) snprintf(buf, sizeof buf, "path %d", k0 + (int)r + 1), l = buf;
+      if (!l) snprintf(buf, sizeof buf, _("path %d"), k0 + (int)r + 1), l = buf;
       plot_add_path(F, t, r * t->shape[1] * 2, t->shape[1], l, FS_PATH);
     }
   } else {
@@ -595,7 +596,7 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
     }
     add_dataset(c, F, what, 0, 7);
     plot_area(c, F, 1, 2, 0.05, 1);
-    if (!F->title) F->title = rt_strdup("data");
+    if (!F->title) F->title = rt_strdup(_("data"));
     return;
   }
   if (what.type == V_FUNC && (two_d || point_arity(what) > 0)) {
@@ -628,7 +629,7 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
         const char *lab = label_at(c, 7, k);
         add_curve(c, F, v, a, b, (int)npts, lab ? lab : plot_fn_name(v, buf, sizeof buf, k));
       } else if (is_tensorish(v) || v.type == V_LIST) {
-        Tensor *t = call_keep(c, to_tensor(I, v, "each item to plot"));
+        Tensor *t = call_keep(c, to_tensor(I, v, _("each item to plot")));
         add_tensor(c, F, t, 7, k, false);
       } else {
         ev_error(I, c->arg_nodes && c->arg_nodes[0] ? c->arg_nodes[0] : c->node,
@@ -700,9 +701,10 @@ static const Builtin plot_builtins[] = {
      "plot(what, from = none, to = none, file = none, width = none, height = none, title = none, "
      "labels = none, paths = none, data = none, bars = false, log = false, points = 200)",
      bi_plot,
-     "draw functions over [from, to], a tensor, a training history (loss, val_loss), a contour of "
-     "f(p) with paths = [...] over the area from = [x0, y0] to = [x1, y1], or a model's decision "
-     "regions with data = {x, y}; in the terminal, or as SVG with file = \"x.svg\""},
+     N_("draw functions over [from, to], a tensor, a training history (loss and accuracy per epoch, "
+        "lr when it varied), a confusion matrix, a contour of f(p) with paths = [...] over the area "
+        "from = [x0, y0] to = [x1, y1], or a model's decision regions with data = {x, y}; in the "
+        "terminal, or as SVG with file = \"x.svg\"")},
     {NULL, NULL, NULL, NULL},
 };
 
