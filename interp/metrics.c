@@ -46,8 +46,8 @@ static const List *data_classes(Call *c, int64_t k) {
 }
 
 /* The true class of sample i: y[i] (a whole number 0 … k−1) or the argmax of a row
-   y[i, :] of k one-hot or probability values. */
-static int64_t truth_of(Call *c, const Tensor *y, int64_t i, int64_t ky, int64_t k) {
+   y[i, :] of k one-hot or probability values. one_output: the model gives one p (k = 2). */
+static int64_t truth_of(Call *c, const Tensor *y, int64_t i, int64_t ky, int64_t k, bool one_output) {
   if (ky > 1) {
     int64_t best = 0;
     for (int64_t j = 1; j < ky; j++)
@@ -57,7 +57,7 @@ static int64_t truth_of(Call *c, const Tensor *y, int64_t i, int64_t ky, int64_t
   double v = y->data[i];
   if (!(v >= 0 && v < (double)k && v == floor(v))) {
     const Node *at = data_site(c);
-    if (k == 2)
+    if (one_output)
       ev_error(c->I, at, "%s: label %g of sample %lld is not 0 or 1, the classes of a model with one "
                "output (class 1 where p > 0.5)", c->fn->name, v, (long long)i);
     ev_error(c->I, at, "%s: label %g of sample %lld is not one of the model's %lld classes (whole "
@@ -96,7 +96,7 @@ static Counts count(Call *c) {
   int64_t shape[2] = {k, k};
   Tensor *C = call_keep(c, t_zeros(2, shape));
   for (int64_t i = 0; i < N; i++) {
-    int64_t t = truth_of(c, y, i, ky, k), p = 0;
+    int64_t t = truth_of(c, y, i, ky, k, ko == 1), p = 0;
     const float *row = o->data + i * ko;
     if (ko == 1) p = row[0] > 0.5f;
     else

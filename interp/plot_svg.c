@@ -45,7 +45,7 @@ static void xml_text(StrBuf *b, const char *s) {
 }
 
 typedef struct Box Box;
-static void axis_names(const Fig *F, const Box *bx, StrBuf *b);
+static void axis_names(const Fig *F, const Box *bx, StrBuf *b, double y_at);
 
 struct Box {
   double L, R, T, B; /* the plot area, pixels */
@@ -269,7 +269,7 @@ static void svg_panel(Fig *F, StrBuf *b, int W, int H, int idx) {
     xml_text(b, title);
     sb_puts(b, "</text>\n");
   }
-  axis_names(F, &bx, b);
+  axis_names(F, &bx, b, 16);
   /* legend: top right, inside the plot */
   FigItem items[64];
   int ni = fig_legend(F, items, 64);
@@ -329,8 +329,8 @@ static void svg_panel(Fig *F, StrBuf *b, int W, int H, int idx) {
   }
 }
 
-/* The axes' names: x centred under the tick labels, y turned up along the left edge. */
-static void axis_names(const Fig *F, const Box *bx, StrBuf *b) {
+/* The axes' names: x centred under the tick labels, y turned up at x = y_at. */
+static void axis_names(const Fig *F, const Box *bx, StrBuf *b, double y_at) {
   if (F->xname) {
     sb_printf(b, "<text class=\"axis-name\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (bx->L + bx->R) / 2,
               bx->B + 36);
@@ -339,8 +339,8 @@ static void axis_names(const Fig *F, const Box *bx, StrBuf *b) {
   }
   if (F->yname) {
     double y = (bx->T + bx->B) / 2;
-    sb_printf(b, "<text class=\"axis-name\" x=\"16\" y=\"%.1f\" text-anchor=\"middle\" "
-                 "transform=\"rotate(-90 16 %.1f)\">", y, y);
+    sb_printf(b, "<text class=\"axis-name\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                 "transform=\"rotate(-90 %.1f %.1f)\">", y_at, y, y_at, y);
     xml_text(b, F->yname);
     sb_puts(b, "</text>\n");
   }
@@ -402,7 +402,7 @@ static void svg_matrix(Fig *F, StrBuf *b, int W, int H) {
   }
   Box names = bx;
   names.B = turn ? fmin(bx.B + lw * 5.0, H - 40) : bx.B;
-  axis_names(F, &names, b);
+  axis_names(F, &names, b, fmax(16, bx.L - lw * 7.0 - 24)); /* beside the row names */
 }
 
 void fig_svg(Fig *F, StrBuf *b, int W, int H) {
