@@ -216,34 +216,56 @@ static void pad(StrBuf *b, int n) {
   for (int i = 0; i < n; i++) sb_putc(b, ' ');
 }
 
-/* Counts print as integers, rates (the report's precision, recall, F1) with 4 decimals. */
+/* A row's label (compact: "i name") or a column's header (compact: its index i). */
+static const char *label(const TTable *tb, int64_t i, bool row, bool compact, char *buf, size_t n) {
+  const char *s = row ? tb->rows[i] : tb->cols[i];
+  if (!compact) return s;
+  if (row) snprintf(buf, n, "%lld %s", (long long)i, s);
+  else snprintf(buf, n, "%lld", (long long)i);
+  return buf;
+}
+
+/* Counts print as integers, rates (the report's precision, recall, F1) with 4 decimals.
+   A confusion matrix wider than a screen (80 columns) heads its columns with the
+   classes' numbers, and each row's name starts with its number. */
 void metrics_fmt_table(StrBuf *b, const Tensor *t) {
   const TTable *tb = t->table;
   int64_t nr = t->shape[0], nc = t->shape[1];
   if (tb->title) sb_printf(b, "%s\n", tb->title);
-  int lw = 0;
-  for (int64_t i = 0; i < nr; i++) lw = fig_cols(tb->rows[i]) > lw ? fig_cols(tb->rows[i]) : lw;
   int *w = rt_calloc((size_t)nc, sizeof(int));
   bool *whole = rt_calloc((size_t)nc, sizeof(bool));
-  for (int64_t j = 0; j < nc; j++) {
-    whole[j] = tb->kind != TABLE_REPORT || j == nc - 1; /* counts; the report's rates are not */
-    w[j] = fig_cols(tb->cols[j]);
+  char buf[200];
+  int lw = 0;
+  bool compact = false;
+  for (int pass = 0; pass < 2; pass++, compact = true) {
+    int total = lw = 0;
     for (int64_t i = 0; i < nr; i++) {
-      char num[48];
-      int n = whole[j] ? snprintf(num, sizeof num, "%.0f", t->data[i * nc + j])
-                       : snprintf(num, sizeof num, "%.4f", t->data[i * nc + j]);
-      w[j] = n > w[j] ? n : w[j];
+      int c = fig_cols(label(tb, i, true, compact, buf, sizeof buf));
+      lw = c > lw ? c : lw;
     }
+    for (int64_t j = 0; j < nc; j++) {
+      whole[j] = tb->kind != TABLE_REPORT || j == nc - 1; /* counts; the report's rates are not */
+      w[j] = fig_cols(label(tb, j, false, compact, buf, sizeof buf));
+      for (int64_t i = 0; i < nr; i++) {
+        int n = whole[j] ? snprintf(buf, sizeof buf, "%.0f", t->data[i * nc + j])
+                         : snprintf(buf, sizeof buf, "%.4f", t->data[i * nc + j]);
+        w[j] = n > w[j] ? n : w[j];
+      }
+      total += 2 + w[j];
+    }
+    if (tb->kind != TABLE_CONFUSION || lw + total <= 80) break;
   }
   pad(b, lw);
   for (int64_t j = 0; j < nc; j++) {
-    pad(b, 2 + w[j] - fig_cols(tb->cols[j]));
-    sb_puts(b, tb->cols[j]);
+    const char *h = label(tb, j, false, compact, buf, sizeof buf);
+    pad(b, 2 + w[j] - fig_cols(h));
+    sb_puts(b, h);
   }
   sb_putc(b, '\n');
   for (int64_t i = 0; i < nr; i++) {
-    sb_puts(b, tb->rows[i]);
-    pad(b, lw - fig_cols(tb->rows[i]));
+    const char *r = label(tb, i, true, compact, buf, sizeof buf);
+    sb_puts(b, r);
+    pad(b, lw - fig_cols(r));
     for (int64_t j = 0; j < nc; j++) {
       char num[48];
       int n = whole[j] ? snprintf(num, sizeof num, "%.0f", t->data[i * nc + j])

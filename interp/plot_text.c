@@ -458,23 +458,43 @@ static const char *count_shade(double v, double max) {
   return t <= 0 ? " " : t <= 0.25 ? "░" : t <= 0.5 ? "▒" : t <= 0.75 ? "▓" : "█";
 }
 
+/* Row i's label (compact: "i name") or column j's header (compact: its index). */
+static const char *matrix_label(const Fig *F, int i, bool compact, bool row, char *buf, size_t n) {
+  char name[32];
+  const char *s = fig_class_name(F, i, name, sizeof name);
+  if (!compact) {
+    snprintf(buf, n, "%s", s);
+    return buf;
+  }
+  if (row) snprintf(buf, n, "%d %s", i, s);
+  else snprintf(buf, n, "%d", i);
+  return buf;
+}
+
 /* A matrix of counts (a confusion matrix): one cell per count, shaded by its share of the
    largest, the count written in its middle; rows named on the left (the truth), columns
-   above (the prediction). */
+   above (the prediction). When the names make it wider than the width, the columns are
+   headed by the classes' numbers and each row's name starts with its number. */
 static void text_matrix(Fig *F, StrBuf *b, int width, bool color) {
   int k = F->n_classes, cur = -1;
   double max = 0;
   for (int i = 0; i < k * k; i++) max = F->mat[i] > max ? F->mat[i] : max;
-  char buf[32];
-  int lw = F->yname ? fig_cols(F->yname) : 0, cw = 3;
-  for (int i = 0; i < k; i++) {
-    int w = fig_cols(fig_class_name(F, i, buf, sizeof buf));
-    lw = w > lw ? w : lw;
-    cw = w + 2 > cw ? w + 2 : cw;
-    for (int j = 0; j < k; j++) {
-      int n = snprintf(buf, sizeof buf, "%.0f", F->mat[i * k + j]);
-      cw = n + 2 > cw ? n + 2 : cw;
+  char buf[200];
+  int lw = 0, cw = 3;
+  bool compact = false;
+  for (int pass = 0; pass < 2; pass++, compact = true) {
+    lw = F->yname ? fig_cols(F->yname) : 0, cw = 3;
+    for (int i = 0; i < k; i++) {
+      int w = fig_cols(matrix_label(F, i, compact, true, buf, sizeof buf));
+      lw = w > lw ? w : lw;
+      w = fig_cols(matrix_label(F, i, compact, false, buf, sizeof buf));
+      cw = w + 2 > cw ? w + 2 : cw;
+      for (int j = 0; j < k; j++) {
+        int n = snprintf(buf, sizeof buf, "%.0f", F->mat[i * k + j]);
+        cw = n + 2 > cw ? n + 2 : cw;
+      }
     }
+    if (lw + 1 + k * cw <= width) break;
   }
   size_t start = b->len;
   const char *title = fig_title(F);
@@ -494,7 +514,7 @@ static void text_matrix(Fig *F, StrBuf *b, int width, bool color) {
   if (F->yname) sb_puts(b, F->yname);
   spaces(b, lw + 1 - (F->yname ? fig_cols(F->yname) : 0));
   for (int j = 0; j < k; j++) {
-    const char *name = fig_class_name(F, j, buf, sizeof buf);
+    const char *name = matrix_label(F, j, compact, false, buf, sizeof buf);
     int w = fig_cols(name);
     spaces(b, cw - w - (cw - w) / 2);
     sb_puts(b, name);
@@ -503,7 +523,7 @@ static void text_matrix(Fig *F, StrBuf *b, int width, bool color) {
   end_line(b, color, &cur, start);
   for (int i = 0; i < k; i++) {
     start = b->len;
-    const char *name = fig_class_name(F, i, buf, sizeof buf);
+    const char *name = matrix_label(F, i, compact, true, buf, sizeof buf);
     sb_puts(b, name);
     spaces(b, lw - fig_cols(name));
     sb_puts(b, "│");
@@ -529,7 +549,6 @@ static void text_matrix(Fig *F, StrBuf *b, int width, bool color) {
   snprintf(key, sizeof key, _("░ ▒ ▓ █: up to ¼, ½, ¾, all of the largest count (%.0f)"), max);
   sb_puts(b, key);
   end_line(b, color, &cur, start);
-  (void)width;
 }
 
 /* Panels one below the other, each given an equal share of the height (at least 8
