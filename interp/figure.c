@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "figure.h"
+#include "i18n.h"
 #include "mem.h"
 
 enum { BATCH = 4096 }; /* grid points per call of a classifier */
@@ -43,11 +44,22 @@ static void free_strs(char **s, int n) {
 Fig *fig_new(void) {
   Fig *F = rt_calloc(1, sizeof *F);
   F->x0 = F->x1 = F->y0 = F->y1 = NAN;
+  F->mark_x = NAN;
   return F;
+}
+
+Fig *fig_add_panel(Fig *F) {
+  while (F->next) F = F->next;
+  return F->next = fig_new();
 }
 
 void fig_free(Fig *F) {
   if (!F) return;
+  fig_free(F->next);
+  rt_free(F->mat);
+  rt_free(F->xname);
+  rt_free(F->yname);
+  rt_free(F->mark_label);
   for (int i = 0; i < F->n_s; i++) {
     rt_free(F->s[i].label);
     rt_free(F->s[i].x);
@@ -134,6 +146,7 @@ void fig_autorange(Fig *F) {
     if (bars && F->logy && yl - F->y0 < 0.5 * step) F->y0 -= step; /* the smallest bar shows */
   }
   widen(&F->y0, &F->y1);
+  if (F->next) fig_autorange(F->next);
 }
 
 /* ------------------------------------------------------------------ labels */
@@ -153,9 +166,25 @@ void fig_tick_label(char *buf, size_t n, double v, double step, bool logy) {
   }
 }
 
+/* Is code point u drawn two columns wide (East Asian Wide/Fullwidth: CJK ideographs and
+   punctuation, kana, hangul, fullwidth forms)? As wcwidth() says, without the locale. */
+static bool wide(unsigned u) {
+  return (u >= 0x1100 && u <= 0x115F) || (u >= 0x2E80 && u <= 0xA4CF && u != 0x303F) ||
+         (u >= 0xAC00 && u <= 0xD7A3) || (u >= 0xF900 && u <= 0xFAFF) ||
+         (u >= 0xFE30 && u <= 0xFE4F) || (u >= 0xFF00 && u <= 0xFF60) ||
+         (u >= 0xFFE0 && u <= 0xFFE6) || (u >= 0x20000 && u <= 0x3FFFD);
+}
+
 int fig_cols(const char *s) {
   int n = 0;
-  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned u = *p++;
+    int more = u >= 0xF0 ? 3 : u >= 0xE0 ? 2 : u >= 0xC0 ? 1 : 0;
+    if (more) u &= 0x3F >> more;
+    for (; more && (*p & 0xC0) == 0x80; more--) u = u << 6 | (*p++ & 0x3F);
+    n += wide(u) ? 2 : 1;
+  }
   return n;
 }
 
@@ -167,7 +196,7 @@ const char *fig_title(const Fig *F) {
 
 const char *fig_class_name(const Fig *F, int k, char *buf, size_t n) {
   if (k < F->n_class_names && F->class_names[k]) return F->class_names[k];
-  snprintf(buf, n, "class %d", k);
+  snprintf(buf, n, _("class %d"), k);
   return buf;
 }
 

@@ -70,9 +70,19 @@ struct Fig {
   int n_levels;
   double *px, *py;       /* the points handed to layer_fn (scratch) */
   void *canvas;          /* a renderer's scratch (the text renderer's cells), freed with F */
+  /* A matrix of counts drawn as a grid instead of series (a confusion matrix): mat is
+     [n_classes × n_classes], row i the truth, column j the prediction; class_names name
+     them. NULL for an ordinary figure. */
+  double *mat;
+  char *xname, *yname;   /* the axes' names, or NULL */
+  double mark_x;         /* a vertical marker at this x (a history's best epoch), NAN: none */
+  char *mark_label;      /* its legend text, or NULL */
+  Fig *next;             /* the next panel, drawn below this one in the same picture; owned */
 };
 
 Fig *fig_new(void);
+/* A new panel below the last of F's chain (F->next ...), returned. */
+Fig *fig_add_panel(Fig *F);
 void fig_free(Fig *F);
 /* Add a series of n points; x may be NULL (then x = x_start, x_start + 1, ...) and y NULL
    (zeros, for the caller to fill in). Copies. */
@@ -91,7 +101,8 @@ int fig_ticks(double lo, double hi, int target, bool whole, double *out, double 
 /* A tick's label: as many decimals as the step needs ("1e-05" on a log scale, where v is
    the exponent). */
 void fig_tick_label(char *buf, size_t n, double v, double step, bool logy);
-/* Display columns of a UTF-8 string (one per code point). */
+/* Display columns of a UTF-8 string: one per code point, two for a wide (CJK) one, as a
+   terminal draws them; the SVG renderer sizes text by the same count. */
 int fig_cols(const char *s);
 /* The title shown: the figure's, else a lone series' label; NULL for none. */
 const char *fig_title(const Fig *F);

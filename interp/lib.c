@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "lib_core.h"
 #include "losscheck.h"
+#include "metrics.h"
 #include "model.h"
 #include "plot.h"
 #include "train.h"
@@ -26,4 +27,5 @@ void lib_register_all(Interp *I) {
   compare_register(I); /* after plot: the order of the globals stays as it was */
   help_register(I);
   losscheck_register(I);
+  metrics_register(I);
 }

@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "autograd.h"
+#include "figure.h"
 #include "fit.h"
 #include "mem.h"
 #include "platform.h"
@@ -61,6 +62,15 @@ static Value bi_params(Call *c) {
   return r;
 }
 
+/* s in a column of w display columns, left- or right-aligned, and a space after a left one. */
+static void cell(StrBuf *b, const char *s, int w, bool right) {
+  int pad = w - fig_cols(s);
+  for (int i = 0; right && i < pad; i++) sb_putc(b, ' ');
+  sb_puts(b, s);
+  for (int i = 0; !right && i < pad; i++) sb_putc(b, ' ');
+  if (!right) sb_putc(b, ' ');
+}
+
 /* summary(net, input): layer, output shape, parameter count, totals. The output shapes
    come from running one zero sample of the given input shape through the model. */
 static Value bi_summary(Call *c) {
@@ -93,7 +103,14 @@ static Value bi_summary(Call *c) {
   Value layers1[1] = {model};
   const Value *layers = model.type == V_MODEL ? model.as.model->layers : layers1;
   int nl = model.type == V_MODEL ? model.as.model->n : 1;
-  pf_printf("%-4s %-14s %-16s %10s\n", "#", "layer", "output shape", "params");
+  /* the headers are translated: padded by display columns (a CJK character takes 2) */
+  StrBuf head = {0};
+  cell(&head, "#", 4, false);
+  cell(&head, _("layer"), 14, false);
+  cell(&head, _("output shape"), 16, false);
+  cell(&head, _("params"), 10, true);
+  pf_printf("%s\n", head.s);
+  sb_free(&head);
   long long total = 0;
   Value r = x;
   ev_root(I, v_retain(r));
@@ -119,11 +136,11 @@ static Value bi_summary(Call *c) {
     const char *kind = layers[i].type == V_LAYER ? layers[i].as.layer->kind : layers[i].as.model->name;
     pf_printf("%-4d %-14s %-16s %10lld\n", i, kind, sh, count);
   }
-  pf_printf("total parameters: %lld\n", total);
+  pf_printf(_("total parameters: %lld\n"), total);
   /* One sigmoid output: P(class 1) of a binary classifier, as accuracy and plot read it. */
   if (ends_in_sigmoid(model) && r.type == V_TENSOR && r.as.t->size == 1)
-    pf_printf("binary classifier: one sigmoid output p = P(class 1), class 1 where p > 0.5 "
-           "(train with loss = bce)\n");
+    pf_printf(_("binary classifier: one sigmoid output p = P(class 1), class 1 where p > 0.5 "
+                "(train with loss = bce)\n"));
   ad_set_recording(rec);
   return v_none();
 }
@@ -220,11 +237,11 @@ static Value bi_load(Call *c) {
       int j = 0;
       while (j < file->n && strcmp(file->names[j], names[i])) j++;
       if (j == file->n) {
-        snprintf(err, sizeof err, "%s has no tensor '%s' (it holds %d tensors; the model has %d)", path,
+        snprintf(err, sizeof err, _("%s has no tensor '%s' (it holds %d tensors; the model has %d)"), path,
                  names[i], file->n, n);
       } else if (!t_same_shape(file->tensors[j], ts[i])) {
         char a[96], b[96];
-        snprintf(err, sizeof err, "'%s' has shape %s in %s but %s in the model", names[i],
+        snprintf(err, sizeof err, _("'%s' has shape %s in %s but %s in the model"), names[i],
                  t_shape_str(file->tensors[j]->ndim, file->tensors[j]->shape, a, sizeof a), path,
                  t_shape_str(ts[i]->ndim, ts[i]->shape, b, sizeof b));
       }
@@ -232,7 +249,7 @@ static Value bi_load(Call *c) {
     for (int j = 0; j < file->n && !*err; j++) {
       int i = 0;
       while (i < n && strcmp(file->names[j], names[i])) i++;
-      if (i == n) snprintf(err, sizeof err, "%s holds '%s', which the model does not have", path, file->names[j]);
+      if (i == n) snprintf(err, sizeof err, _("%s holds '%s', which the model does not have"), path, file->names[j]);
     }
     if (!*err)
       for (int i = 0; i < n; i++)
@@ -251,18 +268,18 @@ static Value bi_load(Call *c) {
 
 static const Builtin model_builtins[] = {
     {"evaluate", "evaluate(model, data, loss = none)", bi_evaluate,
-     "{loss, accuracy} of the model on a dataset"},
+     N_("{loss, accuracy} of the model on a dataset")},
     {"accuracy", "accuracy(model, data)", bi_accuracy,
-     "the fraction of samples whose predicted class (argmax) is the true one"},
-    {"predict", "predict(model, x)", bi_predict, "the model's output (inference: no dropout)"},
-    {"params", "params(model)", bi_params, "the model's tensors by name"},
+     N_("the fraction of samples whose predicted class (argmax) is the true one")},
+    {"predict", "predict(model, x)", bi_predict, N_("the model's output (inference: no dropout)")},
+    {"params", "params(model)", bi_params, N_("the model's tensors by name")},
     {"summary", "summary(model, input = none)", bi_summary,
-     "a table of the layers: output shape and parameter count"},
+     N_("a table of the layers: output shape and parameter count")},
     {"save", "save(model, path)", bi_save,
-     "write the model's weights to a safetensors file (atomically)"},
+     N_("write the model's weights to a safetensors file (atomically)")},
     {"load", "load(model, path)", bi_load,
-     "read weights saved by save(); names and shapes must match the model"},
-    {"formula", "formula(f)", bi_formula, "the nn formula behind a native stdlib function or optimizer"},
+     N_("read weights saved by save(); names and shapes must match the model")},
+    {"formula", "formula(f)", bi_formula, N_("the nn formula behind a native stdlib function or optimizer")},
     {NULL, NULL, NULL, NULL},
 };
 

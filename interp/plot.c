@@ -20,6 +20,7 @@
 #include "figure.h"
 #include "mem.h"
 #include "path1d.h"
+#include "metrics.h"
 #include "plot.h"
 #include "platform.h"
 #include "plot_svg.h"
@@ -27,7 +28,8 @@
 
 enum {
   DEFAULT_W = 72, DEFAULT_H = 20,  /* characters, when the terminal's size is unknown */
-  SVG_W = 640, SVG_H = 420         /* pixels */
+  SVG_W = 640, SVG_H = 420,        /* pixels */
+  SVG_PANEL_H = 280                /* pixels per panel of a picture with several */
 };
 
 /* ------------------------------------------------------------------ calling nn code */
@@ -58,7 +60,7 @@ double plot_num_of(Interp *I, const Node *site, Value r, const char *who) {
 static double eval_point(UserFn *F, double x, double y) {
   if (F->fn_arity == 2) {
     Value a[2] = {v_num(x), v_num(y)};
-    return plot_num_of(F->I, F->site, call_fn(F, 2, a), "plot: the function");
+    return plot_num_of(F->I, F->site, call_fn(F, 2, a), _("plot: the function"));
   }
   int64_t two = 2;
   Tensor *p = t_new(1, &two);
@@ -68,7 +70,7 @@ static double eval_point(UserFn *F, double x, double y) {
   Value a = v_tensor(p);
   Value r = call_fn(F, 1, &a);
   ev_unroot(F->I, 1);
-  return plot_num_of(F->I, F->site, r, "plot: the function");
+  return plot_num_of(F->I, F->site, r, _("plot: the function"));
 }
 
 /* The predicted class of each output row: argmax, or > 0.5 for a single output. */
@@ -95,11 +97,12 @@ static void classify(UserFn *U, Fig *F, int n, const double *x, const double *y,
   ev_root(I, out);
   if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != n) {
     char sh[96] = "";
-    if (out.type == V_TENSOR) t_shape_str(out.as.t->ndim, out.as.t->shape, sh, sizeof sh);
-    ev_error(I, U->site,
-             "plot: the classifier must give one row of scores per point ([%d, 2] in, [%d, k] "
-             "out), got %s%s", n, n, out.type == V_TENSOR ? "a tensor of shape " : "",
-             out.type == V_TENSOR ? sh : v_type_name(out));
+    if (out.type != V_TENSOR)
+      ev_error(I, U->site, "plot: the classifier must give one row of scores per point ([%d, 2] in, "
+               "[%d, k] out), got %s", n, n, v_type_name(out));
+    ev_error(I, U->site, "plot: the classifier must give one row of scores per point ([%d, 2] in, "
+             "[%d, k] out), got a tensor of shape %s", n, n,
+             t_shape_str(out.as.t->ndim, out.as.t->shape, sh, sizeof sh));
   }
   const Tensor *o = out.as.t;
   int64_t k = o->size / n;
@@ -168,6 +171,14 @@ static void write_atomic(Interp *I, const Node *site, const char *path, const ch
   rt_free(tmp);
 }
 
+/* One line on stderr naming the file as nn wrote it: a script's relative path is
+   resolved against the script's folder, so the name shown is the one to open from where
+   nn was run. stderr, also in the REPL: a script's stdout stays its printed output. */
+static void say_wrote(const char *path, int w, int h) {
+  fprintf(pf_err(), _("wrote %s (%d×%d)\n"), path, w, h);
+  fflush(pf_err());
+}
+
 /* The terminal's size, else COLUMNS/LINES, else 72 × 20. */
 static void term_size(int *w, int *h) {
   int cols = 0, lines = 0;
@@ -203,13 +214,13 @@ PlotOut plot_arg_out(Call *c, int file_i, int width_i, int height_i) {
   if (c->args[width_i].type != V_NONE) {
     long long w = arg_int(c, width_i);
     if (w < min_w || w > lim_w)
-      arg_error(c, width_i, o.file ? "a width in pixels from 100 to 10000" : "a width in characters from 20 to 1000");
+      arg_error(c, width_i, o.file ? N_("a width in pixels from 100 to 10000") : N_("a width in characters from 20 to 1000"));
     o.width = (int)w;
   }
   if (c->args[height_i].type != V_NONE) {
     long long h = arg_int(c, height_i);
     if (h < min_h || h > lim_h)
-      arg_error(c, height_i, o.file ? "a height in pixels from 100 to 10000" : "a height in lines from 5 to 500");
+      arg_error(c, height_i, o.file ? N_("a height in pixels from 100 to 10000") : N_("a height in lines from 5 to 500"));
     o.height = (int)h;
   }
   return o;
@@ -219,9 +230,14 @@ PlotOut plot_arg_out(Call *c, int file_i, int width_i, int height_i) {
 void plot_show(Call *c, Fig *F, PlotOut o, StrBuf *b) {
   fig_autorange(F);
   if (o.file) {
-    fig_svg(F, b, o.width ? o.width : SVG_W, o.height ? o.height : SVG_H);
+    int panels = 0;
+    for (const Fig *p = F; p; p = p->next) panels++;
+    int w = o.width ? o.width : SVG_W, h = o.height ? o.height : panels > 1 ? SVG_PANEL_H * panels : SVG_H;
+    fig_svg(F, b, w, h);
     char buf[4096];
-    write_atomic(c->I, c->node, arg_path(c, o.file_i, buf, sizeof buf), b->s, b->len);
+    const char *path = arg_path(c, o.file_i, buf, sizeof buf);
+    write_atomic(c->I, c->node, path, b->s, b->len);
+    say_wrote(path, w, h);
   } else {
     int w, h;
     term_size(&w, &h);
@@ -329,13 +345,13 @@ static void add_tensor(Call *c, Fig *F, const Tensor *t, int li, int k0, bool ba
     F->x_whole = true;
   } else if (t->ndim == 2 && t->shape[1] == 2) {
     const char *l = label_at(c, li, k0);
-    if (!l) snprintf(buf, sizeof buf, "path %d", k0 + 1), l = buf;
+    if (!l) snprintf(buf, sizeof buf, _("path %d"), k0 + 1), l = buf;
     plot_add_path(F, t, 0, t->shape[0], l, FS_PATH);
   } else if (t->ndim == 2) {
     for (int64_t r = 0; r < t->shape[0] && r < 64; r++) {
       int64_t n = t->shape[1];
       const char *l = label_at(c, li, k0 + (int)r);
-      if (!l) snprintf(buf, sizeof buf, "row %lld", (long long)r), l = buf;
+      if (!l) snprintf(buf, sizeof buf, _("row %lld"), (long long)r), l = buf;
       FigSeries *s = fig_add(F, FS_LINE, l, (int)n, NULL, NULL, 0);
       for (int64_t i = 0; i < n; i++) s->y[i] = t->data[r * n + i];
     }
@@ -343,7 +359,7 @@ static void add_tensor(Call *c, Fig *F, const Tensor *t, int li, int k0, bool ba
   } else if (t->ndim == 3 && t->shape[2] == 2) {
     for (int64_t r = 0; r < t->shape[0] && r < 64; r++) {
       const char *l = label_at(c, li, k0 + (int)r);
-      if (!l) snprintf(buf, sizeof buf, "path %d", k0 + (int)r + 1), l = buf;
+      if (!l) snprintf(buf, sizeof buf, _("path %d"), k0 + (int)r + 1), l = buf;
       plot_add_path(F, t, r * t->shape[1] * 2, t->shape[1], l, FS_PATH);
     }
   } else {
@@ -469,6 +485,80 @@ static void add_dataset(Call *c, Fig *F, Value d, int di, int li) {
   rt_free(cls);
 }
 
+/* The 1-D tensor h.<name> of a history, or NULL when it has none. */
+static const Tensor *history_field(Call *c, Record *r, const char *name) {
+  Value *v = record_get(r, sym_intern(&c->I->syms, name, strlen(name)));
+  return v && v->type == V_TENSOR && v->as.t->ndim == 1 && v->as.t->size > 0 ? v->as.t : NULL;
+}
+
+/* One curve of a history, per epoch from 1. */
+static void add_epochs(Fig *F, const Tensor *t, const char *label) {
+  FigSeries *s = fig_add(F, FS_LINE, label, (int)t->size, NULL, NULL, 1);
+  for (int64_t i = 0; i < t->size; i++) s->y[i] = t->data[i];
+}
+
+/* A training history (train's record): what it recorded, one panel each, epochs along x —
+   loss (+ val_loss), then accuracy (+ val_accuracy) on [0, 1], then the learning rate
+   when h.lr changed from epoch to epoch (a schedule); with patience, a marker at
+   h.best_epoch (the epoch whose weights were kept). F's title is the first panel's. */
+static void add_history(Call *c, Fig *F, Record *r, const Value *loss) {
+  if (loss->type != V_TENSOR || loss->as.t->ndim != 1) arg_error(c, 0, "a history whose loss is a 1-D tensor");
+  const char *l0 = label_at(c, 7, 0), *l1 = label_at(c, 7, 1);
+  add_epochs(F, loss->as.t, l0 ? l0 : "loss");
+  const Tensor *t = history_field(c, r, "val_loss");
+  if (t) add_epochs(F, t, l1 ? l1 : "val_loss");
+  if (!F->title) F->title = rt_strdup(_("loss per epoch"));
+  Fig *last = F;
+  if ((t = history_field(c, r, "accuracy"))) {
+    last = fig_add_panel(F);
+    add_epochs(last, t, "accuracy");
+    const Tensor *v = history_field(c, r, "val_accuracy");
+    if (v) add_epochs(last, v, "val_accuracy");
+    bool unit = true; /* fractions: the axis from 0 to 1, as a teacher reads accuracy */
+    for (int k = 0; k < last->n_s; k++)
+      for (int i = 0; i < last->s[k].n; i++) unit = unit && last->s[k].y[i] >= 0 && last->s[k].y[i] <= 1;
+    if (unit) last->y0 = 0, last->y1 = 1;
+    last->title = rt_strdup(_("accuracy per epoch"));
+  }
+  if ((t = history_field(c, r, "lr"))) {
+    bool varies = false;
+    for (int64_t i = 1; i < t->size; i++) varies = varies || t->data[i] != t->data[0];
+    if (varies) {
+      last = fig_add_panel(F);
+      add_epochs(last, t, "lr");
+      last->title = rt_strdup(_("learning rate (lr) per epoch"));
+    }
+  }
+  Value *best = record_get(r, sym_intern(&c->I->syms, "best_epoch", 10));
+  double be;
+  if (best && v_to_num(*best, &be) && isfinite(be)) {
+    char buf[160];
+    snprintf(buf, sizeof buf, _("best epoch %.0f: the weights kept (lowest val_loss)"), be);
+    F->mark_label = rt_strdup(buf);
+    for (Fig *p = F; p; p = p->next) p->mark_x = be;
+  }
+  for (Fig *p = F; p; p = p->next) {
+    p->x_whole = true;
+    p->xname = rt_strdup(_("epoch"));
+  }
+}
+
+/* A confusion matrix (confusion(), metrics.c): its counts as a grid, named by class. */
+static void add_confusion(Call *c, Fig *F, const Tensor *t) {
+  int64_t k = t->shape[0];
+  if (k > 64) ev_error(c->I, c->node, "plot: a confusion matrix of %lld classes is too large to draw (at most 64)",
+                       (long long)k);
+  F->n_classes = (int)k;
+  F->mat = rt_malloc(sizeof(double) * (size_t)(k * k));
+  for (int64_t i = 0; i < k * k; i++) F->mat[i] = t->data[i];
+  F->class_names = rt_calloc((size_t)k, sizeof(char *));
+  F->n_class_names = (int)k;
+  for (int64_t i = 0; i < k; i++) F->class_names[i] = rt_strdup(t->table->rows[i]);
+  if (!F->title) F->title = rt_strdup(_("confusion matrix"));
+  F->xname = rt_strdup(_("prediction"));
+  F->yname = rt_strdup(_("truth"));
+}
+
 /* plot(what, ...) — see the table entry. Arguments: 0 what, 1 from, 2 to, 3 file,
    4 width, 5 height, 6 title, 7 labels, 8 paths, 9 data, 10 bars, 11 log, 12 points.
    A function beneath the series is put in U. */
@@ -502,26 +592,12 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
     Record *r = what.as.rec;
     Value *loss = record_get(r, sym_intern(&I->syms, "loss", 4));
     if (loss) {
-      /* a training history: loss and validation loss per epoch */
-      Value *vl = record_get(r, sym_intern(&I->syms, "val_loss", 8));
-      if (loss->type != V_TENSOR || loss->as.t->ndim != 1) arg_error(c, 0, "a history whose loss is a 1-D tensor");
-      const Tensor *lt = loss->as.t;
-      const char *l0 = label_at(c, 7, 0);
-      FigSeries *s = fig_add(F, FS_LINE, l0 ? l0 : "loss", (int)lt->size, NULL, NULL, 1);
-      for (int64_t i = 0; i < lt->size; i++) s->y[i] = lt->data[i];
-      if (vl && vl->type == V_TENSOR && vl->as.t->ndim == 1) {
-        const Tensor *vt = vl->as.t;
-        const char *l1 = label_at(c, 7, 1);
-        s = fig_add(F, FS_LINE, l1 ? l1 : "val_loss", (int)vt->size, NULL, NULL, 1);
-        for (int64_t i = 0; i < vt->size; i++) s->y[i] = vt->data[i];
-      }
-      F->x_whole = true;
-      if (!F->title) F->title = rt_strdup("loss per epoch");
+      add_history(c, F, r, loss);
       return;
     }
     add_dataset(c, F, what, 0, 7);
     plot_area(c, F, 1, 2, 0.05, 1);
-    if (!F->title) F->title = rt_strdup("data");
+    if (!F->title) F->title = rt_strdup(_("data"));
     return;
   }
   if (what.type == V_FUNC && plot_paths_1d(c->args[8])) {
@@ -559,7 +635,7 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
         const char *lab = label_at(c, 7, k);
         add_curve(c, F, v, a, b, (int)npts, lab ? lab : plot_fn_name(v, buf, sizeof buf, k));
       } else if (is_tensorish(v) || v.type == V_LIST) {
-        Tensor *t = call_keep(c, to_tensor(I, v, "each item to plot"));
+        Tensor *t = call_keep(c, to_tensor(I, v, _("each item to plot")));
         add_tensor(c, F, t, 7, k, false);
       } else {
         ev_error(I, c->arg_nodes && c->arg_nodes[0] ? c->arg_nodes[0] : c->node,
@@ -579,6 +655,12 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
     F->x0 = a, F->x1 = b;
     return;
   }
+  if (what.type == V_TENSOR && what.as.t->table && what.as.t->table->kind == TABLE_CONFUSION) {
+    add_confusion(c, F, what.as.t);
+    return;
+  }
+  if (what.type == V_TENSOR && what.as.t->table)
+    arg_error(c, 0, "a confusion matrix (a report is a table to print: plot(confusion(net, data)) draws the counts)");
   if (what.type == V_TENSOR || what.type == V_LIST || what.type == V_NUM) {
     Tensor *t = arg_tensor(c, 0);
     if (bars) {
@@ -625,9 +707,10 @@ static const Builtin plot_builtins[] = {
      "plot(what, from = none, to = none, file = none, width = none, height = none, title = none, "
      "labels = none, paths = none, data = none, bars = false, log = false, points = 200)",
      bi_plot,
-     "draw functions over [from, to], a tensor, a training history (loss, val_loss), a contour of "
-     "f(p) with paths = [...] over the area from = [x0, y0] to = [x1, y1], or a model's decision "
-     "regions with data = {x, y}; in the terminal, or as SVG with file = \"x.svg\""},
+     N_("draw functions over [from, to], a tensor, a training history (loss and accuracy per epoch, "
+        "lr when it varied), a confusion matrix, a contour of f(p) with paths = [...] over the area "
+        "from = [x0, y0] to = [x1, y1], or a model's decision regions with data = {x, y}; in the "
+        "terminal, or as SVG with file = \"x.svg\"")},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "figure.h"
+#include "i18n.h"
 #include "plot_svg.h"
 #include "strbuf.h"
 
@@ -43,9 +44,12 @@ static void xml_text(StrBuf *b, const char *s) {
   }
 }
 
-typedef struct Box {
+typedef struct Box Box;
+static void axis_names(const Fig *F, const Box *bx, StrBuf *b, double y_at);
+
+struct Box {
   double L, R, T, B; /* the plot area, pixels */
-} Box;
+};
 
 static double px_of(const Fig *F, const Box *bx, double x) {
   return bx->L + (x - F->x0) / (F->x1 - F->x0) * (bx->R - bx->L);
@@ -194,7 +198,8 @@ static void svg_series(Fig *F, const Box *bx, StrBuf *b, const FigSeries *s) {
   sb_puts(b, "</g>\n");
 }
 
-void fig_svg(Fig *F, StrBuf *b, int W, int H) {
+/* One panel of W × H pixels, its clip path named area<idx> (unique in the document). */
+static void svg_panel(Fig *F, StrBuf *b, int W, int H, int idx) {
   bool bars = F->n_s > 0 && F->s[0].kind == FS_BARS;
   const char *title = fig_title(F);
   Box bx = {.L = 70, .R = W - 20, .T = title ? 40 : 20, .B = H - 45};
@@ -202,17 +207,10 @@ void fig_svg(Fig *F, StrBuf *b, int W, int H) {
     int nx = (int)((bx.R - bx.L) / 4), ny = (int)((bx.B - bx.T) / 4);
     fig_sample(F, nx < 2 ? 2 : nx, ny < 2 ? 2 : ny, true);
   }
-  sb_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  sb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-               "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n", W, H, W, H);
-  if (title) {
-    sb_puts(b, "<title>");
-    xml_text(b, title);
-    sb_puts(b, "</title>\n");
-  }
-  sb_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, H);
-  sb_printf(b, "<defs><clipPath id=\"area\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/></clipPath></defs>\n",
-            bx.L, bx.T, bx.R - bx.L, bx.B - bx.T);
+  char clip[32];
+  snprintf(clip, sizeof clip, idx ? "area%d" : "area", idx);
+  sb_printf(b, "<defs><clipPath id=\"%s\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/></clipPath></defs>\n",
+            clip, bx.L, bx.T, bx.R - bx.L, bx.B - bx.T);
   /* ticks and grid lines */
   double yt[FIG_MAX_TICKS], xt[FIG_MAX_TICKS], ystep, xstep;
   int nyt = fig_ticks(F->y0, F->y1, 6, F->logy && F->y1 - F->y0 >= 2, yt, &ystep);
@@ -224,10 +222,15 @@ void fig_svg(Fig *F, StrBuf *b, int W, int H) {
   for (int i = 0; i < nxt; i++)
     sb_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", px_of(F, &bx, xt[i]), bx.T,
               px_of(F, &bx, xt[i]), bx.B);
-  sb_puts(b, "</g>\n<g clip-path=\"url(#area)\">\n");
+  sb_printf(b, "</g>\n<g clip-path=\"url(#%s)\">\n", clip);
   if (F->layer == FL_REGIONS) svg_regions(F, &bx, b);
   if (F->layer == FL_CONTOUR) svg_contour(F, &bx, b);
   for (int k = 0; k < F->n_s; k++) svg_series(F, &bx, b, &F->s[k]);
+  if (isfinite(F->mark_x) && F->mark_x >= F->x0 && F->mark_x <= F->x1) {
+    double x = px_of(F, &bx, F->mark_x);
+    sb_printf(b, "<line class=\"marker\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555555\" "
+                 "stroke-width=\"1\" stroke-dasharray=\"4 3\"/>\n", x, bx.T, x, bx.B);
+  }
   sb_puts(b, "</g>\n");
   /* axes */
   sb_printf(b, "<g class=\"axes\" stroke=\"black\" stroke-width=\"1\">\n"
@@ -266,13 +269,19 @@ void fig_svg(Fig *F, StrBuf *b, int W, int H) {
     xml_text(b, title);
     sb_puts(b, "</text>\n");
   }
+  axis_names(F, &bx, b, 16);
   /* legend: top right, inside the plot */
   FigItem items[64];
   int ni = fig_legend(F, items, 64);
   if (F->layer == FL_CONTOUR && F->n_levels > 0 && ni < 64) {
     items[ni] = (FigItem){.color = -2};
-    int k = snprintf(items[ni].name, sizeof items[ni].name, "contours at ");
+    int k = snprintf(items[ni].name, sizeof items[ni].name, "%s", _("contours at "));
     fig_levels_text(F, items[ni].name + k, sizeof items[ni].name - (size_t)k);
+    ni++;
+  }
+  if (F->mark_label && ni < 64) {
+    items[ni] = (FigItem){.color = -3};
+    snprintf(items[ni].name, sizeof items[ni].name, "%s", F->mark_label);
     ni++;
   }
   if (ni > 0) {
@@ -300,6 +309,9 @@ void fig_svg(Fig *F, StrBuf *b, int W, int H) {
         sb_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"12\" fill=\"%s\"/>\n", x + 6, cy - 6,
                   SVG_LIGHT[it->color % FIG_STYLES]);
         svg_marker(b, x + 15, cy, it->color, "key");
+      } else if (it->color == -3) { /* the marker's dashed line */
+        sb_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555555\" "
+                     "stroke-dasharray=\"4 3\"/>\n", x + 15, cy - 7, x + 15, cy + 7);
       } else if (it->color >= 0) {
         const FigSeries *s = NULL;
         for (int k = 0; k < F->n_s && !s; k++)
@@ -314,6 +326,108 @@ void fig_svg(Fig *F, StrBuf *b, int W, int H) {
       sb_puts(b, "</text>\n");
     }
     sb_puts(b, "</g>\n");
+  }
+}
+
+/* The axes' names: x centred under the tick labels, y turned up at x = y_at. */
+static void axis_names(const Fig *F, const Box *bx, StrBuf *b, double y_at) {
+  if (F->xname) {
+    sb_printf(b, "<text class=\"axis-name\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (bx->L + bx->R) / 2,
+              bx->B + 36);
+    xml_text(b, F->xname);
+    sb_puts(b, "</text>\n");
+  }
+  if (F->yname) {
+    double y = (bx->T + bx->B) / 2;
+    sb_printf(b, "<text class=\"axis-name\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                 "transform=\"rotate(-90 %.1f %.1f)\">", y_at, y, y_at, y);
+    xml_text(b, F->yname);
+    sb_puts(b, "</text>\n");
+  }
+}
+
+/* A matrix of counts (a confusion matrix) as a heat map: square cells from white to dark
+   blue by their share of the largest count, each with its count; the class names along
+   both axes, the truth down the left, the prediction along the bottom. */
+static void svg_matrix(Fig *F, StrBuf *b, int W, int H) {
+  int k = F->n_classes;
+  char buf[32];
+  int lw = 0;
+  for (int i = 0; i < k; i++) {
+    int w = fig_cols(fig_class_name(F, i, buf, sizeof buf));
+    lw = w > lw ? w : lw;
+  }
+  const char *title = fig_title(F);
+  Box bx = {.L = 36 + lw * 7.0, .R = W - 20, .T = title ? 40 : 20, .B = H - 45 - (lw > 6 ? lw * 4.0 : 0)};
+  double cell = fmin((bx.R - bx.L) / k, (bx.B - bx.T) / k);
+  bx.L = fmax(bx.L, (W - cell * k) / 2); /* centred when the names leave room */
+  bx.R = bx.L + cell * k, bx.B = bx.T + cell * k;
+  double max = 0;
+  for (int i = 0; i < k * k; i++) max = F->mat[i] > max ? F->mat[i] : max;
+  double fs = fmin(14, fmax(6, cell / 3));
+  sb_puts(b, "<g class=\"matrix\">\n");
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++) {
+      double v = F->mat[i * k + j], t = max > 0 ? v / max : 0;
+      /* #f7fbff (none) to #08306b (the largest), as matplotlib's Blues */
+      int r = (int)(247 + t * (8 - 247)), g = (int)(251 + t * (48 - 251)), bl = (int)(255 + t * (107 - 255));
+      double x = bx.L + j * cell, y = bx.T + i * cell;
+      sb_printf(b, "<rect class=\"cell\" data-truth=\"%d\" data-prediction=\"%d\" x=\"%.1f\" y=\"%.1f\" "
+                   "width=\"%.1f\" height=\"%.1f\" fill=\"#%02x%02x%02x\" stroke=\"white\"/>\n",
+                i, j, x, y, cell, cell, r, g, bl);
+      sb_printf(b, "<text class=\"count\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"%.0f\" "
+                   "fill=\"%s\">%.0f</text>\n", x + cell / 2, y + cell / 2 + fs / 3, fs, t > 0.5 ? "white" : "black", v);
+    }
+  sb_puts(b, "</g>\n<g class=\"ticks\" fill=\"black\">\n");
+  bool turn = lw * 7.0 > cell; /* long names along the bottom: turned 45° */
+  for (int i = 0; i < k; i++) {
+    const char *name = fig_class_name(F, i, buf, sizeof buf);
+    double y = bx.T + (i + 0.5) * cell + 4;
+    sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", bx.L - 6, y);
+    xml_text(b, name);
+    sb_puts(b, "</text>\n");
+    double x = bx.L + (i + 0.5) * cell;
+    if (turn)
+      sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" transform=\"rotate(-45 %.1f %.1f)\">", x,
+                bx.B + 14, x, bx.B + 14);
+    else sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x, bx.B + 16);
+    xml_text(b, name);
+    sb_puts(b, "</text>\n");
+  }
+  sb_puts(b, "</g>\n");
+  if (title) {
+    sb_printf(b, "<text class=\"title\" x=\"%.1f\" y=\"26\" text-anchor=\"middle\" font-size=\"15\">", (bx.L + bx.R) / 2);
+    xml_text(b, title);
+    sb_puts(b, "</text>\n");
+  }
+  Box names = bx;
+  names.B = turn ? fmin(bx.B + lw * 5.0, H - 40) : bx.B;
+  axis_names(F, &names, b, fmax(16, bx.L - lw * 7.0 - 24)); /* beside the row names */
+}
+
+void fig_svg(Fig *F, StrBuf *b, int W, int H) {
+  int n = 0;
+  for (const Fig *p = F; p; p = p->next) n++;
+  const char *title = fig_title(F);
+  sb_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  /* CJK fonts in the list: titles and legends may be Chinese (--lang zh) */
+  sb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+               "font-family=\"DejaVu Sans, Helvetica, Arial, Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif\" font-size=\"12\">\n", W, H, W, H);
+  if (title) {
+    sb_puts(b, "<title>");
+    xml_text(b, title);
+    sb_puts(b, "</title>\n");
+  }
+  sb_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, H);
+  /* panels one below the other, sharing the height */
+  int i = 0, y = 0;
+  for (Fig *p = F; p; p = p->next, i++) {
+    int h = (H - y) / (n - i);
+    if (n > 1) sb_printf(b, "<g class=\"panel\" transform=\"translate(0 %d)\">\n", y);
+    if (p->mat) svg_matrix(p, b, W, h);
+    else svg_panel(p, b, W, h, i);
+    if (n > 1) sb_puts(b, "</g>\n");
+    y += h;
   }
   sb_puts(b, "</svg>\n");
 }

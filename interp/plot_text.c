@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "figure.h"
+#include "i18n.h"
 #include "mem.h"
 #include "plot_text.h"
 #include "strbuf.h"
@@ -254,7 +255,7 @@ static void end_line(StrBuf *b, bool color, int *cur, size_t start) {
   sb_putc(b, '\n');
 }
 
-void fig_text(Fig *F, StrBuf *b, int width, int height, bool color) {
+static void text_panel(Fig *F, StrBuf *b, int width, int height, bool color) {
   bool bars = F->n_s > 0 && F->s[0].kind == FS_BARS;
   int rows = height - 2;
   /* y ticks first: their labels set the left margin. */
@@ -281,6 +282,14 @@ void fig_text(Fig *F, StrBuf *b, int width, int height, bool color) {
   for (int k = 0, li = 0; k < F->n_s; k++) {
     draw_series_text(&cv, &F->s[k], n_lines, li);
     li += F->s[k].kind == FS_LINE;
+  }
+  /* The marker: a dotted column wherever the series left the cell empty. */
+  if (isfinite(F->mark_x) && F->mark_x >= F->x0 && F->mark_x <= F->x1) {
+    int col = (int)floor(dx_of(&cv, F->mark_x) + 0.5) / 2;
+    for (int r = 0; r < rows; r++) {
+      Cell *cell = &cv.c[r * cols + col];
+      if (!cell->ch && !cell->dots) cell->ch = "┊", cell->ch_color = -2;
+    }
   }
 
   int cur = -1;
@@ -378,6 +387,10 @@ void fig_text(Fig *F, StrBuf *b, int width, int height, bool color) {
     sb_puts(b, lab);
     at = pos + w;
   }
+  if (F->xname && at + 2 + fig_cols(F->xname) <= width) { /* the axis's name, at its right end */
+    spaces(b, width - fig_cols(F->xname) - at);
+    sb_puts(b, F->xname);
+  }
   end_line(b, color, &cur, start);
   /* The legend, wrapped to the width. */
   FigItem items[64];
@@ -416,11 +429,20 @@ void fig_text(Fig *F, StrBuf *b, int width, int height, bool color) {
     }
     end_line(b, color, &cur, start);
   }
+  if (F->mark_label) {
+    start = b->len;
+    spaces(b, lw + 2);
+    set_color(b, color, &cur, -2);
+    sb_puts(b, "┊ ");
+    set_color(b, color, &cur, -1);
+    sb_puts(b, F->mark_label);
+    end_line(b, color, &cur, start);
+  }
   if (F->layer == FL_CONTOUR && F->n_levels > 0) {
     start = b->len;
     spaces(b, lw + 2);
     set_color(b, color, &cur, -2);
-    sb_puts(b, "contours at ");
+    sb_puts(b, _("contours at "));
     char lv[512];
     fig_levels_text(F, lv, sizeof lv);
     sb_puts(b, lv);
@@ -428,4 +450,115 @@ void fig_text(Fig *F, StrBuf *b, int width, int height, bool color) {
   }
   rt_free(F->canvas);
   F->canvas = NULL;
+}
+
+/* Shading of a count relative to the largest: none, then quarters. */
+static const char *count_shade(double v, double max) {
+  double t = max > 0 ? v / max : 0;
+  return t <= 0 ? " " : t <= 0.25 ? "░" : t <= 0.5 ? "▒" : t <= 0.75 ? "▓" : "█";
+}
+
+/* Row i's label (compact: "i name") or column j's header (compact: its index). */
+static const char *matrix_label(const Fig *F, int i, bool compact, bool row, char *buf, size_t n) {
+  char name[32];
+  const char *s = fig_class_name(F, i, name, sizeof name);
+  if (!compact) {
+    snprintf(buf, n, "%s", s);
+    return buf;
+  }
+  if (row) snprintf(buf, n, "%d %s", i, s);
+  else snprintf(buf, n, "%d", i);
+  return buf;
+}
+
+/* A matrix of counts (a confusion matrix): one cell per count, shaded by its share of the
+   largest, the count written in its middle; rows named on the left (the truth), columns
+   above (the prediction). When the names make it wider than the width, the columns are
+   headed by the classes' numbers and each row's name starts with its number. */
+static void text_matrix(Fig *F, StrBuf *b, int width, bool color) {
+  int k = F->n_classes, cur = -1;
+  double max = 0;
+  for (int i = 0; i < k * k; i++) max = F->mat[i] > max ? F->mat[i] : max;
+  char buf[200];
+  int lw = 0, cw = 3;
+  bool compact = false;
+  for (int pass = 0; pass < 2; pass++, compact = true) {
+    lw = F->yname ? fig_cols(F->yname) : 0, cw = 3;
+    for (int i = 0; i < k; i++) {
+      int w = fig_cols(matrix_label(F, i, compact, true, buf, sizeof buf));
+      lw = w > lw ? w : lw;
+      w = fig_cols(matrix_label(F, i, compact, false, buf, sizeof buf));
+      cw = w + 2 > cw ? w + 2 : cw;
+      for (int j = 0; j < k; j++) {
+        int n = snprintf(buf, sizeof buf, "%.0f", F->mat[i * k + j]);
+        cw = n + 2 > cw ? n + 2 : cw;
+      }
+    }
+    if (lw + 1 + k * cw <= width) break;
+  }
+  size_t start = b->len;
+  const char *title = fig_title(F);
+  if (title) {
+    int pad = (lw + 1 + k * cw - fig_cols(title)) / 2;
+    spaces(b, pad > 0 ? pad : 0);
+    sb_puts(b, title);
+    end_line(b, color, &cur, start);
+  }
+  if (F->xname) {
+    start = b->len;
+    spaces(b, lw + 1 + (k * cw - fig_cols(F->xname)) / 2);
+    sb_puts(b, F->xname);
+    end_line(b, color, &cur, start);
+  }
+  start = b->len;
+  if (F->yname) sb_puts(b, F->yname);
+  spaces(b, lw + 1 - (F->yname ? fig_cols(F->yname) : 0));
+  for (int j = 0; j < k; j++) {
+    const char *name = matrix_label(F, j, compact, false, buf, sizeof buf);
+    int w = fig_cols(name);
+    spaces(b, cw - w - (cw - w) / 2);
+    sb_puts(b, name);
+    spaces(b, (cw - w) / 2);
+  }
+  end_line(b, color, &cur, start);
+  for (int i = 0; i < k; i++) {
+    start = b->len;
+    const char *name = matrix_label(F, i, compact, true, buf, sizeof buf);
+    sb_puts(b, name);
+    spaces(b, lw - fig_cols(name));
+    sb_puts(b, "│");
+    for (int j = 0; j < k; j++) {
+      double v = F->mat[i * k + j];
+      const char *sh = count_shade(v, max);
+      char num[32];
+      int n = snprintf(num, sizeof num, "%.0f", v), left = (cw - n) / 2;
+      set_color(b, color, &cur, i == j ? 0 : 1);
+      for (int c = 0; c < left; c++) sb_puts(b, sh);
+      set_color(b, color, &cur, -1);
+      sb_puts(b, num);
+      set_color(b, color, &cur, i == j ? 0 : 1);
+      for (int c = left + n; c < cw; c++) sb_puts(b, sh);
+    }
+    set_color(b, color, &cur, -1);
+    end_line(b, color, &cur, start);
+  }
+  start = b->len;
+  spaces(b, lw + 1);
+  set_color(b, color, &cur, -2);
+  char key[200];
+  snprintf(key, sizeof key, _("░ ▒ ▓ █: up to ¼, ½, ¾, all of the largest count (%.0f)"), max);
+  sb_puts(b, key);
+  end_line(b, color, &cur, start);
+}
+
+/* Panels one below the other, each given an equal share of the height (at least 8
+   lines); a matrix takes the lines it needs. */
+void fig_text(Fig *F, StrBuf *b, int width, int height, bool color) {
+  int n = 0;
+  for (const Fig *p = F; p; p = p->next) n++;
+  int h = height / n < 8 ? 8 : height / n;
+  for (Fig *p = F; p; p = p->next) {
+    if (p->mat) text_matrix(p, b, width, color);
+    else text_panel(p, b, width, n > 1 ? h : height, color);
+  }
 }

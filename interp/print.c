@@ -6,6 +6,7 @@
 
 #include "decl.h"
 #include "mem.h"
+#include "metrics.h"
 
 enum {
   SUMMARY_SIZE = 1000, /* tensors with more elements are elided */
@@ -266,6 +267,10 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
     else quote(b, v.as.str);
     break;
   case V_TENSOR:
+    if (nest->n == 0 && v.as.t->table) { /* a confusion matrix or report, shown alone */
+      metrics_fmt_table(b, v.as.t);
+      break;
+    }
     fmt_tensor(b, v.as.t);
     /* Empty with more than one axis, shown on its own: [] alone would hide [0, 3]. */
     if (nest->n == 0 && v.as.t->size == 0 && v.as.t->ndim > 1 && !summarized(v.as.t)) {

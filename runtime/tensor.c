@@ -78,7 +78,24 @@ Tensor *t_new(int ndim, const int64_t *shape) {
   t->data = (float *)((char *)t + HDR);
   t->ad = NULL;
   t->ad_release = NULL;
+  t->table = NULL;
   return t;
+}
+
+static void table_free(TTable *tb, const Tensor *t) {
+  if (!tb) return;
+  for (int64_t i = 0; tb->rows && i < t->shape[0]; i++) rt_free(tb->rows[i]);
+  for (int64_t j = 0; tb->cols && j < t->shape[1]; j++) rt_free(tb->cols[j]);
+  rt_free(tb->rows);
+  rt_free(tb->cols);
+  rt_free(tb->title);
+  rt_free(tb->note);
+  rt_free(tb);
+}
+
+void t_set_table(Tensor *t, TTable *tb) {
+  table_free(t->table, t);
+  t->table = tb;
 }
 
 Tensor *t_zeros(int ndim, const int64_t *shape) {
@@ -118,6 +135,7 @@ Tensor *t_retain(Tensor *a) {
 void t_release(Tensor *a) {
   if (a && --a->rc == 0) {
     if (a->ad) a->ad_release(a->ad);
+    table_free(a->table, a);
     rt_free(a);
   }
 }

@@ -32,7 +32,20 @@ typedef struct Tensor {
   /* Frees ad when the tensor dies; set by autograd together with ad, so this floor
      never calls up into autograd.c. */
   void (*ad_release)(struct AdNode *ad);
+  struct TTable *table;    /* names of a table's rows and columns, or NULL; see TTable */
 } Tensor;
+
+/* A [rows, cols] tensor that is a table (a confusion matrix, a classification report)
+   carries the names of its rows and columns for printing and plotting. Operations do not
+   carry it: their results are new tensors. The interp/ side fills it and reads kind;
+   the tensor owns it (strings included) and frees it with itself. */
+typedef struct TTable {
+  int kind;               /* what the table is, for interp/ (metrics.h: TABLE_...) */
+  char *title, *note;     /* lines above and below it, or NULL */
+  char **rows, **cols;    /* shape[0] and shape[1] names */
+} TTable;
+/* Give t a table (taking ownership of tb); any previous one is freed. */
+void t_set_table(Tensor *t, TTable *tb);
 
 /* ---- lifetime and creation ---- */
 Tensor *t_new(int ndim, const int64_t *shape); /* uninitialised data */

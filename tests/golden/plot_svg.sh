@@ -5,7 +5,9 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cc -std=c11 -O1 -o "$T/xmlcheck" ../svg/xmlcheck.c || echo "cannot build the checker"
 PLOT_DIR="$T/out" && mkdir "$PLOT_DIR" && export PLOT_DIR
-$RUN plot_svg.nn > "$T/stdout"; echo "status $?"
+$RUN plot_svg.nn > "$T/stdout" 2> "$T/stderr"; echo "status $?"
+# each file written is named on stderr, as nn wrote it
+sed "s|$T|T|" "$T/stderr"
 tail -3 "$T/stdout"
 ls "$T/out"
 cd "$T/out" && "$T/xmlcheck" *.svg
