@@ -265,7 +265,9 @@ static size_t code_points(const char *s, size_t n, uint32_t *out) {
   return k;
 }
 
-/* Levenshtein distance in code points (insert, delete, replace one letter: cost 1). */
+/* Levenshtein distance in code points (insert, delete, replace one letter: cost 1). A
+   candidate with no letter in common with the query (the distance is then the longer
+   length: 鞍 and 熵) is no near miss: its distance is reported as SIZE_MAX. */
 static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb) {
   uint32_t *ca = rt_malloc(sizeof(uint32_t) * (na + nb + 1)), *cb = ca + na;
   na = code_points(a, na, ca);
@@ -287,7 +289,7 @@ static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb) 
   size_t d = row[nb];
   rt_free(row);
   rt_free(ca);
-  return d;
+  return d >= (na > nb ? na : nb) ? SIZE_MAX : d;
 }
 
 static bool has_non_ascii(const char *s, size_t n) {
