@@ -3,6 +3,7 @@
  * the function value at run time, so it always matches the defaults nn uses. The texts
  * are parsed on each request (they are small), so there is no state besides I->lang.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,12 +120,26 @@ static bool find_in(const char *text, const char *name, size_t n, Entry *e) {
   return false;
 }
 
-/* The entry's own name for a name or alias from any language; false when unknown. */
+/* The notes name each function "X函数" (sigmoid函数, ReLU函数, Leaky ReLU函数): the length
+   of X without the suffix and the blanks, '_' or '-' before it; 0 when there is none. */
+static size_t strip_hanshu(const char *name, size_t n) {
+  static const char suffix[] = "函数";
+  size_t k = sizeof suffix - 1;
+  if (n <= k || memcmp(name + n - k, suffix, k)) return 0;
+  n -= k;
+  while (n && norm_char((unsigned char)name[n - 1]) == '_') n--;
+  return n;
+}
+
+/* The entry's own name for a name or alias from any language, or for "X函数" when X is
+   one; false when unknown. */
 static bool resolve(const char *name, Slice *primary) {
   Entry e;
-  size_t n = strlen(name);
+  size_t n = strlen(name), stem = strip_hanshu(name, n);
   for (const EmbeddedFile *f = nn_help_files; f->name; f++)
     if (find_in(f->text, name, n, &e)) return head_name(e.head, 0, primary);
+  for (const EmbeddedFile *f = nn_help_files; stem && f->name; f++)
+    if (find_in(f->text, name, stem, &e)) return head_name(e.head, 0, primary);
   return false;
 }
 
@@ -216,22 +231,47 @@ static void print_comment_above(FILE *out, const Node *def, bool raw) {
 
 /* ------------------------------------------------------------------ messages */
 
-typedef struct {
-  const char *en, *zh;
-} Msg;
+/* The text of msgid (marked N_()) in `lang`, which help("x", lang = "zh") may set apart
+   from the session's language: the catalogue is switched for the one lookup (the
+   returned text is a static string of the catalogue, valid after the switch back). */
+__attribute__((format_arg(2))) static const char *tr_in(const char *lang, const char *msgid) {
+  MsgLang cur = msg_lang();
+  msg_set_lang(!strcmp(lang, "zh") ? MSG_ZH : MSG_EN);
+  const char *s = msg_tr(msgid);
+  msg_set_lang(cur);
+  return s;
+}
 
-static const char *msg(const char *lang, Msg m) { return !strcmp(lang, "zh") ? m.zh : m.en; }
-
-static const Msg M_FALLBACK = {"(no English text for '%s' yet; here is the Chinese one)\n",
-                               "（'%s' 还没有中文说明，下面是英文的）\n"};
-static const Msg M_NOHELP = {"no help for '%s'", "没有 '%s' 的帮助"};
-static const Msg M_MEAN = {"; did you mean ", "；你是不是要找 "};
-static const Msg M_OR = {" or ", " 或 "};
-static const Msg M_LIST = {"; help() lists the topics and functions", "；help() 列出所有主题和函数"};
+/* Shown in the language asked for, above the text of the other one. */
+static const char *const M_NO_EN_TEXT = N_("(no English text for '%s' yet; here is the Chinese one)\n");
+static const char *const M_NO_ZH_TEXT = N_("(no Chinese text for '%s' yet; here is the English one)\n");
 
 /* ------------------------------------------------------------------ suggestions */
 
+/* The code points of a UTF-8 name, ASCII folded as norm_char does, into out (room for n):
+   near misses are counted in letters of either script, so 学习律 is one letter from 学习率
+   (not one of its three bytes) and "ReLu" none from "relu". Returns the count. */
+static size_t code_points(const char *s, size_t n, uint32_t *out) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; k++) {
+    unsigned char c = (unsigned char)s[i];
+    size_t len = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (len > n - i) len = n - i; /* a cut-off sequence: its bytes so far */
+    uint32_t cp = len == 1 ? (uint32_t)norm_char(c) : c & (0x7Fu >> len);
+    for (size_t j = 1; j < len; j++) cp = cp << 6 | ((unsigned char)s[i + j] & 0x3Fu);
+    out[k] = cp;
+    i += len;
+  }
+  return k;
+}
+
+/* Levenshtein distance in code points (insert, delete, replace one letter: cost 1). A
+   candidate with no letter in common with the query (the distance is then the longer
+   length: 鞍 and 熵) is no near miss: its distance is reported as SIZE_MAX. */
 static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb) {
+  uint32_t *ca = rt_malloc(sizeof(uint32_t) * (na + nb + 1)), *cb = ca + na;
+  na = code_points(a, na, ca);
+  nb = code_points(b, nb, cb);
   size_t *row = rt_malloc(sizeof(size_t) * (nb + 1));
   for (size_t j = 0; j <= nb; j++) row[j] = j;
   for (size_t i = 1; i <= na; i++) {
@@ -239,8 +279,7 @@ static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb) 
     row[0] = i;
     for (size_t j = 1; j <= nb; j++) {
       size_t up = row[j];
-      size_t cost = norm_char((unsigned char)a[i - 1]) != norm_char((unsigned char)b[j - 1]);
-      size_t best = diag + cost;
+      size_t best = diag + (ca[i - 1] != cb[j - 1]);
       if (up + 1 < best) best = up + 1;
       if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
       row[j] = best;
@@ -249,7 +288,26 @@ static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb) 
   }
   size_t d = row[nb];
   rt_free(row);
-  return d;
+  rt_free(ca);
+  return d >= (na > nb ? na : nb) ? SIZE_MAX : d;
+}
+
+static bool has_non_ascii(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80) return true;
+  return false;
+}
+
+/* How far a candidate may be from a query and still be suggested. Latin: 1 letter up to
+   3 letters, then one more per 4 ("sofmax" → softmax). Chinese names are short and each
+   character carries a word's meaning, so 1 up to 4 characters (学习律 → 学习率, 梯度消逝 →
+   梯度消失), then one more per 4. */
+static size_t max_distance(const char *q, size_t nq) {
+  if (!has_non_ascii(q, nq)) return nq <= 3 ? 1 : nq / 4 + 1;
+  uint32_t *cp = rt_malloc(sizeof(uint32_t) * (nq + 1));
+  size_t n = code_points(q, nq, cp);
+  rt_free(cp);
+  return n <= 4 ? 1 : n / 4 + 1;
 }
 
 static bool contains(const char *hay, size_t nh, const char *needle, size_t nn) {
@@ -261,65 +319,77 @@ static bool contains(const char *hay, size_t nh, const char *needle, size_t nn) 
 #define N_SUGGEST 3
 
 typedef struct {
-  Slice names[N_SUGGEST];
+  Slice names[N_SUGGEST]; /* what to show: the entry's own name, or the close alias */
+  Slice own[N_SUGGEST];   /* the entry's own name: each entry is suggested once */
   size_t score[N_SUGGEST];
   int n;
 } Suggest;
 
-/* Keep the closest few candidates (their entry's own name, once each). */
+/* Keep the closest few candidates. A Chinese query is answered with the Chinese alias
+   that came close (梯度消逝 → 梯度消失), a Latin one with the entry's own name. */
 static void consider(Suggest *s, const char *q, size_t nq, Slice cand, Slice own) {
   size_t d = edit_distance(q, nq, cand.s, cand.n);
-  size_t limit = nq <= 3 ? 1 : nq / 4 + 1;
+  size_t limit = max_distance(q, nq);
   if (d > limit && !(nq >= 3 && contains(cand.s, cand.n, q, nq))) return;
   if (d > limit) d = limit + 1; /* a substring match ranks after the close spellings */
+  Slice show = has_non_ascii(q, nq) && has_non_ascii(cand.s, cand.n) ? cand : own;
   for (int i = 0; i < s->n; i++)
-    if (same_name(s->names[i].s, s->names[i].n, own.s, own.n)) {
-      if (d < s->score[i]) s->score[i] = d;
+    if (same_name(s->own[i].s, s->own[i].n, own.s, own.n)) {
+      if (d < s->score[i]) s->score[i] = d, s->names[i] = show;
       return;
     }
   int at;
   if (s->n < N_SUGGEST) at = s->n++;
   else if (d < s->score[N_SUGGEST - 1]) at = N_SUGGEST - 1;
   else return;
-  s->names[at] = own;
+  s->names[at] = show;
+  s->own[at] = own;
   s->score[at] = d;
   for (int i = at; i > 0 && s->score[i] < s->score[i - 1]; i--) { /* keep sorted */
-    Slice tn = s->names[i];
+    Slice tn = s->names[i], to = s->own[i];
     size_t ts = s->score[i];
-    s->names[i] = s->names[i - 1], s->score[i] = s->score[i - 1];
-    s->names[i - 1] = tn, s->score[i - 1] = ts;
+    s->names[i] = s->names[i - 1], s->own[i] = s->own[i - 1], s->score[i] = s->score[i - 1];
+    s->names[i - 1] = tn, s->own[i - 1] = to, s->score[i - 1] = ts;
   }
 }
 
-/* "no help for 'sofmax'; did you mean 'softmax'?" into b. */
-static void not_found(Interp *I, StrBuf *b, const char *name, const char *lang) {
-  Suggest s = {0};
-  size_t nq = strlen(name);
+/* Every name help knows (entries' names and aliases of both languages, functions of the
+   session) measured against the query q[0, nq). */
+static void suggest_for(Interp *I, Suggest *s, const char *q, size_t nq) {
   for (const EmbeddedFile *f = nn_help_files; f->name; f++) {
     const char *p = f->text;
     Slice sec = {"", 0}, a, own;
     Entry e;
     while (next_entry(&p, &sec, &e)) {
       head_name(e.head, 0, &own);
-      for (int i = 0; head_name(e.head, i, &a); i++) consider(&s, name, nq, a, own);
+      for (int i = 0; head_name(e.head, i, &a); i++) consider(s, q, nq, a, own);
     }
   }
   for (int i = 0; i < I->n_globals; i++)
     if (I->globals[i].type == V_FUNC) {
       Slice g = {I->global_names[i]->name, (size_t)I->global_names[i]->len};
-      consider(&s, name, nq, g, g);
+      consider(s, q, nq, g, g);
     }
-  sb_printf(b, msg(lang, M_NOHELP), name);
+}
+
+/* "no help for 'sofmax'; did you mean 'softmax'?" into b, in lang. */
+static void not_found(Interp *I, StrBuf *b, const char *name, const char *lang) {
+  Suggest s = {0};
+  size_t nq = strlen(name), stem = strip_hanshu(name, nq);
+  suggest_for(I, &s, name, nq);
+  if (stem) suggest_for(I, &s, name, stem); /* "sigmiod函数": as "sigmiod" too */
   if (!s.n) {
-    sb_puts(b, msg(lang, M_LIST));
+    sb_printf(b, tr_in(lang, N_("no help for '%s'; help() lists the topics and functions")), name);
     return;
   }
-  sb_puts(b, msg(lang, M_MEAN));
-  for (int i = 0; i < s.n; i++) {
-    if (i) sb_puts(b, i == s.n - 1 ? msg(lang, M_OR) : ", ");
-    sb_printf(b, "'%.*s'", (int)s.names[i].n, s.names[i].s);
-  }
-  sb_puts(b, !strcmp(lang, "zh") ? "？" : "?");
+  char v[N_SUGGEST][160]; /* the names, quoted by the messages */
+  for (int i = 0; i < s.n; i++) snprintf(v[i], sizeof v[i], "%.*s", (int)s.names[i].n, s.names[i].s);
+  if (s.n == 1) sb_printf(b, tr_in(lang, N_("no help for '%s'; did you mean '%s'?")), name, v[0]);
+  else if (s.n == 2)
+    sb_printf(b, tr_in(lang, N_("no help for '%s'; did you mean '%s' or '%s'?")), name, v[0], v[1]);
+  else
+    sb_printf(b, tr_in(lang, N_("no help for '%s'; did you mean '%s', '%s' or '%s'?")), name, v[0],
+              v[1], v[2]);
 }
 
 /* ------------------------------------------------------------------ help */
@@ -339,6 +409,12 @@ static void print_body(FILE *out, Slice body) {
 static bool lookup(Interp *I, const char *name, Slice *primary, const Func **f) {
   bool has = resolve(name, primary);
   *f = global_func(I, name);
+  size_t stem = strip_hanshu(name, strlen(name));
+  if (!*f && stem) { /* a function of the session: "sq函数" */
+    char buf[128];
+    snprintf(buf, sizeof buf, "%.*s", (int)stem, name);
+    *f = global_func(I, buf);
+  }
   if (!*f && has) {
     char buf[128];
     snprintf(buf, sizeof buf, "%.*s", (int)primary->n, primary->s);
@@ -357,7 +433,7 @@ bool help_print(Interp *I, FILE *out, const char *name, const char *lang) {
     if (v) {
       StrBuf b = {0};
       v_repr(&b, *v);
-      fprintf(out, "%s = %s (a %s)\n", name, b.s, v_type_name(*v));
+      fprintf(out, tr_in(lang, N_("%s = %s (a %s)\n")), name, b.s, v_type_name(*v));
       sb_free(&b);
       return true;
     }
@@ -374,27 +450,24 @@ bool help_print(Interp *I, FILE *out, const char *name, const char *lang) {
   } else if (has && find_in(lang_text(other_lang(lang)), primary.s, primary.n, &e)) {
     char own[128];
     snprintf(own, sizeof own, "%.*s", (int)primary.n, primary.s);
-    fprintf(out, msg(other_lang(lang), M_FALLBACK), own);
+    fprintf(out, tr_in(lang, !strcmp(lang, "zh") ? M_NO_ZH_TEXT : M_NO_EN_TEXT), own);
     print_body(out, e.body);
   } else if (f->def) {
     print_comment_above(out, f->def, false); /* a function of the session: its comment */
   } else if (f->bi) {
-    fprintf(out, "  %s\n", f->bi->help);
+    fprintf(out, "  %s\n", tr_in(lang, f->bi->help)); /* marked N_() in its table */
   }
   return true;
 }
 
 /* ------------------------------------------------------------------ the index */
 
-static const Msg M_HEAD = {
-    "help(\"NAME\") or :help NAME explains a topic of the course notes or a function:\n"
-    "its formula, what it means, nn's defaults and PyTorch's and Keras's. Names in either\n"
-    "language work (:help 交叉熵). :lang zh switches to Chinese; :source NAME shows a\n"
-    "stdlib definition.\n",
-    "help(\"名称\") 或 :help 名称 讲解课程笔记里的一个主题或一个函数：公式、含义、\n"
-    "nn 的默认值以及与 PyTorch、Keras 的对比。中英文名称都可以（:help cross_entropy）。\n"
-    ":lang en 切换到英文；:source 名称 显示标准库里的定义。\n"};
-static const Msg M_OTHER = {"Other functions", "其他函数"};
+static const char *const M_HEAD = N_(
+    "help(\"NAME\") or :help NAME explains a topic of the course notes, a function or a\n"
+    "keyword: its formula, what it means, an example, nn's defaults and PyTorch's and\n"
+    "Keras's. Names in either language work (:help 交叉熵, :help sigmoid函数). :lang zh\n"
+    "switches to Chinese; :source NAME shows a stdlib definition.\n");
+static const char *const M_OTHER = N_("Other functions");
 
 static void wrap_names(FILE *out, int *col, const char *s, size_t n) {
   if (*col + (int)n + 2 > 78) {
@@ -412,7 +485,7 @@ static bool documented(const char *name) {
 
 void help_index(Interp *I, FILE *out, const char *lang) {
   lang = use_lang(I, lang);
-  fputs(msg(lang, M_HEAD), out);
+  fputs(tr_in(lang, M_HEAD), out);
   const char *p = lang_text(lang);
   Slice sec = {NULL, 0}, cur = {NULL, 0}, own;
   Entry e;
@@ -434,7 +507,7 @@ void help_index(Interp *I, FILE *out, const char *lang) {
     Value v = I->globals[i];
     const char *name = I->global_names[i]->name;
     if (v.type != V_FUNC || !library_func(v.as.fn) || documented(name)) continue;
-    if (!any) fprintf(out, "\n%s\n", msg(lang, M_OTHER));
+    if (!any) fprintf(out, "\n%s\n", tr_in(lang, M_OTHER));
     any = true;
     wrap_names(out, &col, name, strlen(name));
   }
@@ -443,13 +516,11 @@ void help_index(Interp *I, FILE *out, const char *lang) {
 
 /* ------------------------------------------------------------------ :source */
 
-static const Msg M_NATIVE = {
-    "# %s runs a native kernel; this is its formula in nn (formula(%s) runs it):\n",
-    "# %s 运行的是本地（C）实现；下面是它在 nn 里的公式（formula(%s) 会运行它）：\n"};
-static const Msg M_NOSRC = {
-    "'%s' is built into nn (written in C) and has no nn source; help(\"%s\") explains it\n",
-    "'%s' 是 nn 内置的（用 C 写成），没有 nn 源代码；help(\"%s\") 有它的说明\n"};
-static const Msg M_NOFUNC = {"'%s' is not a function\n", "'%s' 不是函数\n"};
+static const char *const M_NATIVE =
+    N_("# %s runs a native kernel; this is its formula in nn (formula(%s) runs it):\n");
+static const char *const M_NOSRC =
+    N_("'%s' is built into nn (written in C) and has no nn source; help(\"%s\") explains it\n");
+static const char *const M_NOFUNC = N_("'%s' is not a function\n");
 
 bool help_source(Interp *I, FILE *out, const char *name) {
   const char *lang = use_lang(I, NULL);
@@ -457,15 +528,15 @@ bool help_source(Interp *I, FILE *out, const char *name) {
   const Func *f;
   lookup(I, name, &primary, &f);
   if (!f) {
-    fprintf(out, msg(lang, M_NOFUNC), name);
+    fprintf(out, tr_in(lang, M_NOFUNC), name);
     return false;
   }
   const Node *def = f->def ? f->def : f->formula ? f->formula->def : NULL;
   if (!def) {
-    fprintf(out, msg(lang, M_NOSRC), f->name, f->name);
+    fprintf(out, tr_in(lang, M_NOSRC), f->name, f->name);
     return false;
   }
-  if (!f->def) fprintf(out, msg(lang, M_NATIVE), f->name, f->name);
+  if (!f->def) fprintf(out, tr_in(lang, M_NATIVE), f->name, f->name);
   print_comment_above(out, def, true);
   /* the declaration's lines, whole */
   const char *p = def->src->text;
@@ -574,12 +645,12 @@ static Value bi_help_text(Call *c) {
 
 static const Builtin help_builtins[] = {
     {"help", "help(name = none, lang = none)", bi_help,
-     "explain a topic of the notes or a function, in English or Chinese (lang = \"zh\"); "
-     "help() lists them all"},
+     N_("explain a topic of the notes, a function or a keyword, in English or Chinese "
+        "(lang = \"zh\"); help() lists them all")},
     {"help_topics", "help_topics(kind = \"topics\")", bi_help_topics,
-     "the names help knows: \"topics\", \"functions\" (every builtin and stdlib function) or \"all\""},
+     N_("the names help knows: \"topics\", \"functions\" (every builtin and stdlib function) or \"all\"")},
     {"help_text", "help_text(name, lang = none)", bi_help_text,
-     "the help text of a name in one language, as a string (none when it has none)"},
+     N_("the help text of a name in one language, as a string (none when it has none)")},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -16,10 +16,12 @@
 #include "args.h"
 
 /* Print the help of `name` (a topic, an alias, or any global; "cross-entropy" and
-   "Cross_Entropy" find cross_entropy) on out: the signature when it names a function
-   (from the function value itself), then the text in `lang` (NULL: I->lang). A text
-   missing in that language is taken from the other one, after a note that says so.
-   Unknown: prints "no help for 'x'; did you mean 'y'?" on out and returns false. */
+   "Cross_Entropy" find cross_entropy; "X函数", as the notes name functions, finds X) on
+   out: the signature when it names a function (from the function value itself), then
+   the text in `lang` (NULL: I->lang). A text missing in that language is taken from the
+   other one, after a note that says so. Unknown: prints "no help for 'x'; did you mean
+   'y'?" (near misses counted in letters of either script: 学习律 → 学习率) on out, in
+   `lang`, and returns false. */
 bool help_print(Interp *I, FILE *out, const char *name, const char *lang);
 
 /* The overview on out: how to ask, then the topics grouped by the notes' sections, then

@@ -56,9 +56,9 @@ static const Func *func_named(Interp *I, const char *name) {
 
 static void help(Repl *r, const char *name) {
   if (!*name) {
-    pf_printf("Type an expression to see its value; `let x = ...` defines a variable.\n"
-           "Commands: :help NAME, :lang en|zh, :source NAME, :vars, :load FILE, :quit (or Ctrl-D).\n"
-           "Ctrl-C abandons the line or stops a running computation.\n\n");
+    pf_printf("%s", _("Type an expression to see its value; `let x = ...` defines a variable.\n"
+                      "Commands: :help NAME, :lang en|zh, :source NAME, :vars, :load FILE, :quit (or Ctrl-D).\n"
+                      "Ctrl-C abandons the line or stops a running computation.\n\n"));
     help_index(r->I, pf_out(), NULL);
     return;
   }
@@ -77,7 +77,7 @@ static void vars(Repl *r) {
     sb_free(&b);
     shown++;
   }
-  if (!shown) pf_printf("(no variables yet)\n");
+  if (!shown) pf_printf("%s", _("(no variables yet)\n"));
 }
 
 /* A ':' command; returns true when the line was one. */
@@ -90,18 +90,18 @@ static bool command(Repl *r, const char *line) {
   while (n && (arg[n - 1] == ' ' || arg[n - 1] == '\t' || arg[n - 1] == '\r')) arg[--n] = 0;
   if (!strcmp(cmd, "help") || !strcmp(cmd, "h")) help(r, arg);
   else if (!strcmp(cmd, "lang")) {
-    if (!*arg) pf_printf("%s\n", r->I->lang);
-    else if (!help_set_lang(r->I, arg)) fprintf(pf_err(), "unknown language '%s' (use en or zh)\n", arg);
+    if (!*arg) pf_printf("%s\n", r->I->lang); /* the code, as :lang takes it */
+    else if (!help_set_lang(r->I, arg)) fprintf(pf_err(), _("unknown language '%s' (use en or zh)\n"), arg);
   } else if (!strcmp(cmd, "source")) {
-    if (!*arg) fprintf(pf_err(), "usage: :source NAME\n");
+    if (!*arg) fputs(_("usage: :source NAME\n"), pf_err());
     else help_source(r->I, pf_out(), arg);
   }
   else if (!strcmp(cmd, "vars")) vars(r);
   else if (!strcmp(cmd, "load")) {
-    if (!*arg) fprintf(pf_err(), "usage: :load FILE\n");
+    if (!*arg) fputs(_("usage: :load FILE\n"), pf_err());
     else interp_run_file(r->I, arg);
   } else if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) r->quit = true;
-  else fprintf(pf_err(), "unknown command ':%s' (try :help)\n", cmd);
+  else fprintf(pf_err(), _("unknown command ':%s' (try :help)\n"), cmd);
   fflush(pf_out());
   return true;
 }
@@ -126,7 +126,7 @@ static void add_history_entry(Repl *r, const char *entry) {
   int err = pf_history_add(entry);
   if (err && !r->history_warned) {
     r->history_warned = true;
-    fprintf(pf_err(), "nn: cannot save history to %s: %s\n", r->history_path, strerror(err));
+    fprintf(pf_err(), _("nn: cannot save history to %s: %s\n"), r->history_path, strerror(err));
   }
 }
 
@@ -205,7 +205,7 @@ static int repl_tty(Repl *r) {
                  .complete_next = complete_next, .complete_files = complete_files,
                  .complete_suffix = complete_suffix};
   pf_line_open(&ed);
-  pf_printf("nn %s — :help for help, Ctrl-D to quit\n", NN_VERSION);
+  pf_printf(_("nn %s — :help for help, Ctrl-D to quit\n"), NN_VERSION);
   fflush(pf_out());
   while (!r->quit) {
     char *line;

@@ -10,10 +10,11 @@ printf 'softmax(x, axis = -1)\n  Softmax turns a vector of scores into probabili
 if cmp -s "$T/h1" "$T/h1.want"; then echo "PASS help-softmax"; else
   echo "FAIL help-softmax: got"; cat "$T/h1"; fi
 
-# :lang switches the language of the texts; :source prints a stdlib definition.
+# :lang switches the language of the texts and of the messages (the unknown language is
+# reported in Chinese after :lang zh); :source prints a stdlib definition.
 printf ':lang zh\n:help kl\n:lang\n:lang fr\n:source mse\n' | $RUN -i > "$T/h2" 2>&1
 if sed -n 2p "$T/h2" | grep -q 'KL 散度' && grep -qx 'zh' "$T/h2" &&
-   grep -q "^unknown language 'fr' (use en or zh)" "$T/h2" &&
+   grep -q "^未知的语言 'fr'（请用 en 或 zh）" "$T/h2" &&
    grep -q '^loss mse(p, q) {' "$T/h2" && grep -q '^  return mean((q - p) ^ 2)' "$T/h2"; then echo "PASS help-lang-source"; else
   echo "FAIL help-lang-source: got"; cat "$T/h2"; fi
 
