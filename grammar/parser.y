@@ -152,21 +152,23 @@ static Ex add_arg(ParseCtx *c, Ex list, Ex arg) {
   return push(c, list, arg);
 }
 
-/* Only names, indexings and fields can be assigned to; say what the target was. */
+/* Only names, indexings and fields can be assigned to; say what the target was (one
+   whole sentence each, for the catalogue). */
 static void check_target(ParseCtx *c, const Node *t) {
-  const char *what;
+  Span at = t->span;
   switch (t->kind) {
   case N_NAME: case N_INDEX: case N_FIELD: return;
-  case N_CALL: what = N_("a call"); break;
-  case N_NUM: case N_STR: case N_BOOL: case N_NONE: what = N_("a literal"); break;
-  case N_BRACKET: what = N_("a list"); break;
-  case N_RECORD: what = N_("a record"); break;
-  case N_FN: what = N_("a function"); break;
-  case N_RANGE: what = N_("a range"); break;
-  case N_UNARY: case N_BINARY: case N_AND: case N_OR: what = N_("an operator expression"); break;
-  default: what = N_("this expression"); break;
+  case N_CALL: fail(c, at, "cannot assign to a call"); return;
+  case N_NUM: case N_STR: case N_BOOL: case N_NONE: fail(c, at, "cannot assign to a literal"); return;
+  case N_BRACKET: fail(c, at, "cannot assign to a list"); return;
+  case N_RECORD: fail(c, at, "cannot assign to a record"); return;
+  case N_FN: fail(c, at, "cannot assign to a function"); return;
+  case N_RANGE: fail(c, at, "cannot assign to a range"); return;
+  case N_UNARY: case N_BINARY: case N_AND: case N_OR:
+    fail(c, at, "cannot assign to an operator expression");
+    return;
+  default: fail(c, at, "cannot assign to this expression"); return;
   }
-  fail(c, t->span, "cannot assign to %s", _(what));
 }
 
 /* target op= value  ==>  N_ASSIGN(target, N_BINARY(op, target, value)); the target
