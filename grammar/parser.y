@@ -79,6 +79,7 @@ typedef struct ParseCtx {
 #include <string.h>
 
 #include "error.h"
+#include "i18n.h"
 #include "lexer.h"
 
 #define YYMAXDEPTH PARSE_MAX_DEPTH
@@ -151,21 +152,23 @@ static Ex add_arg(ParseCtx *c, Ex list, Ex arg) {
   return push(c, list, arg);
 }
 
-/* Only names, indexings and fields can be assigned to; say what the target was. */
+/* Only names, indexings and fields can be assigned to; say what the target was (one
+   whole sentence each, for the catalogue). */
 static void check_target(ParseCtx *c, const Node *t) {
-  const char *what;
+  Span at = t->span;
   switch (t->kind) {
   case N_NAME: case N_INDEX: case N_FIELD: return;
-  case N_CALL: what = "a call"; break;
-  case N_NUM: case N_STR: case N_BOOL: case N_NONE: what = "a literal"; break;
-  case N_BRACKET: what = "a list"; break;
-  case N_RECORD: what = "a record"; break;
-  case N_FN: what = "a function"; break;
-  case N_RANGE: what = "a range"; break;
-  case N_UNARY: case N_BINARY: case N_AND: case N_OR: what = "an operator expression"; break;
-  default: what = "this expression"; break;
+  case N_CALL: fail(c, at, "cannot assign to a call"); return;
+  case N_NUM: case N_STR: case N_BOOL: case N_NONE: fail(c, at, "cannot assign to a literal"); return;
+  case N_BRACKET: fail(c, at, "cannot assign to a list"); return;
+  case N_RECORD: fail(c, at, "cannot assign to a record"); return;
+  case N_FN: fail(c, at, "cannot assign to a function"); return;
+  case N_RANGE: fail(c, at, "cannot assign to a range"); return;
+  case N_UNARY: case N_BINARY: case N_AND: case N_OR:
+    fail(c, at, "cannot assign to an operator expression");
+    return;
+  default: fail(c, at, "cannot assign to this expression"); return;
   }
-  fail(c, t->span, "cannot assign to %s", what);
 }
 
 /* target op= value  ==>  N_ASSIGN(target, N_BINARY(op, target, value)); the target
@@ -196,8 +199,8 @@ static int is_word(const Sym *s, const char *w) { return strcmp(s->name, w) == 0
 static Ex forward_fn(ParseCtx *c, Ex call, Ex body, int expr_body, YYLTYPE loc) {
   Node *f = call.n;
   if (f->kind != N_CALL || f->a->kind != N_NAME || !is_word(f->a->sym, "forward")) {
-    fail(c, f->span, expr_body ? "cannot assign to a call"
-                               : "a block can only follow 'forward(...)' here");
+    if (expr_body) fail(c, f->span, "cannot assign to a call");
+    else fail(c, f->span, "a block can only follow 'forward(...)' here");
     return call;
   }
   Node *fn = mk(c, N_FN, loc);
@@ -258,10 +261,8 @@ static Ex member(ParseCtx *c, Sym *word, YYLTYPE word_loc, Sym *name, Ex value, 
     return value;
   }
   if (!is_state && !is_param) {
-    fail(c, SP(word_loc),
-         value.n ? "unknown declaration '%s' (expected param or state)"
-                 : "unknown declaration '%s' (expected state)",
-         word->name);
+    if (value.n) fail(c, SP(word_loc), "unknown declaration '%s' (expected param or state)", word->name);
+    else fail(c, SP(word_loc), "unknown declaration '%s' (expected state)", word->name);
     return value;
   }
   Node *n = mk(c, N_LET, loc);
@@ -538,7 +539,7 @@ static void fail(ParseCtx *c, Span at, const char *fmt, ...) {
   if (c->failed) return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(c->err->msg, sizeof c->err->msg, fmt, ap);
+  vsnprintf(c->err->msg, sizeof c->err->msg, _(fmt), ap); /* the catalogue's text (i18n.h) */
   va_end(ap);
   c->err->span = at;
   c->err->incomplete = 0;
@@ -548,8 +549,9 @@ static void fail(ParseCtx *c, Span at, const char *fmt, ...) {
 /* Bison calls this only when its stack would pass YYMAXDEPTH ("memory exhausted"). */
 static void yyerror(YYLTYPE *loc, ParseCtx *ctx, yyscan_t scanner, const char *msg) {
   (void)scanner;
-  if (strcmp(msg, "memory exhausted") == 0) msg = "expression too deeply nested";
-  fail(ctx, SP(*loc), "%s", msg);
+  if (strcmp(msg, "memory exhausted") == 0) fail(ctx, SP(*loc), "expression too deeply nested");
+  static const char as_is[] = "%s"; /* any other text of bison's: not in the catalogue */
+  fail(ctx, SP(*loc), as_is, msg);
 }
 
 /* The lookahead as users see it: 'then', newline, end of input, number 3, name 'x'. */
@@ -557,14 +559,15 @@ static void describe_got(ParseCtx *c, yysymbol_kind_t k, char *buf, size_t size)
   const char *t = c->src->text + c->tok_off;
   int n = (int)c->tok_len;
   switch (k) {
-  case YYSYMBOL_YYEOF: snprintf(buf, size, "end of input"); break;
-  case YYSYMBOL_NEWLINE: snprintf(buf, size, "newline"); break;
-  case YYSYMBOL_NUM: snprintf(buf, size, "number %.*s", n > 40 ? 40 : n, t); break;
-  case YYSYMBOL_NAME: snprintf(buf, size, "name '%.*s'", n > 40 ? 40 : n, t); break;
+  case YYSYMBOL_YYEOF: snprintf(buf, size, "%s", _("end of input")); break;
+  case YYSYMBOL_NEWLINE: snprintf(buf, size, "%s", _("newline")); break;
+  case YYSYMBOL_NUM: snprintf(buf, size, _("number %.*s"), n > 40 ? 40 : n, t); break;
+  case YYSYMBOL_NAME: snprintf(buf, size, _("name '%.*s'"), n > 40 ? 40 : n, t); break;
   case YYSYMBOL_STR: {
     int m = 0;
     while (m < n && m < 30 && t[m] != '\n') m++;
-    snprintf(buf, size, "string %.*s%s", m, t, m < n ? "..." : "");
+    /* the "..." marks a string cut short */
+    snprintf(buf, size, _("string %.*s%s"), m, t, m < n ? "..." : "");
     break;
   }
   default: snprintf(buf, size, "'%.*s'", n > 40 ? 40 : n, t); break;
@@ -602,11 +605,11 @@ static int continues_expr(yysymbol_kind_t k) {
 /* The name of an expected token: "a name", "newline", "'='". */
 static const char *expected_name(yysymbol_kind_t k, char *buf, size_t size) {
   switch (k) {
-  case YYSYMBOL_YYEOF: return "end of input";
-  case YYSYMBOL_NEWLINE: return "newline";
-  case YYSYMBOL_NUM: return "a number";
-  case YYSYMBOL_STR: return "a string";
-  case YYSYMBOL_NAME: return "a name";
+  case YYSYMBOL_YYEOF: return _("end of input");
+  case YYSYMBOL_NEWLINE: return _("newline");
+  case YYSYMBOL_NUM: return _("a number");
+  case YYSYMBOL_STR: return _("a string");
+  case YYSYMBOL_NAME: return _("a name");
   default: {
     /* yysymbol_name gives "'('" for characters and the bare alias ("<=", "in") for
        the other tokens; quote the latter the same way. */
@@ -674,30 +677,33 @@ static int yyreport_syntax_error(const yypcontext_t *yc, ParseCtx *ctx, yyscan_t
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
       known |= (size_t)wn == strlen(words[i]) && memcmp(w, words[i], (size_t)wn) == 0;
     if (known) {
-      snprintf(msg, size, "expected '(' or '{' after '%.*s %.*s', got %s", wn, w, nn, name, got);
+      snprintf(msg, size, _("expected '(' or '{' after '%.*s %.*s', got %s"), wn, w, nn, name, got);
     } else if ((wn == 5 && memcmp(w, "param", 5) == 0) || (wn == 5 && memcmp(w, "state", 5) == 0)) {
       at = ctx->prev[1].span;
-      snprintf(msg, size, "'%.*s' belongs in the body of a layer, model or optimizer declaration",
+      snprintf(msg, size, _("'%.*s' belongs in the body of a layer, model or optimizer declaration"),
                wn, w);
     } else {
       /* Most likely two expressions in a row, as in "x y". */
       at = ctx->prev[0].span;
-      snprintf(msg, size, "expected newline or ';' after the statement, got name '%.*s'", nn, name);
+      snprintf(msg, size, _("expected newline or ';' after the statement, got name '%.*s'"), nn, name);
     }
   } else if (la_closer && !ctx->closed_valid) {
-    snprintf(msg, size, "unmatched %s", got);
+    snprintf(msg, size, _("unmatched %s"), got);
   } else if (has_expr && la != YYSYMBOL_YYEOF && !(la_closer && want_close)) {
-    snprintf(msg, size, "expected an expression, got %s", got);
+    snprintf(msg, size, _("expected an expression, got %s"), got);
   } else if (want_close && (la == YYSYMBOL_YYEOF || !has_end)) {
     /* Mention ',' in lists (not at end of input: there the closer is what is missing). */
-    snprintf(msg, size, "expected %s'%c' (to close '%c' at line %d), got %s",
-             has_comma && la != YYSYMBOL_YYEOF ? "',' or " : "", closer_of(open->ch), open->ch,
-             open->line, got);
+    if (has_comma && la != YYSYMBOL_YYEOF)
+      snprintf(msg, size, _("expected ',' or '%c' (to close '%c' at line %d), got %s"),
+               closer_of(open->ch), open->ch, open->line, got);
+    else
+      snprintf(msg, size, _("expected '%c' (to close '%c' at line %d), got %s"), closer_of(open->ch),
+               open->ch, open->line, got);
   } else if (has_end) {
     /* A complete statement is followed by something that cannot continue it. */
-    snprintf(msg, size, "expected newline or ';' after the statement, got %s", got);
+    snprintf(msg, size, _("expected newline or ';' after the statement, got %s"), got);
   } else if (has_expr && !has_dot) {
-    snprintf(msg, size, "expected an expression, got %s", got);
+    snprintf(msg, size, _("expected an expression, got %s"), got);
   } else {
     /* List what is expected, minus operators once an expression is complete. */
     const char *names[5];
@@ -709,7 +715,7 @@ static int yyreport_syntax_error(const yypcontext_t *yc, ParseCtx *ctx, yyscan_t
       if (has_expr && starts_expr(k)) {
         if (said_expr) continue;
         said_expr = 1;
-        if (n < 5) names[n++] = "an expression";
+        if (n < 5) names[n++] = _("an expression");
         else more = 1;
         continue;
       }
@@ -717,14 +723,19 @@ static int yyreport_syntax_error(const yypcontext_t *yc, ParseCtx *ctx, yyscan_t
       else more = 1;
     }
     if (n == 0) {
-      snprintf(msg, size, "unexpected %s", got);
+      snprintf(msg, size, _("unexpected %s"), got);
     } else {
-      size_t len = (size_t)snprintf(msg, size, "expected ");
-      for (int i = 0; i < n && len < size; i++)
-        len += (size_t)snprintf(msg + len, size - len, "%s%s", names[i],
-                                i + 1 == n ? "" : i + 2 == n && !more ? " or " : ", ");
-      if (more && len < size) len += (size_t)snprintf(msg + len, size - len, " or another token");
-      if (len < size) snprintf(msg + len, size - len, ", got %s", got);
+      /* "expected 'in', got X", "expected A, B or C, got X", "expected A, …, E or another
+         token, got X": the names joined with ", " (all but the last unless there are more),
+         then one whole sentence per case for the catalogue. */
+      int head = more ? n : n - 1;
+      char list[192] = "";
+      size_t len = 0;
+      for (int i = 0; i < head && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
+      if (more) snprintf(msg, size, _("expected %s or another token, got %s"), list, got);
+      else if (n == 1) snprintf(msg, size, _("expected %s, got %s"), names[0], got);
+      else snprintf(msg, size, _("expected %s or %s, got %s"), list, names[n - 1], got);
     }
   }
   ctx->err->span = at;
@@ -744,7 +755,8 @@ Node *parse_source(Source *src, SymTab *syms, ParseError *err) {
   ctx.nl_line = ctx.nl_col = 1;
   ctx.end_line = ctx.end_col = 1;
   if (src->len > (size_t)INT_MAX - 2) {
-    fail(&ctx, (Span){1, 1, 1, 1}, "source too large (%zu bytes)", src->len);
+    Span start = {1, 1, 1, 1}; /* a variable: xgettext would count the braces' commas */
+    fail(&ctx, start, "source too large (%zu bytes)", src->len);
     return NULL;
   }
   /* Everything the parse allocates is in the arena, except the scanner and bison's
@@ -768,6 +780,7 @@ Node *parse_source(Source *src, SymTab *syms, ParseError *err) {
   }
   yylex_destroy(scanner);
   if (rc == 0 && !ctx.failed) return ctx.root;
-  if (!ctx.failed) fail(&ctx, (Span){ctx.line, ctx.col, ctx.line, ctx.col}, "syntax error");
+  Span here = {ctx.line, ctx.col, ctx.line, ctx.col};
+  if (!ctx.failed) fail(&ctx, here, "syntax error");
   return NULL;
 }

@@ -30,24 +30,25 @@ static _Noreturn void bad_arg(Call *c, int i, const char *fmt, ...) {
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(msg, sizeof msg, _(fmt), ap); /* the catalogue's text (i18n.h) */
   va_end(ap);
   const Node *at = c->arg_nodes && c->arg_nodes[i] ? c->arg_nodes[i] : c->node;
-  ev_error(c->I, at, "bad argument #%d '%s' to '%s' (%s)", i + 1, c->fn->params.names[i]->name,
-           c->fn->name, msg);
+  /* arg_fail's sentence (args.c), whose msgid and Chinese text live with it */
+  static const char bad_argument[] = "bad argument #%d '%s' to '%s' (%s)";
+  ev_error(c->I, at, bad_argument, i + 1, c->fn->params.names[i]->name, c->fn->name, msg);
 }
 
-/* A whole number >= lo. */
+/* A whole number >= lo; `what` names it (marked N_, translated here). */
 static int64_t arg_count(Call *c, int i, int64_t lo, const char *what) {
   long long n = arg_int(c, i);
-  if (n < lo) bad_arg(c, i, "%s must be >= %lld, got %lld", what, (long long)lo, n);
-  if (n > (1LL << 40)) bad_arg(c, i, "%s is too large: %lld", what, n);
+  if (n < lo) bad_arg(c, i, "%s must be >= %lld, got %lld", _(what), (long long)lo, n);
+  if (n > (1LL << 40)) bad_arg(c, i, "%s is too large: %lld", _(what), n);
   return n;
 }
 
 static double arg_nonneg(Call *c, int i, const char *what) {
   double x = arg_num(c, i);
-  if (!(x >= 0) || isinf(x)) bad_arg(c, i, "%s must be a finite number >= 0, got %g", what, x);
+  if (!(x >= 0) || isinf(x)) bad_arg(c, i, "%s must be a finite number >= 0, got %g", _(what), x);
   return x;
 }
 
@@ -56,7 +57,8 @@ static _Noreturn void rethrow_as(const char *name) {
   if (rt_errkind() == RT_ERR_INTERRUPT) rt_rethrow();
   char msg[2048];
   snprintf(msg, sizeof msg, "%s", rt_errmsg());
-  rt_throw_kind(rt_errkind(), "%s: %s", name, msg);
+  static const char name_msg[] = "%s: %s"; /* a builtin's name and a translated message */
+  rt_throw_kind(rt_errkind(), name_msg, name, msg);
 }
 
 static Tensor *load_idx_file(const char *name, const char *path, double divisor) {
@@ -119,9 +121,10 @@ static Value bi_load_idx(Call *c) {
 }
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
-#define FASHION_FILES                                                                \
-  "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz " \
-  "and t10k-labels-idx1-ubyte.gz (or the same without .gz)"
+/* A string, not a macro glued into the messages: xgettext does not expand macros. */
+static const char *const fashion_files =
+    N_("train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz "
+       "and t10k-labels-idx1-ubyte.gz (or the same without .gz)");
 
 static bool is_file(const char *path) {
   struct stat st;
@@ -157,16 +160,16 @@ static Value bi_fashion_mnist(Call *c) {
     if (from_env && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
       ev_error(c->I, c->node,
                "Fashion-MNIST not found: NN_DATA is %s, which is not a folder; set NN_DATA to a "
-               "folder with " FASHION_FILES ", or unset it to use Debian's dataset-fashion-mnist "
-               "(`make data`)", dir);
+               "folder with %s, or unset it to use Debian's dataset-fashion-mnist "
+               "(`make data`)", dir, _(fashion_files));
     if (from_env)
       ev_error(c->I, c->node,
                "Fashion-MNIST not found in %s (from NN_DATA): no %s there; set NN_DATA to a "
-               "folder with " FASHION_FILES ", or unset it to use Debian's dataset-fashion-mnist "
-               "(`make data`)", dir, missing);
+               "folder with %s, or unset it to use Debian's dataset-fashion-mnist "
+               "(`make data`)", dir, missing, _(fashion_files));
     ev_error(c->I, c->node,
              "Fashion-MNIST not found in %s: install it with `make data` (apt-get install "
-             "dataset-fashion-mnist) or set NN_DATA to a folder with " FASHION_FILES, dir);
+             "dataset-fashion-mnist) or set NN_DATA to a folder with %s", dir, _(fashion_files));
   }
   return idx_dataset(c, "fashion_mnist", ip, lp);
 }
@@ -326,7 +329,7 @@ static void csv_read(Csv *s, const char *path) {
   if (!f) {
     int e = errno;
     close(fd);
-    rt_throw("%s: cannot open: %s", path, strerror(e));
+    rt_throw("%s: cannot open: %s", path, rt_strerror(e));
   }
   char buf[65536];
   size_t r, cap = 0;
@@ -337,7 +340,7 @@ static void csv_read(Csv *s, const char *path) {
       memcpy(s->text + s->len, buf, r);
       s->len += r;
     }
-    if (ferror(f)) rt_throw("%s: cannot read: %s", path, strerror(errno));
+    if (ferror(f)) rt_throw("%s: cannot read: %s", path, rt_strerror(errno));
     grow((void **)&s->text, &cap, s->len + 1, 1);
     s->text[s->len] = 0;
     rt_pop(&fr);
@@ -439,9 +442,10 @@ static void csv_parse(Csv *s, const char *path, const char *target) {
       if (*p != ',') break;
       p++;
     }
+    if (col < s->n_cols && col == 1)
+      rt_throw("%s:%d: ragged row: 1 field, but the header has %d", path, row_line, s->n_cols);
     if (col < s->n_cols)
-      rt_throw("%s:%d: ragged row: %d field%s, but the header has %d", path, row_line, col,
-               col == 1 ? "" : "s", s->n_cols);
+      rt_throw("%s:%d: ragged row: %d fields, but the header has %d", path, row_line, col, s->n_cols);
     s->n_rows++;
     if (*p == '\n') p++, line++;
   }
@@ -524,9 +528,9 @@ static Value bi_xor(Call *c) {
      x = (r·sin t, r·cos t),  y = j.
    Rows are grouped by class; the normal draws go in row order. */
 static Value bi_spiral(Call *c) {
-  int64_t n = arg_count(c, 0, 1, "the number of points per class");
-  int64_t k = arg_count(c, 1, 1, "the number of classes");
-  double noise = arg_nonneg(c, 2, "the noise");
+  int64_t n = arg_count(c, 0, 1, N_("the number of points per class"));
+  int64_t k = arg_count(c, 1, 1, N_("the number of classes"));
+  double noise = arg_nonneg(c, 2, N_("the noise"));
   if ((double)n * (double)k > 2147483648.0)
     bad_arg(c, 0, "n × classes = %.0f points is too many", (double)n * (double)k);
   Tensor *x, *y;
@@ -550,8 +554,8 @@ static Value bi_spiral(Call *c) {
    s = linspace(0, π, n_in), class 1; then noise·N(0, 1) added to every coordinate
    (drawn in row order, x1 then x2). */
 static Value bi_moons(Call *c) {
-  int64_t n = arg_count(c, 0, 2, "the number of points");
-  double noise = arg_nonneg(c, 1, "the noise");
+  int64_t n = arg_count(c, 0, 2, N_("the number of points"));
+  double noise = arg_nonneg(c, 1, N_("the noise"));
   int64_t n_out = n / 2, n_in = n - n_out;
   Tensor *x, *y;
   xy_new(c->I, n, &x, &y);
@@ -574,8 +578,8 @@ static Value bi_moons(Call *c) {
    left out), class 0; n_in = n − n_out on the circle of radius factor, s = 2π·i/n_in,
    class 1; then noise·N(0, 1) added to every coordinate (row order, x1 then x2). */
 static Value bi_circles(Call *c) {
-  int64_t n = arg_count(c, 0, 2, "the number of points");
-  double noise = arg_nonneg(c, 1, "the noise");
+  int64_t n = arg_count(c, 0, 2, N_("the number of points"));
+  double noise = arg_nonneg(c, 1, N_("the noise"));
   double factor = arg_num(c, 2);
   if (!(factor >= 0 && factor < 1)) bad_arg(c, 2, "the factor must be in [0, 1), got %g", factor);
   int64_t n_out = n / 2, n_in = n - n_out;
@@ -599,9 +603,9 @@ static Value bi_circles(Call *c) {
    j gets n // centers points (the first n % centers one more), each c_j + std·N(0, 1)²,
    class j, rows grouped by centre. */
 static Value bi_blobs(Call *c) {
-  int64_t n = arg_count(c, 0, 1, "the number of points");
-  int64_t k = arg_count(c, 1, 1, "the number of centres");
-  double sd = arg_nonneg(c, 2, "the standard deviation");
+  int64_t n = arg_count(c, 0, 1, N_("the number of points"));
+  int64_t k = arg_count(c, 1, 1, N_("the number of centres"));
+  double sd = arg_nonneg(c, 2, N_("the standard deviation"));
   if (k > n) bad_arg(c, 1, "%lld centres for %lld points: at most one centre per point",
                      (long long)k, (long long)n);
   Interp *I = c->I;
@@ -642,7 +646,7 @@ static Value bi_split(Call *c) {
       bad_arg(c, 0, "field '%s' has %lld rows but '%s' has %lld", src->keys[i]->name,
               (long long)rows, src->keys[first]->name, (long long)n);
   }
-  if (n < 0) bad_arg(c, 0, "%s", "the record has no tensor with rows to split");
+  if (n < 0) bad_arg(c, 0, "the record has no tensor with rows to split");
   int64_t n_train = (int64_t)floor(frac * (double)n + 0.5);
   /* The row order: a Fisher–Yates shuffle with the seeded generator, or as it is. */
   Value out = v_list_new(2);
@@ -735,10 +739,10 @@ static Value bi_normalize(Call *c) {
   Interp *I = c->I;
   Record *src = v.as.rec;
   Value *xv = record_get(src, sym(I, "x"));
-  if (!xv) bad_arg(c, 0, "%s", "a dataset record needs a field 'x'");
+  if (!xv) bad_arg(c, 0, "a dataset record needs a field 'x'");
   if (!is_tensorish(*xv) && xv->type != V_LIST)
     bad_arg(c, 0, "field 'x' is a %s, not a tensor", v_type_name(*xv));
-  Tensor *x = call_keep(c, to_tensor(I, *xv, "field 'x'"));
+  Tensor *x = call_keep(c, to_tensor(I, *xv, _("field 'x'")));
   Record *rec = rec_new(I);
   for (int i = 0; i < src->n; i++) record_set(rec, src->keys[i], v_retain(src->vals[i]));
   record_set(rec, sym(I, "x"), v_tensor(normalized(x, axis)));
@@ -761,7 +765,7 @@ static Value bi_save_tensors(Call *c) {
     Tensor *volatile t = NULL;
     RtFrame f;
     if (RT_TRY(&f)) {
-      t = to_tensor(I, v, "each item");
+      t = to_tensor(I, v, _("each item"));
       rt_pop(&f);
     } else { /* a list that is no tensor: blame the field */
       rt_pop(&f);
@@ -828,29 +832,29 @@ static Value bi_load_tensors(Call *c) {
 
 static const Builtin data_builtins[] = {
     {"load_idx", "load_idx(images, labels)", bi_load_idx,
-     "IDX files (MNIST's format, .gz or plain) → {x: [N, rows, cols] in [0, 1], y: [N]}"},
+     N_("IDX files (MNIST's format, .gz or plain) → {x: [N, rows, cols] in [0, 1], y: [N]}")},
     {"fashion_mnist", "fashion_mnist(split = \"train\")", bi_fashion_mnist,
-     "Fashion-MNIST \"train\" (60000) or \"test\" (10000): {x: [N, 28, 28] in [0, 1], y: [N]}"},
+     N_("Fashion-MNIST \"train\" (60000) or \"test\" (10000): {x: [N, 28, 28] in [0, 1], y: [N]}")},
     {"load_csv", "load_csv(path, target = none)", bi_load_csv,
-     "a CSV file with a header → {x: [N, F], y: [N]} (+ classes when the target is text); "
-     "target names the label column (default: the last)"},
-    {"xor", "xor()", bi_xor, "the XOR problem: x [[0,0],[0,1],[1,0],[1,1]], y [0,1,1,0]"},
+     N_("a CSV file with a header → {x: [N, F], y: [N]} (+ classes when the target is text); "
+        "target names the label column (default: the last)")},
+    {"xor", "xor()", bi_xor, N_("the XOR problem: x [[0,0],[0,1],[1,0],[1,1]], y [0,1,1,0]")},
     {"spiral", "spiral(n = 100, classes = 3, noise = 0.2)", bi_spiral,
-     "CS231n's spirals: r = linspace(0, 1), t = 4·class + linspace(0, 4) + noise·N(0, 1)"},
+     N_("CS231n's spirals: r = linspace(0, 1), t = 4·class + linspace(0, 4) + noise·N(0, 1)")},
     {"moons", "moons(n = 200, noise = 0.1)", bi_moons,
-     "two interleaving half circles (like sklearn's make_moons), classes 0 and 1"},
+     N_("two interleaving half circles (like sklearn's make_moons), classes 0 and 1")},
     {"circles", "circles(n = 200, noise = 0.05, factor = 0.5)", bi_circles,
-     "a circle inside another of radius factor (like sklearn's make_circles)"},
+     N_("a circle inside another of radius factor (like sklearn's make_circles)")},
     {"blobs", "blobs(n = 300, centers = 3, std = 1.0)", bi_blobs,
-     "Gaussian clusters around centres drawn uniformly in [-10, 10]² (like make_blobs)"},
+     N_("Gaussian clusters around centres drawn uniformly in [-10, 10]² (like make_blobs)")},
     {"split", "split(data, fraction = 0.8, shuffle = true)", bi_split,
-     "[train, test]: the first round(fraction·N) rows (shuffled first) and the rest"},
+     N_("[train, test]: the first round(fraction·N) rows (shuffled first) and the rest")},
     {"normalize", "normalize(x, axis = 0)", bi_normalize,
-     "(x − mean) / (std + 1e-8) along axis; a dataset gets its x normalized"},
+     N_("(x − mean) / (std + 1e-8) along axis; a dataset gets its x normalized")},
     {"save_tensors", "save_tensors(path, tensors)", bi_save_tensors,
-     "write a record of name → tensor to a safetensors file (atomically)"},
+     N_("write a record of name → tensor to a safetensors file (atomically)")},
     {"load_tensors", "load_tensors(path)", bi_load_tensors,
-     "read a safetensors file (F32) into a record of name → tensor"},
+     N_("read a safetensors file (F32) into a record of name → tensor")},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -76,11 +76,13 @@ static _Noreturn __attribute__((format(printf, 3, 4))) void fail(const Blame *b,
   char msg[768];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(msg, sizeof msg, _(fmt), ap); /* the catalogue's text (i18n.h) */
   va_end(ap);
   const Node *at = which >= 0 && b->arg[which] ? b->arg[which] : b->site;
   if (b->own_frame) b->I->n_calls--;
-  ev_error(b->I, at, "%s: %s", b->name, msg);
+  /* the loss's name and the message, already translated: nothing for the catalogue */
+  static const char name_msg[] = "%s: %s";
+  ev_error(b->I, at, name_msg, b->name, msg);
 }
 
 /* The source text of an argument, when it is short and on one line, else `fallback`:
@@ -96,18 +98,15 @@ static const char *text_of(const Node *n, const char *fallback, char *buf, size_
   return buf;
 }
 
-static const char *shape_of(const Tensor *t, char *buf, size_t n) {
-  if (t->ndim == 0) return "a number";
-  char sh[96];
-  snprintf(buf, n, "shape %s", t_shape_str(t->ndim, t->shape, sh, sizeof sh));
-  return buf;
-}
-
+/* "p has shape [3] but q has shape [3, 2]: need"; a 0-d operand "is a number" (one
+   whole sentence per case for the catalogue). */
 static _Noreturn void shape_fail(const Blame *b, const Tensor *p, const Tensor *q, const char *need) {
-  char a[112], c[112];
-  const char *ps = shape_of(p, a, sizeof a), *qs = shape_of(q, c, sizeof c);
-  fail(b, -1, "%s %s %s but %s %s %s: %s", b->pn, p->ndim ? "has" : "is", ps, b->qn, q->ndim ? "has" : "is",
-       qs, need);
+  char a[96], c[96];
+  const char *ps = t_shape_str(p->ndim, p->shape, a, sizeof a), *qs = t_shape_str(q->ndim, q->shape, c, sizeof c);
+  if (p->ndim && q->ndim) fail(b, -1, "%s has shape %s but %s has shape %s: %s", b->pn, ps, b->qn, qs, need);
+  if (q->ndim) fail(b, -1, "%s is a number but %s has shape %s: %s", b->pn, b->qn, qs, need);
+  if (p->ndim) fail(b, -1, "%s has shape %s but %s is a number: %s", b->pn, ps, b->qn, need);
+  fail(b, -1, "%s is a number and so is %s: %s", b->pn, b->qn, need);
 }
 
 /* "q[2, 1]" for flat element i of t; the slot of `axis` is ":" when whole is set (a row). */
@@ -140,10 +139,10 @@ static Probs probabilities(const char *name, const Tensor *t, int axis, bool sum
     if (v >= 0 && v <= 1) continue;
     where_str(name, t, i, axis, false, at, sizeof at);
     if (v != v) {
-      snprintf(why, n, "%s is nan (not a number)", at);
+      snprintf(why, n, _("%s is nan (not a number)"), at);
       return NOT_A_NUMBER;
     }
-    snprintf(why, n, "%s = %g %s", at, (double)v, v < 0 ? "is negative" : "is above 1");
+    snprintf(why, n, v < 0 ? _("%s = %g is negative") : _("%s = %g is above 1"), at, (double)v);
     return OUT_OF_RANGE;
   }
   if (!sum_to_one || t->ndim == 0) return PROBS;
@@ -158,7 +157,7 @@ static Probs probabilities(const char *name, const Tensor *t, int axis, bool sum
       /* within 1e-3, plus the float32 rounding of the len entries */
       if (fabs(s - 1) <= SUM_TOLERANCE + (double)len * FLT_EPSILON) continue;
       where_str(name, t, o * len * inner + in, axis, true, at, sizeof at);
-      snprintf(why, n, "%s sums to %g, not 1", at, s);
+      snprintf(why, n, _("%s sums to %g, not 1"), at, s);
       return BAD_SUM;
     }
   return PROBS;
@@ -199,12 +198,17 @@ static bool zeros_and_ones(const Tensor *t) {
 }
 
 /* The prediction in the truth's place and the truth in the prediction's: the order
-   PyTorch uses. Show the user's call the other way round. */
+   PyTorch uses. Show the user's call the other way round. `what` is the clause saying
+   what q looks like ("q is one-hot"), a format with q's name (and p's) for %s. */
 static _Noreturn void swapped(const Blame *b, const char *what, const char *loss) {
-  char pt[48], qt[48];
-  fail(b, 1, "%s %s, which is how a truth is written: nn takes the truth first%s, %s(%s, %s)", b->qn,
-       what, strcmp(loss, b->name) ? " and class indices go to cross_entropy" : "", loss,
-       text_of(b->arg[1], b->qn, qt, sizeof qt), text_of(b->arg[0], b->pn, pt, sizeof pt));
+  char pt[48], qt[48], clause[192];
+  snprintf(clause, sizeof clause, _(what), b->qn, b->pn);
+  const char *q_text = text_of(b->arg[1], b->qn, qt, sizeof qt), *p_text = text_of(b->arg[0], b->pn, pt, sizeof pt);
+  if (strcmp(loss, b->name))
+    fail(b, 1, "%s, which is how a truth is written: nn takes the truth first and class indices go to "
+               "cross_entropy, %s(%s, %s)", clause, loss, q_text, p_text);
+  fail(b, 1, "%s, which is how a truth is written: nn takes the truth first, %s(%s, %s)", clause, loss, q_text,
+       p_text);
 }
 
 /* q outside [0, 1]: scores (logits) that need `squash` (softmax or sigmoid) first. q in
@@ -220,29 +224,35 @@ static void check_prediction(const Blame *b, LossQ from, const Tensor *q, int ax
   if (r != PROBS && from == LOSS_Q_MODEL)
     fail(b, 1, "the model's output %s must be probabilities, but %s: end the model in %s", qn, why, squash);
   if (r == NOT_A_NUMBER) fail(b, 1, "the prediction %s must be probabilities, but %s", qn, why);
+  if (r == OUT_OF_RANGE && sum_to_one)
+    fail(b, 1, "the prediction %s must be probabilities, but %s: these look like logits: use %s(%s) first, "
+               "or log_softmax", qn, why, squash, qn);
   if (r == OUT_OF_RANGE)
-    fail(b, 1, "the prediction %s must be probabilities, but %s: these look like logits: use %s(%s) first%s",
-         qn, why, squash, qn, sum_to_one ? ", or log_softmax" : "");
+    fail(b, 1, "the prediction %s must be probabilities, but %s: these look like logits: use %s(%s) first",
+         qn, why, squash, qn);
   if (r == BAD_SUM)
     fail(b, 1, "the prediction %s must be probabilities summing to 1, but %s: if these are scores, "
                "use softmax(%s) first", qn, why, qn);
 }
 
-/* The truth p must be `what`: "the truth p must be probabilities (…), but p[2] = -0.1 is
-   negative" (role "the truth ", or "" for entropy's one argument). */
-static void check_truth(const Blame *b, const Tensor *p, int axis, bool sum_to_one, const char *role,
+/* The truth p must be `what` (a noun phrase, translated here): "the truth p must be
+   probabilities (…), but p[2] = -0.1 is negative" (`truth` unset for entropy's one
+   argument, which is not called the truth). */
+static void check_truth(const Blame *b, const Tensor *p, int axis, bool sum_to_one, bool truth,
                         const char *what) {
   char why[256];
-  if (probabilities(b->pn, p, axis, sum_to_one, why, sizeof why) != PROBS)
-    fail(b, 0, "%s%s must be %s, but %s", role, b->pn, what, why);
+  if (probabilities(b->pn, p, axis, sum_to_one, why, sizeof why) != PROBS) {
+    if (truth) fail(b, 0, "the truth %s must be %s, but %s", b->pn, _(what), why);
+    fail(b, 0, "%s must be %s, but %s", b->pn, _(what), why);
+  }
 }
 
 /* cross_entropy(p, q): p class indices (one per row of q) or rows like q's. */
 static void check_classes(const Blame *b, const Tensor *p, const Tensor *q, LossQ from) {
-  if (q->ndim == 0 && p->ndim > 0) swapped(b, "is a number (a class index)", b->name);
-  char rows[64], need[160];
-  snprintf(rows, sizeof rows, "holds class indices, one per row of %s", b->pn);
-  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p)) swapped(b, rows, b->name);
+  if (q->ndim == 0 && p->ndim > 0) swapped(b, N_("%s is a number (a class index)"), b->name);
+  char need[160];
+  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p))
+    swapped(b, N_("%s holds class indices, one per row of %s"), b->name);
   if (q->ndim == 0)
     fail(b, 1, "%s must be the predicted probabilities of the classes (a vector), got a number: for one "
                "sigmoid output (two classes) use bce, with labels 0 and 1", b->qn);
@@ -251,7 +261,7 @@ static void check_classes(const Blame *b, const Tensor *p, const Tensor *q, Loss
     fail(b, 1, "one column per class is needed, but %s has shape %s: for one sigmoid output (two "
                "classes) use bce, with labels 0 and 1", b->qn, t_shape_str(q->ndim, q->shape, sh, sizeof sh));
   }
-  snprintf(need, sizeof need, "the truth %s is a class index for each row of %s, or a row of probabilities like %s",
+  snprintf(need, sizeof need, _("the truth %s is a class index for each row of %s, or a row of probabilities like %s"),
            b->pn, b->qn, b->qn);
   if (p->ndim == q->ndim - 1) {
     for (int d = 0; d < p->ndim; d++)
@@ -269,8 +279,8 @@ static void check_classes(const Blame *b, const Tensor *p, const Tensor *q, Loss
     }
   } else {
     if (!t_same_shape(p, q)) shape_fail(b, p, q, need);
-    if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, "is one-hot", b->name);
-    check_truth(b, p, q->ndim - 1, true, "the truth ", "probabilities (each row summing to 1)");
+    if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, N_("%s is one-hot"), b->name);
+    check_truth(b, p, q->ndim - 1, true, true, N_("probabilities (each row summing to 1)"));
   }
   check_prediction(b, from, q, q->ndim - 1, true, "softmax");
 }
@@ -285,21 +295,21 @@ static void check_dists(const Blame *b, const Tensor *p, const Tensor *q, int ax
     if (axis < -p->ndim || axis >= p->ndim)
       fail(b, -1, "axis %d is out of range for %s of shape %s", axis, b->pn,
            t_shape_str(p->ndim, p->shape, sh, sizeof sh));
-    check_truth(b, p, axis < 0 ? axis + p->ndim : axis, true, "", "a distribution (probabilities summing to 1)");
+    check_truth(b, p, axis < 0 ? axis + p->ndim : axis, true, false, N_("a distribution (probabilities summing to 1)"));
     return;
   }
-  if (q->ndim == 0 && p->ndim > 0) swapped(b, "is a number (a class index)", "cross_entropy");
-  char rows[64], need[128];
-  snprintf(rows, sizeof rows, "holds class indices, one per row of %s", b->pn);
-  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p)) swapped(b, rows, "cross_entropy");
+  if (q->ndim == 0 && p->ndim > 0) swapped(b, N_("%s is a number (a class index)"), "cross_entropy");
+  char need[160];
+  if (from == LOSS_Q_USER && q->ndim > 0 && labels_for(q, p))
+    swapped(b, N_("%s holds class indices, one per row of %s"), "cross_entropy");
   if (p->ndim == q->ndim - 1)
     fail(b, 0, "%s must be the true distribution, with the shape of %s; for a class index use "
                "cross_entropy(%s, %s), or one_hot(%s, k) here", b->pn, b->qn, b->pn, b->qn, b->pn);
-  snprintf(need, sizeof need, "the truth %s and the prediction %s must be distributions of the same shape",
+  snprintf(need, sizeof need, _("the truth %s and the prediction %s must be distributions of the same shape"),
            b->pn, b->qn);
   if (!t_same_shape(p, q) || q->ndim == 0) shape_fail(b, p, q, need);
-  if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, "is one-hot", b->name);
-  check_truth(b, p, p->ndim - 1, true, "the truth ", "a distribution (each row summing to 1)");
+  if (from == LOSS_Q_USER && one_hot(q) && !one_hot(p)) swapped(b, N_("%s is one-hot"), b->name);
+  check_truth(b, p, p->ndim - 1, true, true, N_("a distribution (each row summing to 1)"));
   check_prediction(b, from, q, q->ndim - 1, true, "softmax");
 }
 
@@ -307,9 +317,9 @@ static void check_dists(const Blame *b, const Tensor *p, const Tensor *q, int ax
    probabilities, the same shape. */
 static void check_binary(const Blame *b, const Tensor *p, const Tensor *q, LossQ from) {
   if (!t_same_shape(p, q))
-    shape_fail(b, p, q, "the truth and the prediction need the same shape, one probability per label");
-  if (from == LOSS_Q_USER && zeros_and_ones(q) && !zeros_and_ones(p)) swapped(b, "is all 0s and 1s", b->name);
-  check_truth(b, p, 0, false, "the truth ", "labels 0 or 1 (or probabilities)");
+    shape_fail(b, p, q, _("the truth and the prediction need the same shape, one probability per label"));
+  if (from == LOSS_Q_USER && zeros_and_ones(q) && !zeros_and_ones(p)) swapped(b, N_("%s is all 0s and 1s"), b->name);
+  check_truth(b, p, 0, false, true, N_("labels 0 or 1 (or probabilities)"));
   check_prediction(b, from, q, 0, false, "sigmoid");
 }
 
@@ -353,8 +363,8 @@ static Value bi_check_loss(Call *c) {
       bool labels = p->ndim == q->ndim - 1;
       for (int d = 0; labels && d < p->ndim; d++) labels = p->shape[d] == q->shape[d];
       char need[128];
-      if (labels) snprintf(need, sizeof need, "for class indices use cross_entropy, or compare with one_hot(%s, k)", b.pn);
-      else snprintf(need, sizeof need, "the truth %s and the prediction %s need the same shape", b.pn, b.qn);
+      if (labels) snprintf(need, sizeof need, _("for class indices use cross_entropy, or compare with one_hot(%s, k)"), b.pn);
+      else snprintf(need, sizeof need, _("the truth %s and the prediction %s need the same shape"), b.pn, b.qn);
       shape_fail(&b, p, q, need);
     }
   } else {
@@ -366,8 +376,8 @@ static Value bi_check_loss(Call *c) {
 
 static const Builtin loss_builtins[] = {
     {"check_loss", "check_loss(p, q, kind, axis = -1)", bi_check_loss,
-     "stop with a clear error unless p (truth) and q (prediction) suit a loss of this kind: "
-     "\"classes\", \"dist\", \"binary\" or \"values\""},
+     N_("stop with a clear error unless p (truth) and q (prediction) suit a loss of this kind: "
+        "\"classes\", \"dist\", \"binary\" or \"values\"")},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -194,9 +194,12 @@ static ConvShape conv_shape(const Tensor *x, const Tensor *w, const Tensor *b, i
   ConvShape s = {.B = x->shape[0], .C = four ? x->shape[1] : 1, .H = x->shape[1 + four],
                  .W = x->shape[2 + four], .F = w->shape[0], .k = w->shape[2], .stride = stride,
                  .pad = pad};
+  if (s.C != w->shape[1] && s.C == 1)
+    rt_throw("conv2d: input of shape %s has 1 channel, weights of shape %s expect %lld", s1, s2,
+             (long long)w->shape[1]);
   if (s.C != w->shape[1])
-    rt_throw("conv2d: input of shape %s has %lld channel%s, weights of shape %s expect %lld", s1,
-             (long long)s.C, s.C == 1 ? "" : "s", s2, (long long)w->shape[1]);
+    rt_throw("conv2d: input of shape %s has %lld channels, weights of shape %s expect %lld", s1,
+             (long long)s.C, s2, (long long)w->shape[1]);
   s.OH = conv_out_size(s.H, s.k, stride, pad);
   s.OW = conv_out_size(s.W, s.k, stride, pad);
   if (s.OH < 1 || s.OW < 1)

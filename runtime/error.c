@@ -27,7 +27,7 @@ void rt_pop(RtFrame *f) {
 
 _Noreturn void rt_rethrow(void) {
   if (!top) {
-    fprintf(pf_err(), "nn: uncaught error: %s\n", msg);
+    fprintf(pf_err(), _("nn: uncaught error: %s\n"), msg);
     exit(70);
   }
   longjmp(top->buf, 1);

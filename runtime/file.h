@@ -11,4 +11,9 @@ int rt_open_regular(const char *path, const char **why);
 /* The POSIX implementation behind it (the platform seam, platform.h, routes the call). */
 int rt_open_regular_posix(const char *path, const char **why);
 
+/* strerror(err) in the message language (i18n.h): glibc's own text in English, the
+ * catalogue's for the errors a file operation commonly meets (ENOENT, EACCES, ENOSPC …)
+ * in Chinese. nn never calls setlocale, so strerror alone would stay English. */
+const char *rt_strerror(int err);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 
 #define CHUNK (1 << 16)
 /* deflate never compresses better than about 1032:1, so a .gz file of s bytes holds
@@ -27,7 +28,7 @@ static size_t read_some(gzFile gz, const char *path, unsigned char *buf, size_t 
       int err;
       const char *why = gzerror(gz, &err);
       if (err == Z_BUF_ERROR) break; /* "unexpected end of file": truncated */
-      if (err == Z_ERRNO) rt_throw("%s: cannot read: %s", path, strerror(errno));
+      if (err == Z_ERRNO) rt_throw("%s: cannot read: %s", path, rt_strerror(errno));
       /* zlib names the stream ("<fd:3>: incorrect data check"); the path is ours. */
       const char *colon = strstr(why, ": ");
       rt_throw("%s: corrupt gzip data: %s", path, colon ? colon + 2 : why);
@@ -78,7 +79,7 @@ static Tensor *read_idx(gzFile gz, const char *path, uint64_t file_size, double 
   if (over)
     rt_throw("%s: bad IDX header: sizes %s overflow", path, t_shape_str(nd, shape, sh, sizeof sh));
 
-  const char *what = nd == 1 ? "label data" : "image data";
+  const char *what = nd == 1 ? _("label data") : _("image data");
   uint64_t expected = (uint64_t)size;
   uint64_t header = 4 + 4 * (uint64_t)nd;
   /* Refuse a size the file cannot hold before allocating for it. */
@@ -109,10 +110,12 @@ static Tensor *read_idx(gzFile gz, const char *path, uint64_t file_size, double 
     rt_throw("%s: truncated: expected %llu bytes of %s, got %llu", path,
              (unsigned long long)expected, what, (unsigned long long)done);
   uint64_t extra = count_rest(gz, path, (uint64_t)1 << 20);
+  if (extra >= (uint64_t)1 << 20)
+    rt_throw("%s: at least %llu bytes of trailing data after the %llu bytes of %s", path,
+             (unsigned long long)extra, (unsigned long long)expected, what);
   if (extra)
-    rt_throw("%s: %s%llu bytes of trailing data after the %llu bytes of %s", path,
-             extra >= (uint64_t)1 << 20 ? "at least " : "", (unsigned long long)extra,
-             (unsigned long long)expected, what);
+    rt_throw("%s: %llu bytes of trailing data after the %llu bytes of %s", path,
+             (unsigned long long)extra, (unsigned long long)expected, what);
   /* A gzip stream that stops right after the data, without its 8-byte trailer (CRC-32
      and length), reads as a clean end above; zlib notes it as Z_BUF_ERROR. Without the
      trailer nothing checked the data, so it is refused rather than trusted. */
@@ -132,14 +135,14 @@ Tensor *idx_load(const char *path, double divisor) {
   if (fstat(fd, &st) != 0) {
     int e = errno;
     close(fd);
-    rt_throw("%s: cannot open: %s", path, strerror(e));
+    rt_throw("%s: cannot open: %s", path, rt_strerror(e));
   }
   errno = 0;
   gzFile gz = gzdopen(fd, "rb"); /* owns fd from here */
   if (!gz) {
     int e = errno;
     close(fd);
-    rt_throw("%s: cannot open: %s", path, e ? strerror(e) : "out of memory");
+    rt_throw("%s: cannot open: %s", path, e ? rt_strerror(e) : _("out of memory"));
   }
   gzbuffer(gz, 1 << 17);
   Tensor *volatile t = NULL;

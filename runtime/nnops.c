@@ -2,6 +2,7 @@
 #include "tensor.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "error.h"
@@ -52,13 +53,20 @@ Tensor *t_log_softmax(const Tensor *a, int axis) {
   return softmax_axis("log_softmax", a, axis, 1);
 }
 
-/* Check that v holds a class index in [0, k); `what` names the row in the message. */
-static int64_t cls(const char *op, float v, int64_t k, int64_t at, const char *what) {
-  if (v != floorf(v))
-    rt_throw("%s: index %g is not an integer (%s %lld)", op, v, what, (long long)at);
-  if (v < 0 || v >= (float)k)
-    rt_throw("%s: index %.0f is out of range for %lld classes (%s %lld)", op, v,
-             (long long)k, what, (long long)at);
+/* Check that v holds a class index in [0, k); the message names its row, or its element
+   when `element` is set (one msgid each: the catalogue translates whole sentences). */
+static int64_t cls(const char *op, float v, int64_t k, int64_t at, bool element) {
+  if (v != floorf(v)) {
+    if (element) rt_throw("%s: index %g is not an integer (element %lld)", op, v, (long long)at);
+    rt_throw("%s: index %g is not an integer (row %lld)", op, v, (long long)at);
+  }
+  if (v < 0 || v >= (float)k) {
+    if (element)
+      rt_throw("%s: index %.0f is out of range for %lld classes (element %lld)", op, v,
+               (long long)k, (long long)at);
+    rt_throw("%s: index %.0f is out of range for %lld classes (row %lld)", op, v, (long long)k,
+             (long long)at);
+  }
   return (int64_t)v;
 }
 
@@ -73,7 +81,7 @@ Tensor *t_pick(const Tensor *q, const Tensor *idx) {
              t_shape_str(idx->ndim, idx->shape, s1, 96), t_shape_str(q->ndim, q->shape, s2, 96));
   }
   int64_t k = q->shape[q->ndim - 1];
-  for (int64_t r = 0; r < idx->size; r++) cls("pick", idx->data[r], k, r, "row");
+  for (int64_t r = 0; r < idx->size; r++) cls("pick", idx->data[r], k, r, false);
   Tensor *y = t_new(idx->ndim, idx->shape);
   for (int64_t r = 0; r < idx->size; r++) y->data[r] = q->data[r * k + (int64_t)idx->data[r]];
   return y;
@@ -84,7 +92,7 @@ Tensor *t_one_hot(const Tensor *idx, int64_t k) {
   if (k < 0) rt_throw("one_hot: number of classes must be non-negative (got %lld)", (long long)k);
   if (idx->ndim >= T_MAXDIM)
     rt_throw("one_hot: result would have %d axes (at most %d)", idx->ndim + 1, T_MAXDIM);
-  for (int64_t r = 0; r < idx->size; r++) cls("one_hot", idx->data[r], k, r, "element");
+  for (int64_t r = 0; r < idx->size; r++) cls("one_hot", idx->data[r], k, r, true);
   int64_t shape[T_MAXDIM] = {0};
   memcpy(shape, idx->shape, (size_t)idx->ndim * sizeof *shape);
   shape[idx->ndim] = k;

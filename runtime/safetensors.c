@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "mem.h"
 
 #define MAX_HEADER 100000000ull /* the reference implementation's limit */
@@ -135,7 +136,7 @@ static void put_bytes(Saver *s, const char *path, const void *p, size_t n) {
   const char *q = p;
   while (n) {
     size_t k = n < ((size_t)1 << 24) ? n : (size_t)1 << 24;
-    if (fwrite(q, 1, k, s->f) != k) rt_throw("%s: cannot write: %s", path, strerror(errno));
+    if (fwrite(q, 1, k, s->f) != k) rt_throw("%s: cannot write: %s", path, rt_strerror(errno));
     q += k;
     n -= k;
     check_signals();
@@ -190,7 +191,7 @@ static void save(Saver *s, const char *path, int n, const char *const *names,
   s->tmp = rt_malloc(plen);
   snprintf(s->tmp, plen, "%s.tmp.%ld", path, (long)getpid());
   s->f = fopen(s->tmp, "wb");
-  if (!s->f) rt_throw("%s: cannot write: %s", path, strerror(errno));
+  if (!s->f) rt_throw("%s: cannot write: %s", path, rt_strerror(errno));
   s->created = 1;
   unsigned char len8[8];
   for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h->len >> (8 * i));
@@ -198,13 +199,13 @@ static void save(Saver *s, const char *path, int n, const char *const *names,
   put_bytes(s, path, h->s, h->len);
   for (int i = 0; i < n; i++) put_floats(s, path, tensors[i]->data, tensors[i]->size);
   if (fflush(s->f) != 0 || fsync(fileno(s->f)) != 0)
-    rt_throw("%s: cannot write: %s", path, strerror(errno));
+    rt_throw("%s: cannot write: %s", path, rt_strerror(errno));
   check_signals();
   FILE *f = s->f;
   s->f = NULL;
-  if (fclose(f) != 0) rt_throw("%s: cannot write: %s", path, strerror(errno));
+  if (fclose(f) != 0) rt_throw("%s: cannot write: %s", path, rt_strerror(errno));
   if (rename(s->tmp, path) != 0)
-    rt_throw("%s: cannot replace it with %s: %s", path, s->tmp, strerror(errno));
+    rt_throw("%s: cannot replace it with %s: %s", path, s->tmp, rt_strerror(errno));
   s->created = 0;
 }
 
@@ -271,7 +272,7 @@ typedef struct Loader {
 } Loader;
 
 static _Noreturn void bad_json(Loader *L, const char *what) {
-  rt_throw("%s: bad JSON header at byte %zu: %s", L->path, (size_t)(L->p - L->head), what);
+  rt_throw("%s: bad JSON header at byte %zu: %s", L->path, (size_t)(L->p - L->head), _(what));
 }
 
 static void ws(Loader *L) {
@@ -545,10 +546,10 @@ static void load(Loader *L) {
   if (!L->f) {
     int e = errno;
     close(fd);
-    rt_throw("%s: cannot open: %s", path, strerror(e));
+    rt_throw("%s: cannot open: %s", path, rt_strerror(e));
   }
   struct stat st;
-  if (fstat(fileno(L->f), &st) != 0) rt_throw("%s: cannot read: %s", path, strerror(errno));
+  if (fstat(fileno(L->f), &st) != 0) rt_throw("%s: cannot read: %s", path, rt_strerror(errno));
   uint64_t size = (uint64_t)st.st_size;
   unsigned char len8[8];
   if (size < 8 || fread(len8, 1, 8, L->f) != 8)
@@ -557,10 +558,13 @@ static void load(Loader *L) {
   uint64_t hlen = 0;
   for (int i = 7; i >= 0; i--) hlen = hlen << 8 | len8[i];
   /* A length past the end of the file: a truncated file, or (a huge one) not safetensors. */
-  if (hlen > size - 8)
-    rt_throw("%s: %sheader length %llu is larger than the rest of the file (%llu bytes)", path,
-             hlen > MAX_HEADER ? "not a safetensors file: " : "truncated or corrupt: ",
-             (unsigned long long)hlen, (unsigned long long)(size - 8));
+  if (hlen > size - 8) {
+    if (hlen > MAX_HEADER)
+      rt_throw("%s: not a safetensors file: header length %llu is larger than the rest of the "
+               "file (%llu bytes)", path, (unsigned long long)hlen, (unsigned long long)(size - 8));
+    rt_throw("%s: truncated or corrupt: header length %llu is larger than the rest of the file "
+             "(%llu bytes)", path, (unsigned long long)hlen, (unsigned long long)(size - 8));
+  }
   if (hlen > MAX_HEADER)
     rt_throw("%s: header length %llu is over the limit of %llu bytes", path,
              (unsigned long long)hlen, MAX_HEADER);
@@ -568,7 +572,7 @@ static void load(Loader *L) {
                          (unsigned long long)hlen);
   L->head = rt_malloc((size_t)hlen + 1);
   if (fread(L->head, 1, (size_t)hlen, L->f) != hlen)
-    rt_throw("%s: cannot read the header: %s", path, ferror(L->f) ? strerror(errno) : "file shrank");
+    rt_throw("%s: cannot read the header: %s", path, ferror(L->f) ? rt_strerror(errno) : _("file shrank"));
   L->head[hlen] = 0;
   L->p = L->head;
   L->end = L->head + hlen;
@@ -628,7 +632,7 @@ static void load(Loader *L) {
     size_t bytes = (size_t)t->size * 4;
     if (bytes && fread(t->data, 1, bytes, L->f) != bytes)
       rt_throw("%s: cannot read tensor '%s': %s", path, o->names[s->i],
-               ferror(L->f) ? strerror(errno) : "file shrank");
+               ferror(L->f) ? rt_strerror(errno) : _("file shrank"));
     if (!little_endian()) swap4((unsigned char *)t->data, (size_t)t->size);
     rt_check_interrupt();
   }

@@ -10,7 +10,8 @@
 #   sh tools/check_catalog.sh --pot F    also write the extracted template (nn.pot) to F
 cd "$(dirname "$0")/.." || exit 1
 # name:argument of each function whose (format) argument is a message it translates.
-KEYWORDS="_ N_ rt_throw:1 rt_throw_kind:2 ev_error:3 arg_error:3 arg_fail:3 warn:3 diag_report:5 arg_range:5"
+KEYWORDS="_ N_ rt_throw:1 rt_throw_kind:2 ev_error:3 arg_error:3 arg_fail:3 warn:3 diag_report:5
+  arg_range:5 fail:3 lex_error:7 bad_arg:3 bad_json:2 expect:3 parse_string:2 parse_uints:4"
 SOURCES="runtime/*.c interp/*.c grammar/parser.y grammar/lexer.l"
 if ! command -v xgettext >/dev/null 2>&1 || ! command -v msgattrib >/dev/null 2>&1; then
   echo "FAIL catalogue: xgettext/msgattrib (GNU gettext) are missing: run make deps"
