@@ -21,6 +21,7 @@
 #include "path1d.h"
 #include "platform.h"
 #include "plot.h"
+#include "utf8.h"
 
 /* A literal default of a declaration's parameter (1e-3, -1), if it is one. */
 static bool literal(const Node *n, double *v) {
@@ -51,30 +52,9 @@ static void spaces(StrBuf *b, int n) {
   for (int i = 0; i < n; i++) sb_putc(b, ' ');
 }
 
-/* The terminal columns of UTF-8 text: 2 for the wide characters of East Asian scripts
-   (CJK ideographs, kana, hangul, full-width forms, and their punctuation), else 1 per
-   character, so the Chinese table headers line up. */
-static int text_cols(const char *s) {
-  int cols = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p;) {
-    unsigned cp = *p;
-    int len = cp < 0x80 ? 1 : (cp >> 5) == 6 ? 2 : (cp >> 4) == 14 ? 3 : (cp >> 3) == 30 ? 4 : 1;
-    if (len > 1) cp &= 0x3F >> (len - 1);
-    int k = 1;
-    for (; k < len && (p[k] & 0xC0) == 0x80; k++) cp = cp << 6 | (p[k] & 0x3F);
-    p += k;
-    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                (cp >= 0xFFE0 && cp <= 0xFFE6);
-    cols += wide ? 2 : 1;
-  }
-  return cols;
-}
-
 static void pad_cell(StrBuf *b, const char *s, int w) {
   sb_puts(b, s);
-  spaces(b, w - text_cols(s));
+  spaces(b, w - utf8_cols(s));
 }
 
 /* compare(optimizers, f, x0, ...): arguments 0 optimizers, 1 f, 2 x0, 3 steps, 4 tol,
@@ -165,9 +145,9 @@ static void run_compare(Call *c, Fig *F, StrBuf *b, Value *result) {
 
   /* The table: final f and the steps each needed to come within tol of f*. */
   const char *head = _("optimizer");
-  int w0 = text_cols(head);
+  int w0 = utf8_cols(head);
   for (int k = 0; k < n; k++) {
-    int w = text_cols(labels.as.list->items[k].as.str->data);
+    int w = utf8_cols(labels.as.list->items[k].as.str->data);
     if (w > w0) w0 = w;
   }
   b->len = 0;

@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "utf8.h"
 
 /* The text of line `line` (1-based) of src: start pointer and length. */
 static const char *line_text(const Source *src, int line, size_t *len) {
@@ -49,11 +50,21 @@ void diag_report(FILE *f, int color, const Source *src, Span span, const char *s
                                                                         : (int)len;
   if (last < col) last = col;
   fputs(green, f);
-  /* One space or caret per character: UTF-8 continuation bytes take no column. */
-  for (int c = (int)from + 1; c < col && (size_t)c <= len; c++)
-    if (((unsigned char)text[c - 1] & 0xC0) != 0x80) fputc(text[c - 1] == '\t' ? '\t' : ' ', f);
-  for (int c = col; c <= last && (size_t)(c - (int)from) <= MAXW + 1; c++)
-    if ((size_t)c > len || ((unsigned char)text[c - 1] & 0xC0) != 0x80) fputc('^', f);
+  /* Spaces and carets as wide as the characters above them: spans count bytes, a
+     terminal shows a Chinese character in two columns (utf8.h) and a tab as a tab. */
+  const char *end = text + len, *p = text + from;
+  while (p < end && p < text + col - 1) {
+    if (*p == '\t') {
+      fputc('\t', f);
+      p++;
+    } else {
+      for (int w = utf8_cp_cols(utf8_next(&p, end)); w > 0; w--) fputc(' ', f);
+    }
+  }
+  const char *stop = text + (last < (int)len ? last : (int)len), *cap = text + from + MAXW + 1;
+  while (p < stop && p < cap)
+    for (int w = utf8_cp_cols(utf8_next(&p, end)); w > 0; w--) fputc('^', f);
+  if (last > (int)len || col > (int)len) fputc('^', f); /* the end of the line (end of input) */
   fprintf(f, "%s\n", reset);
 }
 

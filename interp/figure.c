@@ -12,6 +12,7 @@
 #include "figure.h"
 #include "i18n.h"
 #include "mem.h"
+#include "utf8.h"
 
 enum { BATCH = 4096 }; /* grid points per call of a classifier */
 
@@ -166,27 +167,7 @@ void fig_tick_label(char *buf, size_t n, double v, double step, bool logy) {
   }
 }
 
-/* Is code point u drawn two columns wide (East Asian Wide/Fullwidth: CJK ideographs and
-   punctuation, kana, hangul, fullwidth forms)? As wcwidth() says, without the locale. */
-static bool wide(unsigned u) {
-  return (u >= 0x1100 && u <= 0x115F) || (u >= 0x2E80 && u <= 0xA4CF && u != 0x303F) ||
-         (u >= 0xAC00 && u <= 0xD7A3) || (u >= 0xF900 && u <= 0xFAFF) ||
-         (u >= 0xFE30 && u <= 0xFE4F) || (u >= 0xFF00 && u <= 0xFF60) ||
-         (u >= 0xFFE0 && u <= 0xFFE6) || (u >= 0x20000 && u <= 0x3FFFD);
-}
-
-int fig_cols(const char *s) {
-  int n = 0;
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p) {
-    unsigned u = *p++;
-    int more = u >= 0xF0 ? 3 : u >= 0xE0 ? 2 : u >= 0xC0 ? 1 : 0;
-    if (more) u &= 0x3F >> more;
-    for (; more && (*p & 0xC0) == 0x80; more--) u = u << 6 | (*p++ & 0x3F);
-    n += wide(u) ? 2 : 1;
-  }
-  return n;
-}
+int fig_cols(const char *s) { return utf8_cols(s); }
 
 const char *fig_title(const Fig *F) {
   const char *title = F->title;
