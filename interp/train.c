@@ -258,6 +258,17 @@ typedef struct {
   Tensor **ps;
   int64_t *perm;
   double *h_loss, *h_acc, *h_vloss, *h_vacc;
+  /* The hyper-parameters recorded per epoch: lr (when the optimizer has one), then every
+     other schedule; h_hyper[k] [epochs]. */
+  int n_hyper;
+  const char *hyper_names[OPT_MAX_SCHED + 1];
+  double *h_hyper[OPT_MAX_SCHED + 1];
+  /* Early stopping (patience > 0): the best epoch so far by val_loss, and a copy of every
+     parameter and buffer of the model as it was then (best_w[i] shaped like all_w[i]). */
+  long patience, best_epoch, stopped_epoch;
+  double best_vloss;
+  int n_w;
+  Tensor **all_w, **best_w;
   int n_norms;              /* monitor: the last step's gradient norm per layer */
   double norms[64];
   const char *norm_kinds[64];
@@ -288,6 +299,13 @@ static void report_norms(Run *r, long epoch) {
 static void run_free(Run *r) {
   for (int i = 0; i < r->nt; i++) ad_zero_grad(r->ps[i]);
   rt_free(r->ps);
+  for (int k = 0; k < r->n_hyper; k++) rt_free(r->h_hyper[k]);
+  r->n_hyper = 0;
+  for (int i = 0; r->best_w && i < r->n_w; i++)
+    if (r->best_w[i]) t_release(r->best_w[i]);
+  rt_free(r->best_w);
+  rt_free(r->all_w);
+  r->best_w = r->all_w = NULL;
   rt_free(r->perm);
   rt_free(r->h_loss);
   rt_free(r->h_acc);
@@ -427,6 +445,30 @@ static void watch_epoch(Run *r, long e) {
   divergence_hint(r, what);
 }
 
+/* Early stopping, after epoch e's validation: has val_loss improved (strictly lower than
+   the best so far, Keras's min_delta = 0) — then remember these weights — or has it not
+   for `patience` epochs, with epochs left to run (then stop)? A nan val_loss is never an
+   improvement, except over a nan. */
+static bool watch_patience(Run *r, long e) {
+  double v = r->h_vloss[e - 1];
+  if (r->best_epoch == 0 || v < r->best_vloss || (isnan(r->best_vloss) && !isnan(v))) {
+    r->best_epoch = e;
+    r->best_vloss = v;
+    for (int i = 0; i < r->n_w; i++) {
+      if (!r->best_w[i]) r->best_w[i] = t_copy(r->all_w[i]);
+      else memcpy(r->best_w[i]->data, r->all_w[i]->data, sizeof(float) * (size_t)r->all_w[i]->size);
+    }
+    return false;
+  }
+  return e - r->best_epoch >= r->patience && e < r->epochs;
+}
+
+/* Put the best epoch's weights (and buffers: batchnorm's running statistics) back. */
+static void restore_best(Run *r) {
+  for (int i = 0; i < r->n_w; i++)
+    memcpy(r->all_w[i]->data, r->best_w[i]->data, sizeof(float) * (size_t)r->all_w[i]->size);
+}
+
 static void run_epochs(Run *r) {
   Interp *I = r->I;
   I->grad_depth++; /* on an error the catcher (ev_pcall) puts it back */
@@ -440,6 +482,8 @@ static void run_epochs(Run *r) {
         r->perm[i] = r->perm[j];
         r->perm[j] = tmp;
       }
+    optim_set_epoch(I, r->o, e, r->site);
+    for (int k = 0; k < r->n_hyper; k++) r->h_hyper[k][e - 1] = optim_hyper(I, r->o, r->hyper_names[k], 0);
     double sum_loss = 0, started = now_seconds();
     int64_t correct = 0, seen = 0;
     bool stop = false;
@@ -468,17 +512,37 @@ static void run_epochs(Run *r) {
       r->h_vacc[e - 1] = sc.accuracy;
     }
     r->done_epochs = e;
+    bool early = !stop && r->patience && watch_patience(r, e);
     if (r->verbose && r->tty) fputs("\r\033[K", pf_err());
-    if (r->verbose && (e % every == 0 || e == r->epochs || e == 1 || stop)) {
-      pf_printf("epoch %ld/%ld: loss %.4f, accuracy %.4f", e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
-      if (r->has_val) pf_printf(", val_loss %.4f, val_accuracy %.4f", r->h_vloss[e - 1], r->h_vacc[e - 1]);
+    if (r->verbose && (e % every == 0 || e == r->epochs || e == 1 || stop || early)) {
+      pf_printf(_("epoch %ld/%ld: loss %.4f, accuracy %.4f"), e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
+      if (r->has_val) pf_printf(_(", val_loss %.4f, val_accuracy %.4f"), r->h_vloss[e - 1], r->h_vacc[e - 1]);
+      for (int k = 0; k < r->o->n_sched; k++) pf_printf(", %s %g", r->o->sched[k].name->name, r->o->sched[k].value);
       if (r->tty) pf_printf(" (%.1f s)", now_seconds() - started);
       pf_printf("\n");
       if (r->monitor) report_norms(r, e);
       fflush(pf_out());
     }
     watch_epoch(r, e);
+    if (early) {
+      restore_best(r);
+      if (r->verbose)
+        pf_printf(_("early stopping at epoch %ld: val_loss has not improved for %ld epochs since epoch %ld "
+                    "(%.4f); the weights of epoch %ld are restored\n"),
+                  e, r->patience, r->best_epoch, r->best_vloss, r->best_epoch);
+      r->stopped_epoch = e;
+      break;
+    }
     if (stop) break;
+  }
+  /* All epochs run: end with the best weights too (Keras 3's restore_best_weights). After
+     Ctrl-C the weights reached are kept, as the interrupt message says. */
+  if (r->patience && !r->stopped_epoch && r->best_epoch && r->best_epoch < r->done_epochs &&
+      r->done_epochs == r->epochs) {
+    restore_best(r);
+    if (r->verbose)
+      pf_printf(_("val_loss was lowest at epoch %ld (%.4f), not at the last epoch %ld: the weights of "
+                  "epoch %ld are restored\n"), r->best_epoch, r->best_vloss, r->done_epochs, r->best_epoch);
   }
   I->grad_depth--;
 }
@@ -507,6 +571,19 @@ static Value bi_train(Call *c) {
     arg_error(c, 9, "a bound > 0 (or none for no clipping)");
   r.verbose = arg_bool(c, 10);
   r.monitor = arg_bool(c, 11);
+  if (c->args[12].type != V_NONE) {
+    long long k = arg_int(c, 12);
+    if (k < 1) {
+      char got[32];
+      snprintf(got, sizeof got, "%lld", k);
+      arg_fail(c, 12, "expected a whole number of epochs >= 1, got %s", got);
+    }
+    if (!r.has_val)
+      ev_error(I, c->arg_nodes && c->arg_nodes[12] ? c->arg_nodes[12] : c->node,
+               "patience stops training when val_loss has not improved for that many epochs, so it "
+               "needs validation data: add validate = (data held out from training, e.g. from split)");
+    r.patience = (long)k;
+  }
   r.fused = fusable(r.loss, r.model);
   lint_training(I, r.model, r.loss, r.d, c->node);
   r.tty = pf_is_terminal(PF_ERR) && !getenv("CI");
@@ -524,6 +601,8 @@ static Value bi_train(Call *c) {
   }
   rt_free(names);
   size_t ne = (size_t)(r.epochs ? r.epochs : 1);
+  bool by_epoch = r.o->by_epoch;
+  r.o->by_epoch = true; /* the schedules run per epoch here, not per step */
   RtFrame fr;
   bool rec = ad_set_recording(true);
   LossQ loss_q = I->loss_q;
@@ -534,14 +613,32 @@ static Value bi_train(Call *c) {
     r.h_acc = rt_calloc(ne, sizeof(double));
     r.h_vloss = rt_calloc(ne, sizeof(double));
     r.h_vacc = rt_calloc(ne, sizeof(double));
+    if (optim_sched(r.o, "lr") || ev_env_slot(r.o->hyper, sym_intern(&I->syms, "lr", 2))) {
+      r.hyper_names[0] = "lr";
+      r.h_hyper[r.n_hyper++] = rt_calloc(ne, sizeof(double));
+    }
+    for (int k = 0; k < r.o->n_sched; k++)
+      if (strcmp(r.o->sched[k].name->name, "lr")) {
+        r.hyper_names[r.n_hyper] = r.o->sched[k].name->name;
+        r.h_hyper[r.n_hyper++] = rt_calloc(ne, sizeof(double));
+      }
+    if (r.patience) {
+      char **wn;
+      r.n_w = nn_params(r.model, &wn, &r.all_w);
+      for (int i = 0; i < r.n_w; i++) rt_free(wn[i]);
+      rt_free(wn);
+      r.best_w = rt_calloc((size_t)(r.n_w ? r.n_w : 1), sizeof(Tensor *));
+    }
     run_epochs(&r);
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
+    r.o->by_epoch = by_epoch;
     if (r.tty && r.verbose) fputs("\r\033[K", pf_err());
     run_free(&r);
     rt_rethrow();
   }
+  r.o->by_epoch = by_epoch;
   ad_set_recording(rec);
   I->loss_q = loss_q;
   /* The history: one value per epoch trained. */
@@ -549,7 +646,6 @@ static Value bi_train(Call *c) {
   ev_root(I, h);
   Value cols[4] = {tensor_of(r.h_loss, r.done_epochs), tensor_of(r.h_acc, r.done_epochs),
                    tensor_of(r.h_vloss, r.done_epochs), tensor_of(r.h_vacc, r.done_epochs)};
-  run_free(&r);
   record_set(h.as.rec, sym_intern(&I->syms, "loss", 4), cols[0]);
   record_set(h.as.rec, sym_intern(&I->syms, "accuracy", 8), cols[1]);
   if (r.has_val) {
@@ -559,6 +655,15 @@ static Value bi_train(Call *c) {
     v_release(cols[2]);
     v_release(cols[3]);
   }
+  /* h.lr and each other scheduled hyper-parameter, per epoch; where early stopping was. */
+  for (int k = 0; k < r.n_hyper; k++)
+    record_set(h.as.rec, sym_intern(&I->syms, r.hyper_names[k], strlen(r.hyper_names[k])),
+               tensor_of(r.h_hyper[k], r.done_epochs));
+  if (r.patience && r.best_epoch)
+    record_set(h.as.rec, sym_intern(&I->syms, "best_epoch", 10), v_num((double)r.best_epoch));
+  if (r.stopped_epoch)
+    record_set(h.as.rec, sym_intern(&I->syms, "stopped_epoch", 13), v_num((double)r.stopped_epoch));
+  run_free(&r);
   return v_retain(h);
 }
 
@@ -623,14 +728,30 @@ static Value bi_gradient_norms(Call *c) {
 }
 
 
+/* check_epochs(n): n unless it is not a whole number >= 1; the stdlib's schedules run it
+   on their `every`/`epochs` argument, so the error stands at the user's call. */
+static Value bi_check_epochs(Call *c) {
+  Value v = c->args[0];
+  double n = 0;
+  if (v.type != V_NUM || !v_to_num(v, &n)) arg_error(c, 0, "a whole number of epochs >= 1");
+  if (!(n >= 1 && n == floor(n))) {
+    char got[64];
+    snprintf(got, sizeof got, "%g", n);
+    arg_fail(c, 0, "expected a whole number of epochs >= 1, got %s", got);
+  }
+  return v_num(n);
+}
+
 static const Builtin train_builtins[] = {
     {"train", "train(model, data, loss = none, optimizer = none, epochs = 1, batch = 32, "
               "shuffle = true, validate = none, clip = none, clip_value = none, verbose = true, "
-              "monitor = false)",
+              "monitor = false, patience = none)",
      bi_train, "minibatch gradient descent over the data (loss: cross_entropy unless given); "
                "returns the history per epoch"},
     {"gradient_norms", "gradient_norms(model, data, loss = none, batch = 64)", bi_gradient_norms,
      "the gradient norm of each layer for one batch, first layer first (vanishing gradients)"},
+    {"check_epochs", "check_epochs(n)", bi_check_epochs,
+     "n, unless it is not a whole number >= 1 (then an error at the caller's argument)"},
     {NULL, NULL, NULL, NULL},
 };
 
