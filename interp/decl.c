@@ -353,7 +353,7 @@ static void check_schedule(Call *c, int i) {
   char got[64];
   snprintf(got, sizeof got, "%d", p->n);
   arg_fail(c, i, "a schedule is a function of one parameter, the epoch (from 1), such as "
-                 "fn(e) = 0.1 * 0.5 ^ floor((e - 1) / 10); this one has %s", got);
+                 "fn(e) = 0.1 * 0.5 ^ floor((e - 1) / 10); this one has %s parameters", got);
 }
 
 static Value bi_optim_ctor(Call *c) {
@@ -573,13 +573,13 @@ static double sched_at(Interp *I, Optim *o, Sym *name, long e, const Node *site)
   if (num) v_to_num(r, &x);
   char got[96];
   if (r.type == V_TENSOR && !num) {
-    char sh[64];
-    snprintf(got, sizeof got, "a tensor of shape %s", t_shape_str(r.as.t->ndim, r.as.t->shape, sh, sizeof sh));
-  } else if (!num) {
-    snprintf(got, sizeof got, "%s", v_type_name(r));
-  } else {
-    snprintf(got, sizeof got, "%g", x);
+    t_shape_str(r.as.t->ndim, r.as.t->shape, got, sizeof got);
+    v_release(r);
+    ev_error(I, site, "optimizer '%s': the schedule of '%s' must give a number at each epoch, but at "
+                      "epoch %ld it gave a tensor of shape %s", o->name, name->name, e, got);
   }
+  if (!num) snprintf(got, sizeof got, "%s", v_type_name(r));
+  else snprintf(got, sizeof got, "%g", x);
   v_release(r);
   if (!num || !isfinite(x))
     ev_error(I, site, "optimizer '%s': the schedule of '%s' must give a finite number at each epoch, "

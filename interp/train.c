@@ -61,14 +61,14 @@ static void lint_squash_pairs(Interp *I, Value model, const Node *site, int *pos
     if (cur && *prev && (!strcmp(cur, "softmax") || !strcmp(*prev, "softmax"))) {
       char msg[512];
       const char *why = !strcmp(cur, "sigmoid")
-          ? "sigmoid of probabilities lies between 0.5 and 0.73"
-          : "softmax of values in [0, 1] is nearly uniform (no two outputs differ by more than a factor e)";
+          ? _("sigmoid of probabilities lies between 0.5 and 0.73")
+          : _("softmax of values in [0, 1] is nearly uniform (no two outputs differ by more than a factor e)");
       const char *fix = !strcmp(*prev, "sigmoid") && !strcmp(cur, "softmax")
-          ? "remove the sigmoid: softmax wants the raw scores"
-          : !strcmp(cur, "softmax") ? "keep only the last softmax"
-          : "keep one: softmax for one class out of k, sigmoid for a yes/no output";
-      snprintf(msg, sizeof msg, "layers %d (%s) and %d (%s) squash twice in a row: %s, so the model "
-               "cannot become confident and learns slowly; %s", *pos - 1, *prev, *pos, cur, why, fix);
+          ? _("remove the sigmoid: softmax wants the raw scores")
+          : !strcmp(cur, "softmax") ? _("keep only the last softmax")
+          : _("keep one: softmax for one class out of k, sigmoid for a yes/no output");
+      snprintf(msg, sizeof msg, _("layers %d (%s) and %d (%s) squash twice in a row: %s, so the model "
+               "cannot become confident and learns slowly; %s"), *pos - 1, *prev, *pos, cur, why, fix);
       warn(I, site, msg);
     }
     *prev = cur;
@@ -93,8 +93,8 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
     if (layers[i].type == V_LAYER && layers[i].as.layer->fn.type == V_FUNC &&
         !strcmp(layers[i].as.layer->fn.as.fn->name, "step")) {
       char msg[256];
-      snprintf(msg, sizeof msg, "layer %d is the step function: its gradient is 0 everywhere, so "
-               "the layers before it cannot learn (use sigmoid or relu)", i);
+      snprintf(msg, sizeof msg, _("layer %d is the step function: its gradient is 0 everywhere, so "
+               "the layers before it cannot learn (use sigmoid or relu)"), i);
       warn(I, site, msg);
     }
   if (is_cross_entropy(loss) && !gives_probabilities(model))
@@ -115,8 +115,8 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
   for (int64_t i = 0; i < d.x->size; i++) big = fabsf(d.x->data[i]) > big ? fabsf(d.x->data[i]) : big;
   if (big > 100) {
     char msg[256];
-    snprintf(msg, sizeof msg, "the inputs are not scaled (|x| reaches %g): normalize(data) or divide "
-             "by the largest value first, or training will crawl or diverge", (double)big);
+    snprintf(msg, sizeof msg, _("the inputs are not scaled (|x| reaches %g): normalize(data) or divide "
+             "by the largest value first, or training will crawl or diverge"), (double)big);
     warn(I, site, msg);
   }
 }
@@ -134,16 +134,21 @@ static bool finite_tensor(const Tensor *t) {
 /* Where did a non-finite value first appear? Re-run the batch layer by layer. */
 static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoch, long step,
                        double lr_hint, double clip, const Node *site) {
-  char where[256] = "in the loss";
+  char where[256];
+  snprintf(where, sizeof where, "%s", _("in the loss"));
+  bool found = false; /* in a parameter or a layer's output, rather than the loss */
   char **names;
   Tensor **ps;
   int np = nn_params(model, &names, &ps);
-  for (int i = 0; i < np && !strcmp(where, "in the loss"); i++)
-    if (!finite_tensor(ps[i])) snprintf(where, sizeof where, "in parameter %s", names[i]);
+  for (int i = 0; i < np && !found; i++)
+    if (!finite_tensor(ps[i])) {
+      snprintf(where, sizeof where, _("in parameter %s"), names[i]);
+      found = true;
+    }
   for (int i = 0; i < np; i++) rt_free(names[i]);
   rt_free(names);
   rt_free(ps);
-  if (!strcmp(where, "in the loss") && model.type == V_MODEL) {
+  if (!found && model.type == V_MODEL) {
     bool rec = ad_set_recording(false);
     Value r = v_tensor(t_retain(xb));
     for (int i = 0; i < model.as.model->n; i++) {
@@ -153,7 +158,7 @@ static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoc
       r = next;
       if (r.type == V_TENSOR && !finite_tensor(r.as.t)) {
         Value l = model.as.model->layers[i];
-        snprintf(where, sizeof where, "in the output of layer %d (%s)", i,
+        snprintf(where, sizeof where, _("in the output of layer %d (%s)"), i,
                  l.type == V_LAYER ? l.as.layer->kind : "model");
         break;
       }
@@ -168,8 +173,8 @@ static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoc
              epoch, step, where);
   /* the same advice as the divergence hint: clip = 1, or harder than the clip already set */
   char clip_hint[96];
-  if (clip > 0) snprintf(clip_hint, sizeof clip_hint, "clip harder (clip = %g instead of %g)", clip / 10, clip);
-  else snprintf(clip_hint, sizeof clip_hint, "clip the gradients (clip = 1)");
+  if (clip > 0) snprintf(clip_hint, sizeof clip_hint, _("clip harder (clip = %g instead of %g)"), clip / 10, clip);
+  else snprintf(clip_hint, sizeof clip_hint, "%s", _("clip the gradients (clip = 1)"));
   ev_error(I, site,
            "training stopped at epoch %ld, step %ld: a non-finite value (nan or inf) appeared %s; "
            "try a lower learning rate (lr = %g) or %s",
@@ -218,7 +223,8 @@ static void progress(int fd_tty, long epoch, long epochs, long step, long steps,
   char bar[32];
   for (int i = 0; i < width; i++) bar[i] = i < done ? '=' : i == done ? '>' : ' ';
   bar[width] = 0;
-  fprintf(pf_err(), "\r\033[Kepoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs",
+  fputs("\r\033[K", pf_err());
+  fprintf(pf_err(), _("epoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs"),
           epoch, epochs, bar, step, steps, loss, acc, eta);
   fflush(pf_err());
 }
@@ -279,21 +285,21 @@ typedef struct {
    the ones that vanish (under 1/1000 of the largest layer's) or explode (> 1000)
    called out. */
 static void report_norms(Run *r, long epoch) {
-  pf_printf("  gradient norms (epoch %ld, last step), first layer first:", epoch);
+  pf_printf(_("  gradient norms (epoch %ld, last step), first layer first:"), epoch);
   int vanishing = 0, exploding = 0;
   double top = 0;
   for (int i = 0; i < r->n_norms; i++) top = r->norms[i] > top ? r->norms[i] : top;
   for (int i = 0; i < r->n_norms; i++) {
     double g = r->norms[i];
     bool vanish = g < 1e-3 * top || g < 1e-12, explode = g > 1e3;
-    const char *tag = vanish ? " vanishing" : explode ? " exploding" : "";
+    const char *tag = vanish ? _(" vanishing") : explode ? _(" exploding") : "";
     vanishing += vanish;
     exploding += explode;
     pf_printf("%s %d %s %.3g%s", i ? "," : "", i, r->norm_kinds[i], g, tag);
   }
   pf_printf("\n");
-  if (vanishing) pf_printf("  %d layer(s) get almost no gradient: try relu or leaky_relu instead of sigmoid/tanh\n", vanishing);
-  if (exploding) pf_printf("  %d layer(s) get huge gradients: lower the learning rate or clip (clip = 1)\n", exploding);
+  if (vanishing) pf_printf(_("  %d layer(s) get almost no gradient: try relu or leaky_relu instead of sigmoid/tanh\n"), vanishing);
+  if (exploding) pf_printf(_("  %d layer(s) get huge gradients: lower the learning rate or clip (clip = 1)\n"), exploding);
 }
 
 static void run_free(Run *r) {
@@ -333,7 +339,7 @@ static void bad_data_report(Run *r, long epoch, long step) {
     char at[128];
     if (t->ndim == 2) snprintf(at, sizeof at, "%s[%lld, %lld]", names[k], (long long)(i / per_row), (long long)(i % per_row));
     else if (t->ndim <= 1) snprintf(at, sizeof at, "%s[%lld]", names[k], (long long)i);
-    else snprintf(at, sizeof at, "%s[%lld] (element %lld of that sample)", names[k], (long long)(i / per_row), (long long)(i % per_row));
+    else snprintf(at, sizeof at, _("%s[%lld] (element %lld of that sample)"), names[k], (long long)(i / per_row), (long long)(i % per_row));
     ev_error(r->I, r->site,
              "training stopped at epoch %ld, step %ld: the training data is not finite: %s is %s; "
              "remove or fill that sample (no learning rate fixes this)",
@@ -381,11 +387,11 @@ static void divergence_hint(Run *r, const char *what) {
   double lr = NAN;
   if (lv) v_to_num(*lv, &lr);
   char lower[96], clip[96], msg[768];
-  if (isnan(lr)) snprintf(lower, sizeof lower, "lower the learning rate");
-  else snprintf(lower, sizeof lower, "lower the learning rate (lr = %g instead of %g)", lr / 10, lr);
-  if (r->clip > 0) snprintf(clip, sizeof clip, "clip harder (clip = %g instead of %g)", r->clip / 10, r->clip);
-  else snprintf(clip, sizeof clip, "clip the gradients (clip = 1)");
-  snprintf(msg, sizeof msg, "%s: the steps are probably too large (training diverges); %s or %s", what,
+  if (isnan(lr)) snprintf(lower, sizeof lower, "%s", _("lower the learning rate"));
+  else snprintf(lower, sizeof lower, _("lower the learning rate (lr = %g instead of %g)"), lr / 10, lr);
+  if (r->clip > 0) snprintf(clip, sizeof clip, _("clip harder (clip = %g instead of %g)"), r->clip / 10, r->clip);
+  else snprintf(clip, sizeof clip, "%s", _("clip the gradients (clip = 1)"));
+  snprintf(msg, sizeof msg, _("%s: the steps are probably too large (training diverges); %s or %s"), what,
            lower, clip);
   if (r->tty && r->verbose) fputs("\r\033[K", pf_err());
   warn(r->I, r->site, msg);
@@ -422,8 +428,8 @@ static void watch_step(Run *r, long epoch, long step, double lv, int64_t n) {
   double first = w->first_sum / (double)w->first_n, recent = sum / (double)cnt;
   if (!(first > 0 && recent > 10 * first)) return;
   char what[256];
-  snprintf(what, sizeof what, "at epoch %ld, step %ld the loss is %.4g, more than 10 times its first "
-           "value %.4g (the mean over the first %lld samples)", epoch, step, recent, first,
+  snprintf(what, sizeof what, _("at epoch %ld, step %ld the loss is %.4g, more than 10 times its first "
+           "value %.4g (the mean over the first %lld samples)"), epoch, step, recent, first,
            (long long)w->first_n);
   divergence_hint(r, what);
 }
@@ -440,8 +446,8 @@ static void watch_epoch(Run *r, long e) {
     if (!(h[i] > h[i - 1])) return;
   if (!(h[e - 4] > 0 && h[e - 1] > h[0] && h[e - 1] >= 1.5 * h[e - 4])) return;
   char what[256];
-  snprintf(what, sizeof what, "the loss has risen 3 epochs in a row (%.4g, %.4g, %.4g, %.4g at epoch "
-           "%ld), above its first epoch's %.4g", h[e - 4], h[e - 3], h[e - 2], h[e - 1], e, h[0]);
+  snprintf(what, sizeof what, _("the loss has risen 3 epochs in a row (%.4g, %.4g, %.4g, %.4g at epoch "
+           "%ld), above its first epoch's %.4g"), h[e - 4], h[e - 3], h[e - 2], h[e - 1], e, h[0]);
   divergence_hint(r, what);
 }
 
@@ -499,7 +505,7 @@ static void run_epochs(Run *r) {
         /* Ctrl-C: stop after this step; the weights reached so far are kept. */
         rt_interrupted = 0;
         if (r->tty && r->verbose) fputs("\r\033[K", pf_err());
-        pf_printf("training interrupted at epoch %ld, step %ld; the weights reached so far are kept\n",
+        pf_printf(_("training interrupted at epoch %ld, step %ld; the weights reached so far are kept\n"),
                e, s + 1);
         stop = true;
       }
@@ -517,7 +523,7 @@ static void run_epochs(Run *r) {
     if (r->verbose && (e % every == 0 || e == r->epochs || e == 1 || stop || early)) {
       pf_printf(_("epoch %ld/%ld: loss %.4f, accuracy %.4f"), e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
       if (r->has_val) pf_printf(_(", val_loss %.4f, val_accuracy %.4f"), r->h_vloss[e - 1], r->h_vacc[e - 1]);
-      for (int k = 0; k < r->o->n_sched; k++) pf_printf(", %s %g", r->o->sched[k].name->name, r->o->sched[k].value);
+      for (int k = 0; k < r->o->n_sched; k++) pf_printf(_(", %s %g"), r->o->sched[k].name->name, r->o->sched[k].value);
       if (r->tty) pf_printf(" (%.1f s)", now_seconds() - started);
       pf_printf("\n");
       if (r->monitor) report_norms(r, e);
@@ -746,12 +752,12 @@ static const Builtin train_builtins[] = {
     {"train", "train(model, data, loss = none, optimizer = none, epochs = 1, batch = 32, "
               "shuffle = true, validate = none, clip = none, clip_value = none, verbose = true, "
               "monitor = false, patience = none)",
-     bi_train, "minibatch gradient descent over the data (loss: cross_entropy unless given); "
-               "returns the history per epoch"},
+     bi_train, N_("minibatch gradient descent over the data (loss: cross_entropy unless given); "
+               "returns the history per epoch")},
     {"gradient_norms", "gradient_norms(model, data, loss = none, batch = 64)", bi_gradient_norms,
-     "the gradient norm of each layer for one batch, first layer first (vanishing gradients)"},
+     N_("the gradient norm of each layer for one batch, first layer first (vanishing gradients)")},
     {"check_epochs", "check_epochs(n)", bi_check_epochs,
-     "n, unless it is not a whole number >= 1 (then an error at the caller's argument)"},
+     N_("n, unless it is not a whole number >= 1 (then an error at the caller's argument)")},
     {NULL, NULL, NULL, NULL},
 };
 
