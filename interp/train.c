@@ -541,7 +541,8 @@ static void run_epochs(Run *r) {
     }
     if (stop) break;
   }
-  /* All epochs run: end with the best weights too (Keras 3's restore_best_weights). After
+  /* All epochs run: end with the best weights too (Keras restores them only on an early
+     stop; with patience the model ends at its best either way). After
      Ctrl-C the weights reached are kept, as the interrupt message says. */
   if (r->patience && !r->stopped_epoch && r->best_epoch && r->best_epoch < r->done_epochs &&
       r->done_epochs == r->epochs) {
@@ -551,6 +552,15 @@ static void run_epochs(Run *r) {
                   "epoch %ld are restored\n"), r->best_epoch, r->best_vloss, r->done_epochs, r->best_epoch);
   }
   I->grad_depth--;
+}
+
+/* Is `name` one of the optimizer's own hyper-parameters (not a name of an enclosing
+   scope), holding a number? */
+static bool has_number_hyper(const Optim *o, const Sym *name) {
+  double x;
+  for (int i = 0; i < o->hyper->n; i++)
+    if (o->hyper->names[i] == name) return v_to_num(o->hyper->vals[i], &x);
+  return false;
 }
 
 static Value bi_train(Call *c) {
@@ -619,7 +629,7 @@ static Value bi_train(Call *c) {
     r.h_acc = rt_calloc(ne, sizeof(double));
     r.h_vloss = rt_calloc(ne, sizeof(double));
     r.h_vacc = rt_calloc(ne, sizeof(double));
-    if (optim_sched(r.o, "lr") || ev_env_slot(r.o->hyper, sym_intern(&I->syms, "lr", 2))) {
+    if (optim_sched(r.o, "lr") || has_number_hyper(r.o, sym_intern(&I->syms, "lr", 2))) {
       r.hyper_names[0] = "lr";
       r.h_hyper[r.n_hyper++] = rt_calloc(ne, sizeof(double));
     }
