@@ -27,3 +27,11 @@ echo "status $?"
 $RUN --lang zh -e 'model m() { dense(2, 2); softmax; softmax }
 train(m(), {x: [[1, 2], [3, nan]], y: [0, 1]}, optimizer = sgd(), verbose = false)' 2>&1
 echo "status $?"
+# the gradient-norm report (monitor = true) and the divergence hint in Chinese
+$RUN --lang zh -e 'seed(1)
+model deep() { dense(2, 8); sigmoid; dense(8, 8); sigmoid; dense(8, 8); sigmoid; dense(8, 2); softmax }
+let h = train(deep(), xor(), optimizer = sgd(lr = 0.1), epochs = 1, batch = 4, monitor = true)
+model m() { dense(2, 8); relu; dense(8, 2); softmax }
+let h2 = train(m(), xor(), optimizer = sgd(lr = exp_decay(1e4, 2)), epochs = 30, batch = 1, verbose = false)
+print("done")' 2>&1 | grep -v '^ *[0-9]* |' 
+echo "status $?"
