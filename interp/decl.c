@@ -345,16 +345,38 @@ static void check_native(Interp *I, const Node *decl, const Params *params) {
                decl->sym->name);
 }
 
+/* A schedule is called with one argument, the epoch: its function must take exactly
+   one without a default (or take one, all defaulted). */
+static void check_schedule(Call *c, int i) {
+  const Params *p = &c->args[i].as.fn->params;
+  int required = 0;
+  for (int k = 0; k < p->n; k++) required += !p->has_default[k];
+  if (required <= 1 && (p->n >= 1 || p->variadic)) return;
+  char got[64];
+  snprintf(got, sizeof got, "%d", p->n);
+  arg_fail(c, i, "a schedule is a function of one parameter, the epoch (from 1), such as "
+                 "fn(e) = 0.1 * 0.5 ^ floor((e - 1) / 10); this one has %s parameters", got);
+}
+
 static Value bi_optim_ctor(Call *c) {
   const Node *decl = c->fn->def;
-  /* A hyper-parameter whose default is a number must be given as a number: checked now,
-     not at the first step deep inside the update. */
+  /* A hyper-parameter whose default is a number must be given as a number, or as a
+     function of the epoch (a schedule): checked now, not at the first step deep inside
+     the update. Any hyper-parameter given as a function is a schedule. */
+  int n_sched = 0;
   for (int i = 0; i < c->fn->params.n; i++) {
     const Params *p = &c->fn->params;
     Value v = c->args[i];
+    if (v.type == V_FUNC) {
+      check_schedule(c, i);
+      if (n_sched == OPT_MAX_SCHED) arg_fail(c, i, "at most %s hyper-parameters can be schedules", "16");
+      n_sched++;
+      continue;
+    }
     if (!p->has_default[i] || p->defaults[i].type != V_NUM) continue;
     double x = 0;
-    if (v.type == V_BOOL || !v_to_num(v, &x) || !isfinite(x)) arg_error(c, i, "a finite number");
+    if (v.type == V_BOOL || !v_to_num(v, &x) || !isfinite(x))
+      arg_error(c, i, "a finite number or a function of the epoch, fn(e)");
   }
   Env *env = ctor_scope(c);
   Optim *o = rt_calloc(1, sizeof *o);
@@ -364,6 +386,8 @@ static Value bi_optim_ctor(Call *c) {
   o->hyper = env;
   env->rc++;
   o->kernel = decl_kernel(decl);
+  for (int i = 0; i < c->fn->params.n; i++)
+    if (c->args[i].type == V_FUNC) o->sched[o->n_sched++] = (OptSched){c->fn->params.names[i], NAN};
   return (Value){.type = V_OPTIM, .as.optim = o};
 }
 
@@ -538,7 +562,46 @@ int nn_params(Value model, char ***names, Tensor ***tensors) {
 
 /* ------------------------------------------------------------------ optimizer steps */
 
+const OptSched *optim_sched(const Optim *o, const char *name) {
+  for (int k = 0; k < o->n_sched; k++)
+    if (!strcmp(o->sched[k].name->name, name)) return &o->sched[k];
+  return NULL;
+}
+
+/* The schedule's value at epoch e: a finite number (a 1-element tensor counts as its
+   number, as a hyper-parameter given directly does). */
+static double sched_at(Interp *I, Optim *o, Sym *name, long e, const Node *site) {
+  Value fn = *ev_env_slot(o->hyper, name);
+  Value arg = v_num((double)e);
+  Value r = ev_call(I, fn, 1, &arg, site);
+  double x = NAN;
+  bool num = r.type == V_NUM || (r.type == V_TENSOR && r.as.t->size == 1);
+  if (num) v_to_num(r, &x);
+  char got[96];
+  if (r.type == V_TENSOR && !num) {
+    t_shape_str(r.as.t->ndim, r.as.t->shape, got, sizeof got);
+    v_release(r);
+    ev_error(I, site, "optimizer '%s': the schedule of '%s' must give a number at each epoch, but at "
+                      "epoch %ld it gave a tensor of shape %s", o->name, name->name, e, got);
+  }
+  if (!num) snprintf(got, sizeof got, "%s", v_type_name(r));
+  else snprintf(got, sizeof got, "%g", x);
+  v_release(r);
+  if (!num || !isfinite(x))
+    ev_error(I, site, "optimizer '%s': the schedule of '%s' must give a finite number at each epoch, "
+                      "but at epoch %ld it gave %s", o->name, name->name, e, got);
+  return x;
+}
+
+void optim_set_epoch(Interp *I, Optim *o, long e, const Node *site) {
+  for (int k = 0; k < o->n_sched; k++) o->sched[k].value = sched_at(I, o, o->sched[k].name, e, site);
+  o->epoch = e;
+}
+
 double optim_hyper(Interp *I, Optim *o, const char *name, double dflt) {
+  const OptSched *sc = optim_sched(o, name);
+  if (sc && o->epoch == 0) optim_set_epoch(I, o, 1, I->cur);
+  if (sc) return sc->value;
   Value *v = ev_env_slot(o->hyper, sym_intern(&I->syms, name, strlen(name)));
   double x = dflt;
   if (v && !v_to_num(*v, &x))
@@ -620,6 +683,7 @@ static void nn_step(Interp *I, Optim *o, OptSlot *s, Tensor *param, Tensor *grad
   ev_env_define(env, w, v_tensor(ad_detach(param)));
   ev_env_define(env, g, v_tensor(ad_detach(grad)));
   ev_env_define(env, st_t, v_num(t));
+  for (int k = 0; k < o->n_sched; k++) ev_env_define(env, o->sched[k].name, v_num(o->sched[k].value));
   const Node *body = o->decl->a;
   for (int i = 0; i < body->n_kids; i++) {
     const Node *st = body->kids[i];
@@ -675,6 +739,7 @@ void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site) {
   bool rec = ad_set_recording(false);
   o->t++;
   /* On an error the catcher (ev_pcall) puts recording back. */
+  if (o->n_sched && !o->by_epoch) optim_set_epoch(I, o, o->t, site);
   if (o->kernel) {
     kernel_step(I, o, n, params);
   } else {
@@ -690,6 +755,7 @@ void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site) {
 void optim_explain_step(Interp *I, Optim *o, Tensor *w, Tensor *g, double t, OptLineHook *hook,
                         void *ctx, const Node *site) {
   bool rec = ad_set_recording(false);
+  if (o->n_sched && (!o->by_epoch || o->epoch == 0)) optim_set_epoch(I, o, t >= 1 ? (long)t : 1, site);
   OptSlot s = {.param = t_copy(w)}; /* a fresh slot of a copy: o keeps its own state */
   RtFrame f;
   if (RT_TRY(&f)) {

@@ -59,6 +59,15 @@ typedef struct OptSlot {
   Tensor **state;
 } OptSlot;
 
+/* A hyper-parameter given as a function of the epoch (a schedule, fn(e), e from 1) and
+   its value at the optimizer's current epoch. */
+typedef struct OptSched {
+  Sym *name;
+  double value;
+} OptSched;
+/* At most this many hyper-parameters of one optimizer are schedules. */
+enum { OPT_MAX_SCHED = 16 };
+
 struct Optim {
   int rc;
   const char *name;
@@ -68,6 +77,13 @@ struct Optim {
      then the declaration's body runs. formula(o) is o without its kernel. */
   const OptKernel *kernel;
   long t;             /* steps taken, from 1 */
+  /* The schedules among the hyper-parameters, evaluated once per epoch (every step of
+     the epoch reads these numbers): train sets the epoch (by_epoch); anywhere else a
+     step is an epoch (minimize's step t runs at epoch t). epoch 0: not evaluated yet. */
+  int n_sched;
+  OptSched sched[OPT_MAX_SCHED];
+  long epoch;
+  bool by_epoch;
   int n_slots, cap_slots;
   OptSlot *slots;
 };
@@ -87,6 +103,11 @@ Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const N
 int nn_params(Value model, char ***names, Tensor ***tensors);
 /* A hyper-parameter of an optimizer as a number (dflt when it has none of that name). */
 double optim_hyper(Interp *I, Optim *o, const char *name, double dflt);
+/* Evaluate o's schedules at epoch e (from 1): each must give a finite number, else an
+   error at site naming the hyper-parameter and the epoch. */
+void optim_set_epoch(Interp *I, Optim *o, long e, const Node *site);
+/* The schedule of hyper-parameter `name`, or NULL when it is not one. */
+const OptSched *optim_sched(const Optim *o, const char *name);
 /* One optimizer step on every parameter that has a gradient. */
 void optim_step(Interp *I, Optim *o, int n, Tensor **params, const Node *site);
 /* Called for each line of an optimizer's body as it runs, with the value it gave (a

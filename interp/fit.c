@@ -203,7 +203,7 @@ Tensor *batch_loss(Interp *I, Value loss, bool fused, Value out, Tensor *y,
                           const Node *site) {
   if (is_cross_entropy(loss)) cross_entropy_columns(I, out, site);
   if (fused) {
-    Tensor *z = to_tensor(I, out, "the model's output");
+    Tensor *z = to_tensor(I, out, _("the model's output"));
     ev_root(I, v_tensor(z));
     Tensor *l = is_bce(loss) ? ad_sigmoid_bce(z, binary_targets(I, z, y, site))
                              : ad_softmax_cross_entropy(z, y);
@@ -236,7 +236,7 @@ Tensor *batch_loss(Interp *I, Value loss, bool fused, Value out, Tensor *y,
     char what[128];
     if (l.type == V_TENSOR) {
       char sh[96];
-      snprintf(what, sizeof what, "a tensor of shape %s (reduce it, e.g. with mean)",
+      snprintf(what, sizeof what, _("a tensor of shape %s (reduce it, e.g. with mean)"),
                t_shape_str(l.as.t->ndim, l.as.t->shape, sh, sizeof sh));
     } else {
       snprintf(what, sizeof what, "%s", v_type_name(l));

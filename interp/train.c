@@ -61,14 +61,14 @@ static void lint_squash_pairs(Interp *I, Value model, const Node *site, int *pos
     if (cur && *prev && (!strcmp(cur, "softmax") || !strcmp(*prev, "softmax"))) {
       char msg[512];
       const char *why = !strcmp(cur, "sigmoid")
-          ? "sigmoid of probabilities lies between 0.5 and 0.73"
-          : "softmax of values in [0, 1] is nearly uniform (no two outputs differ by more than a factor e)";
+          ? _("sigmoid of probabilities lies between 0.5 and 0.73")
+          : _("softmax of values in [0, 1] is nearly uniform (no two outputs differ by more than a factor e)");
       const char *fix = !strcmp(*prev, "sigmoid") && !strcmp(cur, "softmax")
-          ? "remove the sigmoid: softmax wants the raw scores"
-          : !strcmp(cur, "softmax") ? "keep only the last softmax"
-          : "keep one: softmax for one class out of k, sigmoid for a yes/no output";
-      snprintf(msg, sizeof msg, "layers %d (%s) and %d (%s) squash twice in a row: %s, so the model "
-               "cannot become confident and learns slowly; %s", *pos - 1, *prev, *pos, cur, why, fix);
+          ? _("remove the sigmoid: softmax wants the raw scores")
+          : !strcmp(cur, "softmax") ? _("keep only the last softmax")
+          : _("keep one: softmax for one class out of k, sigmoid for a yes/no output");
+      snprintf(msg, sizeof msg, _("layers %d (%s) and %d (%s) squash twice in a row: %s, so the model "
+               "cannot become confident and learns slowly; %s"), *pos - 1, *prev, *pos, cur, why, fix);
       warn(I, site, msg);
     }
     *prev = cur;
@@ -93,8 +93,8 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
     if (layers[i].type == V_LAYER && layers[i].as.layer->fn.type == V_FUNC &&
         !strcmp(layers[i].as.layer->fn.as.fn->name, "step")) {
       char msg[256];
-      snprintf(msg, sizeof msg, "layer %d is the step function: its gradient is 0 everywhere, so "
-               "the layers before it cannot learn (use sigmoid or relu)", i);
+      snprintf(msg, sizeof msg, _("layer %d is the step function: its gradient is 0 everywhere, so "
+               "the layers before it cannot learn (use sigmoid or relu)"), i);
       warn(I, site, msg);
     }
   if (is_cross_entropy(loss) && !gives_probabilities(model))
@@ -115,8 +115,8 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
   for (int64_t i = 0; i < d.x->size; i++) big = fabsf(d.x->data[i]) > big ? fabsf(d.x->data[i]) : big;
   if (big > 100) {
     char msg[256];
-    snprintf(msg, sizeof msg, "the inputs are not scaled (|x| reaches %g): normalize(data) or divide "
-             "by the largest value first, or training will crawl or diverge", (double)big);
+    snprintf(msg, sizeof msg, _("the inputs are not scaled (|x| reaches %g): normalize(data) or divide "
+             "by the largest value first, or training will crawl or diverge"), (double)big);
     warn(I, site, msg);
   }
 }
@@ -134,16 +134,21 @@ static bool finite_tensor(const Tensor *t) {
 /* Where did a non-finite value first appear? Re-run the batch layer by layer. */
 static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoch, long step,
                        double lr_hint, double clip, const Node *site) {
-  char where[256] = "in the loss";
+  char where[256];
+  snprintf(where, sizeof where, "%s", _("in the loss"));
+  bool found = false; /* in a parameter or a layer's output, rather than the loss */
   char **names;
   Tensor **ps;
   int np = nn_params(model, &names, &ps);
-  for (int i = 0; i < np && !strcmp(where, "in the loss"); i++)
-    if (!finite_tensor(ps[i])) snprintf(where, sizeof where, "in parameter %s", names[i]);
+  for (int i = 0; i < np && !found; i++)
+    if (!finite_tensor(ps[i])) {
+      snprintf(where, sizeof where, _("in parameter %s"), names[i]);
+      found = true;
+    }
   for (int i = 0; i < np; i++) rt_free(names[i]);
   rt_free(names);
   rt_free(ps);
-  if (!strcmp(where, "in the loss") && model.type == V_MODEL) {
+  if (!found && model.type == V_MODEL) {
     bool rec = ad_set_recording(false);
     Value r = v_tensor(t_retain(xb));
     for (int i = 0; i < model.as.model->n; i++) {
@@ -153,7 +158,7 @@ static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoc
       r = next;
       if (r.type == V_TENSOR && !finite_tensor(r.as.t)) {
         Value l = model.as.model->layers[i];
-        snprintf(where, sizeof where, "in the output of layer %d (%s)", i,
+        snprintf(where, sizeof where, _("in the output of layer %d (%s)"), i,
                  l.type == V_LAYER ? l.as.layer->kind : "model");
         break;
       }
@@ -168,8 +173,8 @@ static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoc
              epoch, step, where);
   /* the same advice as the divergence hint: clip = 1, or harder than the clip already set */
   char clip_hint[96];
-  if (clip > 0) snprintf(clip_hint, sizeof clip_hint, "clip harder (clip = %g instead of %g)", clip / 10, clip);
-  else snprintf(clip_hint, sizeof clip_hint, "clip the gradients (clip = 1)");
+  if (clip > 0) snprintf(clip_hint, sizeof clip_hint, _("clip harder (clip = %g instead of %g)"), clip / 10, clip);
+  else snprintf(clip_hint, sizeof clip_hint, "%s", _("clip the gradients (clip = 1)"));
   ev_error(I, site,
            "training stopped at epoch %ld, step %ld: a non-finite value (nan or inf) appeared %s; "
            "try a lower learning rate (lr = %g) or %s",
@@ -218,7 +223,8 @@ static void progress(int fd_tty, long epoch, long epochs, long step, long steps,
   char bar[32];
   for (int i = 0; i < width; i++) bar[i] = i < done ? '=' : i == done ? '>' : ' ';
   bar[width] = 0;
-  fprintf(pf_err(), "\r\033[Kepoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs",
+  fputs("\r\033[K", pf_err());
+  fprintf(pf_err(), _("epoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs"),
           epoch, epochs, bar, step, steps, loss, acc, eta);
   fflush(pf_err());
 }
@@ -258,6 +264,17 @@ typedef struct {
   Tensor **ps;
   int64_t *perm;
   double *h_loss, *h_acc, *h_vloss, *h_vacc;
+  /* The hyper-parameters recorded per epoch: lr (when the optimizer has one), then every
+     other schedule; h_hyper[k] [epochs]. */
+  int n_hyper;
+  const char *hyper_names[OPT_MAX_SCHED + 1];
+  double *h_hyper[OPT_MAX_SCHED + 1];
+  /* Early stopping (patience > 0): the best epoch so far by val_loss, and a copy of every
+     parameter and buffer of the model as it was then (best_w[i] shaped like all_w[i]). */
+  long patience, best_epoch, stopped_epoch;
+  double best_vloss;
+  int n_w;
+  Tensor **all_w, **best_w;
   int n_norms;              /* monitor: the last step's gradient norm per layer */
   double norms[64];
   const char *norm_kinds[64];
@@ -268,26 +285,33 @@ typedef struct {
    the ones that vanish (under 1/1000 of the largest layer's) or explode (> 1000)
    called out. */
 static void report_norms(Run *r, long epoch) {
-  pf_printf("  gradient norms (epoch %ld, last step), first layer first:", epoch);
+  pf_printf(_("  gradient norms (epoch %ld, last step), first layer first:"), epoch);
   int vanishing = 0, exploding = 0;
   double top = 0;
   for (int i = 0; i < r->n_norms; i++) top = r->norms[i] > top ? r->norms[i] : top;
   for (int i = 0; i < r->n_norms; i++) {
     double g = r->norms[i];
     bool vanish = g < 1e-3 * top || g < 1e-12, explode = g > 1e3;
-    const char *tag = vanish ? " vanishing" : explode ? " exploding" : "";
+    const char *tag = vanish ? _(" vanishing") : explode ? _(" exploding") : "";
     vanishing += vanish;
     exploding += explode;
     pf_printf("%s %d %s %.3g%s", i ? "," : "", i, r->norm_kinds[i], g, tag);
   }
   pf_printf("\n");
-  if (vanishing) pf_printf("  %d layer(s) get almost no gradient: try relu or leaky_relu instead of sigmoid/tanh\n", vanishing);
-  if (exploding) pf_printf("  %d layer(s) get huge gradients: lower the learning rate or clip (clip = 1)\n", exploding);
+  if (vanishing) pf_printf(_("  %d layer(s) get almost no gradient: try relu or leaky_relu instead of sigmoid/tanh\n"), vanishing);
+  if (exploding) pf_printf(_("  %d layer(s) get huge gradients: lower the learning rate or clip (clip = 1)\n"), exploding);
 }
 
 static void run_free(Run *r) {
   for (int i = 0; i < r->nt; i++) ad_zero_grad(r->ps[i]);
   rt_free(r->ps);
+  for (int k = 0; k < r->n_hyper; k++) rt_free(r->h_hyper[k]);
+  r->n_hyper = 0;
+  for (int i = 0; r->best_w && i < r->n_w; i++)
+    if (r->best_w[i]) t_release(r->best_w[i]);
+  rt_free(r->best_w);
+  rt_free(r->all_w);
+  r->best_w = r->all_w = NULL;
   rt_free(r->perm);
   rt_free(r->h_loss);
   rt_free(r->h_acc);
@@ -315,7 +339,7 @@ static void bad_data_report(Run *r, long epoch, long step) {
     char at[128];
     if (t->ndim == 2) snprintf(at, sizeof at, "%s[%lld, %lld]", names[k], (long long)(i / per_row), (long long)(i % per_row));
     else if (t->ndim <= 1) snprintf(at, sizeof at, "%s[%lld]", names[k], (long long)i);
-    else snprintf(at, sizeof at, "%s[%lld] (element %lld of that sample)", names[k], (long long)(i / per_row), (long long)(i % per_row));
+    else snprintf(at, sizeof at, _("%s[%lld] (element %lld of that sample)"), names[k], (long long)(i / per_row), (long long)(i % per_row));
     ev_error(r->I, r->site,
              "training stopped at epoch %ld, step %ld: the training data is not finite: %s is %s; "
              "remove or fill that sample (no learning rate fixes this)",
@@ -363,11 +387,11 @@ static void divergence_hint(Run *r, const char *what) {
   double lr = NAN;
   if (lv) v_to_num(*lv, &lr);
   char lower[96], clip[96], msg[768];
-  if (isnan(lr)) snprintf(lower, sizeof lower, "lower the learning rate");
-  else snprintf(lower, sizeof lower, "lower the learning rate (lr = %g instead of %g)", lr / 10, lr);
-  if (r->clip > 0) snprintf(clip, sizeof clip, "clip harder (clip = %g instead of %g)", r->clip / 10, r->clip);
-  else snprintf(clip, sizeof clip, "clip the gradients (clip = 1)");
-  snprintf(msg, sizeof msg, "%s: the steps are probably too large (training diverges); %s or %s", what,
+  if (isnan(lr)) snprintf(lower, sizeof lower, "%s", _("lower the learning rate"));
+  else snprintf(lower, sizeof lower, _("lower the learning rate (lr = %g instead of %g)"), lr / 10, lr);
+  if (r->clip > 0) snprintf(clip, sizeof clip, _("clip harder (clip = %g instead of %g)"), r->clip / 10, r->clip);
+  else snprintf(clip, sizeof clip, "%s", _("clip the gradients (clip = 1)"));
+  snprintf(msg, sizeof msg, _("%s: the steps are probably too large (training diverges); %s or %s"), what,
            lower, clip);
   if (r->tty && r->verbose) fputs("\r\033[K", pf_err());
   warn(r->I, r->site, msg);
@@ -404,8 +428,8 @@ static void watch_step(Run *r, long epoch, long step, double lv, int64_t n) {
   double first = w->first_sum / (double)w->first_n, recent = sum / (double)cnt;
   if (!(first > 0 && recent > 10 * first)) return;
   char what[256];
-  snprintf(what, sizeof what, "at epoch %ld, step %ld the loss is %.4g, more than 10 times its first "
-           "value %.4g (the mean over the first %lld samples)", epoch, step, recent, first,
+  snprintf(what, sizeof what, _("at epoch %ld, step %ld the loss is %.4g, more than 10 times its first "
+           "value %.4g (the mean over the first %lld samples)"), epoch, step, recent, first,
            (long long)w->first_n);
   divergence_hint(r, what);
 }
@@ -422,9 +446,33 @@ static void watch_epoch(Run *r, long e) {
     if (!(h[i] > h[i - 1])) return;
   if (!(h[e - 4] > 0 && h[e - 1] > h[0] && h[e - 1] >= 1.5 * h[e - 4])) return;
   char what[256];
-  snprintf(what, sizeof what, "the loss has risen 3 epochs in a row (%.4g, %.4g, %.4g, %.4g at epoch "
-           "%ld), above its first epoch's %.4g", h[e - 4], h[e - 3], h[e - 2], h[e - 1], e, h[0]);
+  snprintf(what, sizeof what, _("the loss has risen 3 epochs in a row (%.4g, %.4g, %.4g, %.4g at epoch "
+           "%ld), above its first epoch's %.4g"), h[e - 4], h[e - 3], h[e - 2], h[e - 1], e, h[0]);
   divergence_hint(r, what);
+}
+
+/* Early stopping, after epoch e's validation: has val_loss improved (strictly lower than
+   the best so far, Keras's min_delta = 0) — then remember these weights — or has it not
+   for `patience` epochs, with epochs left to run (then stop)? A nan val_loss is never an
+   improvement, except over a nan. */
+static bool watch_patience(Run *r, long e) {
+  double v = r->h_vloss[e - 1];
+  if (r->best_epoch == 0 || v < r->best_vloss || (isnan(r->best_vloss) && !isnan(v))) {
+    r->best_epoch = e;
+    r->best_vloss = v;
+    for (int i = 0; i < r->n_w; i++) {
+      if (!r->best_w[i]) r->best_w[i] = t_copy(r->all_w[i]);
+      else memcpy(r->best_w[i]->data, r->all_w[i]->data, sizeof(float) * (size_t)r->all_w[i]->size);
+    }
+    return false;
+  }
+  return e - r->best_epoch >= r->patience && e < r->epochs;
+}
+
+/* Put the best epoch's weights (and buffers: batchnorm's running statistics) back. */
+static void restore_best(Run *r) {
+  for (int i = 0; i < r->n_w; i++)
+    memcpy(r->all_w[i]->data, r->best_w[i]->data, sizeof(float) * (size_t)r->all_w[i]->size);
 }
 
 static void run_epochs(Run *r) {
@@ -440,6 +488,8 @@ static void run_epochs(Run *r) {
         r->perm[i] = r->perm[j];
         r->perm[j] = tmp;
       }
+    optim_set_epoch(I, r->o, e, r->site);
+    for (int k = 0; k < r->n_hyper; k++) r->h_hyper[k][e - 1] = optim_hyper(I, r->o, r->hyper_names[k], 0);
     double sum_loss = 0, started = now_seconds();
     int64_t correct = 0, seen = 0;
     bool stop = false;
@@ -455,7 +505,7 @@ static void run_epochs(Run *r) {
         /* Ctrl-C: stop after this step; the weights reached so far are kept. */
         rt_interrupted = 0;
         if (r->tty && r->verbose) fputs("\r\033[K", pf_err());
-        pf_printf("training interrupted at epoch %ld, step %ld; the weights reached so far are kept\n",
+        pf_printf(_("training interrupted at epoch %ld, step %ld; the weights reached so far are kept\n"),
                e, s + 1);
         stop = true;
       }
@@ -468,19 +518,49 @@ static void run_epochs(Run *r) {
       r->h_vacc[e - 1] = sc.accuracy;
     }
     r->done_epochs = e;
+    bool early = !stop && r->patience && watch_patience(r, e);
     if (r->verbose && r->tty) fputs("\r\033[K", pf_err());
-    if (r->verbose && (e % every == 0 || e == r->epochs || e == 1 || stop)) {
-      pf_printf("epoch %ld/%ld: loss %.4f, accuracy %.4f", e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
-      if (r->has_val) pf_printf(", val_loss %.4f, val_accuracy %.4f", r->h_vloss[e - 1], r->h_vacc[e - 1]);
+    if (r->verbose && (e % every == 0 || e == r->epochs || e == 1 || stop || early)) {
+      pf_printf(_("epoch %ld/%ld: loss %.4f, accuracy %.4f"), e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
+      if (r->has_val) pf_printf(_(", val_loss %.4f, val_accuracy %.4f"), r->h_vloss[e - 1], r->h_vacc[e - 1]);
+      for (int k = 0; k < r->o->n_sched; k++) pf_printf(_(", %s %g"), r->o->sched[k].name->name, r->o->sched[k].value);
       if (r->tty) pf_printf(" (%.1f s)", now_seconds() - started);
       pf_printf("\n");
       if (r->monitor) report_norms(r, e);
       fflush(pf_out());
     }
     watch_epoch(r, e);
+    if (early) {
+      restore_best(r);
+      if (r->verbose)
+        pf_printf(_("early stopping at epoch %ld: val_loss has not improved for %ld epochs since epoch %ld "
+                    "(%.4f); the weights of epoch %ld are restored\n"),
+                  e, r->patience, r->best_epoch, r->best_vloss, r->best_epoch);
+      r->stopped_epoch = e;
+      break;
+    }
     if (stop) break;
   }
+  /* All epochs run: end with the best weights too (Keras restores them only on an early
+     stop; with patience the model ends at its best either way). After
+     Ctrl-C the weights reached are kept, as the interrupt message says. */
+  if (r->patience && !r->stopped_epoch && r->best_epoch && r->best_epoch < r->done_epochs &&
+      r->done_epochs == r->epochs) {
+    restore_best(r);
+    if (r->verbose)
+      pf_printf(_("val_loss was lowest at epoch %ld (%.4f), not at the last epoch %ld: the weights of "
+                  "epoch %ld are restored\n"), r->best_epoch, r->best_vloss, r->done_epochs, r->best_epoch);
+  }
   I->grad_depth--;
+}
+
+/* Is `name` one of the optimizer's own hyper-parameters (not a name of an enclosing
+   scope), holding a number? */
+static bool has_number_hyper(const Optim *o, const Sym *name) {
+  double x;
+  for (int i = 0; i < o->hyper->n; i++)
+    if (o->hyper->names[i] == name) return v_to_num(o->hyper->vals[i], &x);
+  return false;
 }
 
 static Value bi_train(Call *c) {
@@ -507,6 +587,19 @@ static Value bi_train(Call *c) {
     arg_error(c, 9, "a bound > 0 (or none for no clipping)");
   r.verbose = arg_bool(c, 10);
   r.monitor = arg_bool(c, 11);
+  if (c->args[12].type != V_NONE) {
+    long long k = arg_int(c, 12);
+    if (k < 1) {
+      char got[32];
+      snprintf(got, sizeof got, "%lld", k);
+      arg_fail(c, 12, "expected a whole number of epochs >= 1, got %s", got);
+    }
+    if (!r.has_val)
+      ev_error(I, c->arg_nodes && c->arg_nodes[12] ? c->arg_nodes[12] : c->node,
+               "patience stops training when val_loss has not improved for that many epochs, so it "
+               "needs validation data: add validate = (data held out from training, e.g. from split)");
+    r.patience = (long)k;
+  }
   r.fused = fusable(r.loss, r.model);
   lint_training(I, r.model, r.loss, r.d, c->node);
   r.tty = pf_is_terminal(PF_ERR) && !getenv("CI");
@@ -524,6 +617,8 @@ static Value bi_train(Call *c) {
   }
   rt_free(names);
   size_t ne = (size_t)(r.epochs ? r.epochs : 1);
+  bool by_epoch = r.o->by_epoch;
+  r.o->by_epoch = true; /* the schedules run per epoch here, not per step */
   RtFrame fr;
   bool rec = ad_set_recording(true);
   LossQ loss_q = I->loss_q;
@@ -534,14 +629,32 @@ static Value bi_train(Call *c) {
     r.h_acc = rt_calloc(ne, sizeof(double));
     r.h_vloss = rt_calloc(ne, sizeof(double));
     r.h_vacc = rt_calloc(ne, sizeof(double));
+    if (optim_sched(r.o, "lr") || has_number_hyper(r.o, sym_intern(&I->syms, "lr", 2))) {
+      r.hyper_names[0] = "lr";
+      r.h_hyper[r.n_hyper++] = rt_calloc(ne, sizeof(double));
+    }
+    for (int k = 0; k < r.o->n_sched; k++)
+      if (strcmp(r.o->sched[k].name->name, "lr")) {
+        r.hyper_names[r.n_hyper] = r.o->sched[k].name->name;
+        r.h_hyper[r.n_hyper++] = rt_calloc(ne, sizeof(double));
+      }
+    if (r.patience) {
+      char **wn;
+      r.n_w = nn_params(r.model, &wn, &r.all_w);
+      for (int i = 0; i < r.n_w; i++) rt_free(wn[i]);
+      rt_free(wn);
+      r.best_w = rt_calloc((size_t)(r.n_w ? r.n_w : 1), sizeof(Tensor *));
+    }
     run_epochs(&r);
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
+    r.o->by_epoch = by_epoch;
     if (r.tty && r.verbose) fputs("\r\033[K", pf_err());
     run_free(&r);
     rt_rethrow();
   }
+  r.o->by_epoch = by_epoch;
   ad_set_recording(rec);
   I->loss_q = loss_q;
   /* The history: one value per epoch trained. */
@@ -549,7 +662,6 @@ static Value bi_train(Call *c) {
   ev_root(I, h);
   Value cols[4] = {tensor_of(r.h_loss, r.done_epochs), tensor_of(r.h_acc, r.done_epochs),
                    tensor_of(r.h_vloss, r.done_epochs), tensor_of(r.h_vacc, r.done_epochs)};
-  run_free(&r);
   record_set(h.as.rec, sym_intern(&I->syms, "loss", 4), cols[0]);
   record_set(h.as.rec, sym_intern(&I->syms, "accuracy", 8), cols[1]);
   if (r.has_val) {
@@ -559,6 +671,15 @@ static Value bi_train(Call *c) {
     v_release(cols[2]);
     v_release(cols[3]);
   }
+  /* h.lr and each other scheduled hyper-parameter, per epoch; where early stopping was. */
+  for (int k = 0; k < r.n_hyper; k++)
+    record_set(h.as.rec, sym_intern(&I->syms, r.hyper_names[k], strlen(r.hyper_names[k])),
+               tensor_of(r.h_hyper[k], r.done_epochs));
+  if (r.patience && r.best_epoch)
+    record_set(h.as.rec, sym_intern(&I->syms, "best_epoch", 10), v_num((double)r.best_epoch));
+  if (r.stopped_epoch)
+    record_set(h.as.rec, sym_intern(&I->syms, "stopped_epoch", 13), v_num((double)r.stopped_epoch));
+  run_free(&r);
   return v_retain(h);
 }
 
@@ -623,14 +744,30 @@ static Value bi_gradient_norms(Call *c) {
 }
 
 
+/* check_epochs(n): n unless it is not a whole number >= 1; the stdlib's schedules run it
+   on their `every`/`epochs` argument, so the error stands at the user's call. */
+static Value bi_check_epochs(Call *c) {
+  Value v = c->args[0];
+  double n = 0;
+  if (v.type != V_NUM || !v_to_num(v, &n)) arg_error(c, 0, "a whole number of epochs >= 1");
+  if (!(n >= 1 && n == floor(n))) {
+    char got[64];
+    snprintf(got, sizeof got, "%g", n);
+    arg_fail(c, 0, "expected a whole number of epochs >= 1, got %s", got);
+  }
+  return v_num(n);
+}
+
 static const Builtin train_builtins[] = {
     {"train", "train(model, data, loss = none, optimizer = none, epochs = 1, batch = 32, "
               "shuffle = true, validate = none, clip = none, clip_value = none, verbose = true, "
-              "monitor = false)",
-     bi_train, "minibatch gradient descent over the data (loss: cross_entropy unless given); "
-               "returns the history per epoch"},
+              "monitor = false, patience = none)",
+     bi_train, N_("minibatch gradient descent over the data (loss: cross_entropy unless given); "
+               "returns the history per epoch")},
     {"gradient_norms", "gradient_norms(model, data, loss = none, batch = 64)", bi_gradient_norms,
-     "the gradient norm of each layer for one batch, first layer first (vanishing gradients)"},
+     N_("the gradient norm of each layer for one batch, first layer first (vanishing gradients)")},
+    {"check_epochs", "check_epochs(n)", bi_check_epochs,
+     N_("n, unless it is not a whole number >= 1 (then an error at the caller's argument)")},
     {NULL, NULL, NULL, NULL},
 };
 
