@@ -48,6 +48,9 @@ run_unit() {
   # No include cycle among the modules of interp/ and runtime/ (issue 8's floors).
   sh tools/check_floors.sh > "$TMP/floors.out" 2>&1
   count_lines "$TMP/floors.out" check_floors.sh
+  # Every message has its Chinese text, and no English prose bypasses the catalogue.
+  sh tools/check_catalog.sh > "$TMP/catalog.out" 2>&1
+  count_lines "$TMP/catalog.out" check_catalog.sh
 }
 
 # A golden case is NAME.nn (run as `nn NAME.nn`) or NAME.sh (run by sh with $RUN set),
