@@ -203,6 +203,7 @@ static const char *a_type(Value v) {
   case V_LAYER: return "a layer";
   case V_MODEL: return "a model";
   case V_OPTIM: return "an optimizer";
+  case V_GRAPH: return "a graph";
   default: return "a scope";
   }
 }

@@ -6,6 +6,7 @@
 #include "compare.h"
 #include "data.h"
 #include "decl.h"
+#include "graph.h"
 #include "help.h"
 #include "lib.h"
 #include "lib_core.h"
@@ -26,4 +27,5 @@ void lib_register_all(Interp *I) {
   compare_register(I); /* after plot: the order of the globals stays as it was */
   help_register(I);
   losscheck_register(I);
+  graph_register(I);
 }

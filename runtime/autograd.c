@@ -221,7 +221,11 @@ static void bw_LEAF(const Bw *b) {
    2. Kahn's order from y: a node runs its rule once all its consumers have, then
       drops its accumulated gradient at once, so only the frontier is in memory.
    The tensors are kept (not the nodes) since a rule needs its node's output. */
-void ad_backward(Tensor *y, const Tensor *seed) {
+void ad_backward(Tensor *y, const Tensor *seed) { ad_backward_visit(y, seed, NULL, NULL); }
+
+/* ad_backward's passes; with visit, each node's dL/dt is shown to it and leaves keep
+   their grads as they were (drawing a graph must not change a model's gradients). */
+void ad_backward_visit(Tensor *y, const Tensor *seed, AdVisit *visit, void *ctx) {
   char s1[96], s2[96];
   if (!seed && y->size != 1)
     rt_throw("grad: the function must return a scalar, got shape %s",
@@ -267,7 +271,8 @@ void ad_backward(Tensor *y, const Tensor *seed) {
     while (top) {
       Tensor *t = ready[--top];
       AdNode *m = t->ad;
-      if (m->tmp) {
+      if (m->tmp && visit) visit(ctx, t, m->tmp);
+      if (m->tmp && !(visit && m->op == AD_LEAF)) {
         Bw b = {m, t, m->tmp};
         m->rule(&b);
       }
@@ -294,3 +299,23 @@ void ad_backward(Tensor *y, const Tensor *seed) {
   rt_free(seen);
   rt_free(ready);
 }
+
+/* ---- reading the graph ---- */
+
+const char *ad_op_name(const Tensor *t) {
+  static const char *const names[] = {
+#define X(id, name) name,
+      AD_NODE_OPS(X)
+#undef X
+  };
+  const AdNode *n = t->ad;
+  if (!n) return NULL;
+  if (n->op == AD_UNARY) return t_unary_names[n->sub];
+  if (n->op == AD_BINARY) return t_binary_names[n->sub];
+  if (n->op == AD_REDUCE) return t_reduce_names[n->sub];
+  return names[n->op];
+}
+
+int ad_n_inputs(const Tensor *t) { return t->ad ? t->ad->n_in : 0; }
+
+Tensor *ad_input(const Tensor *t, int i) { return t->ad->in[i]; }
