@@ -230,7 +230,7 @@ Graph *graph_build(Interp *I, Value f, Value x, const Node *site, const char *wh
   }
   g->at = at.s;
 
-  Tensor *t = to_tensor(I, x, "the point to draw the graph at");
+  Tensor *t = to_tensor(I, x, _("the point to draw the graph at"));
   ev_root(I, v_tensor(t));
   if (I->grad_depth > 0 && ad_is_tracked(t))
     ev_error(I, site, "%s: cannot draw a graph inside grad: the point is itself being differentiated", who);
@@ -488,11 +488,11 @@ static void svg(StrBuf *b, const Graph *g) {
 /* Write b to path; errors name the file. */
 static void write_file(Interp *I, const Node *site, const char *path, const StrBuf *b) {
   FILE *f = fopen(path, "wb");
-  if (!f) ev_error(I, site, "plot: cannot write '%s': %s", path, strerror(errno));
+  if (!f) ev_error(I, site, "plot: cannot write the graph to '%s': %s", path, strerror(errno));
   size_t n = fwrite(b->s, 1, b->len, f);
   int e = n < b->len ? errno : 0;
   if (fclose(f) != 0 && !e) e = errno;
-  if (n < b->len || e) ev_error(I, site, "plot: cannot write '%s': %s", path, strerror(e ? e : EIO));
+  if (n < b->len || e) ev_error(I, site, "plot: cannot write the graph to '%s': %s", path, strerror(e ? e : EIO));
 }
 
 Value graph_plot(Call *c, const Graph *g, const char *file, int file_i) {
@@ -521,9 +521,9 @@ Value graph_plot(Call *c, const Graph *g, const char *file, int file_i) {
 /* ------------------------------------------------------------------ the builtin */
 
 static Value bi_graph(Call *c) {
-  if (!callable(c->args[0])) arg_error(c, 0, "a function, model or layer");
+  if (!callable(c->args[0])) arg_error(c, 0, "a function, model or layer to draw the graph of");
   Value x = c->args[1];
-  if (!is_tensorish(x) && x.type != V_LIST) arg_error(c, 1, "a number or tensor");
+  if (!is_tensorish(x) && x.type != V_LIST) arg_error(c, 1, "a number or tensor to evaluate f at");
   Graph *g = graph_build(c->I, c->args[0], x, c->node, "graph");
   return v_retain(v_graph(g)); /* graph_build's root goes when the call returns */
 }
