@@ -451,9 +451,12 @@ static bool local_deriv(const Graph *g, int k, int j, double *d) {
   return true;
 }
 
-static char *num_text(double x) {
+/* x as a factor of a product: in parentheses when negative, "0.5 × (-1)". */
+static char *num_text(double x, bool factor) {
   StrBuf b = {0};
+  if (factor && x < 0) sb_putc(&b, '(');
   fmt_number(&b, x);
+  if (factor && x < 0) sb_putc(&b, ')');
   return b.s;
 }
 
@@ -496,7 +499,7 @@ static void explain_grad(Steps *s, Env *env, const Node *call) {
         /* Every use of node k: (user c, input position j). */
         bool scalar = nd->grad->size == 1;
         int n_uses = 0;
-        StrBuf known = {0}, prod = {0};
+        StrBuf known = {0}, prod = {0}, users = {0};
         for (int c = 0; c < g->n; c++) {
           const GNode *u = &g->nodes[c];
           if (u->order < 0 || !u->grad) continue;
@@ -506,17 +509,20 @@ static void explain_grad(Steps *s, Env *env, const Node *call) {
             graph_node_name(&un, g, c);
             double d;
             if (scalar && u->grad->size == 1 && local_deriv(g, c, j, &d)) {
-              char *G = num_text(u->grad->data[0]), *L = num_text(d);
+              char *G = num_text(u->grad->data[0], false), *L = num_text(d, false);
+              char *Gf = num_text(u->grad->data[0], true), *Lf = num_text(d, true);
               sb_printf(&known, "%s∂%s/∂%s = %s, ∂%s/∂%s = %s", n_uses ? "; " : "", fn, un.s, G, un.s,
                         name.s, L);
-              sb_printf(&prod, "%s%s × %s", n_uses ? " + " : "", G, L);
+              sb_printf(&prod, "%s%s × %s", n_uses ? " + " : "", Gf, Lf);
               rt_free(G);
               rt_free(L);
+              rt_free(Gf);
+              rt_free(Lf);
             } else {
               scalar = false;
-              sb_printf(&known, "%s%s", n_uses ? ", " : "", un.s);
-              sb_printf(&prod, "%s%s", n_uses ? ", " : "", u->op);
             }
+            sb_printf(&users, "%s%s", n_uses ? ", " : "", un.s);
+            if (u->kind == GN_OP) sb_printf(&users, " %s", u->op);
             n_uses++;
             sb_free(&un);
           }
@@ -525,9 +531,10 @@ static void explain_grad(Steps *s, Env *env, const Node *call) {
           pf_printf("      %s → ∂%s/∂%s = %s = %s\n", known.s, fn, name.s, prod.s, gr.s);
         else
           pf_printf(_("      ∂%s/∂%s = %s (passed back from %s by its backward rule: a vector-Jacobian "
-                      "product)\n"), fn, name.s, gr.s, known.s);
+                      "product)\n"), fn, name.s, gr.s, users.s);
         sb_free(&known);
         sb_free(&prod);
+        sb_free(&users);
       }
       sb_free(&name);
       sb_free(&line);

@@ -132,13 +132,13 @@ static void name_params(Interp *I, Graph *g, Tape *tp, Value v, const char *pref
    held in a global variable (fn(x) = sum(net(x))), "W" for a bare layer's. */
 static void name_all_params(Interp *I, Graph *g, Tape *tp, Value f) {
   char buf[160];
-  if (f.type == V_MODEL || f.type == V_LAYER) name_params(I, g, tp, f, "", 0);
   for (int i = 0; i < I->n_globals; i++) {
     Value v = I->globals[i];
     if (v.type != V_MODEL && v.type != V_LAYER) continue;
     snprintf(buf, sizeof buf, "%s.", I->global_names[i]->name);
     name_params(I, g, tp, v, buf, 0);
   }
+  if (f.type == V_MODEL || f.type == V_LAYER) name_params(I, g, tp, f, "", 0);
 }
 
 /* The nodes, in depth-first order from y (inputs left to right), by an explicit stack:
@@ -169,7 +169,7 @@ static void collect(Interp *I, Tape *tp, Tensor *y, const Tensor *x, const Node 
     tp->tensors[k] = t;
     map_put(&tp->map, t, k);
     const char *op = ad_op_name(t);
-    if (!op) nd->kind = GN_CONST, nd->op = rt_strdup("const");
+    if (!op) nd->kind = GN_CONST, nd->op = rt_strdup(_("const"));
     else if (t == x) nd->kind = GN_INPUT, nd->op = rt_strdup("x");
     else if (ad_is_leaf(t)) nd->kind = GN_PARAM, nd->op = rt_strdup("param");
     else nd->kind = GN_OP, nd->op = rt_strdup(op_display(op));
@@ -285,6 +285,22 @@ Graph *graph_build(Interp *I, Value f, Value x, const Node *site, const char *wh
 
 /* ------------------------------------------------------------------ text */
 
+/* Axis `axis` of t from element `off`, as nested brackets with no column padding. */
+static void write_nested(StrBuf *b, const Tensor *t, int axis, int64_t off) {
+  if (axis == t->ndim) {
+    fmt_number(b, t->data[off]);
+    return;
+  }
+  int64_t stride = 1;
+  for (int a = axis + 1; a < t->ndim; a++) stride *= t->shape[a];
+  sb_putc(b, '[');
+  for (int64_t i = 0; i < t->shape[axis]; i++) {
+    if (i) sb_puts(b, ", ");
+    write_nested(b, t, axis + 1, off + i * stride);
+  }
+  sb_putc(b, ']');
+}
+
 void graph_fmt_tensor(StrBuf *b, const Tensor *t) {
   if (!t) {
     sb_puts(b, "-");
@@ -294,13 +310,9 @@ void graph_fmt_tensor(StrBuf *b, const Tensor *t) {
     fmt_number(b, t->data[0]);
     return;
   }
-  if (t->size <= 4) { /* written out when it fits on one line: [1, 2], [[0, 1]] */
-    StrBuf s = {0};
-    fmt_tensor(&s, t);
-    bool one_line = !strchr(s.s, '\n');
-    if (one_line) sb_puts(b, s.s);
-    sb_free(&s);
-    if (one_line) return;
+  if (t->size <= 4 && t->size > 0) { /* written out on one line: [1, 2], [[0, 1]] */
+    write_nested(b, t, 0, 0);
+    return;
   }
   double s = 0;
   for (int64_t i = 0; i < t->size; i++) s += t->data[i];
@@ -338,7 +350,7 @@ static void node_line(StrBuf *b, const Graph *g, int k) {
    and not drawn again. *drawn counts the lines, up to GRAPH_DRAW_MAX. */
 static void tree(StrBuf *b, const Graph *g, int k, StrBuf *prefix, bool last, bool root, bool *shown,
                  int *drawn, int depth) {
-  if (*drawn >= GRAPH_DRAW_MAX) return;
+  if (*drawn >= GRAPH_DRAW_MAX || depth > GRAPH_DRAW_DEPTH) return;
   sb_puts(b, prefix->s ? prefix->s : "");
   if (!root) sb_puts(b, last ? "└─" : "├─");
   (*drawn)++;
@@ -369,7 +381,8 @@ void graph_format(StrBuf *b, const Graph *g) {
   int n_shown = 0;
   for (int i = 0; i < g->n; i++) n_shown += shown[i];
   if (n_shown < g->n)
-    sb_printf(b, _("... %d more nodes not drawn (at most %d lines are drawn)"), g->n - n_shown, GRAPH_DRAW_MAX),
+    sb_printf(b, _("... %d more nodes not drawn (at most %d lines, %d levels deep)"), g->n - n_shown,
+              GRAPH_DRAW_MAX, GRAPH_DRAW_DEPTH + 1),
         sb_putc(b, '\n');
   sb_free(&prefix);
   rt_free(shown);
@@ -389,7 +402,33 @@ static void xml_text(StrBuf *b, const char *s) {
   }
 }
 
-enum { BOX_W = 190, BOX_H = 58, GAP_X = 60, GAP_Y = 16, MARGIN = 20 };
+enum { BOX_H = 58, GAP_X = 60, GAP_Y = 16, MARGIN = 20 };
+
+static int n_chars(const char *s) {
+  int n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+/* Boxes as wide as the longest line in them (7 pixels a character at font size 12),
+   from 150 to 480 pixels. */
+static int box_width(const Graph *g, int n) {
+  int most = 0;
+  for (int k = 0; k < n; k++) {
+    const GNode *nd = &g->nodes[k];
+    StrBuf l = {0};
+    sb_printf(&l, "[%d] %s", k + 1, nd->op);
+    if (n_chars(l.s) > most) most = n_chars(l.s);
+    for (int w = 0; w < 2; w++) {
+      l.len = 0;
+      graph_fmt_tensor(&l, w ? nd->grad : nd->value);
+      if (n_chars(l.s) + 6 > most) most = n_chars(l.s) + 6;
+    }
+    sb_free(&l);
+  }
+  int w = most * 7 + 16;
+  return w < 150 ? 150 : w > 480 ? 480 : w;
+}
 
 /* A layered drawing: a node's column is its longest distance from the output, counted
    from the right; nodes of one column are stacked in the tree's order. Only the first
@@ -416,6 +455,7 @@ static void svg(StrBuf *b, const Graph *g) {
     row[k] = height[dist[k]]++;
     if (height[dist[k]] > rows) rows = height[dist[k]];
   }
+  const int BOX_W = box_width(g, n);
   int W = 2 * MARGIN + cols * BOX_W + (cols - 1) * GAP_X;
   int H = 2 * MARGIN + 30 + rows * BOX_H + (rows - 1) * GAP_Y + (n < g->n ? 24 : 0);
 #define BX(k) (MARGIN + (cols - 1 - dist[k]) * (BOX_W + GAP_X))
@@ -437,7 +477,9 @@ static void svg(StrBuf *b, const Graph *g) {
       if (j >= n) continue;
       sb_printf(b, "<line class=\"edge\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\" "
                    "marker-end=\"url(#arrow)\"/>\n",
-                BX(j) + BOX_W, BY(j) + BOX_H / 2, BX(k), BY(k) + BOX_H / 2);
+                BX(j) + BOX_W, BY(j) + BOX_H / 2, BX(k),
+                /* inputs of one node arrive side by side (x * x shows two arrows) */
+                BY(k) + BOX_H / 2 + (2 * i - (g->nodes[k].n_in - 1)) * 6);
     }
   static const char *const fill[] = {"#e8f0fe", "#fde8d8", "#e6f4e6", "#f1f1f1"};
   for (int k = 0; k < n; k++) {

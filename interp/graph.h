@@ -39,8 +39,10 @@ struct Graph {
   GNode *nodes;
 };
 
-/* Draw the graph at most this many nodes deep in text and SVG; the rest is counted. */
-enum { GRAPH_DRAW_MAX = 60 };
+/* The text tree draws at most GRAPH_DRAW_MAX lines, GRAPH_DRAW_DEPTH + 1 levels deep (a
+   long chain would run off the screen sideways); the SVG at most GRAPH_DRAW_MAX boxes.
+   What is left out is counted. */
+enum { GRAPH_DRAW_MAX = 60, GRAPH_DRAW_DEPTH = 19 };
 
 /* graph(f, x) and the release hook of V_GRAPH. */
 void graph_register(Interp *I);
