@@ -34,6 +34,7 @@ static void graph_free(Graph *g) {
     rt_free(nd->in);
   }
   rt_free(g->nodes);
+  for (int i = 0; i < g->n_groups; i++) rt_free(g->groups[i]);
   rt_free(g->fname);
   rt_free(g->at);
   rt_free(g);
@@ -174,6 +175,7 @@ static void collect(Interp *I, Tape *tp, Tensor *y, const Tensor *x, const Node 
     else if (ad_is_leaf(t)) nd->kind = GN_PARAM, nd->op = rt_strdup("param");
     else nd->kind = GN_OP, nd->op = rt_strdup(op_display(op));
     nd->value = ad_detach(t);
+    nd->group = ad_is_leaf(t) ? 0 : ad_tag(t);
     int n_in = ad_n_inputs(t);
     if (top + n_in > cap) {
       cap = 2 * (top + n_in);
@@ -199,6 +201,30 @@ static void on_grad(void *ctx, const Tensor *t, const Tensor *dt) {
   GNode *nd = &tp->g->nodes[k];
   nd->order = tp->order++;
   nd->grad = t_copy(dt);
+}
+
+/* Which function made each node, as the tape records (ad_set_tagger): the innermost
+   named function running below f itself. The tagger runs inside every recorded op, so
+   it allocates nothing (and cannot throw): names are interned symbols, kept in a fixed
+   table and copied into the graph afterwards. */
+typedef struct {
+  Interp *I;
+  int base;                                /* frames below this are f's callers, or f */
+  int n;
+  const char *names[GRAPH_MAX_GROUPS];
+} Tagger;
+
+static int tag_node(void *ctx) {
+  Tagger *tg = ctx;
+  Interp *I = tg->I;
+  if (I->n_calls <= tg->base) return 0;
+  const Func *fn = I->calls[I->n_calls - 1].fn;
+  if (!fn || (fn->def && !fn->def->sym && !fn->bi)) return 0; /* anonymous: no name to show */
+  for (int i = 0; i < tg->n; i++)
+    if (tg->names[i] == fn->name) return i + 1;
+  if (tg->n == GRAPH_MAX_GROUPS) return 0;
+  tg->names[tg->n++] = fn->name;
+  return tg->n;
 }
 
 /* "f" for a lambda; the function's, model's or layer's own name otherwise. */
@@ -241,10 +267,26 @@ Graph *graph_build(Interp *I, Value f, Value x, const Node *site, const char *wh
   bool rec = ad_set_recording(true);
   int depth = I->grad_depth++;
   Value xv = v_tensor(leaf);
-  Value y = f.type == V_FUNC ? ev_call(I, f, 1, &xv, site) : nn_apply(I, f, xv, false, site);
+  /* f's own frame (a user function's) is not a group: its nodes are the graph's. */
+  Tagger tg = {.I = I, .base = I->n_calls + (f.type == V_FUNC && !f.as.fn->bi)};
+  AdTagger *prev_fn;
+  void *prev_ctx;
+  ad_set_tagger(tag_node, &tg, &prev_fn, &prev_ctx);
+  Value y;
+  RtFrame tf;
+  if (RT_TRY(&tf)) {
+    y = f.type == V_FUNC ? ev_call(I, f, 1, &xv, site) : nn_apply(I, f, xv, false, site);
+    rt_pop(&tf);
+  } else {
+    rt_pop(&tf);
+    ad_set_tagger(prev_fn, prev_ctx, NULL, NULL); /* tg dies with this frame */
+    rt_rethrow();
+  }
+  ad_set_tagger(prev_fn, prev_ctx, NULL, NULL);
   ev_root(I, y);
   ad_set_recording(rec);
   I->grad_depth = depth;
+  for (int i = 0; i < tg.n; i++) g->groups[g->n_groups++] = rt_strdup(tg.names[i]);
   if (y.type != V_TENSOR) {
     if (y.type == V_NUM || y.type == V_BOOL)
       ev_error(I, site, "%s: %s(x) returned the number %g, which does not depend on x: there is no graph "
@@ -340,6 +382,10 @@ static void node_line(StrBuf *b, const Graph *g, int k) {
   } else {
     graph_fmt_tensor(&d, nd->grad);
     sb_printf(b, _("value %s  grad %s"), v.s, d.s);
+  }
+  if (nd->group) {
+    sb_puts(b, "  ");
+    sb_printf(b, _("(in %s)"), g->groups[nd->group - 1]);
   }
   sb_putc(b, '\n');
   sb_free(&v);
@@ -491,6 +537,14 @@ static void svg(StrBuf *b, const Graph *g) {
     sb_printf(b, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">", BX(k) + 8, BY(k) + 16);
     xml_text(b, l.s);
     sb_puts(b, "</text>\n");
+    if (nd->group) { /* the function that made it, at the box's top right */
+      sb_printf(b, "<text class=\"group\" x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#666\" "
+                   "font-style=\"italic\">", BX(k) + BOX_W - 8, BY(k) + 16);
+      l.len = 0;
+      sb_printf(&l, _("(in %s)"), g->groups[nd->group - 1]);
+      xml_text(b, l.s);
+      sb_puts(b, "</text>\n");
+    }
     l.len = 0;
     StrBuf v = {0};
     graph_fmt_tensor(&v, nd->value);

@@ -26,7 +26,11 @@ typedef struct GNode {
   int n_in;
   int *in;        /* inputs, as indices into Graph.nodes (an input used twice appears twice) */
   int order;      /* its place in the backward pass: 0 for the output, -1 when not reached */
+  int group;      /* 1 + index into Graph.groups of the function that made it, 0: f itself */
 } GNode;
+
+/* Functions whose nodes are grouped under their name, at most this many per graph. */
+enum { GRAPH_MAX_GROUPS = 64 };
 
 /* nodes[0] is f's output; the nodes are numbered in the order a depth-first walk from it
    meets them (inputs left to right), which is the order the tree draws them: node i is
@@ -37,6 +41,8 @@ struct Graph {
   char *at;     /* x as the call gave it, on one line */
   int n;
   GNode *nodes;
+  int n_groups;
+  char *groups[GRAPH_MAX_GROUPS]; /* names of the functions f called ("swish", "mse") */
 };
 
 /* The text tree draws at most GRAPH_DRAW_MAX lines, GRAPH_DRAW_DEPTH + 1 levels deep (a

@@ -20,6 +20,8 @@
 #include "mem.h"
 
 static _Thread_local bool recording = true;
+static _Thread_local AdTagger *tagger;
+static _Thread_local void *tagger_ctx;
 
 bool ad_set_recording(bool on) {
   bool was = recording;
@@ -59,6 +61,7 @@ AdNode *ad_record(Tensor *y, AdOp op, BwRule *rule, int n, Tensor *const *in,
   }
   nd->op = op;
   nd->rule = rule;
+  nd->tag = tagger ? tagger(tagger_ctx) : 0;
   nd->n_in = n;
   nd->nograd = nograd;
   nd->in = (Tensor **)(nd + 1);
@@ -319,3 +322,12 @@ const char *ad_op_name(const Tensor *t) {
 int ad_n_inputs(const Tensor *t) { return t->ad ? t->ad->n_in : 0; }
 
 Tensor *ad_input(const Tensor *t, int i) { return t->ad->in[i]; }
+
+void ad_set_tagger(AdTagger *fn, void *ctx, AdTagger **prev_fn, void **prev_ctx) {
+  if (prev_fn) *prev_fn = tagger;
+  if (prev_ctx) *prev_ctx = tagger_ctx;
+  tagger = fn;
+  tagger_ctx = ctx;
+}
+
+int ad_tag(const Tensor *t) { return t->ad ? t->ad->tag : 0; }

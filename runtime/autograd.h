@@ -45,6 +45,12 @@ Tensor *ad_input(const Tensor *t, int i);
    consumers. */
 typedef void AdVisit(void *ctx, const Tensor *t, const Tensor *dt);
 void ad_backward_visit(Tensor *y, const Tensor *seed, AdVisit *visit, void *ctx);
+/* While a tagger is set (per thread), each node recorded keeps tagger(ctx) as its tag
+   (graph.c: which user function was running); ad_tag reads it (0: none, or a leaf).
+   The previous tagger is returned in prev_fn and prev_ctx, to be put back after. */
+typedef int AdTagger(void *ctx);
+void ad_set_tagger(AdTagger *fn, void *ctx, AdTagger **prev_fn, void **prev_ctx);
+int ad_tag(const Tensor *t);
 
 /* Recording switch (per thread), on by default: off for optimizer updates and
    inference. Returns the previous setting. */
