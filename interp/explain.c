@@ -481,13 +481,12 @@ static void explain_grad(Steps *s, Env *env, const Node *call) {
   int n_order = 0;
   for (int k = 0; k < g->n; k++)
     if (g->nodes[k].order >= 0) by_order[g->nodes[k].order] = k, n_order++;
-  ev_root(I, v_none());
   RtFrame fr;
   if (RT_TRY(&fr)) {
     for (int o = 0; o < n_order; o++) {
       int k = by_order[o];
       const GNode *nd = &g->nodes[k];
-      StrBuf name = {0}, line = {0}, val = {0}, gr = {0};
+      StrBuf name = {0}, val = {0}, gr = {0};
       graph_node_name(&name, g, k);
       graph_fmt_tensor(&val, nd->value);
       graph_fmt_tensor(&gr, nd->grad);
@@ -537,7 +536,6 @@ static void explain_grad(Steps *s, Env *env, const Node *call) {
         sb_free(&users);
       }
       sb_free(&name);
-      sb_free(&line);
       sb_free(&val);
       sb_free(&gr);
     }

@@ -191,7 +191,6 @@ static void collect(Interp *I, Tape *tp, Tensor *y, const Tensor *x, const Node 
     g->nodes[k].in = rt_calloc((size_t)(n_in ? n_in : 1), sizeof(int));
     for (int i = 0; i < n_in; i++) g->nodes[k].in[i] = map_get(&tp->map, ad_input(tp->tensors[k], i));
   }
-  (void)I;
 }
 
 static void on_grad(void *ctx, const Tensor *t, const Tensor *dt) {
