@@ -204,6 +204,7 @@ static const char *a_type(Value v) {
   case V_LAYER: return _("a layer");
   case V_MODEL: return _("a model");
   case V_OPTIM: return _("an optimizer");
+  case V_GRAPH: return _("a graph");
   default: return _("a scope");
   }
 }

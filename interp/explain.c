@@ -12,6 +12,7 @@
 #include "autograd.h"
 #include "decl.h"
 #include "explain.h"
+#include "graph.h"
 #include "mem.h"
 #include "platform.h"
 
@@ -131,9 +132,9 @@ static int axis_of(Interp *I, Value v, const Node *at) {
 
 static void explain_softmax(Steps *s, Tensor *x, int axis, bool log_form) {
   Interp *I = s->I;
-  pf_printf(log_form ? "log_softmax(x)_k = x_k − C − log Σ_i e^(x_i − C), with C = max x\n"
-                  : "softmax(x)_k = e^(x_k − C) / Σ_i e^(x_i − C), with C = max x (softmax 函数)\n");
-  pf_printf("subtracting C leaves the result unchanged and keeps e^(x − C) <= 1: no overflow\n");
+  pf_printf("%s", log_form ? _("log_softmax(x)_k = x_k − C − log Σ_i e^(x_i − C), with C = max x\n")
+                  : _("softmax(x)_k = e^(x_k − C) / Σ_i e^(x_i − C), with C = max x (softmax 函数)\n"));
+  pf_printf(_("subtracting C leaves the result unchanged and keeps e^(x − C) <= 1: no overflow\n"));
   step_tensor(s, "x", x);
   Tensor *C = red(I, T_RMAX, x, axis, 1);
   step_tensor(s, "C = max x", C);
@@ -155,21 +156,21 @@ static void explain_softmax(Steps *s, Tensor *x, int axis, bool log_form) {
   Tensor *en = un(I, T_EXP, x);
   Tensor *sn = red(I, T_SUM, en, axis, 1);
   Tensor *naive = log_form ? un(I, T_LOG, bin(I, T_DIV, en, sn)) : bin(I, T_DIV, en, sn);
-  pf_printf("without C (the naive formula):\n");
+  pf_printf(_("without C (the naive formula):\n"));
   step_tensor(s, "e^x", en);
   step_tensor(s, log_form ? "log(e^x / Σ e^x)" : "e^x / Σ e^x", naive);
   steps_print(s);
   if (any_nonfinite(en) || any_nonfinite(naive))
-    pf_printf("e^x overflows float32 (largest 3.4e38, e^89 is already inf): inf / inf = nan. "
-           "Subtracting C avoids it.\n");
+    pf_printf(_("e^x overflows float32 (largest 3.4e38, e^89 is already inf): inf / inf = nan. "
+           "Subtracting C avoids it.\n"));
   else
-    pf_printf("the same numbers here; with large inputs (e.g. [1000, 1001, 1002]) e^x would "
-           "overflow and the naive formula give nan\n");
+    pf_printf(_("the same numbers here; with large inputs (e.g. [1000, 1001, 1002]) e^x would "
+           "overflow and the naive formula give nan\n"));
 }
 
 static void explain_sigmoid(Steps *s, Tensor *x) {
   Interp *I = s->I;
-  pf_printf("sigmoid(x) = 1 / (1 + e^−x) (sigmoid 函数): squashes any x into (0, 1)\n");
+  pf_printf(_("sigmoid(x) = 1 / (1 + e^−x) (sigmoid 函数): squashes any x into (0, 1)\n"));
   step_tensor(s, "x", x);
   Tensor *nx = un(I, T_NEG, x);
   Tensor *e = un(I, T_EXP, nx);
@@ -178,15 +179,15 @@ static void explain_sigmoid(Steps *s, Tensor *x) {
   step_tensor(s, "1 + e^−x", d);
   step_tensor(s, "sigmoid(x) = 1 / (1 + e^−x)", un(I, T_SIGMOID, x));
   Tensor *y = un(I, T_SIGMOID, x);
-  step_tensor(s, "slope sigmoid'(x) = y·(1 − y)", bin(I, T_MUL, y, bin(I, T_SUB, num(I, 1), y)));
+  step_tensor(s, _("slope sigmoid'(x) = y·(1 − y)"), bin(I, T_MUL, y, bin(I, T_SUB, num(I, 1), y)));
   steps_print(s);
-  pf_printf("the slope is at most 0.25 (at x = 0): stacked sigmoids shrink gradients — "
-         "the vanishing gradient of the notes\n");
+  pf_printf(_("the slope is at most 0.25 (at x = 0): stacked sigmoids shrink gradients — "
+         "the vanishing gradient of the notes\n"));
 }
 
 static void explain_tanh(Steps *s, Tensor *x) {
   Interp *I = s->I;
-  pf_printf("tanh(x) = (e^x − e^−x) / (e^x + e^−x): squashes into (−1, 1)\n");
+  pf_printf(_("tanh(x) = (e^x − e^−x) / (e^x + e^−x): squashes into (−1, 1)\n"));
   step_tensor(s, "x", x);
   Tensor *a = un(I, T_EXP, x), *b = un(I, T_EXP, un(I, T_NEG, x));
   step_tensor(s, "e^x", a);
@@ -200,8 +201,8 @@ static void explain_tanh(Steps *s, Tensor *x) {
 static void explain_relu(Steps *s, Tensor *x, const char *name, double a) {
   Interp *I = s->I;
   bool leaky = !strcmp(name, "leaky_relu"), is_step = !strcmp(name, "step");
-  if (is_step) pf_printf("step(x) = 1 if x > 0 else 0 (阶跃函数): its slope is 0, so nothing can be learnt through it\n");
-  else if (leaky) pf_printf("leaky_relu(x) = max(a·x, x) with a = %g: a small slope for x < 0 keeps gradients alive\n", a);
+  if (is_step) pf_printf(_("step(x) = 1 if x > 0 else 0 (阶跃函数): its slope is 0, so nothing can be learnt through it\n"));
+  else if (leaky) pf_printf(_("leaky_relu(x) = max(a·x, x) with a = %g: a small slope for x < 0 keeps gradients alive\n"), a);
   else pf_printf("relu(x) = max(0, x) (ReLU 函数)\n");
   step_tensor(s, "x", x);
   step_tensor(s, "x > 0", bin(I, T_GT, x, num(I, 0)));
@@ -223,7 +224,7 @@ static Tensor *neg_sum_xlogy(Interp *I, Tensor *p, Tensor *q) {
 
 static void explain_entropy(Steps *s, Tensor *p) {
   Interp *I = s->I;
-  pf_printf("entropy H(p) = −Σ p log p, in nats (熵); 0·log 0 counts as 0\n");
+  pf_printf(_("entropy H(p) = −Σ p log p, in nats (熵); 0·log 0 counts as 0\n"));
   step_tensor(s, "p", p);
   step_tensor(s, "log p", un(I, T_LOG, p));
   step_tensor(s, "p·log p", bin(I, T_XLOGY, p, p));
@@ -234,18 +235,18 @@ static void explain_entropy(Steps *s, Tensor *p) {
 static void explain_cross_entropy(Steps *s, Tensor *p, Tensor *q) {
   Interp *I = s->I;
   if (p->ndim == q->ndim - 1) {
-    pf_printf("cross_entropy(j, q) = −log q_j: with a one-hot truth H(p) = 0, so only the true "
-           "class's probability counts (the notes' L = −log q_j)\n");
-    step_tensor(s, "j (true class)", p);
+    pf_printf(_("cross_entropy(j, q) = −log q_j: with a one-hot truth H(p) = 0, so only the true "
+           "class's probability counts (the notes' L = −log q_j)\n"));
+    step_tensor(s, _("j (true class)"), p);
     step_tensor(s, "q", q);
     Tensor *qj = keep(I, t_pick(q, p));
     step_tensor(s, "q_j", qj);
     step_tensor(s, "−log q_j", un(I, T_NEG, un(I, T_LOG, qj)));
-    if (qj->size > 1) step_tensor(s, "mean over the batch", un(I, T_NEG, red(I, T_MEAN, un(I, T_LOG, qj), T_AXIS_ALL, 0)));
+    if (qj->size > 1) step_tensor(s, _("mean over the batch"), un(I, T_NEG, red(I, T_MEAN, un(I, T_LOG, qj), T_AXIS_ALL, 0)));
     steps_print(s);
     return;
   }
-  pf_printf("cross_entropy(p, q) = H(p, q) = −Σ p log q (交叉熵): p the truth, q the prediction\n");
+  pf_printf(_("cross_entropy(p, q) = H(p, q) = −Σ p log q (交叉熵): p the truth, q the prediction\n"));
   step_tensor(s, "p", p);
   step_tensor(s, "q", q);
   step_tensor(s, "log q", un(I, T_LOG, q));
@@ -254,8 +255,8 @@ static void explain_cross_entropy(Steps *s, Tensor *p, Tensor *q) {
   step_tensor(s, "H(p, q) = −Σ p·log q", h);
   Tensor *hp = neg_sum_xlogy(I, p, p);
   Tensor *kl = bin(I, T_SUB, h, hp);
-  step_tensor(s, "check: H(p)", hp);
-  step_tensor(s, "check: KL(p‖q) = H(p, q) − H(p)", kl);
+  step_tensor(s, _("check: H(p)"), hp);
+  step_tensor(s, _("check: KL(p‖q) = H(p, q) − H(p)"), kl);
   steps_print(s);
   pf_printf("H(p, q) = KL(p‖q) + H(p): %g = %g + %g\n", (double)h->data[0], (double)kl->data[0],
          (double)hp->data[0]);
@@ -263,7 +264,7 @@ static void explain_cross_entropy(Steps *s, Tensor *p, Tensor *q) {
 
 static void explain_kl(Steps *s, Tensor *p, Tensor *q) {
   Interp *I = s->I;
-  pf_printf("KL(p‖q) = −Σ p log(q / p) = Σ p log p − Σ p log q (相对熵): how unlike q is to p; 0 when equal\n");
+  pf_printf(_("KL(p‖q) = −Σ p log(q / p) = Σ p log p − Σ p log q (相对熵): how unlike q is to p; 0 when equal\n"));
   step_tensor(s, "p", p);
   step_tensor(s, "q", q);
   step_tensor(s, "q / p", bin(I, T_DIV, q, p));
@@ -281,7 +282,7 @@ static void explain_kl(Steps *s, Tensor *p, Tensor *q) {
 
 static void explain_mse(Steps *s, Tensor *p, Tensor *q) {
   Interp *I = s->I;
-  pf_printf("mse(p, q) = mean((q − p)²): the mean squared error\n");
+  pf_printf(_("mse(p, q) = mean((q − p)²): the mean squared error\n"));
   step_tensor(s, "p", p);
   step_tensor(s, "q", q);
   Tensor *d = bin(I, T_SUB, q, p);
@@ -300,8 +301,8 @@ static void explain_bce(Steps *s, const Func *f, Tensor *y, Tensor *p, const Nod
   Value r = ev_call(I, (Value){.type = V_FUNC, .as.fn = (Func *)f}, 2, args, site);
   ev_root(I, r);
   if (y->ndim == p->ndim - 1) y = keep(I, t_reshape(y, p->ndim, p->shape)); /* y [N], p [N, 1] */
-  pf_printf("bce(y, p) = −mean(y log p + (1 − y) log(1 − p)) (二元交叉熵): y the labels 0/1, p = P(class 1) "
-         "from one sigmoid output\n");
+  pf_printf(_("bce(y, p) = −mean(y log p + (1 − y) log(1 − p)) (二元交叉熵): y the labels 0/1, p = P(class 1) "
+         "from one sigmoid output\n"));
   step_tensor(s, "y", y);
   step_tensor(s, "p", p);
   Tensor *lp = bin(I, T_MAX, un(I, T_LOG, p), num(I, -100));
@@ -310,10 +311,10 @@ static void explain_bce(Steps *s, const Func *f, Tensor *y, Tensor *p, const Nod
   step_tensor(s, "log(1 − p)", l1p);
   Tensor *terms = bin(I, T_ADD, bin(I, T_MUL, y, lp), bin(I, T_MUL, bin(I, T_SUB, num(I, 1), y), l1p));
   step_tensor(s, "−y·log p − (1 − y)·log(1 − p)", un(I, T_NEG, terms));
-  step_add(s, "bce = the mean", r);
+  step_add(s, _("bce = the mean"), r);
   steps_print(s);
-  pf_printf("a sample of class 1 costs −log p, one of class 0 −log(1 − p): a confident wrong answer\n"
-         "costs most. Each log is clamped at −100 (PyTorch's BCELoss), so p = 0 or 1 costs 100.\n");
+  pf_printf(_("a sample of class 1 costs −log p, one of class 0 −log(1 − p): a confident wrong answer\n"
+         "costs most. Each log is clamped at −100 (PyTorch's BCELoss), so p = 0 or 1 costs 100.\n"));
 }
 
 /* ---- one optimizer step, line by line ---- */
@@ -324,8 +325,8 @@ static void optimizer_line(void *ctx, const Node *line, Value v) {
   Steps *s = ctx;
   char text[160];
   if (line->kind == N_LET && line->op == 's')
-    snprintf(text, sizeof text, "%s (state, starts at %s)", line->sym->name,
-             line->a ? "its initial value" : "0");
+    snprintf(text, sizeof text, line->a ? _("%s (state, starts at its initial value)") : _("%s (state, starts at 0)"),
+             line->sym->name);
   else
     node_text(line, text, sizeof text);
   step_add(s, text, v);
@@ -391,12 +392,12 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   }
   double step = 1;
   if (t.type != V_NONE && !v_to_num(t, &step)) ev_error(I, call, "explain: t must be a number, got %s", v_type_name(t));
-  pf_printf("one step of %s", o->name);
   StrBuf hb = {0};
   const Env *h = o->hyper;
   for (int i = 0; i < h->n; i++) sb_printf(&hb, "%s%s = ", i ? ", " : "(", h->names[i]->name), v_repr(&hb, h->vals[i]);
-  pf_printf("%s)%s, t = %g%s\n", hb.s ? hb.s : "(", "", step,
-         example ? " (w and g are examples: give w = ..., g = ... to use your own)" : "");
+  pf_printf(example ? _("one step of %s%s), t = %g (w and g are examples: give w = ..., g = ... to use your own)\n")
+                    : _("one step of %s%s), t = %g\n"),
+            o->name, hb.s ? hb.s : "(", step);
   sb_free(&hb);
   Tensor *tw = to_tensor(I, w, "w");
   ev_root(I, v_tensor(tw));
@@ -407,8 +408,151 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   optim_explain_step(I, o, tw, tg, step, optimizer_line, s, call);
   steps_print(s);
   if (o->kernel && (!strcmp(o->kernel->name, "adam") || !strcmp(o->kernel->name, "adamw")))
-    pf_printf("at small t the bias corrections 1 − u^t and 1 − ρ^t are far from 1: they scale v and r "
-           "up so the first steps are not too small (the cold start the notes mention)\n");
+    pf_printf(_("at small t the bias corrections 1 − u^t and 1 − ρ^t are far from 1: they scale v and r "
+           "up so the first steps are not too small (the cold start the notes mention)\n"));
+}
+
+/* ---- grad(f, x): the backward pass, node by node ---- */
+
+/* ∂(node k)/∂(its input j) for a node whose value and inputs are single numbers: the
+   local derivative the chain rule multiplies by. false for ops it is not written for
+   (then the walk shows the gradient the runtime passed back). */
+static bool local_deriv(const Graph *g, int k, int j, double *d) {
+  const GNode *nd = &g->nodes[k];
+  if (nd->value->size != 1) return false;
+  for (int i = 0; i < nd->n_in; i++)
+    if (g->nodes[nd->in[i]].value->size != 1) return false;
+  double y = nd->value->data[0], a = g->nodes[nd->in[0]].value->data[0];
+  double b = nd->n_in > 1 ? g->nodes[nd->in[1]].value->data[0] : 0;
+  const char *op = nd->op;
+  if (nd->n_in == 2) {
+    if (!strcmp(op, "+")) *d = 1;
+    else if (!strcmp(op, "-")) *d = j ? -1 : 1;
+    else if (!strcmp(op, "*")) *d = j ? a : b;
+    else if (!strcmp(op, "/")) *d = j ? -a / (b * b) : 1 / b;
+    else if (!strcmp(op, "^")) *d = j ? y * log(a) : b * pow(a, b - 1);
+    else return false;
+    return true;
+  }
+  if (nd->n_in != 1) return false;
+  if (!strcmp(op, "-")) *d = -1;
+  else if (!strcmp(op, "exp")) *d = y;
+  else if (!strcmp(op, "log")) *d = 1 / a;
+  else if (!strcmp(op, "sqrt")) *d = 0.5 / y;
+  else if (!strcmp(op, "sigmoid")) *d = y * (1 - y);
+  else if (!strcmp(op, "tanh")) *d = 1 - y * y;
+  else if (!strcmp(op, "relu")) *d = a > 0;
+  else if (!strcmp(op, "step")) *d = 0;
+  else if (!strcmp(op, "sin")) *d = cos(a);
+  else if (!strcmp(op, "cos")) *d = -sin(a);
+  else if (!strcmp(op, "abs")) *d = a > 0 ? 1 : a < 0 ? -1 : 0;
+  else if (!strcmp(op, "sum") || !strcmp(op, "mean") || !strcmp(op, "reshape") || !strcmp(op, "permute")) *d = 1;
+  else return false;
+  return true;
+}
+
+/* x as a factor of a product: in parentheses when negative, "0.5 × (-1)". */
+static char *num_text(double x, bool factor) {
+  StrBuf b = {0};
+  if (factor && x < 0) sb_putc(&b, '(');
+  fmt_number(&b, x);
+  if (factor && x < 0) sb_putc(&b, ')');
+  return b.s;
+}
+
+/* explain grad(f, x): record f at x (graph.c), then go through the backward pass in the
+   order it ran, from the output to x; each node's gradient is the sum over its uses of
+   ∂f/∂(user) × ∂(user)/∂(node), shown in numbers for scalars. It ends with what grad
+   itself returns. */
+static void explain_grad(Steps *s, Env *env, const Node *call) {
+  Interp *I = s->I;
+  if (call->n_kids != 2 || call->kids[0]->kind == N_KWARG || call->kids[1]->kind == N_KWARG)
+    ev_error(I, call, "explain: explain grad(f, x) takes one function and one point");
+  Value f = ev_eval(I, env, call->kids[0]);
+  ev_root(I, f);
+  Value x = ev_eval(I, env, call->kids[1]);
+  ev_root(I, x);
+  Graph *g = graph_build(I, f, x, call, "explain");
+  const char *fn = g->fname;
+  pf_printf(_("the backward pass of grad(%s, %s), from the output back to x, one node at a time.\n"
+              "chain rule: ∂%s/∂node = Σ over the node's uses of ∂%s/∂(user) × ∂(user)/∂node\n"),
+            fn, g->at, fn, fn);
+  int *by_order = rt_calloc((size_t)g->n, sizeof(int));
+  int n_order = 0;
+  for (int k = 0; k < g->n; k++)
+    if (g->nodes[k].order >= 0) by_order[g->nodes[k].order] = k, n_order++;
+  RtFrame fr;
+  if (RT_TRY(&fr)) {
+    for (int o = 0; o < n_order; o++) {
+      int k = by_order[o];
+      const GNode *nd = &g->nodes[k];
+      StrBuf name = {0}, val = {0}, gr = {0};
+      graph_node_name(&name, g, k);
+      graph_fmt_tensor(&val, nd->value);
+      graph_fmt_tensor(&gr, nd->grad);
+      if (nd->kind == GN_OP) pf_printf("  [%d] %s = %s\n", k + 1, nd->op, val.s);
+      else pf_printf("  %s = %s\n", name.s, val.s);
+      if (o == 0) {
+        pf_printf(_("      ∂%s/∂%s = 1 (the output itself)\n"), fn, name.s);
+      } else {
+        /* Every use of node k: (user c, input position j). */
+        bool scalar = nd->grad->size == 1;
+        int n_uses = 0;
+        StrBuf known = {0}, prod = {0}, users = {0};
+        for (int c = 0; c < g->n; c++) {
+          const GNode *u = &g->nodes[c];
+          if (u->order < 0 || !u->grad) continue;
+          for (int j = 0; j < u->n_in; j++) {
+            if (u->in[j] != k) continue;
+            StrBuf un = {0};
+            graph_node_name(&un, g, c);
+            double d;
+            if (scalar && u->grad->size == 1 && local_deriv(g, c, j, &d)) {
+              char *G = num_text(u->grad->data[0], false), *L = num_text(d, false);
+              char *Gf = num_text(u->grad->data[0], true), *Lf = num_text(d, true);
+              sb_printf(&known, "%s∂%s/∂%s = %s, ∂%s/∂%s = %s", n_uses ? "; " : "", fn, un.s, G, un.s,
+                        name.s, L);
+              sb_printf(&prod, "%s%s × %s", n_uses ? " + " : "", Gf, Lf);
+              rt_free(G);
+              rt_free(L);
+              rt_free(Gf);
+              rt_free(Lf);
+            } else {
+              scalar = false;
+            }
+            sb_printf(&users, "%s%s", n_uses ? ", " : "", un.s);
+            if (u->kind == GN_OP) sb_printf(&users, " %s", u->op);
+            n_uses++;
+            sb_free(&un);
+          }
+        }
+        if (scalar)
+          pf_printf("      %s → ∂%s/∂%s = %s = %s\n", known.s, fn, name.s, prod.s, gr.s);
+        else
+          pf_printf(_("      ∂%s/∂%s = %s (passed back from %s by its backward rule: a vector-Jacobian "
+                      "product)\n"), fn, name.s, gr.s, users.s);
+        sb_free(&known);
+        sb_free(&prod);
+        sb_free(&users);
+      }
+      sb_free(&name);
+      sb_free(&val);
+      sb_free(&gr);
+    }
+    rt_pop(&fr);
+  } else {
+    rt_pop(&fr);
+    rt_free(by_order);
+    rt_rethrow();
+  }
+  rt_free(by_order);
+  /* What grad itself returns, from its own run: the two must agree. */
+  Value r = ev_eval(I, env, call);
+  ev_root(I, r);
+  char text[160];
+  node_text(call, text, sizeof text);
+  step_add(s, text, r);
+  steps_print(s);
 }
 
 /* ---- anything else: the parts, innermost first ---- */
@@ -472,6 +616,8 @@ void explain_run(Interp *I, Env *env, const Node *e) {
     }
     if (callee.type == V_FUNC && callee.as.fn->kind == FK_OPTIMIZER) {
       explain_optimizer(&s, env, e, callee);
+    } else if (f && f->bi && !strcmp(f->name, "grad")) {
+      explain_grad(&s, env, e);
     } else if (f && e->n_kids >= 1) {
       /* Arguments by position or by name: x/p first, then axis/a or q. */
       Value a0 = v_none(), a1 = v_none();
@@ -488,9 +634,9 @@ void explain_run(Interp *I, Env *env, const Node *e) {
         else a1 = v;
       }
       const char *name = f->name;
-      Tensor *x = a0.type == V_NONE ? NULL : to_tensor(I, a0, "the argument");
+      Tensor *x = a0.type == V_NONE ? NULL : to_tensor(I, a0, _("the argument"));
       if (x) ev_root(I, v_tensor(x));
-      Tensor *y = is_tensorish(a1) || a1.type == V_LIST ? to_tensor(I, a1, "the argument") : NULL;
+      Tensor *y = is_tensorish(a1) || a1.type == V_LIST ? to_tensor(I, a1, _("the argument")) : NULL;
       if (y) ev_root(I, v_tensor(y));
       if (!x) ev_error(I, e, "explain: %s needs its argument", name);
       /* A stdlib loss (entropy, cross_entropy, kl, mse) checks its arguments first

@@ -6,6 +6,7 @@
 #include "compare.h"
 #include "data.h"
 #include "decl.h"
+#include "graph.h"
 #include "help.h"
 #include "lib.h"
 #include "lib_core.h"
@@ -28,4 +29,5 @@ void lib_register_all(Interp *I) {
   help_register(I);
   losscheck_register(I);
   metrics_register(I);
+  graph_register(I);
 }

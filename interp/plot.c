@@ -18,6 +18,7 @@
 #include "autograd.h"
 #include "decl.h"
 #include "figure.h"
+#include "graph.h"
 #include "mem.h"
 #include "path1d.h"
 #include "metrics.h"
@@ -679,6 +680,7 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
 
 static Value bi_plot(Call *c) {
   PlotOut o = plot_arg_out(c, 3, 4, 5);
+  if (c->args[0].type == V_GRAPH) return graph_plot(c, c->args[0].as.graph, o.file, o.file_i); /* graph.c draws it */
   Fig *F = fig_new();
   UserFn u = {.I = c->I, .site = c->node, .fn = v_none()};
   StrBuf b = {0};

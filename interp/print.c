@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decl.h"
+#include "graph.h"
 #include "mem.h"
 #include "metrics.h"
 
@@ -343,6 +344,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
     sb_puts(b, ")>");
     break;
   }
+  case V_GRAPH: graph_format(b, v.as.graph); break;
   case V_ENV: sb_puts(b, "<scope>"); break;
   }
 }

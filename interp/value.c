@@ -28,6 +28,7 @@ Value v_retain(Value v) {
   case V_LAYER: (*count_of(v.as.layer))++; break;
   case V_MODEL: (*count_of(v.as.model))++; break;
   case V_OPTIM: (*count_of(v.as.optim))++; break;
+  case V_GRAPH: (*count_of(v.as.graph))++; break;
   default: break;
   }
   return v;
@@ -96,6 +97,7 @@ static void release_one(Value v, Work *w) {
   case V_LAYER: release_hook[V_LAYER](v.as.layer, w); break;
   case V_MODEL: release_hook[V_MODEL](v.as.model, w); break;
   case V_OPTIM: release_hook[V_OPTIM](v.as.optim, w); break;
+  case V_GRAPH: release_hook[V_GRAPH](v.as.graph, w); break;
   default: break;
   }
 }
@@ -211,6 +213,7 @@ const char *v_type_name(Value v) {
   case V_LAYER: return "layer";
   case V_MODEL: return "model";
   case V_OPTIM: return "optimizer";
+  case V_GRAPH: return "graph";
   case V_ENV: return "scope";
   }
   return "?";

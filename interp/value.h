@@ -22,6 +22,7 @@
 typedef enum {
   V_NONE, V_BOOL, V_NUM, V_STR, V_TENSOR, V_LIST, V_RECORD, V_FUNC,
   V_LAYER, V_MODEL, V_OPTIM, /* instances made by declarations (interp/decl.c) */
+  V_GRAPH, /* a recorded computation graph: graph(f, x) (interp/graph.c) */
   V_ENV /* internal: an environment held on the root stack, never seen by users */
 } VType;
 
@@ -33,6 +34,7 @@ typedef struct Env Env;
 typedef struct Layer Layer;
 typedef struct Model Model;
 typedef struct Optim Optim;
+typedef struct Graph Graph;
 
 typedef struct Value {
   VType type;
@@ -47,6 +49,7 @@ typedef struct Value {
     Layer *layer;
     Model *model;
     Optim *optim;
+    Graph *graph;
   } as;
 } Value;
 

@@ -20,6 +20,8 @@
 #include "mem.h"
 
 static _Thread_local bool recording = true;
+static _Thread_local AdTagger *tagger;
+static _Thread_local void *tagger_ctx;
 
 bool ad_set_recording(bool on) {
   bool was = recording;
@@ -59,6 +61,7 @@ AdNode *ad_record(Tensor *y, AdOp op, BwRule *rule, int n, Tensor *const *in,
   }
   nd->op = op;
   nd->rule = rule;
+  nd->tag = tagger ? tagger(tagger_ctx) : 0;
   nd->n_in = n;
   nd->nograd = nograd;
   nd->in = (Tensor **)(nd + 1);
@@ -221,7 +224,11 @@ static void bw_LEAF(const Bw *b) {
    2. Kahn's order from y: a node runs its rule once all its consumers have, then
       drops its accumulated gradient at once, so only the frontier is in memory.
    The tensors are kept (not the nodes) since a rule needs its node's output. */
-void ad_backward(Tensor *y, const Tensor *seed) {
+void ad_backward(Tensor *y, const Tensor *seed) { ad_backward_visit(y, seed, NULL, NULL); }
+
+/* ad_backward's passes; with visit, each node's dL/dt is shown to it and leaves keep
+   their grads as they were (drawing a graph must not change a model's gradients). */
+void ad_backward_visit(Tensor *y, const Tensor *seed, AdVisit *visit, void *ctx) {
   char s1[96], s2[96];
   if (!seed && y->size != 1)
     rt_throw("grad: the function must return a scalar, got shape %s",
@@ -267,7 +274,8 @@ void ad_backward(Tensor *y, const Tensor *seed) {
     while (top) {
       Tensor *t = ready[--top];
       AdNode *m = t->ad;
-      if (m->tmp) {
+      if (m->tmp && visit) visit(ctx, t, m->tmp);
+      if (m->tmp && !(visit && m->op == AD_LEAF)) {
         Bw b = {m, t, m->tmp};
         m->rule(&b);
       }
@@ -294,3 +302,32 @@ void ad_backward(Tensor *y, const Tensor *seed) {
   rt_free(seen);
   rt_free(ready);
 }
+
+/* ---- reading the graph ---- */
+
+const char *ad_op_name(const Tensor *t) {
+  static const char *const names[] = {
+#define X(id, name) name,
+      AD_NODE_OPS(X)
+#undef X
+  };
+  const AdNode *n = t->ad;
+  if (!n) return NULL;
+  if (n->op == AD_UNARY) return t_unary_names[n->sub];
+  if (n->op == AD_BINARY) return t_binary_names[n->sub];
+  if (n->op == AD_REDUCE) return t_reduce_names[n->sub];
+  return names[n->op];
+}
+
+int ad_n_inputs(const Tensor *t) { return t->ad ? t->ad->n_in : 0; }
+
+Tensor *ad_input(const Tensor *t, int i) { return t->ad->in[i]; }
+
+void ad_set_tagger(AdTagger *fn, void *ctx, AdTagger **prev_fn, void **prev_ctx) {
+  if (prev_fn) *prev_fn = tagger;
+  if (prev_ctx) *prev_ctx = tagger_ctx;
+  tagger = fn;
+  tagger_ctx = ctx;
+}
+
+int ad_tag(const Tensor *t) { return t->ad ? t->ad->tag : 0; }

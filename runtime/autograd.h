@@ -32,6 +32,26 @@ Tensor *ad_detach(const Tensor *t);   /* a new untracked copy sharing nothing */
    (+=) into the leaves' grads. The graph is kept (y may be back-propagated again). */
 void ad_backward(Tensor *y, const Tensor *seed);
 
+/* ---- reading the recorded graph (interp/graph.c draws it; nothing here changes it) ----
+ * t's op as the runtime names it: "leaf", the t_* name of a unary, binary or reduce op
+ * ("sigmoid", "add", "sum"), else the node's kind ("matmul", "softmax"); NULL when t is
+ * not tracked. Its inputs (borrowed; an input that is not tracked is a constant). */
+const char *ad_op_name(const Tensor *t);
+int ad_n_inputs(const Tensor *t);
+Tensor *ad_input(const Tensor *t, int i);
+/* As ad_backward, except that no leaf's grad changes: visit(ctx, t, dt) is called once for
+   every node t the pass reaches (leaves included), with dt = dL/dt (borrowed, valid during
+   the call), in the order the pass processes them: y first, each node after all of its
+   consumers. */
+typedef void AdVisit(void *ctx, const Tensor *t, const Tensor *dt);
+void ad_backward_visit(Tensor *y, const Tensor *seed, AdVisit *visit, void *ctx);
+/* While a tagger is set (per thread), each node recorded keeps tagger(ctx) as its tag
+   (graph.c: which user function was running); ad_tag reads it (0: none, or a leaf).
+   The previous tagger is returned in prev_fn and prev_ctx, to be put back after. */
+typedef int AdTagger(void *ctx);
+void ad_set_tagger(AdTagger *fn, void *ctx, AdTagger **prev_fn, void **prev_ctx);
+int ad_tag(const Tensor *t);
+
 /* Recording switch (per thread), on by default: off for optimizer updates and
    inference. Returns the previous setting. */
 bool ad_set_recording(bool on);

@@ -68,6 +68,7 @@ struct AdNode {
   AdOp op;
   BwRule *rule;     /* the op's backward rule, reached only through here by ad_backward */
   int sub;          /* TUnOp / TBinOp / TRedOp of UNARY, BINARY, REDUCE */
+  int tag;          /* what the tagger said when the node was made (ad_set_tagger), else 0 */
   int n_in;
   unsigned nograd;  /* bit i set: no gradient flows to in[i] (where's c, pick's idx) */
   Tensor **in;      /* n_in retained inputs, stored after the node */
