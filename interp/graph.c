@@ -16,6 +16,7 @@
 #include "decl.h"
 #include "fit.h"
 #include "graph.h"
+#include "plot_svg.h"
 #include "mem.h"
 #include "platform.h"
 
@@ -478,7 +479,7 @@ static int box_width(const Graph *g, int n) {
 /* A layered drawing: a node's column is its longest distance from the output, counted
    from the right; nodes of one column are stacked in the tree's order. Only the first
    GRAPH_DRAW_MAX nodes (the ones nearest the output) are drawn. */
-static void svg(StrBuf *b, const Graph *g) {
+void graph_svg(StrBuf *b, const Graph *g, int *width_out, int *height_out) {
   int n = g->n < GRAPH_DRAW_MAX ? g->n : GRAPH_DRAW_MAX;
   int *dist = rt_calloc((size_t)n, sizeof(int));
   /* Longest path from the output: nodes are in depth-first order, so relax until stable
@@ -505,8 +506,10 @@ static void svg(StrBuf *b, const Graph *g) {
   int H = 2 * MARGIN + 30 + rows * BOX_H + (rows - 1) * GAP_Y + (n < g->n ? 24 : 0);
 #define BX(k) (MARGIN + (cols - 1 - dist[k]) * (BOX_W + GAP_X))
 #define BY(k) (MARGIN + 30 + row[k] * (BOX_H + GAP_Y))
+  *width_out = W;
+  *height_out = H;
   sb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-               "font-family=\"sans-serif\" font-size=\"12\">\n", W, H, W, H);
+               "font-family=\"%s\" font-size=\"12\">\n", W, H, W, H, SVG_FONT_FAMILY);
   sb_puts(b, "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
              "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n");
   sb_printf(b, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, H);
@@ -580,29 +583,13 @@ static void svg(StrBuf *b, const Graph *g) {
   rt_free(height);
 }
 
-/* Write b to path; errors name the file. */
-static void write_file(Interp *I, const Node *site, const char *path, const StrBuf *b) {
-  FILE *f = fopen(path, "wb");
-  if (!f) ev_error(I, site, "plot: cannot write the graph to '%s': %s", path, strerror(errno));
-  size_t n = fwrite(b->s, 1, b->len, f);
-  int e = n < b->len ? errno : 0;
-  if (fclose(f) != 0 && !e) e = errno;
-  if (n < b->len || e) ev_error(I, site, "plot: cannot write the graph to '%s': %s", path, strerror(e ? e : EIO));
-}
-
-Value graph_plot(Call *c, const Graph *g, const char *file, int file_i) {
+void graph_plot_text(const Graph *g) {
   StrBuf b = {0};
   RtFrame fr;
   if (RT_TRY(&fr)) {
-    if (file) {
-      svg(&b, g);
-      char buf[4096];
-      write_file(c->I, c->node, arg_path(c, file_i, buf, sizeof buf), &b);
-    } else {
-      graph_format(&b, g);
-      pf_printf("%s\n", b.s);
-      fflush(pf_out());
-    }
+    graph_format(&b, g);
+    pf_printf("%s\n", b.s);
+    fflush(pf_out());
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
@@ -610,7 +597,6 @@ Value graph_plot(Call *c, const Graph *g, const char *file, int file_i) {
     rt_rethrow();
   }
   sb_free(&b);
-  return v_none();
 }
 
 /* ------------------------------------------------------------------ the builtin */

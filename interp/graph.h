@@ -65,8 +65,9 @@ void graph_fmt_tensor(StrBuf *b, const Tensor *t);
 /* A node's name in formulas: "x", "W", or "[3]". */
 void graph_node_name(StrBuf *b, const Graph *g, int i);
 
-/* plot(graph(...)): the text tree in the terminal, or an SVG written to `file` (plot's
-   argument file_i, checked to end in .svg) when it is not NULL. */
-Value graph_plot(Call *c, const Graph *g, const char *file, int file_i);
+/* plot(graph(...)): the text tree in the terminal; with file = "g.svg" plot.c writes
+   graph_svg's picture (boxes and arrows, inputs on the left), width × height pixels. */
+void graph_plot_text(const Graph *g);
+void graph_svg(StrBuf *b, const Graph *g, int *width, int *height);
 
 #endif

@@ -19,6 +19,7 @@
 #include "decl.h"
 #include "figure.h"
 #include "graph.h"
+#include "file.h"
 #include "mem.h"
 #include "path1d.h"
 #include "metrics.h"
@@ -146,7 +147,7 @@ static void write_atomic(Interp *I, const Node *site, const char *path, const ch
   if (fd < 0) {
     int e = errno;
     rt_free(tmp);
-    ev_error(I, site, "plot: cannot write '%s': %s", path, strerror(e));
+    ev_error(I, site, "plot: cannot write '%s': %s", path, rt_strerror(e));
   }
   mode_t um = umask(0);
   umask(um);
@@ -167,7 +168,7 @@ static void write_atomic(Interp *I, const Node *site, const char *path, const ch
   if (e) {
     unlink(tmp);
     rt_free(tmp);
-    ev_error(I, site, "plot: cannot write '%s': %s", path, strerror(e));
+    ev_error(I, site, "plot: cannot write '%s': %s", path, rt_strerror(e));
   }
   rt_free(tmp);
 }
@@ -680,7 +681,30 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
 
 static Value bi_plot(Call *c) {
   PlotOut o = plot_arg_out(c, 3, 4, 5);
-  if (c->args[0].type == V_GRAPH) return graph_plot(c, c->args[0].as.graph, o.file, o.file_i); /* graph.c draws it */
+  if (c->args[0].type == V_GRAPH) { /* graph.c draws it; written and announced as any plot */
+    const Graph *g = c->args[0].as.graph;
+    if (!o.file) {
+      graph_plot_text(g);
+      return v_none();
+    }
+    StrBuf b = {0};
+    RtFrame fr;
+    if (RT_TRY(&fr)) {
+      int w, h;
+      graph_svg(&b, g, &w, &h);
+      char buf[4096];
+      const char *path = arg_path(c, o.file_i, buf, sizeof buf);
+      write_atomic(c->I, c->node, path, b.s, b.len);
+      say_wrote(path, w, h);
+      rt_pop(&fr);
+    } else {
+      rt_pop(&fr);
+      sb_free(&b);
+      rt_rethrow();
+    }
+    sb_free(&b);
+    return v_none();
+  }
   Fig *F = fig_new();
   UserFn u = {.I = c->I, .site = c->node, .fn = v_none()};
   StrBuf b = {0};

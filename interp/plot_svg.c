@@ -412,7 +412,7 @@ void fig_svg(Fig *F, StrBuf *b, int W, int H) {
   sb_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   /* CJK fonts in the list: titles and legends may be Chinese (--lang zh) */
   sb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-               "font-family=\"DejaVu Sans, Helvetica, Arial, Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif\" font-size=\"12\">\n", W, H, W, H);
+               "font-family=\"%s\" font-size=\"12\">\n", W, H, W, H, SVG_FONT_FAMILY);
   if (title) {
     sb_puts(b, "<title>");
     xml_text(b, title);

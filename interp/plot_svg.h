@@ -10,4 +10,8 @@ struct StrBuf;
    (fig_sample), so it may throw. */
 void fig_svg(Fig *F, struct StrBuf *b, int width, int height);
 
+/* The SVG font list: Latin first, then CJK fonts so Chinese labels render, then any sans. */
+#define SVG_FONT_FAMILY \
+  "DejaVu Sans, Helvetica, Arial, Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "mem.h"
 #include "platform.h"
 #include "help.h"
@@ -126,7 +127,7 @@ static void add_history_entry(Repl *r, const char *entry) {
   int err = pf_history_add(entry);
   if (err && !r->history_warned) {
     r->history_warned = true;
-    fprintf(pf_err(), _("nn: cannot save history to %s: %s\n"), r->history_path, strerror(err));
+    fprintf(pf_err(), _("nn: cannot save history to %s: %s\n"), r->history_path, rt_strerror(err));
   }
 }
 

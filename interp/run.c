@@ -199,7 +199,7 @@ static char *read_file(const char *path, size_t *len, char *why, size_t n) {
   }
   FILE *f = fdopen(fd, "rb");
   if (!f) {
-    snprintf(why, n, "%s", strerror(errno));
+    snprintf(why, n, "%s", rt_strerror(errno));
     close(fd);
     return NULL;
   }

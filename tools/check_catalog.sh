@@ -47,6 +47,12 @@ awk '
   END { exit bad > 0 }
 ' "$tmp/untr.po" && status=0 || status=1
 if [ $status = 0 ]; then echo "PASS catalogue: all $total messages have Chinese text"; fi
+# A translation whose English text no longer appears in the sources is stale: delete it.
+if grep '^#~ msgid' "$tmp/merged.po" | sed 's/^#~ msgid \(.*\)/FAIL catalogue: po\/zh.po translates a message no source has: \1/' | grep .; then
+  status=1
+else
+  echo "PASS catalogue: every entry of po/zh.po is used"
+fi
 
 # The other half: a string a user reads that bypasses the catalogue. Every literal of the
 # sources (xgettext --extract-all) that is not a message above and reads like English

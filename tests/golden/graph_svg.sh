@@ -5,7 +5,9 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cc -std=c11 -O1 -o "$T/xmlcheck" ../svg/xmlcheck.c || echo "cannot build the checker"
 PLOT_DIR="$T/out" && mkdir "$PLOT_DIR" && export PLOT_DIR
-$RUN graph_svg.nn; echo "status $?"
+$RUN graph_svg.nn 2> "$T/err"; echo "status $?"
+# plot says where it wrote each file (one line on stderr)
+sed "s|$T/out/||" "$T/err"
 cd "$T/out" && "$T/xmlcheck" *.svg
 if command -v xmllint > /dev/null; then
   for f in *.svg; do xmllint --noout "$f" || echo "xmllint rejects $f"; done
