@@ -103,10 +103,17 @@ static Value bi_summary(Call *c) {
   Value layers1[1] = {model};
   const Value *layers = model.type == V_MODEL ? model.as.model->layers : layers1;
   int nl = model.type == V_MODEL ? model.as.model->n : 1;
+  /* The layer column fits its longest name ("leaky_relu(a = 0.01)"), at least 14. */
+  int name_w = 14;
+  for (int i = 0; i < nl; i++) {
+    const char *kind = layers[i].type == V_LAYER ? layers[i].as.layer->kind : layers[i].as.model->name;
+    if (fig_cols(kind) > name_w) name_w = fig_cols(kind);
+  }
+  if (fig_cols(_("layer")) > name_w) name_w = fig_cols(_("layer"));
   /* the headers are translated: padded by display columns (a CJK character takes 2) */
   StrBuf head = {0};
   cell(&head, "#", 4, false);
-  cell(&head, _("layer"), 14, false);
+  cell(&head, _("layer"), name_w, false);
   cell(&head, _("output shape"), 16, false);
   cell(&head, _("params"), 10, true);
   pf_printf("%s\n", head.s);
@@ -134,7 +141,7 @@ static Value bi_summary(Call *c) {
     if (r.type == V_TENSOR && r.as.t->ndim >= 1)
       t_shape_str(r.as.t->ndim - 1, r.as.t->shape + 1, sh, sizeof sh);
     const char *kind = layers[i].type == V_LAYER ? layers[i].as.layer->kind : layers[i].as.model->name;
-    pf_printf("%-4d %-14s %-16s %10lld\n", i, kind, sh, count);
+    pf_printf("%-4d %-*s %-16s %10lld\n", i, name_w, kind, sh, count);
   }
   pf_printf(_("total parameters: %lld\n"), total);
   /* One sigmoid output: P(class 1) of a binary classifier, as accuracy and plot read it. */
