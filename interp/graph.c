@@ -583,22 +583,6 @@ void graph_svg(StrBuf *b, const Graph *g, int *width_out, int *height_out) {
   rt_free(height);
 }
 
-void graph_plot_text(const Graph *g) {
-  StrBuf b = {0};
-  RtFrame fr;
-  if (RT_TRY(&fr)) {
-    graph_format(&b, g);
-    pf_printf("%s\n", b.s);
-    fflush(pf_out());
-    rt_pop(&fr);
-  } else {
-    rt_pop(&fr);
-    sb_free(&b);
-    rt_rethrow();
-  }
-  sb_free(&b);
-}
-
 /* ------------------------------------------------------------------ the builtin */
 
 static Value bi_graph(Call *c) {

@@ -65,9 +65,8 @@ void graph_fmt_tensor(StrBuf *b, const Tensor *t);
 /* A node's name in formulas: "x", "W", or "[3]". */
 void graph_node_name(StrBuf *b, const Graph *g, int i);
 
-/* plot(graph(...)): the text tree in the terminal; with file = "g.svg" plot.c writes
-   graph_svg's picture (boxes and arrows, inputs on the left), width × height pixels. */
-void graph_plot_text(const Graph *g);
+/* plot(graph(...)) with file = "g.svg": the picture plot.c writes (boxes and arrows,
+   inputs on the left), width × height pixels. In the terminal it draws graph_format. */
 void graph_svg(StrBuf *b, const Graph *g, int *width, int *height);
 
 #endif

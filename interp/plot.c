@@ -683,19 +683,21 @@ static Value bi_plot(Call *c) {
   PlotOut o = plot_arg_out(c, 3, 4, 5);
   if (c->args[0].type == V_GRAPH) { /* graph.c draws it; written and announced as any plot */
     const Graph *g = c->args[0].as.graph;
-    if (!o.file) {
-      graph_plot_text(g);
-      return v_none();
-    }
     StrBuf b = {0};
     RtFrame fr;
     if (RT_TRY(&fr)) {
-      int w, h;
-      graph_svg(&b, g, &w, &h);
-      char buf[4096];
-      const char *path = arg_path(c, o.file_i, buf, sizeof buf);
-      write_atomic(c->I, c->node, path, b.s, b.len);
-      say_wrote(path, w, h);
+      if (o.file) {
+        int w, h;
+        graph_svg(&b, g, &w, &h);
+        char buf[4096];
+        const char *path = arg_path(c, o.file_i, buf, sizeof buf);
+        write_atomic(c->I, c->node, path, b.s, b.len);
+        say_wrote(path, w, h);
+      } else {
+        graph_format(&b, g); /* the text tree, as printing the graph shows it */
+        pf_printf("%s\n", b.s);
+        fflush(pf_out());
+      }
       rt_pop(&fr);
     } else {
       rt_pop(&fr);

@@ -46,6 +46,7 @@ static void xml_text(StrBuf *b, const char *s) {
 
 typedef struct Box Box;
 static void axis_names(const Fig *F, const Box *bx, StrBuf *b, double y_at);
+static void svg_title(StrBuf *b, const char *title, const Box *bx);
 
 struct Box {
   double L, R, T, B; /* the plot area, pixels */
@@ -264,11 +265,7 @@ static void svg_panel(Fig *F, StrBuf *b, int W, int H, int idx) {
     }
   }
   sb_puts(b, "</g>\n");
-  if (title) {
-    sb_printf(b, "<text class=\"title\" x=\"%.1f\" y=\"26\" text-anchor=\"middle\" font-size=\"15\">", (bx.L + bx.R) / 2);
-    xml_text(b, title);
-    sb_puts(b, "</text>\n");
-  }
+  if (title) svg_title(b, title, &bx);
   axis_names(F, &bx, b, 16);
   /* legend: top right, inside the plot */
   FigItem items[64];
@@ -330,6 +327,13 @@ static void svg_panel(Fig *F, StrBuf *b, int W, int H, int idx) {
 }
 
 /* The axes' names: x centred under the tick labels, y turned up at x = y_at. */
+/* A panel's title, centred over its plot area. */
+static void svg_title(StrBuf *b, const char *title, const Box *bx) {
+  sb_printf(b, "<text class=\"title\" x=\"%.1f\" y=\"26\" text-anchor=\"middle\" font-size=\"15\">", (bx->L + bx->R) / 2);
+  xml_text(b, title);
+  sb_puts(b, "</text>\n");
+}
+
 static void axis_names(const Fig *F, const Box *bx, StrBuf *b, double y_at) {
   if (F->xname) {
     sb_printf(b, "<text class=\"axis-name\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (bx->L + bx->R) / 2,
@@ -395,11 +399,7 @@ static void svg_matrix(Fig *F, StrBuf *b, int W, int H) {
     sb_puts(b, "</text>\n");
   }
   sb_puts(b, "</g>\n");
-  if (title) {
-    sb_printf(b, "<text class=\"title\" x=\"%.1f\" y=\"26\" text-anchor=\"middle\" font-size=\"15\">", (bx.L + bx.R) / 2);
-    xml_text(b, title);
-    sb_puts(b, "</text>\n");
-  }
+  if (title) svg_title(b, title, &bx);
   Box names = bx;
   names.B = turn ? fmin(bx.B + lw * 5.0, H - 40) : bx.B;
   axis_names(F, &names, b, fmax(16, bx.L - lw * 7.0 - 24)); /* beside the row names */

@@ -2,7 +2,7 @@
 # headings in either language, "X函数" for each function, the keywords, and near misses
 # in either script ("did you mean"); :lang in a REPL session. help_terms_zh.sh: the same
 # in Chinese.
-L=en
+L=${L:-en}
 # Each term → the first line of the text it finds (one run: "@@ term" heads each text).
 $RUN --lang $L -e '
 for t in ["神经网络", "感知机", "激活函数", "阶跃函数", "恒等函数", "非线性函数", "溢出", "交叉熵损失",
