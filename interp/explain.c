@@ -392,13 +392,26 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   }
   double step = 1;
   if (t.type != V_NONE && !v_to_num(t, &step)) ev_error(I, call, "explain: t must be a number, got %s", v_type_name(t));
+  /* A scheduled hyper-parameter shows its value at the epoch the step uses (t, as
+     optim_explain_step takes it), not <fn(e)>; a note below says it is a schedule. */
+  long epoch = step >= 1 ? (long)step : 1;
+  if (o->n_sched) optim_set_epoch(I, o, epoch, call);
   StrBuf hb = {0};
   const Env *h = o->hyper;
-  for (int i = 0; i < h->n; i++) sb_printf(&hb, "%s%s = ", i ? ", " : "(", h->names[i]->name), v_repr(&hb, h->vals[i]);
+  for (int i = 0; i < h->n; i++) {
+    sb_printf(&hb, "%s%s = ", i ? ", " : "(", h->names[i]->name);
+    const OptSched *sc = h->vals[i].type == V_FUNC ? optim_sched(o, h->names[i]->name) : NULL;
+    if (sc) fmt_number(&hb, sc->value);
+    else v_repr(&hb, h->vals[i]);
+  }
   pf_printf(example ? _("one step of %s%s), t = %g (w and g are examples: give w = ..., g = ... to use your own)\n")
                     : _("one step of %s%s), t = %g\n"),
             o->name, hb.s ? hb.s : "(", step);
   sb_free(&hb);
+  for (int k = 0; k < o->n_sched; k++)
+    pf_printf(_("note: %s is a schedule, a function of the epoch: shown and used at epoch %ld "
+                "(give t = ... for another epoch)\n"),
+              o->sched[k].name->name, epoch);
   Tensor *tw = to_tensor(I, w, "w");
   ev_root(I, v_tensor(tw));
   Tensor *tg = to_tensor(I, g, "g");
