@@ -176,8 +176,30 @@ static const char *suggest(Interp *I, Env *env, Sym *s) {
   return best;
 }
 
+/* PyTorch's, Keras's, scikit-learn's and micrograd's names for what nn calls otherwise:
+   too far from nn's name for the edit distance, but what their users type first. */
+static const char *other_frameworks_name(const char *name) {
+  static const char *const pairs[][2] = {
+      {"confusion_matrix", "confusion"}, {"classification_report", "report"},
+      {"draw_dot", "graph"},             {"StepLR", "step_decay"},
+      {"ExponentialLR", "exp_decay"},    {"CosineAnnealingLR", "cosine"},
+      {"LinearLR", "warmup"},            {"Linear", "dense"},
+      {"Dense", "dense"},                {"ReLU", "relu"},
+      {"LeakyReLU", "leaky_relu"},       {"Sigmoid", "sigmoid"},
+      {"Tanh", "tanh"},                  {"Softmax", "softmax"},
+      {"CrossEntropyLoss", "cross_entropy"}, {"MSELoss", "mse"},
+      {"BCELoss", "bce"},                {"SGD", "sgd"},
+      {"RMSprop", "rmsprop"},            {"Adagrad", "adagrad"},
+  };
+  for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+    if (!strcmp(name, pairs[i][0])) return pairs[i][1];
+  return NULL;
+}
+
 static _Noreturn void undefined(Interp *I, Env *env, const Node *n) {
-  const char *near = suggest(I, env, n->sym);
+  const char *other = other_frameworks_name(n->sym->name);
+  Sym *os = other ? sym_intern(&I->syms, other, strlen(other)) : NULL;
+  const char *near = os && (ev_env_slot(env, os) || os->gslot) ? other : suggest(I, env, n->sym);
   if (near) ev_error(I, n, "undefined name '%s' (did you mean '%s'?)", n->sym->name, near);
   ev_error(I, n, "undefined name '%s'", n->sym->name);
 }
