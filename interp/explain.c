@@ -341,6 +341,7 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   Sym *sw = sym_intern(&I->syms, "w", 1), *sg = sym_intern(&I->syms, "g", 1),
       *st = sym_intern(&I->syms, "t", 1);
   Value w = v_none(), g = v_none(), t = v_none();
+  const Node *t_node = call; /* where a bad t is shown: its value, once given */
   int n_pos = 0, n_kw = 0;
   Value pos[32], kw[32];
   Sym *kw_names[32];
@@ -358,6 +359,7 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
       g = v;
     } else if (a->sym == st) {
       t = v;
+      t_node = a->a;
     } else {
       kw_nodes[n_kw] = a->a;
       kw_names[n_kw] = a->sym;
@@ -394,7 +396,9 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   if (t.type != V_NONE && !v_to_num(t, &step)) ev_error(I, call, "explain: t must be a number, got %s", v_type_name(t));
   /* A scheduled hyper-parameter shows its value at the epoch the step uses (t, as
      optim_explain_step takes it), not <fn(e)>; a note below says it is a schedule. */
-  long epoch = step >= 1 ? (long)step : 1;
+  if (!(step >= 1 && step <= 1e9 && step == floor(step))) /* NaN fails too; a long holds it */
+    ev_error(I, t_node, "explain: t is the step number, a whole number from 1 to 1e9, got %g", step);
+  long epoch = (long)step;
   if (o->n_sched) optim_set_epoch(I, o, epoch, call);
   StrBuf hb = {0};
   const Env *h = o->hyper;
