@@ -669,7 +669,21 @@ static int yyreport_syntax_error(const yypcontext_t *yc, ParseCtx *ctx, yyscan_t
   int decl_head = n_exp == 2 && ctx->prev[0].kind == NAME && ctx->prev[1].kind == NAME;
   for (int i = 0; i < n_exp; i++)
     decl_head &= exp[i] == YYTRANSLATE('(') || exp[i] == YYTRANSLATE('{');
-  if (decl_head) {
+  /* "help load", help "load", help for: Python's REPL and shells take help WORD; here
+     help is a function, so the error shows the call (after_help: the word's text). */
+  const char *text = ctx->src->text;
+  int help_name = decl_head && ctx->prev[1].len == 4 && !memcmp(text + ctx->prev[1].off, "help", 4);
+  int help_word = !decl_head && has_end && la != YYSYMBOL_YYEOF && la != YYSYMBOL_NEWLINE &&
+                  ctx->prev[0].kind == NAME && ctx->prev[0].len == 4 &&
+                  !memcmp(text + ctx->prev[0].off, "help", 4);
+  if (help_name || help_word) {
+    const char *w = help_name ? text + ctx->prev[0].off : text + ctx->tok_off;
+    int wn = help_name ? (int)ctx->prev[0].len : (int)ctx->tok_len;
+    if (la == YYSYMBOL_STR && wn >= 2) w++, wn -= 2; /* the word inside its quotes */
+    if (help_name) at = ctx->prev[0].span;
+    snprintf(msg, size, _("'help' is a function: write help(\"%.*s\"), or :help %.*s in the REPL"),
+             wn, w, wn, w);
+  } else if (decl_head) {
     const char *w = ctx->src->text + ctx->prev[1].off, *name = ctx->src->text + ctx->prev[0].off;
     int wn = (int)ctx->prev[1].len, nn = (int)ctx->prev[0].len;
     static const char *const words[] = {"activation", "loss", "optimizer", "layer", "model"};

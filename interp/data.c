@@ -95,8 +95,11 @@ static Value rec_done(Interp *I) { return ev_unroot_keep(I); }
 
 /* ------------------------------------------------------------------ IDX files */
 
-/* images [N, ...] / 255 and labels [N] as a dataset; name and paths for messages. */
-static Value idx_dataset(Call *c, const char *name, const char *images, const char *labels) {
+/* images [N, ...] / 255 and labels [N] as a dataset; name and paths for messages; classes
+   (n_classes names in label order, or NULL) becomes data.classes, which confusion and
+   report print. */
+static Value idx_dataset(Call *c, const char *name, const char *images, const char *labels,
+                         const char *const *classes, int n_classes) {
   Interp *I = c->I;
   Sym *kx = sym(I, "x"), *ky = sym(I, "y");
   Record *rec = rec_new(I);
@@ -111,13 +114,18 @@ static Value idx_dataset(Call *c, const char *name, const char *images, const ch
   if (x->shape[0] != y->shape[0])
     ev_error(I, c->node, "%s: %s has %lld images but %s has %lld labels", name, images,
              (long long)x->shape[0], labels, (long long)y->shape[0]);
+  if (classes) {
+    Value l = v_list_new(n_classes);
+    record_set(rec, sym(I, "classes"), l);
+    for (int k = 0; k < n_classes; k++) list_push(l.as.list, v_cstr(classes[k]));
+  }
   return rec_done(I);
 }
 
 static Value bi_load_idx(Call *c) {
   char ibuf[4096], lbuf[4096];
   const char *images = arg_path(c, 0, ibuf, sizeof ibuf), *labels = arg_path(c, 1, lbuf, sizeof lbuf);
-  return idx_dataset(c, "load_idx", images, labels);
+  return idx_dataset(c, "load_idx", images, labels, NULL, 0);
 }
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
@@ -171,7 +179,11 @@ static Value bi_fashion_mnist(Call *c) {
              "Fashion-MNIST not found in %s: install it with `make data` (apt-get install "
              "dataset-fashion-mnist) or set NN_DATA to a folder with %s", dir, _(fashion_files));
   }
-  return idx_dataset(c, "fashion_mnist", ip, lp);
+  /* Zalando's names for labels 0..9 (the dataset's README); not translated: they are data. */
+  static const char *const fashion_classes[] = {"T-shirt/top", "Trouser", "Pullover", "Dress",
+                                                "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                                                "Ankle boot"};
+  return idx_dataset(c, "fashion_mnist", ip, lp, fashion_classes, 10);
 }
 
 /* ------------------------------------------------------------------ CSV */

@@ -176,8 +176,56 @@ static const char *suggest(Interp *I, Env *env, Sym *s) {
   return best;
 }
 
+/* PyTorch's, Keras's, scikit-learn's and micrograd's names for what nn calls otherwise:
+   too far from nn's name for the edit distance, but what their users type first. */
+static const char *other_frameworks_name(const char *name) {
+  static const char *const pairs[][2] = {
+      {"confusion_matrix", "confusion"}, {"classification_report", "report"},
+      {"draw_dot", "graph"},             {"StepLR", "step_decay"},
+      {"ExponentialLR", "exp_decay"},    {"CosineAnnealingLR", "cosine"},
+      {"LinearLR", "warmup"},            {"Linear", "dense"},
+      {"Dense", "dense"},                {"ReLU", "relu"},
+      {"LeakyReLU", "leaky_relu"},       {"Sigmoid", "sigmoid"},
+      {"Tanh", "tanh"},                  {"Softmax", "softmax"},
+      {"CrossEntropyLoss", "cross_entropy"}, {"MSELoss", "mse"},
+      {"BCELoss", "bce"},                {"SGD", "sgd"},
+      {"RMSprop", "rmsprop"},            {"Adagrad", "adagrad"},
+  };
+  for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+    if (!strcmp(name, pairs[i][0])) return pairs[i][1];
+  return NULL;
+}
+
+/* The parameter of p (among its first n) a keyword argument most likely meant: PyTorch's
+   and Keras's names for nn's (learning_rate for lr, eps for delta, ...) when p has that
+   parameter, else one within a small edit distance (epoch for epochs); NULL if none. */
+static const char *param_near(const Params *p, int n, const char *name) {
+  static const char *const pairs[][2] = {
+      {"learning_rate", "lr"}, {"beta1", "u"},          {"beta_1", "u"},
+      {"beta2", "rho"},        {"beta_2", "rho"},       {"alpha", "rho"},
+      {"eps", "delta"},        {"epsilon", "delta"},    {"weight_decay", "decay"},
+      {"validation_data", "validate"}, {"validation", "validate"},
+      {"batch_size", "batch"}, {"negative_slope", "a"}, {"dim", "axis"},
+      {"clipnorm", "clip"},    {"max_norm", "clip"},     {"momentum", "u"},
+  };
+  for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
+    if (!strcmp(name, pairs[k][0]))
+      for (int i = 0; i < n; i++)
+        if (!strcmp(p->names[i]->name, pairs[k][1])) return pairs[k][1];
+  size_t len = strlen(name);
+  int best_d = len <= 3 ? 0 : len <= 5 ? 1 : 2;
+  const char *best = NULL;
+  for (int i = 0; i < n; i++) {
+    int d = edit_distance(name, p->names[i]->name);
+    if (d <= best_d) best = p->names[i]->name, best_d = d - 1;
+  }
+  return best;
+}
+
 static _Noreturn void undefined(Interp *I, Env *env, const Node *n) {
-  const char *near = suggest(I, env, n->sym);
+  const char *other = other_frameworks_name(n->sym->name);
+  Sym *os = other ? sym_intern(&I->syms, other, strlen(other)) : NULL;
+  const char *near = os && (ev_env_slot(env, os) || os->gslot) ? other : suggest(I, env, n->sym);
   if (near) ev_error(I, n, "undefined name '%s' (did you mean '%s'?)", n->sym->name, near);
   ev_error(I, n, "undefined name '%s'", n->sym->name);
 }
@@ -345,6 +393,14 @@ static void bind_args(Interp *I, const Func *f, int n_pos, const Value *pos,
       char names[256];
       snprintf(names, sizeof names, "%s", b.s ? b.s : "");
       sb_free(&b);
+      const char *kw_name = kw_names[k]->name;
+      if (!strcmp(kw_name, "momentum") && !strcmp(f->name, "sgd"))
+        ev_error(I, at, "'sgd' has no parameter 'momentum': momentum is an optimizer of its own, "
+                 "momentum(lr = 0.01, u = 0.9) (u is PyTorch's momentum)");
+      const char *near = param_near(p, n_fixed, kw_name);
+      if (near)
+        ev_error(I, at, "'%s' has no parameter '%s'; did you mean '%s'? (its parameters: %s)", f->name,
+                 kw_name, near, names);
       ev_error(I, at, "'%s' has no parameter '%s' (its parameters: %s)", f->name,
                kw_names[k]->name, n_fixed ? names : _("none"));
     }

@@ -341,6 +341,7 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   Sym *sw = sym_intern(&I->syms, "w", 1), *sg = sym_intern(&I->syms, "g", 1),
       *st = sym_intern(&I->syms, "t", 1);
   Value w = v_none(), g = v_none(), t = v_none();
+  const Node *t_node = call; /* where a bad t is shown: its value, once given */
   int n_pos = 0, n_kw = 0;
   Value pos[32], kw[32];
   Sym *kw_names[32];
@@ -358,6 +359,7 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
       g = v;
     } else if (a->sym == st) {
       t = v;
+      t_node = a->a;
     } else {
       kw_nodes[n_kw] = a->a;
       kw_names[n_kw] = a->sym;
@@ -392,13 +394,28 @@ static void explain_optimizer(Steps *s, Env *env, const Node *call, Value ctor) 
   }
   double step = 1;
   if (t.type != V_NONE && !v_to_num(t, &step)) ev_error(I, call, "explain: t must be a number, got %s", v_type_name(t));
+  /* A scheduled hyper-parameter shows its value at the epoch the step uses (t, as
+     optim_explain_step takes it), not <fn(e)>; a note below says it is a schedule. */
+  if (!(step >= 1 && step <= 1e9 && step == floor(step))) /* NaN fails too; a long holds it */
+    ev_error(I, t_node, "explain: t is the step number, a whole number from 1 to 1e9, got %g", step);
+  long epoch = (long)step;
+  if (o->n_sched) optim_set_epoch(I, o, epoch, call);
   StrBuf hb = {0};
   const Env *h = o->hyper;
-  for (int i = 0; i < h->n; i++) sb_printf(&hb, "%s%s = ", i ? ", " : "(", h->names[i]->name), v_repr(&hb, h->vals[i]);
+  for (int i = 0; i < h->n; i++) {
+    sb_printf(&hb, "%s%s = ", i ? ", " : "(", h->names[i]->name);
+    const OptSched *sc = h->vals[i].type == V_FUNC ? optim_sched(o, h->names[i]->name) : NULL;
+    if (sc) fmt_number(&hb, sc->value);
+    else v_repr(&hb, h->vals[i]);
+  }
   pf_printf(example ? _("one step of %s%s), t = %g (w and g are examples: give w = ..., g = ... to use your own)\n")
                     : _("one step of %s%s), t = %g\n"),
             o->name, hb.s ? hb.s : "(", step);
   sb_free(&hb);
+  for (int k = 0; k < o->n_sched; k++)
+    pf_printf(_("note: %s is a schedule, a function of the epoch: shown and used at epoch %ld "
+                "(give t = ... for another epoch)\n"),
+              o->sched[k].name->name, epoch);
   Tensor *tw = to_tensor(I, w, "w");
   ev_root(I, v_tensor(tw));
   Tensor *tg = to_tensor(I, g, "g");

@@ -385,6 +385,9 @@ Value activation_with_settings(Interp *I, Env *env, const Node *e) {
       if (j == 0)
         ev_error(I, a, "in a model the layer before gives '%s' its input '%s': name only its other "
                  "parameters (%s)", name, input, others);
+      if (j < 0 && p->n == 1) /* nothing to list: "it has: none" read as a parameter's name */
+        ev_error(I, a, "'%s' has no parameter '%s': its only parameter is its input '%s', which the "
+                 "layer before gives; write '%s' without arguments", name, a->sym->name, input, name);
       if (j < 0)
         ev_error(I, a, "'%s' has no parameter '%s' (besides its input '%s' it has: %s)", name,
                  a->sym->name, input, others);

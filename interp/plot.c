@@ -607,6 +607,12 @@ static void build_plot(Call *c, Fig *F, UserFn *U) {
     plot_1d_paths(c, F, what, plot_fn_name(what, buf, sizeof buf, -1), 1, 2, 8, 7, (int)npts);
     return;
   }
+  if (what.type == V_FUNC && point_arity(what) == 0 && c->args[8].type != V_NONE &&
+      c->args[1].type == V_NUM)
+    /* a curve's range (numbers from, to) with paths that are not 1-D: the paths are what
+       is wrong, not from (which the contour branch would ask to be a point) */
+    arg_error(c, 8, "paths of x values ([n] or [n, 1], as minimize(f, 2, ...) gives) on the "
+                    "curve of a function of one number");
   if (what.type == V_FUNC && (two_d || point_arity(what) > 0)) {
     /* a contour of f over a 2-D area, with paths drawn over it */
     add_paths(c, F, 8, 7);
