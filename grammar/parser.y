@@ -570,7 +570,9 @@ static void describe_got(ParseCtx *c, yysymbol_kind_t k, char *buf, size_t size)
     snprintf(buf, size, _("string %.*s%s"), m, t, m < n ? "..." : "");
     break;
   }
-  default: snprintf(buf, size, "'%.*s'", n > 40 ? 40 : n, t); break;
+  /* a punctuation token or keyword: Chinese says 记号 ',' (as 其他记号 does), so that
+     "得到%s" neither glues the quote to the word nor needs a space before 输入结束 */
+  default: snprintf(buf, size, _("'%.*s'"), n > 40 ? 40 : n, t); break;
   }
 }
 

@@ -15,6 +15,7 @@
 #include "graph.h"
 #include "mem.h"
 #include "platform.h"
+#include "utf8.h"
 
 /* ---- rows of "label = value", the labels padded to one column ---- */
 
@@ -44,13 +45,11 @@ static void step_tensor(Steps *s, const char *label, const Tensor *t) {
 static void steps_print(Steps *s) {
   int w = 0;
   for (int i = 0; i < s->n; i++) {
-    int len = 0;
-    for (const char *p = s->label[i]; *p; p++) len += ((unsigned char)*p & 0xC0) != 0x80;
+    int len = utf8_cols(s->label[i]); /* display columns: a Chinese label is 2 a character */
     if (len > w) w = len;
   }
   for (int i = 0; i < s->n; i++) {
-    int len = 0;
-    for (const char *p = s->label[i]; *p; p++) len += ((unsigned char)*p & 0xC0) != 0x80;
+    int len = utf8_cols(s->label[i]);
     pf_printf("  %s%*s = ", s->label[i], w - len, "");
     /* Continuation lines of a matrix line up under its first row. */
     for (const char *p = s->value[i]; *p; p++) {

@@ -1,0 +1,26 @@
+# The Chinese review (zhreview): what a Chinese student meets reads as Chinese and lines up.
+# explain's "label = value" rows line up when a label is Chinese (j（真实类别） is 13 columns
+# wide, 7 code points); a syntax error names the token it got as 记号 ',' instead of
+# gluing the quote to 得到; an argument error names the function as （函数 'sgd'）; an
+# expected phrase that starts with a name (loss, eps) does not glue to 应为.
+$RUN --lang zh -e 'explain cross_entropy(1, [0.2, 0.7, 0.1])' 2>&1
+echo "status $?"
+$RUN --lang zh -e 'let x = 3 +* 4' 2>&1
+echo "status $?"
+$RUN --lang zh -e 'let x = (1 + 2))' 2>&1
+echo "status $?"
+$RUN --lang zh -e 'sgd(lr = "a")' 2>&1
+echo "status $?"
+$RUN --lang zh -e 'plot({loss: 1})' 2>&1
+echo "status $?"
+$RUN --lang zh -e 'batchnorm(4, eps = 0)' 2>&1
+echo "status $?"
+$RUN --lang zh -e 'let y = 12abc' 2>&1
+echo "status $?"
+# The SVG graph's boxes are as wide as their text in display columns: a Chinese word
+# (值, 梯度) takes two Latin letters' width, so this long value row widens its box.
+T=$(mktemp -d)
+$RUN --lang zh -e "plot(graph(fn(x) = sum(x * x), arange(14) / 7), file = \"$T/g.svg\")" 2>/dev/null
+echo "status $?"
+grep -o '<rect x="[0-9]*" y="[0-9]*" width="[0-9]*"' "$T/g.svg"
+rm -rf "$T"
