@@ -2,8 +2,11 @@
 # explain's "label = value" rows line up when a label is Chinese (j（真实类别） is 13 columns
 # wide, 7 code points); a syntax error names the token it got as 记号 ',' instead of
 # gluing the quote to 得到; an argument error names the function as （函数 'sgd'）; an
-# expected phrase that starts with a name (loss, eps) does not glue to 应为.
+# expected phrase that starts with a name (loss, eps) does not glue to 应为; relu's explain
+# line has the full-width brackets of the other explain lines.
 $RUN --lang zh -e 'explain cross_entropy(1, [0.2, 0.7, 0.1])' 2>&1
+echo "status $?"
+$RUN --lang zh -e 'explain relu([-1, 2])' 2>&1
 echo "status $?"
 $RUN --lang zh -e 'let x = 3 +* 4' 2>&1
 echo "status $?"
