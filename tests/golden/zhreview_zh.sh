@@ -27,3 +27,8 @@ $RUN --lang zh -e "plot(graph(fn(x) = sum(x * x), arange(14) / 7), file = \"$T/g
 echo "status $?"
 grep -o '<rect x="[0-9]*" y="[0-9]*" width="[0-9]*"' "$T/g.svg"
 rm -rf "$T"
+# A matrix inside a record or list lines up under its first row when a Chinese string
+# comes before it on the line (two columns a character).
+$RUN --lang zh -e 'print({note: "名字", m: [[1, 2], [3, 4]]})
+print(["名字", [[1, 2], [3, 4]]])' 2>&1
+echo "status $?"
