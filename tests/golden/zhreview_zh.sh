@@ -32,3 +32,7 @@ rm -rf "$T"
 $RUN --lang zh -e 'print({note: "名字", m: [[1, 2], [3, 4]]})
 print(["名字", [[1, 2], [3, 4]]])' 2>&1
 echo "status $?"
+# 局部极小 (and 局部极小点), as many students write 局部最小, find the local-minimum entry.
+$RUN --lang zh -e 'print(help_text("局部极小", lang = "zh") == help_text("局部最小", lang = "zh"))
+print(help_text("局部极小点", lang = "zh") == help_text("local_minimum", lang = "zh"))' 2>&1
+echo "status $?"
