@@ -74,7 +74,10 @@ static void vars(Repl *r) {
     v_repr(&b, I->globals[i]);
     char *nl = strchr(b.s, '\n');
     if (nl) strcpy(nl, " ...");
-    pf_printf("%s = %.70s%s\n", I->global_names[i]->name, b.s, strlen(b.s) > 70 ? "..." : "");
+    /* at most 70 bytes, cut where a character starts (a Chinese one is 3 bytes) */
+    size_t len = strlen(b.s), cut = len > 70 ? 70 : len;
+    while (cut > 0 && cut < len && ((unsigned char)b.s[cut] & 0xC0) == 0x80) cut--;
+    pf_printf("%s = %.*s%s\n", I->global_names[i]->name, (int)cut, b.s, len > 70 ? "..." : "");
     sb_free(&b);
     shown++;
   }
