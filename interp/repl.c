@@ -13,6 +13,7 @@
 #include "platform.h"
 #include "help.h"
 #include "repl.h"
+#include "utf8.h"
 
 #define PROMPT "nn> "
 #define PROMPT_MORE "... "
@@ -75,8 +76,7 @@ static void vars(Repl *r) {
     char *nl = strchr(b.s, '\n');
     if (nl) strcpy(nl, " ...");
     /* at most 70 bytes, cut where a character starts (a Chinese one is 3 bytes) */
-    size_t len = strlen(b.s), cut = len > 70 ? 70 : len;
-    while (cut > 0 && cut < len && ((unsigned char)b.s[cut] & 0xC0) == 0x80) cut--;
+    size_t len = strlen(b.s), cut = utf8_prefix(b.s, 70);
     pf_printf("%s = %.*s%s\n", I->global_names[i]->name, (int)cut, b.s, len > 70 ? "..." : "");
     sb_free(&b);
     shown++;

@@ -36,3 +36,12 @@ echo "status $?"
 $RUN --lang zh -e 'print(help_text("局部极小", lang = "zh") == help_text("局部最小", lang = "zh"))
 print(help_text("局部极小点", lang = "zh") == help_text("local_minimum", lang = "zh"))' 2>&1
 echo "status $?"
+# A long text shown in part (a string token, a CSV field) is cut where a character
+# starts, never inside a 3-byte Chinese character (utf8_prefix).
+$RUN --lang zh -e 'let x = 1 "一二三四五六七八九十一二三四五"' 2>&1
+echo "status $?"
+T=$(mktemp -d)
+printf 'a,b,y\n1,一二三四五六七八九十一二三四五六七八九十,0\n' > "$T/zh.csv"
+(cd "$T" && $RUN --lang zh -e 'load_csv("zh.csv")') 2>&1
+echo "status $?"
+rm -rf "$T"
