@@ -81,6 +81,7 @@ typedef struct ParseCtx {
 #include "error.h"
 #include "i18n.h"
 #include "lexer.h"
+#include "utf8.h"
 
 #define YYMAXDEPTH PARSE_MAX_DEPTH
 
@@ -566,11 +567,14 @@ static void describe_got(ParseCtx *c, yysymbol_kind_t k, char *buf, size_t size)
   case YYSYMBOL_STR: {
     int m = 0;
     while (m < n && m < 30 && t[m] != '\n') m++;
+    if (m < n) m = (int)utf8_prefix(t, (size_t)m); /* not inside a Chinese character */
     /* the "..." marks a string cut short */
     snprintf(buf, size, _("string %.*s%s"), m, t, m < n ? "..." : "");
     break;
   }
-  default: snprintf(buf, size, "'%.*s'", n > 40 ? 40 : n, t); break;
+  /* a punctuation token or keyword: Chinese says 记号 ',' (as 其他记号 does), so that
+     "得到%s" neither glues the quote to the word nor needs a space before 输入结束 */
+  default: snprintf(buf, size, _("'%.*s'"), n > 40 ? 40 : n, t); break;
   }
 }
 

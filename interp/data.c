@@ -20,6 +20,7 @@
 #include "idx.h"
 #include "mem.h"
 #include "safetensors.h"
+#include "utf8.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -444,8 +445,10 @@ static void csv_parse(Csv *s, const char *path, const char *target) {
         if (is_missing_mark(s->field)) /* "nan" would parse, and poison training later */
           rt_throw("%s:%d: column '%s' is missing a value ('%s'); features must be numbers (drop or fill that row)",
                    path, row_line, s->cols[col], s->field);
-        if (!parse_number(s->field, &v))
+        if (!parse_number(s->field, &v)) {
+          s->field[utf8_prefix(s->field, 40)] = 0; /* the message shows 40 bytes: whole characters */
           rt_throw("%s:%d: column '%s': '%.40s' is not a number", path, row_line, s->cols[col], s->field);
+        }
         check_float_range(s->field, v, path, row_line, s->cols[col]);
         grow((void **)&s->feat, &s->cap_feat, s->n_feat + 1, sizeof(double));
         s->feat[s->n_feat++] = v;

@@ -15,6 +15,7 @@
 #include "graph.h"
 #include "mem.h"
 #include "platform.h"
+#include "utf8.h"
 
 /* ---- rows of "label = value", the labels padded to one column ---- */
 
@@ -44,13 +45,11 @@ static void step_tensor(Steps *s, const char *label, const Tensor *t) {
 static void steps_print(Steps *s) {
   int w = 0;
   for (int i = 0; i < s->n; i++) {
-    int len = 0;
-    for (const char *p = s->label[i]; *p; p++) len += ((unsigned char)*p & 0xC0) != 0x80;
+    int len = utf8_cols(s->label[i]); /* display columns: a Chinese label is 2 a character */
     if (len > w) w = len;
   }
   for (int i = 0; i < s->n; i++) {
-    int len = 0;
-    for (const char *p = s->label[i]; *p; p++) len += ((unsigned char)*p & 0xC0) != 0x80;
+    int len = utf8_cols(s->label[i]);
     pf_printf("  %s%*s = ", s->label[i], w - len, "");
     /* Continuation lines of a matrix line up under its first row. */
     for (const char *p = s->value[i]; *p; p++) {
@@ -203,7 +202,7 @@ static void explain_relu(Steps *s, Tensor *x, const char *name, double a) {
   bool leaky = !strcmp(name, "leaky_relu"), is_step = !strcmp(name, "step");
   if (is_step) pf_printf(_("step(x) = 1 if x > 0 else 0 (阶跃函数): its slope is 0, so nothing can be learnt through it\n"));
   else if (leaky) pf_printf(_("leaky_relu(x) = max(a·x, x) with a = %g: a small slope for x < 0 keeps gradients alive\n"), a);
-  else pf_printf("relu(x) = max(0, x) (ReLU 函数)\n");
+  else pf_printf(_("relu(x) = max(0, x) (ReLU 函数)\n")); /* zh: full-width brackets */
   step_tensor(s, "x", x);
   step_tensor(s, "x > 0", bin(I, T_GT, x, num(I, 0)));
   if (is_step) step_tensor(s, "step(x)", un(I, T_STEP, x));

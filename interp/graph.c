@@ -16,6 +16,7 @@
 #include "decl.h"
 #include "fit.h"
 #include "graph.h"
+#include "utf8.h"
 #include "plot_svg.h"
 #include "mem.h"
 #include "platform.h"
@@ -450,11 +451,9 @@ static void xml_text(StrBuf *b, const char *s) {
 
 enum { BOX_H = 58, GAP_X = 60, GAP_Y = 16, MARGIN = 20 };
 
-static int n_chars(const char *s) {
-  int n = 0;
-  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-  return n;
-}
+/* In display columns, so a Chinese label (常数, 值, 梯度) counts twice the width of a
+   Latin letter, as it is drawn. */
+static int n_chars(const char *s) { return utf8_cols(s); }
 
 /* Boxes as wide as the longest line in them (7 pixels a character at font size 12),
    from 150 to 480 pixels. */

@@ -516,9 +516,10 @@ static void text_matrix(Fig *F, StrBuf *b, int width, bool color) {
   for (int j = 0; j < k; j++) {
     const char *name = matrix_label(F, j, compact, false, buf, sizeof buf);
     int w = fig_cols(name);
-    spaces(b, cw - w - (cw - w) / 2);
-    sb_puts(b, name);
+    /* the odd space goes to the right, as in the cells below: the name over the count */
     spaces(b, (cw - w) / 2);
+    sb_puts(b, name);
+    spaces(b, cw - w - (cw - w) / 2);
   }
   end_line(b, color, &cur, start);
   for (int i = 0; i < k; i++) {

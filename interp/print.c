@@ -8,6 +8,7 @@
 #include "graph.h"
 #include "mem.h"
 #include "metrics.h"
+#include "utf8.h"
 
 enum {
   SUMMARY_SIZE = 1000, /* tensors with more elements are elided */
@@ -232,8 +233,8 @@ static bool fmt_elided(StrBuf *b, Value v, Nest *nest);
 static void fmt_item(StrBuf *b, Value v, Nest *nest) {
   size_t line = b->len;
   while (line > 0 && b->s[line - 1] != '\n') line--;
-  int col = 0;
-  for (size_t i = line; i < b->len; i++) col += ((unsigned char)b->s[i] & 0xC0) != 0x80;
+  /* display columns: a Chinese string before the item takes two a character */
+  int col = utf8_cols_n(b->s + line, b->len - line);
   if (col > 32) col = 2; /* deep inside a long line: indent a little, not to the far right */
   StrBuf item = {0};
   fmt_value(&item, v, 0, nest);

@@ -13,6 +13,7 @@
 #include "platform.h"
 #include "help.h"
 #include "repl.h"
+#include "utf8.h"
 
 #define PROMPT "nn> "
 #define PROMPT_MORE "... "
@@ -74,7 +75,9 @@ static void vars(Repl *r) {
     v_repr(&b, I->globals[i]);
     char *nl = strchr(b.s, '\n');
     if (nl) strcpy(nl, " ...");
-    pf_printf("%s = %.70s%s\n", I->global_names[i]->name, b.s, strlen(b.s) > 70 ? "..." : "");
+    /* at most 70 bytes, cut where a character starts (a Chinese one is 3 bytes) */
+    size_t len = strlen(b.s), cut = utf8_prefix(b.s, 70);
+    pf_printf("%s = %.*s%s\n", I->global_names[i]->name, (int)cut, b.s, len > 70 ? "..." : "");
     sb_free(&b);
     shown++;
   }

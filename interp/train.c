@@ -524,7 +524,7 @@ static void run_epochs(Run *r) {
       pf_printf(_("epoch %ld/%ld: loss %.4f, accuracy %.4f"), e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
       if (r->has_val) pf_printf(_(", val_loss %.4f, val_accuracy %.4f"), r->h_vloss[e - 1], r->h_vacc[e - 1]);
       for (int k = 0; k < r->o->n_sched; k++) pf_printf(_(", %s %g"), r->o->sched[k].name->name, r->o->sched[k].value);
-      if (r->tty) pf_printf(" (%.1f s)", now_seconds() - started);
+      if (r->tty) pf_printf(_(" (%.1f s)"), now_seconds() - started); /* time so far */
       pf_printf("\n");
       if (r->monitor) report_norms(r, e);
       fflush(pf_out());

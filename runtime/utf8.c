@@ -34,3 +34,10 @@ int utf8_cols_n(const char *s, size_t n) {
 }
 
 int utf8_cols(const char *s) { return utf8_cols_n(s, strlen(s)); }
+
+size_t utf8_prefix(const char *s, size_t max) {
+  size_t n = strnlen(s, max + 1);
+  if (n <= max) return n;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+  return max;
+}

@@ -16,5 +16,8 @@ int utf8_cp_cols(unsigned cp);
 /* Columns of a NUL-terminated string, and of its first n bytes. */
 int utf8_cols(const char *s);
 int utf8_cols_n(const char *s, size_t n);
+/* The bytes of s's longest prefix of at most max bytes that ends where a character
+   starts: for cutting a long text short ("%.*s") without splitting a Chinese character. */
+size_t utf8_prefix(const char *s, size_t max);
 
 #endif

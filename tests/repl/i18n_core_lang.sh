@@ -23,7 +23,7 @@ undefined_c' "<repl>:1:1: 错误: 未定义的名称 'undefined_a'
 <repl>:1:1: 错误: 未定义的名称 'undefined_b'
     1 | undefined_b + 1
       | ^^^^^^^^^^^
-<repl>:1:3: 错误: 下标 5 超出范围（列表有 2 项）
+<repl>:1:3: 错误: 索引 5 超出范围（列表有 2 项）
     1 | l[5]
       |   ^
 <repl>:1:1: error: undefined name 'undefined_c'
