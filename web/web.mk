@@ -2,7 +2,8 @@
 #   make deps-web        install Debian's emscripten when emcc is missing
 #   make web             build/web/: nn.js + nn.wasm (browser), nn-api.js, index.html,
 #                        and build/web/node/nn.js (the same module for Node, host files)
-#   make test-web-node   the golden suite through the Node build (tests/web/golden.mjs)
+#   make test-web-node   the JS API's tests (tests/web/api.mjs) and the golden suite
+#                        (tests/web/golden.mjs) on the Node build
 # The same C as ./nn, compiled by emcc: runtime/ without platform_posix.c (readline,
 # dlopen, signals) but with web/platform_web.c in its place, interp/ without main.c, the
 # generated parser, lexer, stdlib, help and catalogue from the native build folder (its
@@ -57,7 +58,9 @@ $(WEB)/index.html: web/index.html
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-test-web-node: $(WEB)/node/nn.js $(WEB)/nn-api.js
-	@node tests/web/golden.mjs $(WEB)/node/nn.js
+test-web-node: $(WEB)/node/nn.js
+	@node tests/web/api.mjs $(WEB)/node/nn.js > $(WEB)/api.log; st=$$?; \
+	  grep -v '^PASS' $(WEB)/api.log; exit $$st
+	@node tests/web/golden.mjs $(WEB)/node/nn.js < /dev/null
 
 -include $(shell find $(WEB)/obj -name '*.d' 2>/dev/null)
