@@ -1,9 +1,10 @@
 # web/web.mk — the WebAssembly build (included by the Makefile; see web/README.md).
 #   make deps-web        install Debian's emscripten when emcc is missing
 #   make web             build/web/: nn.js + nn.wasm (browser), nn-api.js, index.html,
-#                        and build/web/node/nn.js (the same module for Node, host files)
-#   make test-web-node   the JS API's tests (tests/web/api.mjs) and the golden suite
-#                        (tests/web/golden.mjs) on the Node build
+#                        build/web/node/nn.js (the same module for Node, host files) and
+#                        build/web/node/nn (the command line on Node)
+#   make test-web-node   the JS API's tests (tests/web/api.mjs) and the golden suite on
+#                        the Node builds (tests/web/golden.mjs, tests/web/golden_cli.sh)
 # The same C as ./nn, compiled by emcc: runtime/ without platform_posix.c (readline,
 # dlopen, signals) but with web/platform_web.c in its place, interp/ without main.c, the
 # generated parser, lexer, stdlib, help and catalogue from the native build folder (its
@@ -32,7 +33,7 @@ WEB_LDFLAGS = -O2 --no-entry -sMODULARIZE=1 -sEXPORT_NAME=createNNModule \
 deps-web:
 	@sh tools/deps.sh web
 
-web: $(WEB)/nn.js $(WEB)/node/nn.js $(WEB)/nn-api.js $(WEB)/index.html
+web: $(WEB)/nn.js $(WEB)/node/nn.js $(WEB)/node/nn $(WEB)/nn-api.js $(WEB)/index.html
 
 $(WEB)/obj/%.o: %.c $(BUILD)/parser.h $(BUILD)/lexer.h
 	@mkdir -p $(dir $@)
@@ -51,6 +52,15 @@ $(WEB)/nn.js: $(WEB_OBJ)
 $(WEB)/node/nn.js: $(WEB_OBJ)
 	@mkdir -p $(dir $@)
 	$(EMENV) $(EMCC) $(WEB_LDFLAGS) -sENVIRONMENT=node -sNODERAWFS=1 -sSINGLE_FILE=1 -o $@ $(WEB_OBJ)
+# The command line (interp/main.c) on Node, for the golden cases a .sh drives (options,
+# stdin): build/web/node/nn runs it as ./nn would run. Exit status as ./nn's.
+$(WEB)/node/nn-cli.js: $(filter-out $(WEB)/obj/web/nn_web.o,$(WEB_OBJ)) $(WEB)/obj/interp/main.o web/node_env.js
+	$(EMENV) $(EMCC) -O2 -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=8MB -sEXIT_RUNTIME=1 \
+	  -sENVIRONMENT=node -sNODERAWFS=1 -sSINGLE_FILE=1 --pre-js web/node_env.js -o $@ \
+	  $(filter %.o,$^)
+$(WEB)/node/nn: $(WEB)/node/nn-cli.js
+	printf '#!/bin/sh\nexec node --no-experimental-fetch "$$(dirname "$$0")/nn-cli.js" "$$@"\n' > $@
+	chmod +x $@
 $(WEB)/nn-api.js: web/nn-api.js
 	@mkdir -p $(dir $@)
 	cp $< $@
@@ -58,9 +68,10 @@ $(WEB)/index.html: web/index.html
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-test-web-node: $(WEB)/node/nn.js
+test-web-node: $(WEB)/node/nn.js $(WEB)/node/nn
 	@node tests/web/api.mjs $(WEB)/node/nn.js > $(WEB)/api.log; st=$$?; \
 	  grep -v '^PASS' $(WEB)/api.log; exit $$st
 	@node tests/web/golden.mjs $(WEB)/node/nn.js < /dev/null
+	@sh tests/web/golden_cli.sh $(WEB)/node/nn
 
 -include $(shell find $(WEB)/obj -name '*.d' 2>/dev/null)
