@@ -7,6 +7,7 @@
  * Files are emscripten's (MEMFS in a page; NODERAWFS, the host's files, under Node), so
  * file opening stays rt_open_regular_posix. */
 #include <emscripten.h>
+#include <sys/stat.h>
 
 #include "file.h"
 #include "platform.h"
@@ -33,6 +34,10 @@ static PfLine web_read_line(const char *prompt, char **line) {
 }
 static int web_history_add(const char *entry) { return 0; }
 static void web_line_close(void) {}
+
+/* emscripten starts with a umask of 0777, which plot's write_atomic (0666 & ~umask) would
+   turn into files nobody may read; start from the usual 022 instead. */
+__attribute__((constructor)) static void web_umask(void) { umask(022); }
 
 static const Platform web = {
     .name = "wasm",

@@ -3,7 +3,9 @@
 // name, the language switch, reset, bytes as sources. Prints PASS/FAIL lines (the
 // format of tests/run.sh) and a summary; exits non-zero on a failure.
 //   node tests/web/api.mjs build/web/node/nn.js          (part of make test-web-node)
+import { existsSync, mkdtempSync, rmSync, statSync } from "fs";
 import { createRequire } from "module";
+import { tmpdir } from "os";
 import path from "path";
 import { fileURLToPath } from "url";
 
@@ -46,6 +48,15 @@ check("figures belong to one run", r.figures.length === 0, r.figures.length);
 r = await nn.run("plot(sigmoid, -5, 5)", { figures: false });
 check("figures: false draws text as a terminal does", r.figures.length === 0 && r.stdout.includes("sigmoid") &&
       r.stdout.split("\n").length > 10, r.stdout.slice(0, 80));
+
+const dir = mkdtempSync(path.join(tmpdir(), "nn-web-"));
+r = await nn.run(`plot(relu, -1, 1, file = "${dir}/p.svg")`);
+check("plot(file =) writes the file (host files under Node)", r.ok && existsSync(`${dir}/p.svg`) &&
+      r.stderr === `wrote ${dir}/p.svg (640×420)\n` && r.figures.length === 0, r.stderr);
+check("readable by its owner (emscripten's umask starts at 0777)",
+      existsSync(`${dir}/p.svg`) && (statSync(`${dir}/p.svg`).mode & 0o600) === 0o600,
+      existsSync(`${dir}/p.svg`) ? (statSync(`${dir}/p.svg`).mode & 0o777).toString(8) : "no file");
+rmSync(dir, { recursive: true, force: true });
 
 r = await nn.run("let b = [1, 2] + [1, 2, 3]", { name: "cell 3" });
 check("an error fails the run", !r.ok, "ok");
