@@ -11,6 +11,8 @@
 #   make install PREFIX=/usr/local ; make clean
 #   make BLAS=0     build without CBLAS (portable matmul kernel only)
 #   make CC=clang   build ./nn with clang (objects in build/clang; both are warning-free)
+#   make web        the WebAssembly build in build/web (make deps-web installs emscripten;
+#                   make test-web-node runs the goldens through it): web/web.mk
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -173,5 +175,7 @@ install: nn
 
 clean:
 	rm -rf build nn
+
+include web/web.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -83,7 +83,7 @@ static void process_setup(void) {
 #if defined(__x86_64__) || defined(__SSE__)
   _mm_setcsr(_mm_getcsr() | 0x8040); /* FTZ (bit 15) | DAZ (bit 6) */
 #endif
-#ifdef M_MMAP_THRESHOLD
+#if defined(M_MMAP_THRESHOLD) && defined(M_TOP_PAD) /* glibc's (not emscripten's dlmalloc) */
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_TOP_PAD, 1 << 20);

@@ -231,15 +231,21 @@ PlotOut plot_arg_out(Call *c, int file_i, int width_i, int height_i) {
 /* Draw F to the terminal or to its file, through b (the caller frees it, also on unwind). */
 void plot_show(Call *c, Fig *F, PlotOut o, StrBuf *b) {
   fig_autorange(F);
+  int panels = 0;
+  for (const Fig *p = F; p; p = p->next) panels++;
+  int svg_h = panels > 1 ? SVG_PANEL_H * panels : SVG_H;
   if (o.file) {
-    int panels = 0;
-    for (const Fig *p = F; p; p = p->next) panels++;
-    int w = o.width ? o.width : SVG_W, h = o.height ? o.height : panels > 1 ? SVG_PANEL_H * panels : SVG_H;
+    int w = o.width ? o.width : SVG_W, h = o.height ? o.height : svg_h;
     fig_svg(F, b, w, h);
     char buf[4096];
     const char *path = arg_path(c, o.file_i, buf, sizeof buf);
     write_atomic(c->I, c->node, path, b->s, b->len);
     say_wrote(path, w, h);
+  } else if (pf_get()->show_svg) {
+    /* A page or notebook shows the SVG itself, at its default size (without file =,
+       width and height count characters, which an SVG has none of). */
+    fig_svg(F, b, SVG_W, svg_h);
+    pf_get()->show_svg(pf_get()->ctx, b->s, b->len);
   } else {
     int w, h;
     term_size(&w, &h);
@@ -699,6 +705,10 @@ static Value bi_plot(Call *c) {
         const char *path = arg_path(c, o.file_i, buf, sizeof buf);
         write_atomic(c->I, c->node, path, b.s, b.len);
         say_wrote(path, w, h);
+      } else if (pf_get()->show_svg) {
+        int w, h;
+        graph_svg(&b, g, &w, &h);
+        pf_get()->show_svg(pf_get()->ctx, b.s, b.len);
       } else {
         graph_format(&b, g); /* the text tree, as printing the graph shows it */
         pf_printf("%s\n", b.s);

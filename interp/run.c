@@ -210,7 +210,7 @@ static char *read_file(const char *path, size_t *len, char *why, size_t n) {
     size_t got = fread(buf + used, 1, cap - used, f);
     used += got;
     if (used < cap) break;
-    char *nb = cap < ((size_t)1 << 40) ? realloc(buf, cap * 2) : NULL;
+    char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL; /* 32 bits in wasm */
     if (!nb) {
       free(buf);
       buf = NULL;

@@ -112,14 +112,21 @@ typedef struct Platform {
   int (*history_add)(const char *entry);
   /* End the session: give the terminal back and free the history. */
   void (*line_close)(void);
+
+  /* ---- figures ---- */
+  /* Show a figure given as an SVG document of n bytes (a plot without file =): a web page
+     or a notebook displays it. NULL (the POSIX choice): plots are drawn as text on
+     PF_OUT instead. Stays NULL in pf_set unless the front end gives one. */
+  void (*show_svg)(void *ctx, const char *svg, size_t n);
 } Platform;
 
 /* Install P (copied; NULL members take the POSIX ones); P NULL reinstalls POSIX. Text
    written so far to the previous output is flushed first. */
 void pf_set(const Platform *p);
-/* The installed table: every member non-NULL except write. */
+/* The installed table: every member non-NULL except write and show_svg. */
 const Platform *pf_get(void);
-/* The POSIX table (platform_posix.c), all members filled. */
+/* The POSIX table (platform_posix.c), all members filled but show_svg. The WebAssembly
+   build links web/platform_web.c's base table under this name instead. */
 const Platform *pf_posix(void);
 
 /* Output as stdio streams, so the many fprintf/fputs call sites only name the stream:

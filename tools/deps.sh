@@ -3,6 +3,7 @@
 # Run as root (or with sudo available); otherwise prints the apt-get line to run by hand.
 #   sh tools/deps.sh        what `make` and `make test` need
 #   sh tools/deps.sh fuzz   that, and what `make fuzz` needs on top: clang and libFuzzer
+#   sh tools/deps.sh web    that, and what `make web` needs on top: emscripten (and Node)
 set -e
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -31,6 +32,10 @@ if [ "${1:-}" = fuzz ]; then
     need="$need libclang-rt-${v:-14}-dev"
   fi
   rm -f "$bin"
+fi
+if [ "${1:-}" = web ]; then
+  have_cmd emcc || need="$need emscripten"
+  have_cmd node || need="$need nodejs"
 fi
 if [ -z "$need" ]; then
   echo "deps: everything the build needs is installed"

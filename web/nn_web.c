@@ -1,0 +1,135 @@
+/* nn_web.c — the C side of the browser's JS API (web/nn-api.js): one interpreter per
+ * page, driven through the embedding API (interp.h) as the REPL drives it, so definitions
+ * persist from one run to the next. Each run's output is collected (no terminal): stdout
+ * and stderr text, and the figures plot() draws without file = (SVG documents), which the
+ * page reads after the run through the nn_web_* accessors below.
+ *
+ * JS calls: nn_web_init once, then nn_web_run(name, source, len, flags) per run, reading
+ * nn_web_text/nn_web_text_len(1 or 2) and nn_web_figure(i) for i < nn_web_figures(). */
+#include <emscripten.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "interp.h"
+#include "nn_web.h"
+#include "platform.h"
+
+/* A growable byte buffer, kept NUL-terminated for the JS side. */
+typedef struct Buf {
+  char *s;
+  size_t len, cap;
+} Buf;
+
+static void buf_add(Buf *b, const char *text, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (b->len + n + 1 > cap) cap *= 2;
+    char *s = realloc(b->s, cap);
+    if (!s) return; /* out of memory: the text is dropped, the run goes on */
+    b->s = s;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, text, n);
+  b->len += n;
+  b->s[b->len] = 0;
+}
+
+/* What one run produced. */
+typedef struct Run {
+  Buf out, err;
+  Buf *figures; /* one SVG document each */
+  int n_figures;
+} Run;
+
+static Interp I;
+static bool started;
+static Run run;
+static char lang[16] = "";
+
+static void run_clear(void) {
+  run.out.len = run.err.len = 0;
+  if (run.out.s) run.out.s[0] = 0;
+  if (run.err.s) run.err.s[0] = 0;
+  for (int i = 0; i < run.n_figures; i++) free(run.figures[i].s);
+  free(run.figures);
+  run.figures = NULL;
+  run.n_figures = 0;
+}
+
+static void web_write(void *ctx, PfStream s, const char *text, size_t n) {
+  buf_add(s == PF_ERR ? &run.err : &run.out, text, n);
+}
+
+static void web_show_svg(void *ctx, const char *svg, size_t n) {
+  Buf *f = realloc(run.figures, sizeof *f * (size_t)(run.n_figures + 1));
+  if (!f) return;
+  run.figures = f;
+  f[run.n_figures] = (Buf){0};
+  buf_add(&f[run.n_figures], svg, n);
+  run.n_figures++;
+}
+
+static void start(void) {
+  interp_init(&I);
+  if (*lang) interp_set_lang(&I, lang);
+  started = true;
+}
+
+/* The page's table: output collected, figures as SVG unless TEXT_PLOTS (then plots are
+   drawn as text on stdout, as in a terminal). The rest is web/platform_web.c's (pf_set
+   fills NULL members from it). */
+static bool text_plots;
+
+static void install(bool text) {
+  pf_set(&(Platform){.name = "web", .write = web_write, .show_svg = text ? NULL : web_show_svg});
+  text_plots = text;
+}
+
+EMSCRIPTEN_KEEPALIVE void nn_web_init(void) {
+  if (started) return;
+  install(false);
+  start();
+}
+
+/* Run the LEN bytes of SOURCE (UTF-8; checked, as a file's are) named NAME in messages. FLAGS: NN_WEB_ECHO prints
+   each expression statement's value, as the REPL does; NN_WEB_TEXT_PLOTS draws plots as
+   text instead of collecting figures. Returns 0, or 1 after an error (reported on the
+   run's stderr). The previous run's output is dropped first. */
+EMSCRIPTEN_KEEPALIVE int nn_web_run(const char *name, const char *source, size_t len, int flags) {
+  nn_web_init();
+  run_clear();
+  bool text = (flags & NN_WEB_TEXT_PLOTS) != 0;
+  if (text != text_plots) install(text);
+  I.echo = (flags & NN_WEB_ECHO) != 0;
+  return interp_run(&I, name, source, len, NULL);
+}
+
+/* A fresh interpreter: every definition of earlier runs is forgotten (the language stays). */
+EMSCRIPTEN_KEEPALIVE void nn_web_reset(void) {
+  run_clear();
+  if (started) interp_free(&I);
+  started = false;
+  nn_web_init();
+}
+
+/* "en" or "zh" (or a spelling interp_set_lang accepts); 0 when unknown. */
+EMSCRIPTEN_KEEPALIVE int nn_web_set_lang(const char *code) {
+  nn_web_init();
+  if (!interp_set_lang(&I, code)) return 0;
+  snprintf(lang, sizeof lang, "%s", code);
+  return 1;
+}
+
+/* The last run's text on stream 1 (stdout) or 2 (stderr), and its length in bytes. */
+EMSCRIPTEN_KEEPALIVE const char *nn_web_text(int stream) {
+  const Buf *b = stream == 2 ? &run.err : &run.out;
+  return b->s ? b->s : "";
+}
+EMSCRIPTEN_KEEPALIVE size_t nn_web_text_len(int stream) { return stream == 2 ? run.err.len : run.out.len; }
+
+/* The last run's figures: how many, and the i-th SVG document. */
+EMSCRIPTEN_KEEPALIVE int nn_web_figures(void) { return run.n_figures; }
+EMSCRIPTEN_KEEPALIVE const char *nn_web_figure(int i) {
+  return i >= 0 && i < run.n_figures && run.figures[i].s ? run.figures[i].s : "";
+}

@@ -1,0 +1,77 @@
+# web/web.mk — the WebAssembly build (included by the Makefile; see web/README.md).
+#   make deps-web        install Debian's emscripten when emcc is missing
+#   make web             build/web/: nn.js + nn.wasm (browser), nn-api.js, index.html,
+#                        build/web/node/nn.js (the same module for Node, host files) and
+#                        build/web/node/nn (the command line on Node)
+#   make test-web-node   the JS API's tests (tests/web/api.mjs) and the golden suite on
+#                        the Node builds (tests/web/golden.mjs, tests/web/golden_cli.sh)
+# The same C as ./nn, compiled by emcc: runtime/ without platform_posix.c (readline,
+# dlopen, signals) but with web/platform_web.c in its place, interp/ without main.c, the
+# generated parser, lexer, stdlib, help and catalogue from the native build folder (its
+# generator tools run natively), and web/nn_web.c, the API's C side. No BLAS (the
+# portable matmul kernel, as make BLAS=0), no threads, SIMD128 for the kernels; zlib is
+# web/zlib/zlib.h, which reads plain (not gzip'ed) IDX files.
+
+EMCC      ?= emcc
+# Debian's emcc runs its JS tools with `node` and expects Debian's Node modules.
+EMENV      = NODE_PATH=/usr/share/nodejs
+WEB        = build/web
+WEB_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iweb/zlib -I. -Iruntime -Iinterp -I$(BUILD) \
+             -DNN_NO_BLAS -msimd128
+WEB_SRC    = $(filter-out runtime/platform_posix.c,$(RUNTIME_SRC)) web/platform_web.c \
+             $(filter-out interp/main.c,$(INTERP_SRC)) web/nn_web.c
+WEB_OBJ    = $(patsubst %.c,$(WEB)/obj/%.o,$(WEB_SRC)) \
+             $(patsubst $(BUILD)/%.c,$(WEB)/obj/gen/%.o,$(GEN_SRC))
+# The module: no main (JS calls the nn_web_* functions), memory that grows with the
+# tensors, an 8 MiB C stack (interp_init checks recursion against half of it).
+WEB_LDFLAGS = -O2 --no-entry -sMODULARIZE=1 -sEXPORT_NAME=createNNModule \
+              -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=8MB \
+              -sEXPORTED_FUNCTIONS=_nn_web_init,_nn_web_run,_nn_web_reset,_nn_web_set_lang,_nn_web_text,_nn_web_text_len,_nn_web_figures,_nn_web_figure,_malloc,_free \
+              -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString,stringToUTF8,lengthBytesUTF8
+
+.PHONY: deps-web web test-web-node
+deps-web:
+	@sh tools/deps.sh web
+
+web: $(WEB)/nn.js $(WEB)/node/nn.js $(WEB)/node/nn $(WEB)/nn-api.js $(WEB)/index.html
+
+$(WEB)/obj/%.o: %.c $(BUILD)/parser.h $(BUILD)/lexer.h
+	@mkdir -p $(dir $@)
+	$(EMENV) $(EMCC) $(WEB_CFLAGS) -MMD -MP -c -o $@ $<
+# Generated C, with the warnings the native rules also turn off for it.
+$(WEB)/obj/gen/%.o: $(BUILD)/%.c $(BUILD)/parser.h $(BUILD)/lexer.h
+	@mkdir -p $(dir $@)
+	$(EMENV) $(EMCC) $(WEB_CFLAGS) -Wno-missing-prototypes -Wno-shadow -Wno-sign-compare \
+	  -Wno-unused-function -Wno-overlength-strings -c -o $@ $<
+
+# The page's module: nn.js loads nn.wasm beside it.
+$(WEB)/nn.js: $(WEB_OBJ)
+	$(EMENV) $(EMCC) $(WEB_LDFLAGS) -sENVIRONMENT=web,worker -o $@ $(WEB_OBJ)
+# Node's: one file (the wasm inlined: no fetch of a file path under Node 20), and the
+# host's file system (NODERAWFS), so scripts read and write files as ./nn does.
+$(WEB)/node/nn.js: $(WEB_OBJ)
+	@mkdir -p $(dir $@)
+	$(EMENV) $(EMCC) $(WEB_LDFLAGS) -sENVIRONMENT=node -sNODERAWFS=1 -sSINGLE_FILE=1 -o $@ $(WEB_OBJ)
+# The command line (interp/main.c) on Node, for the golden cases a .sh drives (options,
+# stdin): build/web/node/nn runs it as ./nn would run. Exit status as ./nn's.
+$(WEB)/node/nn-cli.js: $(filter-out $(WEB)/obj/web/nn_web.o,$(WEB_OBJ)) $(WEB)/obj/interp/main.o web/node_env.js
+	$(EMENV) $(EMCC) -O2 -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=8MB -sEXIT_RUNTIME=1 \
+	  -sENVIRONMENT=node -sNODERAWFS=1 -sSINGLE_FILE=1 --pre-js web/node_env.js -o $@ \
+	  $(filter %.o,$^)
+$(WEB)/node/nn: $(WEB)/node/nn-cli.js
+	printf '#!/bin/sh\nexec node --no-experimental-fetch "$$(dirname "$$0")/nn-cli.js" "$$@"\n' > $@
+	chmod +x $@
+$(WEB)/nn-api.js: web/nn-api.js
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(WEB)/index.html: web/index.html
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+test-web-node: $(WEB)/node/nn.js $(WEB)/node/nn
+	@node tests/web/api.mjs $(WEB)/node/nn.js > $(WEB)/api.log; st=$$?; \
+	  grep -v '^PASS' $(WEB)/api.log; exit $$st
+	@node tests/web/golden.mjs $(WEB)/node/nn.js < /dev/null
+	@sh tests/web/golden_cli.sh $(WEB)/node/nn
+
+-include $(shell find $(WEB)/obj -name '*.d' 2>/dev/null)
