@@ -1098,7 +1098,8 @@ void ev_save(Interp *I, EvState *s) {
   *s = (EvState){.n_roots = I->n_roots, .n_calls = I->n_calls, .loop_depth = I->loop_depth,
                  .grad_depth = I->grad_depth, .building_models = I->building_models,
                  .n_importing = I->n_importing, .echo = I->echo, .training = I->training,
-                 .recording = ad_is_recording(), .loss_q = I->loss_q};
+                 .recording = ad_is_recording(), .loss_q = I->loss_q,
+                 .interrupt_defer = rt_interrupt_defer_depth()};
   memcpy(s->lang, I->lang, sizeof s->lang);
 }
 
@@ -1116,6 +1117,7 @@ void ev_restore(Interp *I, const EvState *s) {
   I->loss_q = s->loss_q;
   memcpy(I->lang, s->lang, sizeof I->lang);
   msg_set_lang(!strcmp(I->lang, "zh") ? MSG_ZH : MSG_EN);
+  rt_set_interrupt_defer_depth(s->interrupt_defer);
   ad_set_recording(s->recording);
 }
 

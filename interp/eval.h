@@ -126,6 +126,7 @@ typedef struct EvState {
   bool echo, training, recording;
   LossQ loss_q;
   char lang[3];
+  int interrupt_defer; /* rt_interrupt_defer_depth (error.h) */
 } EvState;
 void ev_save(Interp *I, EvState *s);
 /* Put the state back as ev_save found it: the roots above its height are released (and

@@ -42,7 +42,7 @@ static volatile sig_atomic_t running_on_tty;
 
 static void on_sigint(int sig) {
   (void)sig;
-  rt_interrupted = 1;
+  rt_interrupted = rt_interrupted ? 2 : 1; /* a second press stops even deferred loops */
   if (running_on_tty) {
     ssize_t w = write(STDOUT_FILENO, "\n", 1);
     (void)w;

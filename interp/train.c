@@ -478,6 +478,9 @@ static void restore_best(Run *r) {
 static void run_epochs(Run *r) {
   Interp *I = r->I;
   I->grad_depth++; /* on an error the catcher (ev_pcall) puts it back */
+  /* A first Ctrl-C waits for the check after the current step, wherever it lands (a
+     schedule, the validation pass, a declared loss): the history is still returned. */
+  rt_set_interrupt_defer_depth(rt_interrupt_defer_depth() + 1);
   int64_t N = r->d.x->shape[0];
   long every = r->epochs <= 20 ? 1 : (r->epochs + 9) / 10;
   for (int64_t i = 0; i < N; i++) r->perm[i] = i;
@@ -551,6 +554,7 @@ static void run_epochs(Run *r) {
       pf_printf(_("val_loss was lowest at epoch %ld (%.4f), not at the last epoch %ld: the weights of "
                   "epoch %ld are restored\n"), r->best_epoch, r->best_vloss, r->done_epochs, r->best_epoch);
   }
+  rt_set_interrupt_defer_depth(rt_interrupt_defer_depth() - 1);
   I->grad_depth--;
 }
 

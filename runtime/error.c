@@ -54,8 +54,13 @@ void rt_throw_kind(RtErrKind k, const char *fmt, ...) {
 const char *rt_errmsg(void) { return msg; }
 RtErrKind rt_errkind(void) { return kind; }
 
+static int defer_depth;
+
+int rt_interrupt_defer_depth(void) { return defer_depth; }
+void rt_set_interrupt_defer_depth(int depth) { defer_depth = depth; }
+
 void rt_check_interrupt(void) {
-  if (rt_interrupted) {
+  if (rt_interrupted && !(defer_depth > 0 && rt_interrupted < 2)) {
     rt_interrupted = 0;
     rt_throw_kind(RT_ERR_INTERRUPT, "interrupted");
   }

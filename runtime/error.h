@@ -43,9 +43,18 @@ _Noreturn void rt_rethrow(void);
 const char *rt_errmsg(void);
 RtErrKind rt_errkind(void);
 
-/* Ctrl-C: the signal handler sets this flag; long loops call rt_check_interrupt,
-   which clears it and throws RT_ERR_INTERRUPT ("interrupted"). */
+/* Ctrl-C: the signal handler counts presses in this flag (1, then 2 for more); long
+   loops call rt_check_interrupt, which clears it and throws RT_ERR_INTERRUPT
+   ("interrupted"). */
 extern volatile sig_atomic_t rt_interrupted;
 void rt_check_interrupt(void);
+/* A loop that stops cleanly on Ctrl-C by itself (train: after the current step, keeping
+   the weights and returning the history) defers the interrupt: while the depth is above 0,
+   rt_check_interrupt ignores a first Ctrl-C — a schedule, a validation pass or a declared
+   loss running between the loop's own checks must not abort it — and throws on a second,
+   so runaway code inside still stops. The depth is interpreter state: the protected call
+   (interp/eval.c) saves and restores it on every unwind. */
+int rt_interrupt_defer_depth(void);
+void rt_set_interrupt_defer_depth(int depth);
 
 #endif
