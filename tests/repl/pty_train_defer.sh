@@ -2,6 +2,9 @@
 # pty_train_defer.sh — Ctrl-C that lands outside a training step (here: in a slow
 # learning-rate schedule at the start of epoch 2) still stops train cleanly after the next
 # step, keeping the weights and returning the history; a second Ctrl-C stops at once.
+# The second press waits for the handler's newline after the echoed ^C: two SIGINTs sent
+# back to back can merge into one pending signal (signals do not queue), so the test would
+# race on a slow (ASan) build.
 . tests/repl/lib.inc
 
 pty_case pty-ctrl-c-in-schedule <<'S'
@@ -20,6 +23,7 @@ expect [2, 2]\r\nnn>
 send let h2 = train(net, d, optimizer = sgd(lr = slow), epochs = 5, batch = 50, verbose = false)\n
 expect slow schedule
 send \x03
+expect ^C\r\n
 send \x03
 expect nn> 
 send h2\n
