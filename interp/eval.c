@@ -22,8 +22,9 @@
 #include "mem.h"
 #include "platform.h"
 
-/* Calls nest at most MAX_CALL_DEPTH deep (a clear, machine-independent limit, like
-   Python's); the C stack check below is the backstop for deep expressions. */
+/* Calls nest at most MAX_CALL_DEPTH deep (a clear limit, like Python's; a front end on a
+   small machine stack may lower it: Interp.max_calls); the C stack check below is the
+   backstop for deep expressions. */
 enum { MAX_ARGS = 255, MAX_CALL_DEPTH = 2000 };
 
 static Value eval(Interp *I, Env *env, const Node *n);
@@ -334,8 +335,8 @@ Value func_native(Interp *I, const Builtin *bi, int n_bound, const Value *bound)
 }
 
 static void push_call(Interp *I, const Node *site, const Func *fn) {
-  if (I->n_calls >= MAX_CALL_DEPTH)
-    ev_error(I, site, "recursion too deep (more than %d nested calls)", MAX_CALL_DEPTH);
+  int most = I->max_calls > 0 ? I->max_calls : MAX_CALL_DEPTH;
+  if (I->n_calls >= most) ev_error(I, site, "recursion too deep (more than %d nested calls)", most);
   if (I->n_calls == I->cap_calls) {
     int cap = I->cap_calls ? I->cap_calls * 2 : 64;
     I->calls = rt_realloc(I->calls, sizeof(CallFrame) * (size_t)cap);

@@ -50,6 +50,8 @@ typedef struct Interp {
 
   CallFrame *calls;     /* user-function call stack, for traces and depth limits */
   int n_calls, cap_calls;
+  int max_calls;        /* nested calls allowed: 2000 (eval.c), lower where the machine
+                           stack is small (the WebAssembly build: web/nn_web.c) */
 
   Env env_ring;         /* sentinel of the ring of live scopes (cycles broken at exit) */
 

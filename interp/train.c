@@ -13,6 +13,7 @@
 #include "autograd.h"
 #include "diag.h"
 #include "fit.h"
+#include "live.h"
 #include "mem.h"
 #include "platform.h"
 #include "train.h"
@@ -257,7 +258,7 @@ typedef struct {
   Value model, loss;
   Optim *o;
   Data d, val;
-  bool has_val, shuffle, verbose, fused, tty, labels_checked, monitor;
+  bool has_val, shuffle, verbose, fused, tty, labels_checked, monitor, live;
   long epochs, batch, steps, done_epochs;
   double clip, clip_value;
   int nt;           /* trainable parameters */
@@ -504,6 +505,7 @@ static void run_epochs(Run *r) {
       seen += n;
       if (r->verbose) progress(r->tty, e, r->epochs, s + 1, r->steps, sum_loss / (double)seen,
                                (double)correct / (double)seen, started);
+      pf_poll(); /* a page's Stop button arrives here (Platform.poll) */
       if (rt_interrupted) {
         /* Ctrl-C: stop after this step; the weights reached so far are kept. */
         rt_interrupted = 0;
@@ -533,6 +535,11 @@ static void run_epochs(Run *r) {
       fflush(pf_out());
     }
     watch_epoch(r, e);
+    if (r->live)
+      live_frame(r->I, &(LiveState){.model = r->model, .data = r->d, .site = r->site, .epoch = e,
+                                    .epochs = r->epochs, .interrupted = stop, .loss = r->h_loss,
+                                    .accuracy = r->h_acc, .val_loss = r->has_val ? r->h_vloss : NULL,
+                                    .val_accuracy = r->has_val ? r->h_vacc : NULL});
     if (early) {
       restore_best(r);
       if (r->verbose)
@@ -604,6 +611,7 @@ static Value bi_train(Call *c) {
                "needs validation data: add validate = (data held out from training, e.g. from split)");
     r.patience = (long)k;
   }
+  r.live = arg_bool(c, 13);
   r.fused = fusable(r.loss, r.model);
   lint_training(I, r.model, r.loss, r.d, c->node);
   r.tty = pf_is_terminal(PF_ERR) && !getenv("CI");
@@ -765,7 +773,7 @@ static Value bi_check_epochs(Call *c) {
 static const Builtin train_builtins[] = {
     {"train", "train(model, data, loss = none, optimizer = none, epochs = 1, batch = 32, "
               "shuffle = true, validate = none, clip = none, clip_value = none, verbose = true, "
-              "monitor = false, patience = none)",
+              "monitor = false, patience = none, live = false)",
      bi_train, N_("minibatch gradient descent over the data (loss: cross_entropy unless given); "
                "returns the history per epoch")},
     {"gradient_norms", "gradient_norms(model, data, loss = none, batch = 64)", bi_gradient_norms,

@@ -60,6 +60,7 @@ int rt_interrupt_defer_depth(void) { return defer_depth; }
 void rt_set_interrupt_defer_depth(int depth) { defer_depth = depth; }
 
 void rt_check_interrupt(void) {
+  pf_poll(); /* a page's Stop arrives as an event, which this lets the platform handle */
   if (rt_interrupted && !(defer_depth > 0 && rt_interrupted < 2)) {
     rt_interrupted = 0;
     rt_throw_kind(RT_ERR_INTERRUPT, "interrupted");

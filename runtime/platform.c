@@ -64,6 +64,10 @@ void pf_set(const Platform *p) {
   }
 }
 
+void pf_poll(void) {
+  if (current.poll) current.poll();
+}
+
 const Platform *pf_get(void) {
   install_default();
   return &current;

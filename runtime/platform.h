@@ -118,16 +118,33 @@ typedef struct Platform {
      or a notebook displays it. NULL (the POSIX choice): plots are drawn as text on
      PF_OUT instead. Stays NULL in pf_set unless the front end gives one. */
   void (*show_svg)(void *ctx, const char *svg, size_t n);
+
+  /* ---- live training ---- */
+  /* Show one frame of a `train(..., live = true)` run: a JSON document of n bytes written
+     after every epoch (its fields: interp/live.c). A page redraws its decision regions
+     and loss curve from it. NULL (the POSIX choice): live = true adds nothing to the
+     progress line. Stays NULL in pf_set unless the front end gives one. */
+  void (*show_live)(void *ctx, const char *json, size_t n);
+
+  /* ---- events during long computations ---- */
+  /* Called wherever a computation checks for an interrupt (between statements, after
+     every training step): a platform whose interrupt arrives as an event rather than a
+     signal (a page's Stop button, delivered to a Web Worker) lets that event be handled
+     here, which may set rt_interrupted. It must be cheap when nothing is pending. NULL
+     (the POSIX choice): nothing to do, signals set the flag themselves. */
+  void (*poll)(void);
 } Platform;
 
 /* Install P (copied; NULL members take the POSIX ones); P NULL reinstalls POSIX. Text
    written so far to the previous output is flushed first. */
 void pf_set(const Platform *p);
-/* The installed table: every member non-NULL except write and show_svg. */
+/* The installed table: every member non-NULL except write, show_svg, show_live and poll. */
 const Platform *pf_get(void);
 /* The POSIX table (platform_posix.c), all members filled but show_svg. The WebAssembly
    build links web/platform_web.c's base table under this name instead. */
 const Platform *pf_posix(void);
+/* Platform.poll of the installed table, when it has one (see above). */
+void pf_poll(void);
 
 /* Output as stdio streams, so the many fprintf/fputs call sites only name the stream:
    stdout/stderr themselves when write is NULL, else unbuffered streams whose every

@@ -46,33 +46,63 @@ export function createNN(factory, moduleOptions = {}) {
   }
   function need() {
     if (!M) throw new Error("nn: not ready yet (await nn.ready first)");
+    if (running) throw new Error("nn: a run is going (interrupt() it and await it first)");
+  }
+
+  let queue = Promise.resolve(), running = false;
+  async function runNow(source, { name = "<input>", echo = true, figures = true, live = null } = {}) {
+    await ready;
+    running = true;
+    try {
+      return await runOnce(source, name, echo, figures, live);
+    } finally {
+      running = false;
+    }
+  }
+  async function runOnce(source, name, echo, figures, live) {
+    if (broken) return { ok: false, stdout: "", stderr: broken, figures: [] };
+    // A string is encoded as UTF-8; bytes (a Uint8Array, e.g. a file's) go as they are,
+    // so a NUL byte or invalid UTF-8 is reported as `nn FILE` reports it.
+    const bytes = typeof source === "string" ? encoder.encode(source) : source;
+    const pn = cString(String(name)), ps = M._malloc(bytes.length + 1);
+    M.HEAPU8.set(bytes, ps);
+    M.HEAPU8[ps + bytes.length] = 0;
+    let status;
+    // live(frame): each epoch of a train(..., live = true), the frame parsed (interp/live.c).
+    M.onLive = live ? (json) => live(JSON.parse(json)) : null;
+    try {
+      // Asyncify: the run may give the event loop a turn (so interrupt() can reach
+      // it); ccall's async mode returns a Promise of the status then.
+      status = await M.ccall("nn_web_run", "number", ["number", "number", "number", "number"],
+                             [pn, ps, bytes.length, (echo ? ECHO : 0) | (figures ? 0 : TEXT_PLOTS)],
+                             { async: true });
+    } catch (e) {
+      // The C code stopped mid-run (a wasm trap): its state cannot be trusted any more.
+      broken = `nn: internal error: the WebAssembly module stopped (${e && e.message || e}); reload the page\n`;
+      return { ok: false, stdout: "", stderr: broken, figures: [] };
+    } finally {
+      M.onLive = null;
+      M._free(pn);
+      M._free(ps);
+    }
+    const svgs = [];
+    for (let i = 0, n = M._nn_web_figures(); i < n; i++) svgs.push(M.UTF8ToString(M._nn_web_figure(i)));
+    return { ok: status === 0, stdout: text(1), stderr: text(2), figures: svgs };
   }
 
   const api = {
     ready,
-    async run(source, { name = "<input>", echo = true, figures = true } = {}) {
-      await ready;
-      if (broken) return { ok: false, stdout: "", stderr: broken, figures: [] };
-      // A string is encoded as UTF-8; bytes (a Uint8Array, e.g. a file's) go as they are,
-      // so a NUL byte or invalid UTF-8 is reported as `nn FILE` reports it.
-      const bytes = typeof source === "string" ? encoder.encode(source) : source;
-      const pn = cString(String(name)), ps = M._malloc(bytes.length + 1);
-      M.HEAPU8.set(bytes, ps);
-      M.HEAPU8[ps + bytes.length] = 0;
-      let status;
-      try {
-        status = M._nn_web_run(pn, ps, bytes.length, (echo ? ECHO : 0) | (figures ? 0 : TEXT_PLOTS));
-      } catch (e) {
-        // The C code stopped mid-run (a wasm trap): its state cannot be trusted any more.
-        broken = `nn: internal error: the WebAssembly module stopped (${e && e.message || e}); reload the page\n`;
-        return { ok: false, stdout: "", stderr: broken, figures: [] };
-      } finally {
-        M._free(pn);
-        M._free(ps);
-      }
-      const svgs = [];
-      for (let i = 0, n = M._nn_web_figures(); i < n; i++) svgs.push(M.UTF8ToString(M._nn_web_figure(i)));
-      return { ok: status === 0, stdout: text(1), stderr: text(2), figures: svgs };
+    // One run at a time: a run that starts while another is suspended waits its turn.
+    run(source, options = {}) {
+      const turn = queue.then(() => runNow(source, options));
+      queue = turn.catch(() => {});
+      return turn;
+    },
+    // Stop the running run as Ctrl-C does in a terminal: train ends after its current step
+    // keeping its weights (and returns its history); anything else stops with
+    // "interrupted". A second call stops even train at once. Nothing when no run is going.
+    interrupt() {
+      if (M && running && !broken) M._nn_web_interrupt();
     },
     // A fresh interpreter: every earlier definition is forgotten (the language stays).
     reset() {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error.h"
 #include "interp.h"
 #include "nn_web.h"
 #include "platform.h"
@@ -70,8 +71,43 @@ static void web_show_svg(void *ctx, const char *svg, size_t n) {
   run.n_figures++;
 }
 
+/* A live-training frame (interp/live.c) goes to the page at once, mid-run: Module.onLive
+   (set by nn-api.js for the run that asked for frames) gets the JSON text. */
+EM_JS(void, js_show_live, (const char *json, size_t n), {
+  if (Module.onLive) Module.onLive(UTF8ToString(json, n));
+});
+
+static void web_show_live(void *ctx, const char *json, size_t n) { js_show_live(json, n); }
+
+/* Platform.poll: a long computation gives the JS event loop a turn every POLL_MS of wall
+   time (emscripten_sleep(0) unwinds the wasm stack with Asyncify and resumes it from a
+   timer), so that a Stop message or an interrupt from the page can call
+   nn_web_interrupt meanwhile. A yield costs a few milliseconds (a timer's delay), so it
+   is rationed by the clock rather than done at every check. */
+enum { POLL_MS = 50 };
+static double last_yield_ms;
+/* Only inside nn_web_run, which JS calls asynchronously (ccall's async mode): the other
+   entry points (init, which runs the stdlib, reset, set_lang) are plain synchronous
+   calls, and a sleep under them would return to JS half done. */
+static bool may_yield;
+
+static void web_poll(void) {
+  if (!may_yield) return;
+  double now = emscripten_get_now();
+  if (now - last_yield_ms < POLL_MS) return;
+  emscripten_sleep(0);
+  last_yield_ms = emscripten_get_now();
+}
+
+/* Nested nn calls allowed in the page. WebAssembly frames live on the engine's own stack
+   (about 1 MB in V8, not the 8 MB C stack nn checks), and Asyncify makes them larger:
+   about 950 nested calls of a one-line function fit under Node 20, so 500 leaves room
+   for calls that each take more frames (a layer's forward inside a recursion). */
+enum { WEB_MAX_CALLS = 500 };
+
 static void start(void) {
   interp_init(&I);
+  I.max_calls = WEB_MAX_CALLS;
   if (*lang) interp_set_lang(&I, lang);
   started = true;
 }
@@ -82,7 +118,8 @@ static void start(void) {
 static bool text_plots;
 
 static void install(bool text) {
-  pf_set(&(Platform){.name = "web", .write = web_write, .show_svg = text ? NULL : web_show_svg});
+  pf_set(&(Platform){.name = "web", .write = web_write, .show_svg = text ? NULL : web_show_svg,
+                     .show_live = web_show_live, .poll = web_poll});
   text_plots = text;
 }
 
@@ -102,8 +139,19 @@ EMSCRIPTEN_KEEPALIVE int nn_web_run(const char *name, const char *source, size_t
   bool text = (flags & NN_WEB_TEXT_PLOTS) != 0;
   if (text != text_plots) install(text);
   I.echo = (flags & NN_WEB_ECHO) != 0;
-  return interp_run(&I, name, source, len, NULL);
+  rt_interrupted = 0; /* a Stop that came after the previous run ended stops nothing */
+  last_yield_ms = emscripten_get_now();
+  may_yield = true;
+  int status = interp_run(&I, name, source, len, NULL);
+  may_yield = false;
+  return status;
 }
+
+/* Stop the running computation, as Ctrl-C does in a terminal: training ends after its
+   current step and keeps its weights; anything else stops with "interrupted". A second
+   call before the first is honoured stops even training at once. The page calls this
+   while a run is suspended in web_poll. */
+EMSCRIPTEN_KEEPALIVE void nn_web_interrupt(void) { rt_interrupted = rt_interrupted ? 2 : 1; }
 
 /* A fresh interpreter: every definition of earlier runs is forgotten (the language stays). */
 EMSCRIPTEN_KEEPALIVE void nn_web_reset(void) {
