@@ -56,21 +56,20 @@ static const Func *func_named(Interp *I, const char *name) {
   return v && v->type == V_FUNC ? v->as.fn : NULL;
 }
 
-static void help(Repl *r, const char *name) {
+static void help(Interp *I, const char *name) {
   if (!*name) {
     pf_printf("%s", _("Type an expression to see its value; `let x = ...` defines a variable.\n"
                       "Commands: :help NAME, :lang en|zh, :source NAME, :vars, :load FILE, :quit (or Ctrl-D).\n"
                       "Ctrl-C abandons the line or stops a running computation.\n\n"));
-    help_index(r->I, pf_out(), NULL);
+    help_index(I, pf_out(), NULL);
     return;
   }
-  help_print(r->I, pf_out(), name, NULL);
+  help_print(I, pf_out(), name, NULL);
 }
 
-static void vars(Repl *r) {
-  Interp *I = r->I;
+static void vars(Interp *I, int first_user_global) {
   int shown = 0;
-  for (int i = r->n_builtin_globals; i < I->n_globals; i++) {
+  for (int i = first_user_global; i < I->n_globals; i++) {
     StrBuf b = {0};
     v_repr(&b, I->globals[i]);
     char *nl = strchr(b.s, '\n');
@@ -84,30 +83,42 @@ static void vars(Repl *r) {
   if (!shown) pf_printf("%s", _("(no variables yet)\n"));
 }
 
-/* A ':' command; returns true when the line was one. */
-static bool command(Repl *r, const char *line) {
+int repl_command(Interp *I, const char *line, int first_user_global, bool *quit) {
   while (*line == ' ' || *line == '\t') line++;
-  if (line[0] != ':') return false;
+  if (line[0] != ':') return -1;
   char cmd[32] = {0}, arg[1024] = {0};
   sscanf(line, ":%31s %1023[^\n]", cmd, arg);
   size_t n = strlen(arg);
   while (n && (arg[n - 1] == ' ' || arg[n - 1] == '\t' || arg[n - 1] == '\r')) arg[--n] = 0;
-  if (!strcmp(cmd, "help") || !strcmp(cmd, "h")) help(r, arg);
+  int status = 0;
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "h")) help(I, arg);
   else if (!strcmp(cmd, "lang")) {
-    if (!*arg) pf_printf("%s\n", r->I->lang); /* the code, as :lang takes it */
-    else if (!help_set_lang(r->I, arg)) fprintf(pf_err(), _("unknown language '%s' (use en or zh)\n"), arg);
+    if (!*arg) pf_printf("%s\n", I->lang); /* the code, as :lang takes it */
+    else if (!help_set_lang(I, arg)) {
+      fprintf(pf_err(), _("unknown language '%s' (use en or zh)\n"), arg);
+      status = 1;
+    }
   } else if (!strcmp(cmd, "source")) {
-    if (!*arg) fputs(_("usage: :source NAME\n"), pf_err());
-    else help_source(r->I, pf_out(), arg);
+    if (!*arg) fputs(_("usage: :source NAME\n"), pf_err()), status = 1;
+    else help_source(I, pf_out(), arg);
   }
-  else if (!strcmp(cmd, "vars")) vars(r);
+  else if (!strcmp(cmd, "vars")) vars(I, first_user_global);
   else if (!strcmp(cmd, "load")) {
-    if (!*arg) fputs(_("usage: :load FILE\n"), pf_err());
-    else interp_run_file(r->I, arg);
-  } else if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) r->quit = true;
-  else fprintf(pf_err(), _("unknown command ':%s' (try :help)\n"), cmd);
+    if (!*arg) fputs(_("usage: :load FILE\n"), pf_err()), status = 1;
+    else status = interp_run_file(I, arg);
+  } else if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) {
+    if (quit) *quit = true;
+  } else {
+    fprintf(pf_err(), _("unknown command ':%s' (try :help)\n"), cmd);
+    status = 1;
+  }
   fflush(pf_out());
-  return true;
+  return status;
+}
+
+/* A ':' command; returns true when the line was one. */
+static bool command(Repl *r, const char *line) {
+  return repl_command(r->I, line, r->n_builtin_globals, &r->quit) >= 0;
 }
 
 /* ---- history: one entry per input, however many lines it has ---- */

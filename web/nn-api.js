@@ -16,7 +16,7 @@
 // { name } when given. Runs are synchronous inside (the page waits for a long training
 // run); run returns a Promise so a later version can move the module to a worker.
 
-const ECHO = 1, TEXT_PLOTS = 2; // nn_web_run's flags (web/nn_web.h)
+const ECHO = 1, TEXT_PLOTS = 2, REPL = 4; // nn_web_run's flags (web/nn_web.h)
 
 export function createNN(factory, moduleOptions = {}) {
   let M = null;
@@ -50,16 +50,17 @@ export function createNN(factory, moduleOptions = {}) {
   }
 
   let queue = Promise.resolve(), running = false;
-  async function runNow(source, { name = "<input>", echo = true, figures = true, live = null } = {}) {
+  async function runNow(source, { name = "<input>", echo = true, figures = true, live = null,
+                                   output = null, repl = false } = {}) {
     await ready;
     running = true;
     try {
-      return await runOnce(source, name, echo, figures, live);
+      return await runOnce(source, name, echo, figures, live, output, repl);
     } finally {
       running = false;
     }
   }
-  async function runOnce(source, name, echo, figures, live) {
+  async function runOnce(source, name, echo, figures, live, output, repl) {
     if (broken) return { ok: false, stdout: "", stderr: broken, figures: [] };
     // A string is encoded as UTF-8; bytes (a Uint8Array, e.g. a file's) go as they are,
     // so a NUL byte or invalid UTF-8 is reported as `nn FILE` reports it.
@@ -70,24 +71,26 @@ export function createNN(factory, moduleOptions = {}) {
     let status;
     // live(frame): each epoch of a train(..., live = true), the frame parsed (interp/live.c).
     M.onLive = live ? (json) => live(JSON.parse(json)) : null;
+    // output(stream, text): each piece of stdout (1) and stderr (2) as it is written.
+    M.onOutput = output || null;
     try {
       // Asyncify: the run may give the event loop a turn (so interrupt() can reach
       // it); ccall's async mode returns a Promise of the status then.
       status = await M.ccall("nn_web_run", "number", ["number", "number", "number", "number"],
-                             [pn, ps, bytes.length, (echo ? ECHO : 0) | (figures ? 0 : TEXT_PLOTS)],
+                             [pn, ps, bytes.length, (echo ? ECHO : 0) | (figures ? 0 : TEXT_PLOTS) | (repl ? REPL : 0)],
                              { async: true });
     } catch (e) {
       // The C code stopped mid-run (a wasm trap): its state cannot be trusted any more.
       broken = `nn: internal error: the WebAssembly module stopped (${e && e.message || e}); reload the page\n`;
       return { ok: false, stdout: "", stderr: broken, figures: [] };
     } finally {
-      M.onLive = null;
+      M.onLive = M.onOutput = null;
       M._free(pn);
       M._free(ps);
     }
     const svgs = [];
     for (let i = 0, n = M._nn_web_figures(); i < n; i++) svgs.push(M.UTF8ToString(M._nn_web_figure(i)));
-    return { ok: status === 0, stdout: text(1), stderr: text(2), figures: svgs };
+    return { ok: status === 0, incomplete: status === 2, stdout: text(1), stderr: text(2), figures: svgs };
   }
 
   const api = {

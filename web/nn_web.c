@@ -15,6 +15,7 @@
 #include "interp.h"
 #include "nn_web.h"
 #include "platform.h"
+#include "repl.h"
 
 /* A growable byte buffer, kept NUL-terminated for the JS side. */
 typedef struct Buf {
@@ -58,8 +59,15 @@ static void run_clear(void) {
   run.n_figures = 0;
 }
 
+/* Output also goes to the page as it is written (Module.onOutput, set by nn-api.js for a
+   run that streams), so a console shows a training run's epoch lines while it runs. */
+EM_JS(void, js_output, (int stream, const char *text, size_t n), {
+  if (Module.onOutput) Module.onOutput(stream, UTF8ToString(text, n));
+});
+
 static void web_write(void *ctx, PfStream s, const char *text, size_t n) {
   buf_add(s == PF_ERR ? &run.err : &run.out, text, n);
+  js_output(s == PF_ERR ? 2 : 1, text, n);
 }
 
 static void web_show_svg(void *ctx, const char *svg, size_t n) {
@@ -105,9 +113,12 @@ static void web_poll(void) {
    for calls that each take more frames (a layer's forward inside a recursion). */
 enum { WEB_MAX_CALLS = 500 };
 
+static int first_user_global; /* :vars lists the globals defined after the stdlib */
+
 static void start(void) {
   interp_init(&I);
   I.max_calls = WEB_MAX_CALLS;
+  first_user_global = I.n_globals;
   if (*lang) interp_set_lang(&I, lang);
   started = true;
 }
@@ -129,10 +140,13 @@ EMSCRIPTEN_KEEPALIVE void nn_web_init(void) {
   start();
 }
 
-/* Run the LEN bytes of SOURCE (UTF-8; checked, as a file's are) named NAME in messages. FLAGS: NN_WEB_ECHO prints
-   each expression statement's value, as the REPL does; NN_WEB_TEXT_PLOTS draws plots as
-   text instead of collecting figures. Returns 0, or 1 after an error (reported on the
-   run's stderr). The previous run's output is dropped first. */
+/* Run the LEN bytes of SOURCE (UTF-8; checked, as a file's are) named NAME in messages.
+   FLAGS: NN_WEB_ECHO prints each expression statement's value, as the REPL does;
+   NN_WEB_TEXT_PLOTS draws plots as text instead of collecting figures; NN_WEB_REPL takes
+   SOURCE as a console entry: a ':' command runs as the terminal REPL's, and an entry that
+   ends early (an open brace, a trailing operator) runs nothing and returns 2, so the
+   console asks for more lines. Returns 0, or 1 after an error (reported on the run's
+   stderr). The previous run's output is dropped first. */
 EMSCRIPTEN_KEEPALIVE int nn_web_run(const char *name, const char *source, size_t len, int flags) {
   nn_web_init();
   run_clear();
@@ -142,7 +156,14 @@ EMSCRIPTEN_KEEPALIVE int nn_web_run(const char *name, const char *source, size_t
   rt_interrupted = 0; /* a Stop that came after the previous run ended stops nothing */
   last_yield_ms = emscripten_get_now();
   may_yield = true;
-  int status = interp_run(&I, name, source, len, NULL);
+  int status;
+  bool incomplete = false;
+  if ((flags & NN_WEB_REPL) && (status = repl_command(&I, source, first_user_global, NULL)) >= 0) {
+    /* a ':' command, run */
+  } else {
+    status = interp_run(&I, name, source, len, (flags & NN_WEB_REPL) ? &incomplete : NULL);
+    if (incomplete) status = 2;
+  }
   may_yield = false;
   return status;
 }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* nn_web_run's flags (nn-api.js passes the same numbers). */
-enum { NN_WEB_ECHO = 1, NN_WEB_TEXT_PLOTS = 2 };
+enum { NN_WEB_ECHO = 1, NN_WEB_TEXT_PLOTS = 2, NN_WEB_REPL = 4 };
 
 void nn_web_init(void);
 int nn_web_run(const char *name, const char *source, size_t len, int flags);

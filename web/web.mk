@@ -30,7 +30,7 @@ WEB_OBJ    = $(patsubst %.c,$(WEB)/obj/%.o,$(WEB_SRC)) \
 WEB_LDFLAGS = -O2 --no-entry -sMODULARIZE=1 -sEXPORT_NAME=createNNModule \
               -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=8MB -sASYNCIFY -sASYNCIFY_STACK_SIZE=4194304 \
               -sEXPORTED_FUNCTIONS=_nn_web_init,_nn_web_run,_nn_web_reset,_nn_web_interrupt,_nn_web_set_lang,_nn_web_text,_nn_web_text_len,_nn_web_figures,_nn_web_figure,_malloc,_free \
-              -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString,stringToUTF8,lengthBytesUTF8
+              -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString,stringToUTF8,lengthBytesUTF8,FS
 
 .PHONY: deps-web web test-web-node
 deps-web:

@@ -105,6 +105,30 @@ let h = train(net, xor(), loss = cross_entropy, optimizer = adam(lr = 0.05), epo
 accuracy(net, xor())`);
 same("xor trains to accuracy 1", r.stdout, "1\n");
 
+// The console's entries (repl: true): ':' commands as in the terminal REPL, and an entry
+// that ends early runs nothing and asks for more.
+r = await nn.run("model mm() {", { repl: true, name: "<repl>" });
+check("an open brace asks for more", r.incomplete === true && !r.ok && r.stdout === "" && r.stderr === "", JSON.stringify(r));
+r = await nn.run("model mm() {\n  dense(2, 2)\n}\nmm()", { repl: true, name: "<repl>" });
+same("the whole entry then runs", r.stdout, "<model mm: dense>\n");
+r = await nn.run(":help softmax", { repl: true });
+check(":help works in the console", r.ok && r.stdout.startsWith("softmax"), r.stdout.slice(0, 60));
+r = await nn.run(":vars", { repl: true });
+check(":vars lists the session's names", r.ok && /^a = 3$/m.test(r.stdout) === false && /^i = /m.test(r.stdout) === false && r.stdout.includes("net = "), r.stdout);
+r = await nn.run(":nope", { repl: true });
+same("an unknown command", r.stderr, "unknown command ':nope' (try :help)\n");
+r = await nn.run("1 +", { repl: true, name: "<repl>" });
+check("an operator at the end asks for more", r.incomplete, JSON.stringify(r));
+r = await nn.run("1 +");
+same("outside the console it is an error", r.stderr.split("\n")[0], "<input>:1:4: error: expected an expression, got end of input");
+// output(stream, text) sees each piece as it is written, in order.
+const pieces = [];
+r = await nn.run("print(1)\nnope\n", { output: (s, t) => pieces.push([s, t]) });
+const streams = pieces.map((p) => p[0]).join("");
+check("output streams pieces as written, stdout's print before the error", /^1+2+$/.test(streams), streams);
+check("and they add up to the run's text", pieces.filter((p) => p[0] === 1).map((p) => p[1]).join("") === r.stdout &&
+      pieces.filter((p) => p[0] === 2).map((p) => p[1]).join("") === r.stderr, JSON.stringify(pieces));
+
 // Stop: interrupt() reaches a running run (Asyncify gives the event loop a turn): a loop
 // stops with "interrupted"; train stops after its step, keeping its weights and history.
 setTimeout(() => nn.interrupt(), 200);
