@@ -107,6 +107,8 @@ export function createNN(factory, moduleOptions = {}) {
     interrupt() {
       if (M && running && !broken) M._nn_web_interrupt();
     },
+    // The emscripten module itself (its FS, for the worker's files); null before ready.
+    module() { return M; },
     // A fresh interpreter: every earlier definition is forgotten (the language stays).
     reset() {
       need();

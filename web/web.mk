@@ -36,7 +36,8 @@ WEB_LDFLAGS = -O2 --no-entry -sMODULARIZE=1 -sEXPORT_NAME=createNNModule \
 deps-web:
 	@sh tools/deps.sh web
 
-web: $(WEB)/nn.js $(WEB)/node/nn.js $(WEB)/node/nn $(WEB)/nn-api.js $(WEB)/index.html
+web: $(WEB)/nn.js $(WEB)/node/nn.js $(WEB)/node/nn $(WEB)/nn-api.js $(WEB)/index.html \
+     $(WEB)/nn-worker.js $(WEB)/single/nn-worker.js $(WEB)/nn-client.js
 
 $(WEB)/obj/%.o: %.c $(BUILD)/parser.h $(BUILD)/lexer.h
 	@mkdir -p $(dir $@)
@@ -64,6 +65,21 @@ $(WEB)/node/nn-cli.js: $(filter-out $(WEB)/obj/web/nn_web.o,$(WEB_OBJ)) $(WEB)/o
 $(WEB)/node/nn: $(WEB)/node/nn-cli.js
 	printf '#!/bin/sh\nexec node --no-experimental-fetch "$$(dirname "$$0")/nn-cli.js" "$$@"\n' > $@
 	chmod +x $@
+# The worker: the glue, the API (a classic script here: its `export` dropped) and the
+# worker's message loop, in one classic script (web/nn-worker.js says why).
+$(WEB)/nn-worker.js: $(WEB)/nn.js web/nn-api.js web/nn-worker.js
+	{ cat $(WEB)/nn.js; sed 's/^export function createNN/function createNN/' web/nn-api.js; \
+	  cat web/nn-worker.js; } > $@
+# The same with the wasm inlined (base64), for the one-file playground page.
+$(WEB)/single/nn.js: $(WEB_OBJ)
+	@mkdir -p $(dir $@)
+	$(EMENV) $(EMCC) $(WEB_LDFLAGS) -sENVIRONMENT=web,worker -sSINGLE_FILE=1 -o $@ $(WEB_OBJ)
+$(WEB)/single/nn-worker.js: $(WEB)/single/nn.js web/nn-api.js web/nn-worker.js
+	{ cat $(WEB)/single/nn.js; sed 's/^export function createNN/function createNN/' web/nn-api.js; \
+	  cat web/nn-worker.js; } > $@
+$(WEB)/nn-client.js: web/nn-client.js
+	@mkdir -p $(dir $@)
+	cp $< $@
 $(WEB)/nn-api.js: web/nn-api.js
 	@mkdir -p $(dir $@)
 	cp $< $@
