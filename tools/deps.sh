@@ -3,7 +3,9 @@
 # Run as root (or with sudo available); otherwise prints the apt-get line to run by hand.
 #   sh tools/deps.sh        what `make` and `make test` need
 #   sh tools/deps.sh fuzz   that, and what `make fuzz` needs on top: clang and libFuzzer
-#   sh tools/deps.sh web    that, and what `make web` needs on top: emscripten (and Node)
+#   sh tools/deps.sh web    that, and what `make web` and its tests need on top: emscripten,
+#                           Node and npm, and Debian's chromium for the browser test (the
+#                           npm part, puppeteer-core, is `make deps-web`'s next step)
 set -e
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -36,6 +38,8 @@ fi
 if [ "${1:-}" = web ]; then
   have_cmd emcc || need="$need emscripten"
   have_cmd node || need="$need nodejs"
+  have_cmd npm || need="$need npm"
+  have_cmd chromium || need="$need chromium"
 fi
 if [ -z "$need" ]; then
   echo "deps: everything the build needs is installed"

@@ -32,9 +32,12 @@ WEB_LDFLAGS = -O2 --no-entry -sMODULARIZE=1 -sEXPORT_NAME=createNNModule \
               -sEXPORTED_FUNCTIONS=_nn_web_init,_nn_web_run,_nn_web_reset,_nn_web_interrupt,_nn_web_set_lang,_nn_web_text,_nn_web_text_len,_nn_web_figures,_nn_web_figure,_malloc,_free \
               -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString,stringToUTF8,lengthBytesUTF8,FS
 
-.PHONY: deps-web web test-web-node
+.PHONY: deps-web web test-web-node test-web
 deps-web:
 	@sh tools/deps.sh web
+	@if [ ! -e tests/web/node_modules/puppeteer-core/package.json ]; then \
+	  echo "deps-web: npm ci in tests/web (puppeteer-core, to drive chromium)"; \
+	  cd tests/web && npm ci --ignore-scripts --no-audit --no-fund; fi
 
 web: $(WEB)/nn.js $(WEB)/node/nn.js $(WEB)/node/nn $(WEB)/nn-api.js $(WEB)/index.html \
      $(WEB)/nn-worker.js $(WEB)/single/nn-worker.js $(WEB)/nn-client.js
@@ -92,5 +95,10 @@ test-web-node: $(WEB)/node/nn.js $(WEB)/node/nn
 	  grep -v '^PASS' $(WEB)/api.log; exit $$st
 	@node tests/web/golden.mjs $(WEB)/node/nn.js < /dev/null
 	@sh tests/web/golden_cli.sh $(WEB)/node/nn
+
+# The page in headless Chromium (tests/web/browser.mjs; make deps-web installs chromium
+# and puppeteer-core): screenshots in build/web/screenshots/.
+test-web: web
+	@node tests/web/browser.mjs $(WEB)
 
 -include $(shell find $(WEB)/obj -name '*.d' 2>/dev/null)
