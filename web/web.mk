@@ -5,6 +5,8 @@
 #                        build/web/node/nn (the command line on Node)
 #   make test-web-node   the JS API's tests (tests/web/api.mjs) and the golden suite on
 #                        the Node builds (tests/web/golden.mjs, tests/web/golden_cli.sh)
+#   make test-web        test-web-node, then the page in headless Chromium
+#                        (tests/web/browser.mjs)
 # The same C as ./nn, compiled by emcc: runtime/ without platform_posix.c (readline,
 # dlopen, signals) but with web/platform_web.c in its place, interp/ without main.c, the
 # generated parser, lexer, stdlib, help and catalogue from the native build folder (its
@@ -96,9 +98,11 @@ test-web-node: $(WEB)/node/nn.js $(WEB)/node/nn
 	@node tests/web/golden.mjs $(WEB)/node/nn.js < /dev/null
 	@sh tests/web/golden_cli.sh $(WEB)/node/nn
 
-# The page in headless Chromium (tests/web/browser.mjs; make deps-web installs chromium
-# and puppeteer-core): screenshots in build/web/screenshots/.
+# Everything of the web build: the Node tests above, then the page in headless Chromium
+# (tests/web/browser.mjs; make deps-web installs chromium and puppeteer-core), which
+# saves screenshots in build/web/screenshots/.
 test-web: web
+	@$(MAKE) --no-print-directory test-web-node
 	@node tests/web/browser.mjs $(WEB)
 
 -include $(shell find $(WEB)/obj -name '*.d' 2>/dev/null)
