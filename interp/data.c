@@ -19,6 +19,7 @@
 #include "file.h"
 #include "idx.h"
 #include "mem.h"
+#include "platform.h"
 #include "safetensors.h"
 #include "utf8.h"
 
@@ -158,7 +159,8 @@ static Value bi_fashion_mnist(Call *c) {
   if (!prefix) bad_arg(c, 0, "the split must be \"train\" or \"test\", got \"%s\"", split);
   const char *env = getenv("NN_DATA");
   bool from_env = env && *env;
-  const char *dir = from_env ? env : FASHION_DIR;
+  const char *opened = pf_get()->opened_files_dir; /* a page's opened files */
+  const char *dir = from_env ? env : opened ? opened : FASHION_DIR;
   char images[4096], labels[4096], base[64], missing[64] = "";
   snprintf(base, sizeof base, "%s-images-idx3-ubyte", prefix);
   const char *ip = find_file(images, sizeof images, dir, base, missing, sizeof missing);
@@ -176,6 +178,11 @@ static Value bi_fashion_mnist(Call *c) {
                "Fashion-MNIST not found in %s (from NN_DATA): no %s there; set NN_DATA to a "
                "folder with %s, or unset it to use Debian's dataset-fashion-mnist "
                "(`make data`)", dir, missing, _(fashion_files));
+    if (opened)
+      ev_error(c->I, c->node,
+               "Fashion-MNIST not found: no %s among the opened files; open %s (from the "
+               "Fashion-MNIST site or Debian's dataset-fashion-mnist) with the page's file button",
+               missing, _(fashion_files));
     ev_error(c->I, c->node,
              "Fashion-MNIST not found in %s: install it with `make data` (apt-get install "
              "dataset-fashion-mnist) or set NN_DATA to a folder with %s", dir, _(fashion_files));

@@ -14,7 +14,8 @@
  * target itself for one-column regression. grid.p holds the model's output (inference
  * mode) at G×G cell centres, row-major from (xmin, ymin): p[(i·G + j)·k + c] is output c
  * at x = xmin + (j + ½)(xmax − xmin)/G, y = ymin + (i + ½)(ymax − ymin)/G. The range is
- * the data's bounding box widened by 10% on each side. */
+ * the data's bounding box widened by 10% on each side. Outputs in [0, 1] are given to 3
+ * decimals (a colour needs no more), others to 4 significant digits. */
 #include <math.h>
 #include <string.h>
 
@@ -29,6 +30,29 @@ enum { LIVE_GRID = 48, LIVE_POINTS = 1000 };
 static void put_num(StrBuf *b, double v) {
   if (isfinite(v)) sb_printf(b, "%.6g", v);
   else sb_puts(b, "null");
+}
+
+/* A grid output: thousands per frame, so probabilities (the usual case) skip printf:
+   v in [0, 1] is written with 3 decimals ("0.127", "1"), enough for a colour; anything
+   else as %.4g. */
+static void put_output(StrBuf *b, float v) {
+  if (!isfinite(v)) {
+    sb_puts(b, "null");
+    return;
+  }
+  if (v < 0 || v > 1) {
+    sb_printf(b, "%.4g", v);
+    return;
+  }
+  int m = (int)lrintf(v * 1000); /* 0..1000 */
+  if (m == 1000) {
+    sb_putc(b, '1');
+    return;
+  }
+  char s[5] = {'0', '.', (char)('0' + m / 100), (char)('0' + m / 10 % 10), (char)('0' + m % 10)};
+  int len = 5;
+  while (len > 2 && s[len - 1] == '0') len--; /* "0.5", not "0.500" */
+  sb_putn(b, s, len == 2 ? 1 : (size_t)len);
 }
 
 static void put_array(StrBuf *b, const char *key, const double *v, long n) {
@@ -115,8 +139,7 @@ static int64_t put_plane(StrBuf *b, Interp *I, Value model, Data d, const Node *
     sb_puts(b, "],\"p\":[");
     for (int64_t i = 0; i < o->size; i++) {
       if (i) sb_putc(b, ',');
-      if (isfinite(o->data[i])) sb_printf(b, "%.4g", o->data[i]);
-      else sb_puts(b, "null");
+      put_output(b, o->data[i]);
     }
     sb_puts(b, "]}");
   }

@@ -126,6 +126,13 @@ typedef struct Platform {
      progress line. Stays NULL in pf_set unless the front end gives one. */
   void (*show_live)(void *ctx, const char *json, size_t n);
 
+  /* ---- files the user hands over ---- */
+  /* The folder where files the user gives the front end land (a page's "Open files":
+     picked from disk, written into the page's in-memory file system), where data sets
+     are looked for before anywhere else; NULL (the POSIX choice): none, the user names
+     paths. Messages then tell the user to open the files rather than install them. */
+  const char *opened_files_dir;
+
   /* ---- events during long computations ---- */
   /* Called wherever a computation checks for an interrupt (between statements, after
      every training step): a platform whose interrupt arrives as an event rather than a
@@ -138,7 +145,8 @@ typedef struct Platform {
 /* Install P (copied; NULL members take the POSIX ones); P NULL reinstalls POSIX. Text
    written so far to the previous output is flushed first. */
 void pf_set(const Platform *p);
-/* The installed table: every member non-NULL except write, show_svg, show_live and poll. */
+/* The installed table: every member non-NULL except write, show_svg, show_live, poll and
+   opened_files_dir. */
 const Platform *pf_get(void);
 /* The POSIX table (platform_posix.c), all members filled but show_svg. The WebAssembly
    build links web/platform_web.c's base table under this name instead. */

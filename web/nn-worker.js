@@ -14,28 +14,31 @@
 //                  {event: "ready", ms} once, {event: "failed", error} if loading failed
 //
 // Requests other than interrupt are served one at a time, in order. Files live in the
-// module's in-memory file system, in its working folder (/home/web_user): the files a
-// page gives (writeFile) are read there by scripts; a run's result lists the files it
-// created or changed there (files: [{name, size}]) so the page can offer them.
+// module's in-memory file system, in its working folder (/home/web_user, set by
+// web/nn_web.c): the files a page gives (writeFile; a relative path like data/iris.csv
+// keeps its folder) are read there by scripts, and fashion_mnist() looks there; a run's
+// result lists the files it created or changed there (files: [{name, size}]) so the
+// page can offer them.
 /* global createNNModule, createNN */
 "use strict";
 
-const HOME = "/home/web_user";
+const HOME = "/home/web_user"; // the working folder (nn_web_set_home in web/nn_web.c)
 const started = Date.now();
 // moduleOptions: a single-file build has the wasm inlined; otherwise nn.wasm sits beside
 // this script (the glue finds it through the script's own URL).
 const nn = createNN(createNNModule, { print: () => {}, printErr: () => {} });
 let FS = null;
 
-nn.ready.then(
-  () => {
-    FS = nn.module().FS;
-    try { FS.mkdirTree(HOME); } catch (e) { /* exists */ }
-    FS.chdir(HOME);
+nn.ready
+  .then(() => {
+    const M = nn.module();
+    FS = M.FS;
+    FS.mkdirTree(HOME);
+    const err = M.ccall("nn_web_set_home", "number", ["string"], [HOME]);
+    if (err) throw new Error(`nn worker: cannot work in ${HOME} (errno ${err})`);
     postMessage({ event: "ready", ms: Date.now() - started });
-  },
-  (e) => postMessage({ event: "failed", error: String(e && e.message || e) }),
-);
+  })
+  .catch((e) => postMessage({ event: "failed", error: String(e && e.message || e) }));
 
 // The regular files of the working folder: name → "size:mtime".
 function snapshot() {
@@ -74,6 +77,33 @@ function outputBatcher(id) {
   };
 }
 
+// A live frame's long number lists (the grid's outputs, the points) as Float32Arrays whose
+// buffers are transferred, not cloned: a frame per epoch stays cheap (cloning 4608-number
+// arrays cost milliseconds a frame in Chromium). null (a non-finite number) becomes NaN.
+function packFrame(frame) {
+  const transfer = [];
+  const pack = (list) => {
+    const a = new Float32Array(list.length);
+    for (let i = 0; i < list.length; i++) a[i] = list[i] === null ? NaN : list[i];
+    transfer.push(a.buffer);
+    return a;
+  };
+  if (frame.grid) frame.grid.p = pack(frame.grid.p);
+  if (frame.points) {
+    frame.points.x = pack(frame.points.x);
+    frame.points.label = pack(frame.points.label);
+  }
+  return transfer;
+}
+
+// A relative path inside the working folder ("data/iris.csv" stays so: an example's data
+// file keeps its folder); "..", "." and empty parts are dropped, so no name escapes it.
+function inside(name) {
+  const rel = String(name).split(/[\\/]+/).filter((p) => p && p !== "." && p !== "..").join("/");
+  if (!rel) throw new Error(`nn worker: '${name}' is not a file name`);
+  return rel;
+}
+
 async function handle(msg) {
   await nn.ready;
   const { id, op } = msg;
@@ -82,7 +112,10 @@ async function handle(msg) {
       const options = { ...(msg.options || {}) };
       const out = outputBatcher(id);
       if (options.stream) options.output = (stream, text) => out.add(stream, text);
-      if (options.live) options.live = (frame) => { out.flush(); postMessage({ id, event: "live", frame }); };
+      if (options.live) options.live = (frame) => {
+        out.flush();
+        postMessage({ id, event: "live", frame }, packFrame(frame));
+      };
       delete options.stream;
       const before = snapshot(), t0 = performance.now();
       const r = await nn.run(msg.source, options);
@@ -96,12 +129,14 @@ async function handle(msg) {
     case "reset": nn.reset(); return true;
     case "setLang": return nn.setLang(msg.lang);
     case "writeFile": {
-      const name = String(msg.name).replace(/^.*[\\/]/, ""); // a plain name in the folder
+      const name = inside(msg.name);
+      const slash = name.lastIndexOf("/");
+      if (slash > 0) FS.mkdirTree(HOME + "/" + name.slice(0, slash));
       FS.writeFile(HOME + "/" + name, new Uint8Array(msg.bytes));
       return name;
     }
-    case "readFile": return FS.readFile(HOME + "/" + String(msg.name).replace(/^.*[\\/]/, ""));
-    case "removeFile": FS.unlink(HOME + "/" + String(msg.name).replace(/^.*[\\/]/, "")); return true;
+    case "readFile": return FS.readFile(HOME + "/" + inside(msg.name));
+    case "removeFile": FS.unlink(HOME + "/" + inside(msg.name)); return true;
     case "listFiles": return [...snapshot()].map(([name, f]) => ({ name, size: f.size }));
     default: throw new Error(`nn worker: unknown request '${op}'`);
   }

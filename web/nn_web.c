@@ -9,7 +9,9 @@
 #include <emscripten.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "interp.h"
@@ -127,10 +129,12 @@ static void start(void) {
    drawn as text on stdout, as in a terminal). The rest is web/platform_web.c's (pf_set
    fills NULL members from it). */
 static bool text_plots;
+static char home[256]; /* nn_web_set_home's folder, or "" */
 
 static void install(bool text) {
   pf_set(&(Platform){.name = "web", .write = web_write, .show_svg = text ? NULL : web_show_svg,
-                     .show_live = web_show_live, .poll = web_poll});
+                     .show_live = web_show_live, .poll = web_poll,
+                     .opened_files_dir = *home ? home : NULL});
   text_plots = text;
 }
 
@@ -173,6 +177,20 @@ EMSCRIPTEN_KEEPALIVE int nn_web_run(const char *name, const char *source, size_t
    call before the first is honoured stops even training at once. The page calls this
    while a run is suspended in web_poll. */
 EMSCRIPTEN_KEEPALIVE void nn_web_interrupt(void) { rt_interrupted = rt_interrupted ? 2 : 1; }
+
+/* The page's working folder (web/nn-worker.js: /home/web_user in the in-memory file
+   system): made the current folder, so scripts read and write relative paths there, and
+   the folder of files the user opens (Platform.opened_files_dir: fashion_mnist() looks
+   there, and says to open its files when they are missing). Returns 0, or an errno.
+   Not called under Node, whose module works in the host's folders. */
+EMSCRIPTEN_KEEPALIVE int nn_web_set_home(const char *dir) {
+  nn_web_init();
+  if (strlen(dir) >= sizeof home) return ENAMETOOLONG;
+  if (chdir(dir) != 0) return errno;
+  snprintf(home, sizeof home, "%s", dir);
+  install(text_plots);
+  return 0;
+}
 
 /* A fresh interpreter: every definition of earlier runs is forgotten (the language stays). */
 EMSCRIPTEN_KEEPALIVE void nn_web_reset(void) {

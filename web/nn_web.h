@@ -12,6 +12,7 @@ void nn_web_init(void);
 int nn_web_run(const char *name, const char *source, size_t len, int flags);
 void nn_web_reset(void);
 void nn_web_interrupt(void);
+int nn_web_set_home(const char *dir);
 int nn_web_set_lang(const char *code);
 const char *nn_web_text(int stream);
 size_t nn_web_text_len(int stream);
