@@ -127,7 +127,6 @@
       $(tab).setAttribute("aria-selected", String(on));
       $(panel).hidden = !on;
     }
-    if (which === "live" && !liveView && window.NNLive) liveView = NNLive.mount($("live"), nn, { lang });
   }
   $("tab-code").addEventListener("click", () => selectTab("code"));
   $("tab-live").addEventListener("click", () => selectTab("live"));
@@ -198,6 +197,7 @@
           const loc = document.createElement("span");
           loc.className = "loc";
           loc.textContent = m[1];
+          jumpFrom(loc, m[1]);
           span.append(loc);
         }
         const sev = document.createElement("span");
@@ -212,6 +212,21 @@
         span.textContent = line;
       }
       pre.append(span);
+    });
+  }
+
+  // A location in the editor's script ("xor.nn:12:3: ") selects that line when clicked.
+  function jumpFrom(loc, text) {
+    const m = /^(.+):(\d+):(\d+): $/.exec(text);
+    if (!m || m[1] !== editorName()) return;
+    loc.classList.add("jump");
+    loc.addEventListener("click", () => {
+      const lines = editor.value.split("\n"), line = Math.min(+m[2], lines.length);
+      const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+      editor.focus();
+      editor.setSelectionRange(start, start + lines[line - 1].length);
+      const lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 20;
+      editor.scrollTop = Math.max(0, (line - 4) * lineHeight);
     });
   }
 
@@ -423,6 +438,8 @@
     input.value = "";
     fitInput();
     const entry = newEntry(replInput(text));
+    // ":help", ":vars"…: what they print is text to read, not a value.
+    if (text.trimStart().startsWith(":")) entry.classList.add("command");
     runInto(entry, text, { name: "<repl>", echo: true, repl: true }).then((r) => {
       if (!r.incomplete) { remember(text); return; }
       // The entry is not finished (an open '{', a trailing operator): nothing ran; give
@@ -605,6 +622,10 @@
   if (first) openExample(first);
   const draftText = store.get("draft");
   if (draftText) { editor.value = draftText; showEditorHead(); drawGutter(); }
+
+  // The live view is built once, at the start, so its controls exist whichever tab shows;
+  // its runs go through the same counted client (state, Stop and Esc cover them).
+  if (window.NNLive) liveView = NNLive.mount($("live"), nn, { lang });
 
   welcome = document.createElement("p");
   welcome.className = "welcome";
