@@ -25,6 +25,7 @@
       filesEmpty: "Files you open and files your scripts write appear here.",
       groupExamples: "Examples", groupTutorial: "Tutorial (course notes)",
       loading: "Loading nn…", ready: "Ready", running: "Running…", failed: "nn failed to load",
+      failedHint: "Browsers do not start this page's worker from a file on disk: open nn-playground.html instead, or serve this folder over HTTP (python3 -m http.server).",
       startedIn: (t) => `started in ${t}`, stopping: "Stopping…",
       welcome: "nn — type an expression and press Enter. :help lists the topics, :help NAME explains one (:help softmax); help(\"学习率\") works too.",
       download: "Download", remove: "Remove", written: "written by a run", picked: "opened from disk",
@@ -42,6 +43,7 @@
       filesEmpty: "打开的文件和脚本写出的文件会列在这里。",
       groupExamples: "示例", groupTutorial: "教程（课程笔记）",
       loading: "正在加载 nn…", ready: "就绪", running: "运行中…", failed: "nn 加载失败",
+      failedHint: "浏览器不会从磁盘上的文件启动本页的 worker：请改为打开 nn-playground.html，或通过 HTTP 提供这个文件夹（python3 -m http.server）。",
       startedIn: (t) => `启动用时 ${t}`, stopping: "正在停止…",
       welcome: "nn —— 输入表达式后按 Enter 运行。:help 列出帮助主题，:help 名称 解释其中一个（:help softmax）；也可以写 help(\"学习率\")。",
       download: "下载", remove: "移除", written: "由运行写出", picked: "从磁盘打开",
@@ -59,7 +61,7 @@
   // ---- the interpreter ----
   // Runs are counted here, whoever starts them (console, editor, live view, tests), so
   // the page's state and Stop always reflect the one interpreter.
-  const raw = NNClient.start(window.NN_WORKER_SOURCE ? { workerSource: window.NN_WORKER_SOURCE } : {});
+  const raw = startClient();
   let active = 0, startMs = null, loaded = false;
   const nn = Object.create(raw);
   nn.run = function (source, options) {
@@ -92,6 +94,20 @@
     }
   }
 
+  // A worker the browser refuses (this page opened from disk: file:// may not start
+  // nn-worker.js) throws at once; the page then shows it failed, as for a module that
+  // does not load.
+  function startClient() {
+    try {
+      return NNClient.start(window.NN_WORKER_SOURCE ? { workerSource: window.NN_WORKER_SOURCE } : {});
+    } catch (e) {
+      const failed = () => Promise.reject(e);
+      failed().catch(() => {});
+      return { ready: failed(), run: failed, interrupt() {}, busy: false, reset: failed, setLang: failed,
+               writeFile: failed, readFile: failed, removeFile: failed, listFiles: failed, terminate() {} };
+    }
+  }
+
   // ---- labels ----
   function applyLabels() {
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -116,7 +132,7 @@
     lang = $("lang").value === "zh" ? "zh" : "en";
     store.set("lang", lang);
     applyLabels();
-    await raw.setLang(lang);
+    await raw.setLang(lang).catch(() => {});
   });
 
   // ---- tabs ----
@@ -632,7 +648,7 @@
   out.append(welcome);
   applyLabels();
   fitInput();
-  if (lang !== "en") raw.setLang(lang);
+  if (lang !== "en") raw.setLang(lang).catch(() => {});
 
   raw.ready.then((r) => {
     loaded = true;
@@ -643,7 +659,12 @@
   }, (err) => {
     document.body.dataset.nnState = "failed";
     $("status").className = "failed";
-    $("status").textContent = `${L("failed")}: ${err.message}`;
+    $("status").textContent = L("failed");
+    $("status").title = err.message;
     $("run").disabled = true;
+    const p = document.createElement("pre");
+    p.className = "stderr";
+    p.textContent = `${L("failed")}: ${err.message}` + (location.protocol === "file:" ? "\n" + L("failedHint") : "");
+    out.append(p);
   });
 })();
