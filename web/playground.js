@@ -27,13 +27,13 @@
       loading: "Loading nn…", ready: "Ready", running: "Running…", failed: "nn failed to load",
       failedHint: "Browsers do not start this page's worker from a file on disk: open nn-playground.html instead, or serve this folder over HTTP (python3 -m http.server).",
       startedIn: (t) => `started in ${t}`, stopping: "Stopping…",
-      welcome: "nn — type an expression and press Enter. :help lists the topics, :help NAME explains one (:help softmax); help(\"学习率\") works too.",
+      welcome: "nn — type an expression and press Enter, or open an example above and press Run. :help lists the topics, :help NAME explains one (:help softmax); help(\"学习率\") works too.",
       download: "Download", remove: "Remove", written: "written by a run", picked: "opened from disk",
       waiting: "waiting for the run before it…", noLive: (f) => `epoch ${f.epoch}/${f.epochs}, loss ${fmt(f.loss[f.loss.length - 1])}`,
       consoleLabel: "Console input", editorLabel: "Editor",
     },
     zh: {
-      brand: "练习场", tabCode: "代码", tabLive: "实时训练",
+      brand: "演练场", tabCode: "代码", tabLive: "实时训练",
       run: "运行", stop: "停止", help: "帮助", open: "打开文件…",
       runTip: "运行编辑器中的脚本（Ctrl+Enter）", stopTip: "停止运行（Esc）",
       helpTip: "帮助目录（:help）", openTip: "把文件（CSV、IDX、safetensors）交给脚本读取",
@@ -45,7 +45,7 @@
       loading: "正在加载 nn…", ready: "就绪", running: "运行中…", failed: "nn 加载失败",
       failedHint: "浏览器不会从磁盘上的文件启动本页的 worker：请改为打开 nn-playground.html，或通过 HTTP 提供这个文件夹（python3 -m http.server）。",
       startedIn: (t) => `启动用时 ${t}`, stopping: "正在停止…",
-      welcome: "nn —— 输入表达式后按 Enter 运行。:help 列出帮助主题，:help 名称 解释其中一个（:help softmax）；也可以写 help(\"学习率\")。",
+      welcome: "nn —— 输入表达式后按 Enter 运行，或在上方打开一个示例再点“运行”。:help 列出帮助主题，:help 名称 解释其中一个（:help softmax）；也可以写 help(\"学习率\")。",
       download: "下载", remove: "移除", written: "由运行写出", picked: "从磁盘打开",
       waiting: "等待前一次运行结束…", noLive: (f) => `第 ${f.epoch}/${f.epochs} 轮，损失 ${fmt(f.loss[f.loss.length - 1])}`,
       consoleLabel: "控制台输入", editorLabel: "编辑器",
@@ -111,7 +111,7 @@
   // ---- labels ----
   function applyLabels() {
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-    document.title = lang === "zh" ? "nn 练习场" : "nn playground";
+    document.title = lang === "zh" ? "nn 演练场" : "nn playground";
     for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = L(el.dataset.i18n);
     for (const el of document.querySelectorAll("[data-i18n-title]")) el.title = L(el.dataset.i18nTitle);
     $("console-input").setAttribute("aria-label", L("consoleLabel"));
@@ -127,13 +127,15 @@
     showState();
   }
 
-  $("lang").value = lang;
-  $("lang").addEventListener("change", async () => {
-    lang = $("lang").value === "zh" ? "zh" : "en";
+  function switchLang(to, tellNN) {
+    lang = to === "zh" ? "zh" : "en";
+    $("lang").value = lang;
     store.set("lang", lang);
     applyLabels();
-    await raw.setLang(lang).catch(() => {});
-  });
+    if (tellNN) raw.setLang(lang).catch(() => {});
+  }
+  $("lang").value = lang;
+  $("lang").addEventListener("change", () => switchLang($("lang").value, true));
 
   // ---- tabs ----
   let liveView = null;
@@ -457,7 +459,13 @@
     // ":help", ":vars"…: what they print is text to read, not a value.
     if (text.trimStart().startsWith(":")) entry.classList.add("command");
     runInto(entry, text, { name: "<repl>", echo: true, repl: true }).then((r) => {
-      if (!r.incomplete) { remember(text); return; }
+      if (!r.incomplete) {
+        remember(text);
+        // ":lang zh" in the console switched nn's language: the page's labels follow.
+        const m = /^\s*:lang\s+(en|zh)\s*$/.exec(text);
+        if (m && r.ok) switchLang(m[1], false);
+        return;
+      }
       // The entry is not finished (an open '{', a trailing operator): nothing ran; give
       // it back with a new line, as the terminal asks for more with "...".
       entry.remove();
