@@ -363,13 +363,25 @@
     scrollDown();
   }
 
-  $("file-input").addEventListener("change", async (e) => {
-    for (const file of [...e.target.files]) {
+  async function giveFiles(files) {
+    for (const file of files) {
       const data = new Uint8Array(await file.arrayBuffer());
       const name = await raw.writeFile(file.name, data);
       removeButton(fileItem(name, data.length, "picked"), name);
     }
+  }
+  $("file-input").addEventListener("change", async (e) => {
+    await giveFiles([...e.target.files]);
     e.target.value = ""; // the same file picked again is read again
+  });
+  // Files dropped anywhere on the page are given to the scripts as picked ones are.
+  document.addEventListener("dragover", (e) => {
+    if (e.dataTransfer && [...e.dataTransfer.types].includes("Files")) e.preventDefault();
+  });
+  document.addEventListener("drop", (e) => {
+    if (!e.dataTransfer || !e.dataTransfer.files.length) return;
+    e.preventDefault();
+    giveFiles([...e.dataTransfer.files]);
   });
 
   // ---- running ----
@@ -437,7 +449,7 @@
 
   function fitInput() {
     const n = input.value.split("\n").length;
-    input.rows = Math.min(n, 12);
+    input.rows = n; // the line around it scrolls when an entry grows long
     // One prompt per line: "nn>" then "..." as the terminal's continuation prompt.
     $("console-prompt").textContent = ["nn>"].concat(Array(n - 1).fill("...")).join("\n");
   }
@@ -492,6 +504,16 @@
     $("status").textContent = L("stopping");
   }
 
+  // Tab indents (two spaces) in the console and the editor; Esc then Tab leaves, so the
+  // keyboard is never trapped in either.
+  let afterEscape = false;
+  // (Noted as the key event bubbles up, after the text areas' own handlers read it.)
+  document.addEventListener("keydown", (e) => { afterEscape = e.key === "Escape"; });
+  function indent(area) {
+    area.setRangeText("  ", area.selectionStart, area.selectionEnd, "end");
+    area.dispatchEvent(new Event("input"));
+  }
+
   input.addEventListener("keydown", (e) => {
     if (e.isComposing || e.keyCode === 229) return; // an input method is composing (拼音)
     const v = input.value, a = input.selectionStart, b = input.selectionEnd;
@@ -502,6 +524,9 @@
       if (hpos > 0) { e.preventDefault(); recall(-1); }
     } else if (e.key === "ArrowDown" && a === b && !v.slice(b).includes("\n") && !e.shiftKey) {
       if (hpos < history.length) { e.preventDefault(); recall(+1); }
+    } else if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !afterEscape) {
+      e.preventDefault();
+      indent(input);
     } else if ((e.key === "c" || e.key === "C") && e.ctrlKey && !e.shiftKey && a === b &&
                !String(window.getSelection())) {
       // Ctrl+C as in the terminal: stops a run; at the prompt, drops the unfinished entry.
@@ -597,18 +622,23 @@
     saveTimer = setTimeout(() => store.set("draft", editor.value), 300);
   });
   editor.addEventListener("scroll", () => { $("editor-gutter").scrollTop = editor.scrollTop; });
-  let afterEscape = false;
   editor.addEventListener("keydown", (e) => {
+    if (e.isComposing || e.keyCode === 229) return;
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       runEditor();
-    } else if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !afterEscape) {
-      // Tab indents; Esc then Tab leaves the editor, so the keyboard is never trapped.
+    } else if (e.key === "Enter" && !e.shiftKey && !e.altKey) {
+      // A new line keeps the indentation, two spaces more after an opening '{'.
       e.preventDefault();
-      editor.setRangeText("  ", editor.selectionStart, editor.selectionEnd, "end");
+      const before = editor.value.slice(0, editor.selectionStart);
+      const line = before.slice(before.lastIndexOf("\n") + 1);
+      const lead = /^[ \t]*/.exec(line)[0] + (/\{\s*$/.test(line) ? "  " : "");
+      editor.setRangeText("\n" + lead, editor.selectionStart, editor.selectionEnd, "end");
       editor.dispatchEvent(new Event("input"));
+    } else if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !afterEscape) {
+      e.preventDefault();
+      indent(editor);
     }
-    afterEscape = e.key === "Escape";
   });
 
   // The examples' data files (data/iris.csv), in the worker's folder as the scripts

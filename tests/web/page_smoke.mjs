@@ -183,6 +183,25 @@ try {
   }
 
   await page.screenshot({ path: join(dir, "screenshots", "page-examples-1280.png") });
+
+  // The editor keeps the indentation, two spaces more after '{'; Tab indents.
+  await page.$eval("#editor", (t) => { t.value = "model k() {"; t.setSelectionRange(11, 11); });
+  await page.focus("#editor");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("dense(2, 2)");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  check(await page.$eval("#editor", (t) => t.value) === "model k() {\n  dense(2, 2)\n    ",
+        "editor: Enter keeps the indentation, Tab indents");
+  // A file dropped on the page is given to the scripts.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["u,v\n7,8\n"], "dropped.csv"));
+    document.body.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForSelector('#files li[data-name="dropped.csv"]', { timeout: 5000 });
+  e = await enter('let q = load_csv("dropped.csv")\nprint(q.x, q.y)');
+  check(e.stdout === "[[7]] [8]\n", "a dropped CSV read by load_csv", JSON.stringify(e.stdout + e.stderr));
   await page.setViewport({ width: 600, height: 900 });
   await page.screenshot({ path: join(dir, "screenshots", "page-en-600.png"), fullPage: true });
   await page.select("#lang", "zh");
