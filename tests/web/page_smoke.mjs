@@ -160,6 +160,20 @@ try {
   e = await page.$eval("#console-output .entry:last-child", (x) => x.textContent);
   check((await count()) === before + 1 && /interrupted/.test(e), "Stop interrupts a loop", e.slice(-60));
 
+  // Esc stops training after its step and keeps the weights.
+  await page.focus("#console-input");
+  await page.$eval("#console-input", (el) => {
+    el.value = "model k() { dense(2, 4); tanh; dense(4, 2); softmax }\nlet kn = k()\n" +
+               "let h = train(kn, xor(), optimizer = sgd(lr = 0.01), epochs = 1000000, verbose = false)";
+  });
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.body.dataset.nnState === "running");
+  await new Promise((r) => setTimeout(r, 500));
+  await page.keyboard.press("Escape");
+  await idle();
+  e = await page.$eval("#console-output .entry:last-child", (x) => x.textContent);
+  check(/training interrupted at epoch \d+/.test(e), "Esc stops training, weights kept", e.slice(-100));
+
   // Every example from the editor.
   const options = await page.$$eval("#examples option", (os) => os.map((o) => o.value));
   check(options.length >= 14, "#examples lists the scripts", String(options.length));
