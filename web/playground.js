@@ -116,7 +116,7 @@
     for (const el of document.querySelectorAll("[data-i18n-title]")) el.title = L(el.dataset.i18nTitle);
     $("console-input").setAttribute("aria-label", L("consoleLabel"));
     $("editor").setAttribute("aria-label", L("editorLabel"));
-    for (const g of $("examples").querySelectorAll("optgroup")) g.label = L(g.dataset.i18n);
+    for (const g of $("examples").querySelectorAll("optgroup")) g.label = L(g.dataset.group);
     for (const li of $("files").children) {
       li.title = L(li.dataset.origin);
       const rm = li.querySelector("button.remove");
@@ -249,11 +249,10 @@
   }
 
   function writer(entry) {
-    let last = null, wrote = false;
+    let last = null;
     return {
       write(stream, text) {
         if (!text) return;
-        wrote = true;
         const cls = stream === 2 ? "stderr" : "stdout";
         if (!last || !last.classList.contains(cls)) {
           last = document.createElement("pre");
@@ -266,13 +265,13 @@
         else last.append(text);
         scrollDown();
       },
-      get wrote() { return wrote; },
     };
   }
 
   // nn's SVG text becomes an <svg> element: parsed as XML (image/svg+xml), never as
   // HTML, and imported, so no markup in it is read as HTML; nn's renderer escapes titles
-  // and writes no scripts, and the import drops any script or on* handler all the same.
+  // and writes no scripts, and the import drops any script, on* handler or javascript:
+  // link all the same.
   // (An <img> with a Blob URL would be as safe, but the figure would not be part of the
   // page: its text could not be selected or found with Ctrl+F.) Ids are renamed per
   // figure: two inline figures share the document, and nn names every plot area's
@@ -286,7 +285,9 @@
     const prefix = `fig${++figureCount}-`;
     const ids = new Set();
     for (const el of [svg, ...svg.querySelectorAll("*")]) {
-      for (const a of [...el.attributes]) if (/^on/i.test(a.name)) el.removeAttribute(a.name);
+      for (const a of [...el.attributes]) {
+        if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)) el.removeAttribute(a.name);
+      }
       if (el.id) { ids.add(el.id); el.id = prefix + el.id; }
     }
     if (ids.size) {
@@ -304,7 +305,9 @@
   }
 
   // ---- files ----
-  const urls = new Map(); // name → object URL of its latest download
+  // name → object URL of the file's latest version, which #files links to. Each run's
+  // entry links to the version that run wrote; those URLs are released with Clear.
+  const urls = new Map();
   function fileItem(name, size, origin) {
     let li = [...$("files").children].find((x) => x.dataset.name === name);
     if (!li) {
@@ -332,7 +335,7 @@
     b.title = L("remove");
     b.addEventListener("click", async () => {
       await raw.removeFile(name).catch(() => {});
-      if (urls.has(name)) { URL.revokeObjectURL(urls.get(name)); urls.delete(name); }
+      urls.delete(name); // (its URL stays valid for the entries that link to it)
       li.remove();
       $("files-empty").hidden = $("files").children.length > 0;
     });
@@ -353,7 +356,6 @@
       let data;
       try { data = await raw.readFile(f.name); } catch (e) { continue; }
       const url = URL.createObjectURL(new Blob([data], { type: "application/octet-stream" }));
-      if (urls.has(f.name)) URL.revokeObjectURL(urls.get(f.name));
       urls.set(f.name, url);
       entry.insertBefore(downloadLink(f.name, url, f.size), entry.querySelector(":scope > .tail"));
       const li = fileItem(f.name, f.size, "written");
@@ -410,8 +412,6 @@
     }).then(async (r) => {
       tail.textContent = "";
       if (r.incomplete) return r;
-      // Output not streamed (an older worker) still shows, once, at the end.
-      if (!w.wrote) { w.write(1, r.stdout); w.write(2, r.stderr); }
       for (const svg of r.figures || []) {
         const node = figureNode(svg);
         if (!node) continue;
@@ -463,10 +463,14 @@
     draft = "";
   }
 
-  function submitConsole(text) {
-    if (!text.trim()) { input.value = ""; fitInput(); return; }
-    input.value = "";
-    fitInput();
+  // An entry typed in the console (taken from the input) or given by a button (the
+  // input, and what the user was typing there, left alone).
+  function submitConsole(text, typed = true) {
+    if (typed) {
+      input.value = "";
+      fitInput();
+    }
+    if (!text.trim()) return;
     const entry = newEntry(replInput(text));
     // ":help", ":vars"…: what they print is text to read, not a value.
     if (text.trimStart().startsWith(":")) entry.classList.add("command");
@@ -493,8 +497,9 @@
     hpos = Math.max(0, Math.min(history.length, hpos + step));
     input.value = hpos === history.length ? draft : history[hpos];
     fitInput();
-    const at = step < 0 ? input.value.indexOf("\n") : input.value.length;
-    const caret = step < 0 ? (at < 0 ? input.value.length : at) : at;
+    // Going back, the caret ends the first line, so ↑ again goes further back.
+    const nl = input.value.indexOf("\n");
+    const caret = step < 0 && nl >= 0 ? nl : input.value.length;
     input.setSelectionRange(caret, caret);
   }
 
@@ -549,7 +554,7 @@
   });
   $("help-button").addEventListener("click", () => {
     selectTab("code");
-    submitConsole(":help");
+    submitConsole(":help", false);
   });
 
   // ---- the editor ----
@@ -671,11 +676,17 @@
 
   // ---- start ----
   fillExamples();
-  const saved = store.get("example");
-  const first = byPath.has(saved) ? saved : examples.length ? examples.find((x) => x.path.includes("/tutorial/"))?.path || examples[0].path : "";
+  // The example and the edits of the last visit; a first visit opens the first tutorial.
+  const savedExample = store.get("example"), savedDraft = store.get("draft");
+  const firstTutorial = examples.find((x) => x.path.includes("/tutorial/")) || examples[0];
+  const first = byPath.has(savedExample) ? savedExample : firstTutorial && firstTutorial.path;
   if (first) openExample(first);
-  const draftText = store.get("draft");
-  if (draftText) { editor.value = draftText; showEditorHead(); drawGutter(); }
+  if (savedDraft) {
+    editor.value = savedDraft;
+    store.set("draft", savedDraft);
+    showEditorHead();
+    drawGutter();
+  }
 
   // The live view is built once, at the start, so its controls exist whichever tab shows;
   // its runs go through the same counted client (state, Stop and Esc cover them).

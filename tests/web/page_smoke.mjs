@@ -19,7 +19,7 @@ const puppeteer = require("puppeteer-core");
 
 let failed = 0;
 function check(ok, what, detail = "") {
-  console.log(`${ok ? "PASS" : "FAIL"} ${what}${detail ? ": " + detail : ""}`);
+  console.log(`${ok ? "PASS" : "FAIL"} ${what}${detail ? ": " + String(detail).replace(/\n/g, "⏎") : ""}`);
   if (!ok) failed++;
 }
 
@@ -112,6 +112,17 @@ try {
 
   e = await enter("plot(sigmoid, -5, 5)");
   check(e.figures === 1, "plot shows an inline <svg>");
+
+  // Help: the index, without touching what is being typed.
+  await page.$eval("#console-input", (el) => { el.value = "1 +"; });
+  let n1 = await count();
+  await page.click("#help-button");
+  await page.waitForFunction((k) => document.querySelectorAll("#console-output .entry").length > k, {}, n1);
+  await idle();
+  e = await page.$eval("#console-output .entry:last-child", (x) => x.textContent);
+  check(/nn> :help/.test(e) && /Activation functions/.test(e) &&
+        await page.$eval("#console-input", (el) => el.value) === "1 +", "#help-button shows the index, input kept");
+  await page.$eval("#console-input", (el) => { el.value = ""; });
 
   e = await enter(":help softmax");
   check(/softmax/.test(e.stdout) && !e.stderr, ":help softmax", e.stdout.split("\n")[0]);
@@ -220,6 +231,13 @@ try {
   await page.screenshot({ path: join(dir, "screenshots", "page-en-600.png"), fullPage: true });
   await page.select("#lang", "zh");
   await page.screenshot({ path: join(dir, "screenshots", "page-zh-600.png"), fullPage: true });
+  // The editor's text survives a reload.
+  await page.$eval("#editor", (t) => { t.value = "print(42)"; t.dispatchEvent(new Event("input")); });
+  await new Promise((r) => setTimeout(r, 500));
+  await page.reload();
+  await page.waitForSelector("body[data-nn-state=ready]", { timeout: 30000 });
+  check(await page.$eval("#editor", (t) => t.value) === "print(42)" &&
+        !(await page.$eval("#editor-modified", (x) => x.hidden)), "the edited script is kept across a reload");
   check(errors.length === 0, "no page errors", errors.join("; "));
   check(await state() === "ready", "ready at the end");
 } finally {
