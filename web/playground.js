@@ -115,6 +115,7 @@
     for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = L(el.dataset.i18n);
     for (const el of document.querySelectorAll("[data-i18n-title]")) el.title = L(el.dataset.i18nTitle);
     $("console-input").setAttribute("aria-label", L("consoleLabel"));
+    $("console-output").setAttribute("aria-label", L("console"));
     $("editor").setAttribute("aria-label", L("editorLabel"));
     for (const g of $("examples").querySelectorAll("optgroup")) g.label = L(g.dataset.group);
     for (const li of $("files").children) {

@@ -9,7 +9,7 @@
 // lines, a table of the examples' runs, and exits 1 on any failure.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const dir = resolve(process.argv[2] || "build/web");
@@ -238,6 +238,21 @@ try {
   await page.waitForSelector("body[data-nn-state=ready]", { timeout: 30000 });
   check(await page.$eval("#editor", (t) => t.value) === "print(42)" &&
         !(await page.$eval("#editor-modified", (x) => x.hidden)), "the edited script is kept across a reload");
+  // The one-file page (web/bundle.mjs inlines this page) from disk, when it is built.
+  const onefile = join(dir, "nn-playground.html");
+  if (existsSync(onefile)) {
+    const p2 = await browser.newPage();
+    p2.on("pageerror", (x) => errors.push("nn-playground.html: " + x.message));
+    await p2.goto("file://" + onefile);
+    await p2.waitForSelector("body[data-nn-state=ready]", { timeout: 30000 });
+    const r = await p2.evaluate(() => window.nnPlayground.nn.run("softmax([1, 2, 3])", { name: "<repl>" }));
+    const options = await p2.$$eval("#examples option", (os) => os.length);
+    check(r.stdout === "[0.0900306, 0.244728, 0.665241]\n" && options >= 14,
+          "nn-playground.html from file:// runs, with the examples", `${options} examples`);
+    await p2.close();
+  } else {
+    console.log("SKIP nn-playground.html is not built");
+  }
   check(errors.length === 0, "no page errors", errors.join("; "));
   check(await state() === "ready", "ready at the end");
 } finally {
