@@ -155,8 +155,16 @@
   let welcome = null;
   // Follow the output while the reader is at the bottom; leave it alone when they have
   // scrolled up to read something.
-  let follow = true;
-  out.addEventListener("scroll", () => { follow = out.scrollHeight - out.scrollTop - out.clientHeight < 40; });
+  // A resize (the window, the layout turning narrow) moves the scroll position too: that
+  // is not the reader, and the transcript stays at its bottom if it was there.
+  let follow = true, height = out.clientHeight;
+  out.addEventListener("scroll", () => {
+    if (out.clientHeight === height) follow = out.scrollHeight - out.scrollTop - out.clientHeight < 40;
+  });
+  new ResizeObserver(() => {
+    height = out.clientHeight;
+    if (follow) out.scrollTop = out.scrollHeight;
+  }).observe(out);
   function scrollDown(force) {
     if (force) follow = true;
     if (follow) out.scrollTop = out.scrollHeight;
