@@ -106,3 +106,16 @@ test-web: web
 	@node tests/web/browser.mjs $(WEB)
 
 -include $(shell find $(WEB)/obj -name '*.d' 2>/dev/null)
+
+# --- page ---
+# The playground page (web/index.html, copied above): its style and script, and
+# examples.js, every script of examples/ and examples/tutorial/ with the data files they
+# read, generated so the page (and the one-file page) needs no fetch.
+PAGE = $(WEB)/playground.css $(WEB)/playground.js $(WEB)/examples.js
+web: $(PAGE)
+$(WEB)/playground.css $(WEB)/playground.js: $(WEB)/%: web/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(WEB)/examples.js: web/gen-examples.mjs $(wildcard examples/*.nn examples/tutorial/*.nn examples/data/*)
+	@mkdir -p $(dir $@)
+	node --no-experimental-fetch web/gen-examples.mjs examples > $@.tmp && mv $@.tmp $@
