@@ -1,0 +1,591 @@
+// live.js — the live training view (issue 10): TensorFlow Playground's idea in nn's terms.
+// A 2-D data set, the model as nn text, an optimizer and Train/Stop; the view writes the
+// nn script, shows it, and runs it through the page's NNClient with train(..., live =
+// true), so the decision regions, the points and the loss curve redraw after every epoch
+// while the interpreter works in its Web Worker. A classic script (the one-file page
+// inlines it); it defines
+//
+//   NNLive.mount(el, nn, { lang })   builds the view in el → { setLang(lang) }
+//   NNLive.render(el, frame, { lang }) draws one live frame (plane + loss) into el; the
+//                                    console and the embed use it for scripts that call
+//                                    train(..., live = true)
+//
+// A frame is interp/live.c's: {epoch, epochs, interrupted, loss, accuracy, val_loss?,
+// val_accuracy?, outputs, points?, grid?}; grid.p is row-major from (xmin, ymin), so row
+// i of the grid is drawn i rows up from the bottom.
+"use strict";
+(function (global) {
+  const TEXT = {
+    en: {
+      dataset: "Data set", noise: "Noise", std: "Spread (std)", size: "Points",
+      classes: "Classes", model: "Model (nn)", optimizer: "Optimizer", lr: "Learning rate",
+      epochs: "Epochs", untilStop: "until Stop", train: "Train", stop: "Stop", reset: "Reset",
+      script: "The nn code this view runs", epoch: "epoch", loss: "loss", valLoss: "val_loss",
+      accuracy: "accuracy", valAccuracy: "val_accuracy",
+      idle: "Press Train to start.",
+      starting: "Starting…", waiting: "Waiting for the interpreter…",
+      training: (e) => `Training… epoch ${e}`,
+      stopped: (e) => `Stopped at epoch ${e}; the weights are kept: Train continues.`,
+      done: (e, s) => `Done: epoch ${e} (${s} s). Train continues with the same network.`,
+      fresh: "A fresh model: press Train.",
+      failed: "The script stopped with an error:",
+      noModel: "The model text must define a model, e.g. model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
+      hint: "The decision regions and the data appear here while the network trains.",
+      datasets: { xor: "XOR (four quadrants)", moons: "Moons", circles: "Circles", spiral: "Spiral", blobs: "Blobs" },
+      continueComment: "# the same network, trained further",
+    },
+    zh: {
+      dataset: "数据集", noise: "噪声", std: "离散程度（标准差）", size: "点数",
+      classes: "类别数", model: "模型（nn 代码）", optimizer: "优化器", lr: "学习率",
+      epochs: "训练轮数", untilStop: "直到停止", train: "训练", stop: "停止", reset: "重置",
+      script: "本视图运行的 nn 代码", epoch: "轮", loss: "损失", valLoss: "验证损失",
+      accuracy: "准确率", valAccuracy: "验证准确率",
+      idle: "点击“训练”开始。",
+      starting: "正在启动…", waiting: "正在等待解释器…",
+      training: (e) => `训练中… 第 ${e} 轮`,
+      stopped: (e) => `已在第 ${e} 轮停止，权重保留：再点“训练”会接着训练。`,
+      done: (e, s) => `完成：共 ${e} 轮（${s} 秒）。再点“训练”会接着训练同一个网络。`,
+      fresh: "已新建模型：点击“训练”。",
+      failed: "脚本出错停止：",
+      noModel: "模型代码必须定义一个模型，例如 model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
+      hint: "训练时，这里显示决策区域和数据点。",
+      datasets: { xor: "异或（四个象限）", moons: "双月形", circles: "同心圆", spiral: "螺旋", blobs: "高斯团" },
+      continueComment: "# 同一个网络，继续训练",
+    },
+  };
+  const text = (lang) => TEXT[lang === "zh" ? "zh" : "en"];
+
+  // TensorFlow Playground's orange and blue for two classes; more stay distinguishable.
+  const PALETTE = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+  const RGB = PALETTE.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+  const REGION_STRENGTH = 0.7; // the regions stay lighter than the points drawn on them
+
+  // ------------------------------------------------------------------ drawing a frame
+
+  // A canvas sized in CSS pixels, drawn at the screen's resolution.
+  function prepare(canvas) {
+    const w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
+    const dpr = global.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+      canvas.width = Math.round(w * dpr);
+      canvas.height = Math.round(h * dpr);
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    return { ctx, w, h };
+  }
+
+  // About `count` round tick values (1, 2 or 5 × 10^k apart) in [lo, hi].
+  function ticks(lo, hi, count) {
+    if (!(hi > lo)) return [lo];
+    const raw = (hi - lo) / count, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+    const out = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+      out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+    return out;
+  }
+  const tickLabel = (v) => String(+v.toPrecision(4));
+
+  // The colour of a grid cell: k = 1, a diverging scale around 0.5 (orange 0, blue 1);
+  // k ≥ 2, the likeliest class's colour, stronger as the model is surer.
+  function cellColour(p, base, k, out) {
+    let cls, t;
+    if (k === 1) {
+      const v = p[base];
+      if (v === null || !isFinite(v)) { out[0] = out[1] = out[2] = 200; return; }
+      const c = Math.min(1, Math.max(0, v));
+      cls = c >= 0.5 ? 1 : 0;
+      t = Math.abs(c - 0.5) * 2;
+    } else {
+      cls = 0;
+      for (let c = 1; c < k; c++) if (p[base + c] > p[base + cls]) cls = c;
+      const top = p[base + cls];
+      if (top === null || !isFinite(top)) { out[0] = out[1] = out[2] = 200; return; }
+      t = Math.min(1, Math.max(0, (top - 1 / k) / (1 - 1 / k)));
+    }
+    const a = t * REGION_STRENGTH, rgb = RGB[cls % RGB.length];
+    for (let i = 0; i < 3; i++) out[i] = Math.round(255 + (rgb[i] - 255) * a);
+  }
+
+  // Class labels take their class's colour; one-column targets between 0 and 1 (k = 1)
+  // take the diverging scale, at full strength.
+  function pointColour(label, k) {
+    if (k !== 1 || label === 0 || label === 1) return PALETTE[Math.max(0, Math.round(label)) % PALETTE.length];
+    const c = Math.min(1, Math.max(0, label)), rgb = RGB[c >= 0.5 ? 1 : 0];
+    const a = 0.3 + 0.7 * Math.abs(c - 0.5) * 2;
+    return `rgb(${rgb.map((v) => Math.round(255 + (v - 255) * a))})`;
+  }
+
+  function drawPlane(canvas, frame) {
+    const { ctx, w, h } = prepare(canvas);
+    const left = 34, bottom = 22, top = 6;
+    const side = Math.max(10, Math.min(w - left - 6, h - bottom - top));
+    const x0 = left, y0 = top;
+    const g = frame.grid, pts = frame.points;
+    const xr = g ? g.x : rangeOf(pts.x, 0), yr = g ? g.y : rangeOf(pts.x, 1);
+    if (g) {
+      const n = g.n, k = frame.outputs || 1;
+      let off = canvas._nnGrid;
+      if (!off || off.width !== n) {
+        off = canvas._nnGrid = document.createElement("canvas");
+        off.width = off.height = n;
+      }
+      const octx = off.getContext("2d"), img = octx.createImageData(n, n), rgb = [0, 0, 0];
+      for (let i = 0; i < n; i++) {
+        const row = n - 1 - i; // grid row i grows with y: the bottom row of the image is row 0
+        for (let j = 0; j < n; j++) {
+          cellColour(g.p, (i * n + j) * k, k, rgb);
+          const o = (row * n + j) * 4;
+          img.data[o] = rgb[0]; img.data[o + 1] = rgb[1]; img.data[o + 2] = rgb[2]; img.data[o + 3] = 255;
+        }
+      }
+      octx.putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = "high";
+      ctx.drawImage(off, x0, y0, side, side);
+    } else {
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(x0, y0, side, side);
+    }
+    ctx.strokeStyle = "#ccc";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 + 0.5, y0 + 0.5, side - 1, side - 1);
+
+    const px = (v) => x0 + (v - xr[0]) / (xr[1] - xr[0]) * side;
+    const py = (v) => y0 + (1 - (v - yr[0]) / (yr[1] - yr[0])) * side;
+    if (pts) {
+      const n = pts.label.length, r = n > 600 ? 2.6 : 3.4, k = frame.outputs || 2;
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = "#fff";
+      for (let i = 0; i < n; i++) {
+        const x = pts.x[2 * i], y = pts.x[2 * i + 1];
+        if (x === null || y === null) continue;
+        ctx.beginPath();
+        ctx.arc(px(x), py(y), r, 0, 2 * Math.PI);
+        ctx.fillStyle = pointColour(pts.label[i], k);
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
+    // axes: light ticks and labels outside the square
+    ctx.fillStyle = "#888";
+    ctx.strokeStyle = "#bbb";
+    ctx.font = "10px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const v of ticks(xr[0], xr[1], 5)) {
+      const x = px(v);
+      ctx.beginPath(); ctx.moveTo(x, y0 + side); ctx.lineTo(x, y0 + side + 4); ctx.stroke();
+      ctx.fillText(tickLabel(v), x, y0 + side + 6);
+    }
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (const v of ticks(yr[0], yr[1], 5)) {
+      const y = py(v);
+      ctx.beginPath(); ctx.moveTo(x0 - 4, y); ctx.lineTo(x0, y); ctx.stroke();
+      ctx.fillText(tickLabel(v), x0 - 6, y);
+    }
+  }
+
+  function rangeOf(xy, axis) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = axis; i < xy.length; i += 2) if (xy[i] !== null) { lo = Math.min(lo, xy[i]); hi = Math.max(hi, xy[i]); }
+    if (!(hi > lo)) { lo -= 1; hi += 1; }
+    const pad = (hi - lo) * 0.1;
+    return [lo - pad, hi + pad];
+  }
+
+  function drawLoss(canvas, frame, t) {
+    const { ctx, w, h } = prepare(canvas);
+    const left = 40, right = 8, top = 16, bottom = 30;
+    const pw = w - left - right, ph = h - top - bottom;
+    const loss = frame.loss || [], val = frame.val_loss || null;
+    const E = Math.max(frame.epoch || loss.length, 1);
+    let hi = 0;
+    for (const v of loss) if (v !== null && isFinite(v)) hi = Math.max(hi, v);
+    if (val) for (const v of val) if (v !== null && isFinite(v)) hi = Math.max(hi, v);
+    hi = hi > 0 ? hi * 1.05 : 1;
+    const xAt = (e) => left + (E === 1 ? pw : (e - 1) / (E - 1) * pw);
+    const yAt = (v) => top + (1 - v / hi) * ph;
+
+    ctx.font = "10px system-ui, sans-serif";
+    ctx.fillStyle = "#888";
+    ctx.strokeStyle = "#e4e4e4";
+    ctx.lineWidth = 1;
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (const v of ticks(0, hi, 4)) {
+      const y = Math.round(yAt(v)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + pw, y); ctx.stroke();
+      ctx.fillText(tickLabel(v), left - 5, y);
+    }
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const v of ticks(1, E, 5).filter((e) => e >= 1 && Number.isInteger(e))) {
+      ctx.fillText(String(v), xAt(v), top + ph + 4);
+    }
+    ctx.fillText(t.epoch, left + pw / 2, top + ph + 16);
+    ctx.strokeStyle = "#bbb";
+    ctx.beginPath(); ctx.moveTo(left + 0.5, top); ctx.lineTo(left + 0.5, top + ph); ctx.lineTo(left + pw, top + ph + 0.5); ctx.stroke();
+
+    const line = (vals, colour, dash) => {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 1.8;
+      ctx.setLineDash(dash);
+      ctx.beginPath();
+      let pen = false;
+      vals.forEach((v, i) => {
+        if (v === null || !isFinite(v)) { pen = false; return; }
+        const x = xAt(i + 1), y = yAt(v);
+        if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+        pen = true;
+      });
+      if (vals.length === 1 && pen) ctx.lineTo(xAt(1) - 3, yAt(vals[0]));
+      ctx.stroke();
+      ctx.setLineDash([]);
+    };
+    line(loss, "#333", []);
+    if (val) line(val, "#f59322", [5, 3]);
+    // legend, top right
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    ctx.font = "11px system-ui, sans-serif";
+    let lx = left + pw;
+    const entries = [[t.loss, "#333", []]];
+    if (val) entries.push([t.valLoss, "#f59322", [5, 3]]);
+    for (const [name, colour, dash] of entries.reverse()) {
+      ctx.fillStyle = "#555";
+      ctx.fillText(name, lx, 7);
+      lx -= ctx.measureText(name).width + 4;
+      ctx.strokeStyle = colour; ctx.setLineDash(dash); ctx.lineWidth = 1.8;
+      ctx.beginPath(); ctx.moveTo(lx - 16, 7); ctx.lineTo(lx, 7); ctx.stroke();
+      ctx.setLineDash([]);
+      lx -= 28;
+    }
+  }
+
+  const last = (a) => (a && a.length ? a[a.length - 1] : null);
+  const fmt = (v, d) => (v === null || v === undefined || !isFinite(v) ? "–" : v.toFixed(d));
+
+  function caption(frame, t) {
+    const parts = [`${t.epoch} ${frame.epoch}`];
+    parts.push(`${t.loss} ${fmt(last(frame.loss), 4)}`);
+    const acc = last(frame.accuracy);
+    if (acc !== null) parts.push(`${t.accuracy} ${fmt(acc * 100, 1)}%`);
+    if (frame.val_loss) parts.push(`${t.valLoss} ${fmt(last(frame.val_loss), 4)}`);
+    const vacc = last(frame.val_accuracy);
+    if (vacc !== null) parts.push(`${t.valAccuracy} ${fmt(vacc * 100, 1)}%`);
+    return parts.join(" · ");
+  }
+
+  function child(el, tag, cls) {
+    let c = el.querySelector(`:scope > ${tag}.${cls}`);
+    if (!c) {
+      c = document.createElement(tag);
+      c.className = cls;
+      el.appendChild(c);
+    }
+    return c;
+  }
+
+  // Draws one frame into el, reusing the canvases a previous call made there (or that
+  // mount placed: canvas.nnlive-plane, canvas.nnlive-loss, div.nnlive-caption).
+  function render(el, frame, opts = {}) {
+    const t = text(opts.lang);
+    el.classList.add("nnlive-frame");
+    const plane = child(el, "canvas", "nnlive-plane");
+    const loss = child(el, "canvas", "nnlive-loss");
+    const cap = child(el, "div", "nnlive-caption");
+    const hasPlane = !!(frame.grid || frame.points);
+    plane.hidden = !hasPlane;
+    if (hasPlane) drawPlane(plane, frame);
+    drawLoss(loss, frame, t);
+    cap.textContent = caption(frame, t);
+    return el;
+  }
+
+  // ------------------------------------------------------------------ the view
+
+  // Each data set as nn code; size is the total number of points, noise its slider value.
+  const DATASETS = {
+    xor: { noise: [0, 0.5, 0.05, 0.1], classes: false,
+           code: (n, v) => [
+             `let p = rand(${n}, 2) * 2 - 1   # uniform in the square [-1, 1]²`,
+             `let data = {x: p + ${v} * randn(${n}, 2), y: where(p[:, 0] * p[:, 1] < 0, 1, 0)}`] },
+    moons: { noise: [0, 0.5, 0.01, 0.1], classes: false,
+             code: (n, v) => [`let data = moons(n = ${n}, noise = ${v})`] },
+    circles: { noise: [0, 0.3, 0.01, 0.05], classes: false,
+               code: (n, v) => [`let data = circles(n = ${n}, noise = ${v})`] },
+    spiral: { noise: [0, 1, 0.05, 0.2], classes: true,
+              code: (n, v, k) => [`let data = spiral(n = ${Math.max(1, Math.round(n / k))}, classes = ${k}, noise = ${v})   # n per class`] },
+    blobs: { noise: [0.1, 5, 0.1, 1], classes: true, std: true,
+             code: (n, v, k) => [`let data = normalize(blobs(n = ${n}, centers = ${k}, std = ${v}))`] },
+  };
+  const OPTIMIZERS = { sgd: 0.1, momentum: 0.05, adagrad: 0.1, rmsprop: 0.01, adam: 0.01 };
+  const EPOCHS = [100, 300, 1000, 3000, 0]; // 0: until Stop
+  const FOREVER = 1000000;
+  const DEFAULT_MODEL = "model m() { dense(2, 8); tanh; dense(8, 2); softmax }";
+
+  function el(tag, attrs = {}, kids = []) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === "text") e.textContent = v;
+      else e.setAttribute(k, v);
+    }
+    for (const c of kids) e.appendChild(c);
+    return e;
+  }
+
+  function mount(root, nn, opts = {}) {
+    let lang = opts.lang === "zh" ? "zh" : "en";
+    root.classList.add("nnlive");
+    root.textContent = "";
+    const labels = {}; // key → element whose text is the label
+    const label = (key, control) => {
+      const span = el("span", { class: "nnlive-label" });
+      labels[key] = span;
+      return el("label", {}, [span, control]);
+    };
+
+    const dataset = el("select", { id: "live-dataset" });
+    for (const name of Object.keys(DATASETS)) dataset.appendChild(el("option", { value: name }));
+    dataset.value = "moons";
+    const noise = el("input", { id: "live-noise", type: "range" });
+    const noiseOut = el("output", { class: "nnlive-value" });
+    const size = el("input", { id: "live-size", type: "range", min: "50", max: "1000", step: "50", value: "400" });
+    const sizeOut = el("output", { class: "nnlive-value" });
+    const classes = el("select", { id: "live-classes" });
+    for (const k of [2, 3, 4, 5]) classes.appendChild(el("option", { value: String(k), text: String(k) }));
+    const model = el("textarea", { id: "live-model", rows: "3", spellcheck: "false" });
+    model.value = DEFAULT_MODEL;
+    const optimizer = el("select", { id: "live-optimizer" });
+    for (const name of Object.keys(OPTIMIZERS)) optimizer.appendChild(el("option", { value: name, text: name }));
+    optimizer.value = "adam";
+    const lr = el("input", { id: "live-lr", type: "number", min: "0", step: "any", value: "0.01" });
+    const epochs = el("select", { id: "live-epochs" });
+    for (const e of EPOCHS) epochs.appendChild(el("option", { value: String(e), text: String(e) }));
+    epochs.value = "1000";
+    const train = el("button", { id: "live-train", type: "button", class: "nnlive-primary" });
+    const stop = el("button", { id: "live-stop", type: "button", disabled: "" });
+    const reset = el("button", { id: "live-reset", type: "button" });
+    const status = el("div", { id: "live-status", "data-epoch": "0", "data-frames": "0", role: "status" });
+    const error = el("pre", { class: "nnlive-error", hidden: "" });
+    const plane = el("canvas", { id: "live-plane", class: "nnlive-plane" });
+    const loss = el("canvas", { id: "live-loss", class: "nnlive-loss" });
+    const cap = el("div", { class: "nnlive-caption" });
+    const hint = el("div", { class: "nnlive-hint" });
+    const frameBox = el("div", { class: "nnlive-frame" }, [plane, loss, cap]);
+    const script = el("pre", { id: "live-script", class: "nnlive-script" });
+    const scriptTitle = el("div", { class: "nnlive-script-title" });
+
+    const noiseLabel = label("noise", el("span", { class: "nnlive-range" }, [noise, noiseOut]));
+    const classesLabel = label("classes", classes);
+    root.append(
+      el("div", { class: "nnlive-controls" }, [
+        el("div", { class: "nnlive-group" }, [
+          label("dataset", dataset), noiseLabel,
+          label("size", el("span", { class: "nnlive-range" }, [size, sizeOut])), classesLabel]),
+        el("div", { class: "nnlive-group nnlive-model" }, [label("model", model)]),
+        el("div", { class: "nnlive-group" }, [label("optimizer", optimizer), label("lr", lr), label("epochs", epochs)]),
+        el("div", { class: "nnlive-buttons" }, [train, stop, reset]),
+        status, error,
+      ]),
+      el("div", { class: "nnlive-view" }, [hint, frameBox]),
+      el("div", { class: "nnlive-code" }, [scriptTitle, script]),
+    );
+
+    // state of the interpreter's side: what `net` and `data` were built from
+    let built = null;      // {setup: the data and model code} once net exists
+    let runSeed = 1;       // Reset draws a fresh model from the next seed
+    let running = false;
+    let frames = 0, pending = null, scheduled = false;
+    let earlier = null;    // the history of earlier runs on the same net: {loss, accuracy, …}
+    let lastFrame = null, lastStatus = ["idle"];
+
+    function setStatus(key, ...args) {
+      lastStatus = [key, ...args];
+      const v = text(lang)[key];
+      status.textContent = typeof v === "function" ? v(...args) : v;
+    }
+
+    function syncDataset() {
+      const d = DATASETS[dataset.value];
+      const [min, max, step, value] = d.noise;
+      Object.assign(noise, { min, max, step });
+      noise.value = value;
+      classesLabel.hidden = !d.classes;
+      labels.noise.dataset.key = d.std ? "std" : "noise";
+      applyLabels();
+      showValues();
+    }
+    function showValues() {
+      noiseOut.textContent = noise.value;
+      sizeOut.textContent = size.value;
+    }
+
+    // The output width of the model text follows the classes when it ends in dense(…, k); softmax.
+    function syncClasses() {
+      const k = DATASETS[dataset.value].classes ? +classes.value : 2;
+      model.value = model.value.replace(/(dense\(\s*[^,()]+,\s*)(\d+)(\s*\)\s*;?\s*softmax\s*;?\s*\}\s*)$/,
+                                        (all, a, old, b) => a + k + b);
+    }
+
+    function dataCode() {
+      const d = DATASETS[dataset.value];
+      const k = d.classes ? +classes.value : 2;
+      return d.code(+size.value, +noise.value, k);
+    }
+    function trainCode() {
+      const e = +epochs.value || FOREVER;
+      const rate = +lr.value > 0 ? +lr.value : OPTIMIZERS[optimizer.value];
+      return `let history = train(net, data, optimizer = ${optimizer.value}(lr = ${rate}), ` +
+             `epochs = ${e}, batch = 32, verbose = false, live = true)`;
+    }
+    function setupCode(name) {
+      return [`seed(${runSeed})`, ...dataCode(), model.value.trim(), `let net = ${name}()`];
+    }
+
+    function applyLabels() {
+      const t = text(lang);
+      for (const [key, span] of Object.entries(labels)) span.textContent = t[span.dataset.key || key];
+      for (const o of dataset.options) o.textContent = t.datasets[o.value];
+      epochs.options[EPOCHS.indexOf(0)].textContent = t.untilStop;
+      train.textContent = t.train;
+      stop.textContent = t.stop;
+      reset.textContent = t.reset;
+      scriptTitle.textContent = t.script;
+      hint.textContent = t.hint;
+      if (script.dataset.continued) script.textContent = script.textContent.replace(/^#.*\n/, t.continueComment + "\n");
+    }
+
+    function draw() {
+      scheduled = false;
+      if (!pending) return;
+      const f = pending;
+      pending = null;
+      render(frameBox, f, { lang });
+      hint.hidden = true;
+      frames++;
+      status.dataset.frames = String(frames);
+      status.dataset.epoch = String(f.epoch);
+      lastFrame = f;
+      if (running) setStatus("training", f.epoch);
+    }
+    // Frames can arrive faster than the screen refreshes: draw the newest once per refresh.
+    function onFrame(frame) {
+      const f = earlier ? join(earlier, frame) : frame;
+      pending = f;
+      if (!scheduled) {
+        scheduled = true;
+        requestAnimationFrame(draw);
+      }
+    }
+    // A frame continuing earlier runs on the same network: one curve from epoch 1.
+    function join(prev, frame) {
+      const f = { ...frame, epoch: prev.loss.length + frame.epoch, epochs: prev.loss.length + frame.epochs };
+      for (const key of ["loss", "accuracy", "val_loss", "val_accuracy"])
+        if (frame[key]) f[key] = (prev[key] || prev.loss.map(() => null)).concat(frame[key]);
+      return f;
+    }
+
+    function setRunning(on) {
+      running = on;
+      train.disabled = on;
+      reset.disabled = on;
+      stop.disabled = !on;
+      root.dataset.running = on ? "true" : "false";
+    }
+
+    function showError(msg) {
+      error.textContent = msg;
+      error.hidden = !msg;
+    }
+
+    async function run() {
+      if (running) return;
+      const name = (model.value.match(/\bmodel\s+([A-Za-z_]\w*)\s*\(/) || [])[1];
+      if (!name) { showError(text(lang).noModel); return; }
+      const setup = setupCode(name);
+      const key = setup.join("\n");
+      let lines;
+      if (built && built.key === key) {
+        lines = [text(lang).continueComment, trainCode()];
+        script.dataset.continued = "1";
+        earlier = lastFrame ? { ...lastFrame } : null;
+      } else {
+        lines = [...setup, trainCode()];
+        delete script.dataset.continued;
+        earlier = null;
+        built = null;
+      }
+      const source = lines.join("\n") + "\n";
+      script.textContent = source;
+      showError("");
+      frames = 0;
+      status.dataset.frames = "0";
+      setRunning(true);
+      setStatus(nn.busy ? "waiting" : "starting");
+      const t0 = performance.now();
+      let r;
+      try {
+        r = await nn.run(source, { name: "live.nn", echo: false, live: onFrame });
+      } catch (e) {
+        r = { ok: false, stderr: String(e && e.message || e) };
+      }
+      setRunning(false);
+      if (pending) draw(); // the last frame is always drawn, even if no refresh came
+      // the net exists once its line ran: the setup had no error, or the error came later
+      if (r.ok || (lastFrame && frames > 0)) built = { key };
+      if (!r.ok) {
+        showError((r.stderr || "").trim() || text(lang).failed);
+        setStatus("failed");
+        return;
+      }
+      const epoch = lastFrame ? lastFrame.epoch : 0;
+      if (lastFrame && lastFrame.interrupted) setStatus("stopped", epoch);
+      else setStatus("done", epoch, ((performance.now() - t0) / 1000).toFixed(1));
+    }
+
+    async function freshModel() {
+      if (running) return;
+      runSeed++;
+      built = null;
+      earlier = null;
+      lastFrame = null;
+      frames = 0;
+      status.dataset.frames = "0";
+      status.dataset.epoch = "0";
+      showError("");
+      for (const c of [plane, loss]) prepare(c);
+      cap.textContent = "";
+      hint.hidden = false;
+      script.textContent = "";
+      setStatus("fresh");
+    }
+
+    train.addEventListener("click", run);
+    stop.addEventListener("click", () => { if (running) nn.interrupt(); });
+    reset.addEventListener("click", freshModel);
+    dataset.addEventListener("change", () => { syncDataset(); syncClasses(); });
+    classes.addEventListener("change", syncClasses);
+    noise.addEventListener("input", showValues);
+    size.addEventListener("input", showValues);
+    optimizer.addEventListener("change", () => { lr.value = OPTIMIZERS[optimizer.value]; });
+
+    syncDataset();
+    setRunning(false);
+    setStatus("idle");
+    return {
+      setLang(next) {
+        lang = next === "zh" ? "zh" : "en";
+        applyLabels();
+        setStatus(...lastStatus);
+        if (lastFrame) render(frameBox, lastFrame, { lang });
+      },
+    };
+  }
+
+  global.NNLive = { mount, render };
+})(typeof window !== "undefined" ? window : globalThis);
