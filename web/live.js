@@ -58,7 +58,7 @@
   // TensorFlow Playground's orange and blue for two classes; more stay distinguishable.
   const PALETTE = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
   const RGB = PALETTE.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
-  const REGION_STRENGTH = 0.7; // the regions stay lighter than the points drawn on them
+  const REGION_STRENGTH = 0.65; // the regions stay lighter than the points drawn on them
 
   // ------------------------------------------------------------------ drawing a frame
 
@@ -118,13 +118,20 @@
     return `rgb(${rgb.map((v) => Math.round(255 + (v - 255) * a))})`;
   }
 
+  // The plane keeps the data's aspect ratio (a circle stays round) within limits: at most
+  // square-tall, at least a third as tall as wide; the canvas's height follows its width.
   function drawPlane(canvas, frame) {
-    const { ctx, w, h } = prepare(canvas);
-    const left = 34, bottom = 22, top = 6;
-    const side = Math.max(10, Math.min(w - left - 6, h - bottom - top));
-    const x0 = left, y0 = top;
+    const left = 34, bottom = 22, top = 6, right = 8;
     const g = frame.grid, pts = frame.points;
     const xr = g ? g.x : rangeOf(pts.x, 0), yr = g ? g.y : rangeOf(pts.x, 1);
+    const width = canvas.clientWidth || canvas.width;
+    const ratio = Math.min(3, Math.max(1, (xr[1] - xr[0]) / (yr[1] - yr[0]) || 1));
+    let sideX = Math.max(10, width - left - right), sideY = sideX / ratio;
+    if ((xr[1] - xr[0]) < (yr[1] - yr[0])) sideX = Math.max(sideY / Math.min(3, (yr[1] - yr[0]) / (xr[1] - xr[0])), 10);
+    const height = Math.round(sideY + top + bottom);
+    if (canvas.clientHeight !== height) canvas.style.height = height + "px";
+    const { ctx } = prepare(canvas);
+    const x0 = left + (width - left - right - sideX) / 2, y0 = top;
     if (g) {
       const n = g.n, k = frame.outputs || 1;
       let off = canvas._nnGrid;
@@ -144,17 +151,17 @@
       octx.putImageData(img, 0, 0);
       ctx.imageSmoothingEnabled = true;
       ctx.imageSmoothingQuality = "high";
-      ctx.drawImage(off, x0, y0, side, side);
+      ctx.drawImage(off, x0, y0, sideX, sideY);
     } else {
       ctx.fillStyle = "#fff";
-      ctx.fillRect(x0, y0, side, side);
+      ctx.fillRect(x0, y0, sideX, sideY);
     }
     ctx.strokeStyle = "#ccc";
     ctx.lineWidth = 1;
-    ctx.strokeRect(x0 + 0.5, y0 + 0.5, side - 1, side - 1);
+    ctx.strokeRect(x0 + 0.5, y0 + 0.5, sideX - 1, sideY - 1);
 
-    const px = (v) => x0 + (v - xr[0]) / (xr[1] - xr[0]) * side;
-    const py = (v) => y0 + (1 - (v - yr[0]) / (yr[1] - yr[0])) * side;
+    const px = (v) => x0 + (v - xr[0]) / (xr[1] - xr[0]) * sideX;
+    const py = (v) => y0 + (1 - (v - yr[0]) / (yr[1] - yr[0])) * sideY;
     if (pts) {
       const n = pts.label.length, r = n > 600 ? 2.6 : 3.4, k = frame.outputs || 2;
       ctx.lineWidth = 1;
@@ -177,8 +184,8 @@
     ctx.textBaseline = "top";
     for (const v of ticks(xr[0], xr[1], 5)) {
       const x = px(v);
-      ctx.beginPath(); ctx.moveTo(x, y0 + side); ctx.lineTo(x, y0 + side + 4); ctx.stroke();
-      ctx.fillText(tickLabel(v), x, y0 + side + 6);
+      ctx.beginPath(); ctx.moveTo(x, y0 + sideY); ctx.lineTo(x, y0 + sideY + 4); ctx.stroke();
+      ctx.fillText(tickLabel(v), x, y0 + sideY + 6);
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
@@ -199,7 +206,7 @@
 
   function drawLoss(canvas, frame, t) {
     const { ctx, w, h } = prepare(canvas);
-    const left = 40, right = 8, top = 16, bottom = 30;
+    const left = 40, right = 14, top = 16, bottom = 30;
     const pw = w - left - right, ph = h - top - bottom;
     const loss = frame.loss || [], val = frame.val_loss || null;
     const E = Math.max(frame.epoch || loss.length, 1);
@@ -390,9 +397,9 @@
         el("div", { class: "nnlive-group nnlive-model" }, [label("model", model)]),
         el("div", { class: "nnlive-group" }, [label("optimizer", optimizer), label("lr", lr), label("epochs", epochs)]),
         el("div", { class: "nnlive-buttons" }, [train, stop, reset]),
-        status, error,
+        status,
       ]),
-      el("div", { class: "nnlive-view" }, [hint, frameBox]),
+      el("div", { class: "nnlive-view" }, [error, hint, frameBox]),
       el("div", { class: "nnlive-code" }, [scriptTitle, script]),
     );
 
@@ -501,6 +508,7 @@
     function showError(msg) {
       error.textContent = msg;
       error.hidden = !msg;
+      if (msg) hint.hidden = true;
     }
 
     async function run() {
