@@ -18,10 +18,10 @@
   const TEXT = {
     en: {
       dataset: "Data set", noise: "Noise", std: "Spread (std)", size: "Points",
-      classes: "Classes", model: "Model (nn)", optimizer: "Optimizer", lr: "Learning rate",
+      classes: "Classes", model: "Model (nn)", lossFn: "Loss function", optimizer: "Optimizer", lr: "Learning rate",
       epochs: "Epochs", untilStop: "until Stop", train: "Train", stop: "Stop", reset: "Reset",
       script: "The nn code this view runs", epoch: "epoch", loss: "loss", valLoss: "val_loss",
-      accuracy: "accuracy", valAccuracy: "val_accuracy",
+      accuracy: "accuracy", valAccuracy: "val_accuracy", epochN: (e) => `epoch ${e}`,
       idle: "Press Train to start.",
       starting: "Starting…", waiting: "Waiting for the interpreter…",
       training: (e) => `Training… epoch ${e}`,
@@ -30,16 +30,17 @@
       fresh: "A fresh model: press Train.",
       failed: "The script stopped with an error:",
       noModel: "The model text must define a model, e.g. model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
+      badLr: "The learning rate must be a positive number, e.g. 0.01.",
       hint: "The decision regions and the data appear here while the network trains.",
       datasets: { xor: "XOR (four quadrants)", moons: "Moons", circles: "Circles", spiral: "Spiral", blobs: "Blobs" },
       continueComment: "# the same network, trained further",
     },
     zh: {
       dataset: "数据集", noise: "噪声", std: "离散程度（标准差）", size: "点数",
-      classes: "类别数", model: "模型（nn 代码）", optimizer: "优化器", lr: "学习率",
+      classes: "类别数", model: "模型（nn 代码）", lossFn: "损失函数", optimizer: "优化器", lr: "学习率",
       epochs: "训练轮数", untilStop: "直到停止", train: "训练", stop: "停止", reset: "重置",
       script: "本视图运行的 nn 代码", epoch: "轮", loss: "损失", valLoss: "验证损失",
-      accuracy: "准确率", valAccuracy: "验证准确率",
+      accuracy: "准确率", valAccuracy: "验证准确率", epochN: (e) => `第 ${e} 轮`,
       idle: "点击“训练”开始。",
       starting: "正在启动…", waiting: "正在等待解释器…",
       training: (e) => `训练中… 第 ${e} 轮`,
@@ -48,6 +49,7 @@
       fresh: "已新建模型：点击“训练”。",
       failed: "脚本出错停止：",
       noModel: "模型代码必须定义一个模型，例如 model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
+      badLr: "学习率必须是正数，例如 0.01。",
       hint: "训练时，这里显示决策区域和数据点。",
       datasets: { xor: "异或（四个象限）", moons: "双月形", circles: "同心圆", spiral: "螺旋", blobs: "高斯团" },
       continueComment: "# 同一个网络，继续训练",
@@ -243,12 +245,18 @@
       ctx.setLineDash(dash);
       ctx.beginPath();
       let pen = false;
-      vals.forEach((v, i) => {
+      const point = (i) => {
+        const v = vals[i];
         if (v === null || !isFinite(v)) { pen = false; return; }
         const x = xAt(i + 1), y = yAt(v);
         if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
         pen = true;
-      });
+      };
+      // a long run: about two points per pixel column are enough for the curve
+      const stride = Math.max(1, Math.floor(vals.length / (2 * pw)));
+      let i = 0;
+      for (; i < vals.length; i += stride) point(i);
+      if (i - stride !== vals.length - 1 && vals.length) point(vals.length - 1);
       if (vals.length === 1 && pen) ctx.lineTo(xAt(1) - 3, yAt(vals[0]));
       ctx.stroke();
       ctx.setLineDash([]);
@@ -277,7 +285,7 @@
   const fmt = (v, d) => (v === null || v === undefined || !isFinite(v) ? "–" : v.toFixed(d));
 
   function caption(frame, t) {
-    const parts = [`${t.epoch} ${frame.epoch}`];
+    const parts = [t.epochN(frame.epoch)];
     parts.push(`${t.loss} ${fmt(last(frame.loss), 4)}`);
     const acc = last(frame.accuracy);
     if (acc !== null) parts.push(`${t.accuracy} ${fmt(acc * 100, 1)}%`);
@@ -317,7 +325,7 @@
 
   // Each data set as nn code; size is the total number of points, noise its slider value.
   const DATASETS = {
-    xor: { noise: [0, 0.5, 0.05, 0.1], classes: false,
+    xor: { noise: [0, 0.5, 0.05, 0.05], classes: false,
            code: (n, v) => [
              `let p = rand(${n}, 2) * 2 - 1   # uniform in the square [-1, 1]²`,
              `let data = {x: p + ${v} * randn(${n}, 2), y: where(p[:, 0] * p[:, 1] < 0, 1, 0)}`] },
@@ -367,6 +375,9 @@
     for (const k of [2, 3, 4, 5]) classes.appendChild(el("option", { value: String(k), text: String(k) }));
     const model = el("textarea", { id: "live-model", rows: "3", spellcheck: "false" });
     model.value = DEFAULT_MODEL;
+    // cross_entropy for softmax outputs (one per class), bce for one sigmoid output
+    const lossFn = el("select", { id: "live-lossfn" });
+    for (const name of ["cross_entropy", "bce"]) lossFn.appendChild(el("option", { value: name, text: name }));
     const optimizer = el("select", { id: "live-optimizer" });
     for (const name of Object.keys(OPTIMIZERS)) optimizer.appendChild(el("option", { value: name, text: name }));
     optimizer.value = "adam";
@@ -394,7 +405,7 @@
         el("div", { class: "nnlive-group" }, [
           label("dataset", dataset), noiseLabel,
           label("size", el("span", { class: "nnlive-range" }, [size, sizeOut])), classesLabel]),
-        el("div", { class: "nnlive-group nnlive-model" }, [label("model", model)]),
+        el("div", { class: "nnlive-group nnlive-model" }, [label("model", model), label("lossFn", lossFn)]),
         el("div", { class: "nnlive-group" }, [label("optimizer", optimizer), label("lr", lr), label("epochs", epochs)]),
         el("div", { class: "nnlive-buttons" }, [train, stop, reset]),
         status,
@@ -446,8 +457,7 @@
     }
     function trainCode() {
       const e = +epochs.value || FOREVER;
-      const rate = +lr.value > 0 ? +lr.value : OPTIMIZERS[optimizer.value];
-      return `let history = train(net, data, optimizer = ${optimizer.value}(lr = ${rate}), ` +
+      return `let history = train(net, data, loss = ${lossFn.value}, optimizer = ${optimizer.value}(lr = ${+lr.value}), ` +
              `epochs = ${e}, batch = 32, verbose = false, live = true)`;
     }
     function setupCode(name) {
@@ -515,6 +525,7 @@
       if (running) return;
       const name = (model.value.match(/\bmodel\s+([A-Za-z_]\w*)\s*\(/) || [])[1];
       if (!name) { showError(text(lang).noModel); return; }
+      if (!(+lr.value > 0 && isFinite(+lr.value))) { showError(text(lang).badLr); return; }
       const setup = setupCode(name);
       const key = setup.join("\n");
       let lines;
@@ -574,10 +585,17 @@
     }
 
     train.addEventListener("click", run);
+    model.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
+    });
     stop.addEventListener("click", () => { if (running) nn.interrupt(); });
     reset.addEventListener("click", freshModel);
     dataset.addEventListener("change", () => { syncDataset(); syncClasses(); });
     classes.addEventListener("change", syncClasses);
+    model.addEventListener("input", () => {
+      const out = model.value.match(/\b(softmax|sigmoid)\s*;?\s*\}\s*$/);
+      if (out) lossFn.value = out[1] === "sigmoid" ? "bce" : "cross_entropy";
+    });
     noise.addEventListener("input", showValues);
     size.addEventListener("input", showValues);
     optimizer.addEventListener("change", () => { lr.value = OPTIMIZERS[optimizer.value]; });
