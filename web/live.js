@@ -66,7 +66,7 @@
 
   // A canvas sized in CSS pixels, drawn at the screen's resolution.
   function prepare(canvas) {
-    const w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
+    const w = canvas.clientWidth, h = canvas.clientHeight;
     const dpr = global.devicePixelRatio || 1;
     if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
       canvas.width = Math.round(w * dpr);
@@ -126,7 +126,7 @@
     const left = 34, bottom = 22, top = 6, right = 8;
     const g = frame.grid, pts = frame.points;
     const xr = g ? g.x : rangeOf(pts.x, 0), yr = g ? g.y : rangeOf(pts.x, 1);
-    const width = canvas.clientWidth || canvas.width;
+    const width = canvas.clientWidth;
     const ratio = Math.min(3, Math.max(1, (xr[1] - xr[0]) / (yr[1] - yr[0]) || 1));
     let sideX = Math.max(10, width - left - right), sideY = sideX / ratio;
     if ((xr[1] - xr[0]) < (yr[1] - yr[0])) sideX = Math.max(sideY / Math.min(3, (yr[1] - yr[0]) / (xr[1] - xr[0])), 10);
@@ -165,15 +165,25 @@
     const px = (v) => x0 + (v - xr[0]) / (xr[1] - xr[0]) * sideX;
     const py = (v) => y0 + (1 - (v - yr[0]) / (yr[1] - yr[0])) * sideY;
     if (pts) {
+      // one path per colour: a few fills instead of one per point
       const n = pts.label.length, r = n > 600 ? 2.6 : 3.4, k = frame.outputs || 2;
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = "#fff";
+      const groups = new Map();
       for (let i = 0; i < n; i++) {
         const x = pts.x[2 * i], y = pts.x[2 * i + 1];
-        if (x === null || y === null) continue;
+        if (x === null || y === null || pts.label[i] === null) continue;
+        const colour = pointColour(pts.label[i], k);
+        if (!groups.has(colour)) groups.set(colour, []);
+        groups.get(colour).push(px(x), py(y));
+      }
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = "#fff";
+      for (const [colour, xy] of groups) {
         ctx.beginPath();
-        ctx.arc(px(x), py(y), r, 0, 2 * Math.PI);
-        ctx.fillStyle = pointColour(pts.label[i], k);
+        for (let i = 0; i < xy.length; i += 2) {
+          ctx.moveTo(xy[i] + r, xy[i + 1]);
+          ctx.arc(xy[i], xy[i + 1], r, 0, 2 * Math.PI);
+        }
+        ctx.fillStyle = colour;
         ctx.fill();
         ctx.stroke();
       }
@@ -306,19 +316,34 @@
   }
 
   // Draws one frame into el, reusing the canvases a previous call made there (or that
-  // mount placed: canvas.nnlive-plane, canvas.nnlive-loss, div.nnlive-caption).
+  // mount placed: canvas.nnlive-plane, canvas.nnlive-loss, div.nnlive-caption). The
+  // canvases take their width from the page's CSS; while el is hidden (a tab not shown)
+  // nothing is drawn, and the last frame is drawn again when el's width changes.
   function render(el, frame, opts = {}) {
-    const t = text(opts.lang);
     el.classList.add("nnlive-frame");
+    el._nnLive = { frame, lang: opts.lang, width: 0 };
+    if (!el._nnResize && global.ResizeObserver) {
+      el._nnResize = new ResizeObserver(() => {
+        if (el._nnLive && el.clientWidth !== el._nnLive.width) paint(el);
+      });
+      el._nnResize.observe(el);
+    }
+    paint(el);
+    return el;
+  }
+
+  function paint(el) {
+    const { frame, lang } = el._nnLive, t = text(lang);
     const plane = child(el, "canvas", "nnlive-plane");
     const loss = child(el, "canvas", "nnlive-loss");
     const cap = child(el, "div", "nnlive-caption");
+    cap.textContent = caption(frame, t);
     const hasPlane = !!(frame.grid || frame.points);
     plane.hidden = !hasPlane;
+    if (!el.clientWidth) return;
+    el._nnLive.width = el.clientWidth;
     if (hasPlane) drawPlane(plane, frame);
     drawLoss(loss, frame, t);
-    cap.textContent = caption(frame, t);
-    return el;
   }
 
   // ------------------------------------------------------------------ the view
@@ -577,6 +602,7 @@
       status.dataset.frames = "0";
       status.dataset.epoch = "0";
       showError("");
+      frameBox._nnLive = null;
       for (const c of [plane, loss]) prepare(c);
       cap.textContent = "";
       hint.hidden = false;
