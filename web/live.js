@@ -34,6 +34,9 @@
       hint: "The decision regions and the data appear here while the network trains.",
       datasets: { xor: "XOR (four quadrants)", moons: "Moons", circles: "Circles", spiral: "Spiral", blobs: "Blobs" },
       continueComment: "# the same network, trained further",
+      resetComment: "# Reset: other initial weights",
+      xorComment: "# uniform in the square [-1, 1]²; class 1 where the signs differ",
+      spiralComment: "# n points per class",
     },
     zh: {
       dataset: "数据集", noise: "噪声", std: "离散程度（标准差）", size: "点数",
@@ -53,6 +56,9 @@
       hint: "训练时，这里显示决策区域和数据点。",
       datasets: { xor: "异或（四个象限）", moons: "双月形", circles: "同心圆", spiral: "螺旋", blobs: "高斯团" },
       continueComment: "# 同一个网络，继续训练",
+      resetComment: "# 重置：换一组初始权重",
+      xorComment: "# 在正方形 [-1, 1]² 中均匀分布；两坐标异号的点为第 1 类",
+      spiralComment: "# n 为每一类的点数",
     },
   };
   const text = (lang) => TEXT[lang === "zh" ? "zh" : "en"];
@@ -351,15 +357,15 @@
   // Each data set as nn code; size is the total number of points, noise its slider value.
   const DATASETS = {
     xor: { noise: [0, 0.5, 0.05, 0.05], classes: false,
-           code: (n, v) => [
-             `let p = rand(${n}, 2) * 2 - 1   # uniform in the square [-1, 1]²`,
+           code: (n, v, k, t) => [
+             `let p = rand(${n}, 2) * 2 - 1   ${t.xorComment}`,
              `let data = {x: p + ${v} * randn(${n}, 2), y: where(p[:, 0] * p[:, 1] < 0, 1, 0)}`] },
     moons: { noise: [0, 0.5, 0.01, 0.1], classes: false,
              code: (n, v) => [`let data = moons(n = ${n}, noise = ${v})`] },
     circles: { noise: [0, 0.3, 0.01, 0.05], classes: false,
                code: (n, v) => [`let data = circles(n = ${n}, noise = ${v})`] },
     spiral: { noise: [0, 1, 0.05, 0.2], classes: true,
-              code: (n, v, k) => [`let data = spiral(n = ${Math.max(1, Math.round(n / k))}, classes = ${k}, noise = ${v})   # n per class`] },
+              code: (n, v, k, t) => [`let data = spiral(n = ${Math.max(1, Math.round(n / k))}, classes = ${k}, noise = ${v})   ${t.spiralComment}`] },
     blobs: { noise: [0.1, 5, 0.1, 1], classes: true, std: true,
              code: (n, v, k) => [`let data = normalize(blobs(n = ${n}, centers = ${k}, std = ${v}))`] },
   };
@@ -368,7 +374,7 @@
   const FOREVER = 1000000;
   const DEFAULT_MODEL = "model m() { dense(2, 8); tanh; dense(8, 2); softmax }";
 
-  function el(tag, attrs = {}, kids = []) {
+  function make(tag, attrs = {}, kids = []) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) {
       if (k === "text") e.textContent = v;
@@ -384,63 +390,64 @@
     root.textContent = "";
     const labels = {}; // key → element whose text is the label
     const label = (key, control) => {
-      const span = el("span", { class: "nnlive-label" });
+      const span = make("span", { class: "nnlive-label" });
       labels[key] = span;
-      return el("label", {}, [span, control]);
+      return make("label", {}, [span, control]);
     };
 
-    const dataset = el("select", { id: "live-dataset" });
-    for (const name of Object.keys(DATASETS)) dataset.appendChild(el("option", { value: name }));
+    const dataset = make("select", { id: "live-dataset" });
+    for (const name of Object.keys(DATASETS)) dataset.appendChild(make("option", { value: name }));
     dataset.value = "moons";
-    const noise = el("input", { id: "live-noise", type: "range" });
-    const noiseOut = el("output", { class: "nnlive-value" });
-    const size = el("input", { id: "live-size", type: "range", min: "50", max: "1000", step: "50", value: "400" });
-    const sizeOut = el("output", { class: "nnlive-value" });
-    const classes = el("select", { id: "live-classes" });
-    for (const k of [2, 3, 4, 5]) classes.appendChild(el("option", { value: String(k), text: String(k) }));
-    const model = el("textarea", { id: "live-model", rows: "3", spellcheck: "false" });
+    const noise = make("input", { id: "live-noise", type: "range" });
+    const noiseOut = make("output", { class: "nnlive-value" });
+    const size = make("input", { id: "live-size", type: "range", min: "50", max: "1000", step: "50", value: "400" });
+    const sizeOut = make("output", { class: "nnlive-value" });
+    const classes = make("select", { id: "live-classes" });
+    for (const k of [2, 3, 4, 5]) classes.appendChild(make("option", { value: String(k), text: String(k) }));
+    const model = make("textarea", { id: "live-model", rows: "3", spellcheck: "false" });
     model.value = DEFAULT_MODEL;
     // cross_entropy for softmax outputs (one per class), bce for one sigmoid output
-    const lossFn = el("select", { id: "live-lossfn" });
-    for (const name of ["cross_entropy", "bce"]) lossFn.appendChild(el("option", { value: name, text: name }));
-    const optimizer = el("select", { id: "live-optimizer" });
-    for (const name of Object.keys(OPTIMIZERS)) optimizer.appendChild(el("option", { value: name, text: name }));
+    const lossFn = make("select", { id: "live-lossfn" });
+    for (const name of ["cross_entropy", "bce"]) lossFn.appendChild(make("option", { value: name, text: name }));
+    const optimizer = make("select", { id: "live-optimizer" });
+    for (const name of Object.keys(OPTIMIZERS)) optimizer.appendChild(make("option", { value: name, text: name }));
     optimizer.value = "adam";
-    const lr = el("input", { id: "live-lr", type: "number", min: "0", step: "any", value: "0.01" });
-    const epochs = el("select", { id: "live-epochs" });
-    for (const e of EPOCHS) epochs.appendChild(el("option", { value: String(e), text: String(e) }));
+    const lr = make("input", { id: "live-lr", type: "number", min: "0", step: "any", value: "0.01" });
+    const epochs = make("select", { id: "live-epochs" });
+    for (const e of EPOCHS) epochs.appendChild(make("option", { value: String(e), text: String(e) }));
     epochs.value = "1000";
-    const train = el("button", { id: "live-train", type: "button", class: "nnlive-primary" });
-    const stop = el("button", { id: "live-stop", type: "button", disabled: "" });
-    const reset = el("button", { id: "live-reset", type: "button" });
-    const status = el("div", { id: "live-status", "data-epoch": "0", "data-frames": "0", role: "status" });
-    const error = el("pre", { class: "nnlive-error", hidden: "" });
-    const plane = el("canvas", { id: "live-plane", class: "nnlive-plane" });
-    const loss = el("canvas", { id: "live-loss", class: "nnlive-loss" });
-    const cap = el("div", { class: "nnlive-caption" });
-    const hint = el("div", { class: "nnlive-hint" });
-    const frameBox = el("div", { class: "nnlive-frame" }, [plane, loss, cap]);
-    const script = el("pre", { id: "live-script", class: "nnlive-script" });
-    const scriptTitle = el("div", { class: "nnlive-script-title" });
+    const train = make("button", { id: "live-train", type: "button", class: "nnlive-primary" });
+    const stop = make("button", { id: "live-stop", type: "button", disabled: "" });
+    const reset = make("button", { id: "live-reset", type: "button" });
+    const status = make("div", { id: "live-status", "data-epoch": "0", "data-frames": "0", role: "status" });
+    const error = make("pre", { class: "nnlive-error", hidden: "" });
+    const plane = make("canvas", { id: "live-plane", class: "nnlive-plane" });
+    const loss = make("canvas", { id: "live-loss", class: "nnlive-loss" });
+    const cap = make("div", { class: "nnlive-caption" });
+    const hint = make("div", { class: "nnlive-hint" });
+    const frameBox = make("div", { class: "nnlive-frame" }, [plane, loss, cap]);
+    const script = make("pre", { id: "live-script", class: "nnlive-script" });
+    const scriptTitle = make("div", { class: "nnlive-script-title" });
 
-    const noiseLabel = label("noise", el("span", { class: "nnlive-range" }, [noise, noiseOut]));
+    const noiseLabel = label("noise", make("span", { class: "nnlive-range" }, [noise, noiseOut]));
     const classesLabel = label("classes", classes);
     root.append(
-      el("div", { class: "nnlive-controls" }, [
-        el("div", { class: "nnlive-group" }, [
+      make("div", { class: "nnlive-controls" }, [
+        make("div", { class: "nnlive-group" }, [
           label("dataset", dataset), noiseLabel,
-          label("size", el("span", { class: "nnlive-range" }, [size, sizeOut])), classesLabel]),
-        el("div", { class: "nnlive-group nnlive-model" }, [label("model", model), label("lossFn", lossFn)]),
-        el("div", { class: "nnlive-group" }, [label("optimizer", optimizer), label("lr", lr), label("epochs", epochs)]),
-        el("div", { class: "nnlive-buttons" }, [train, stop, reset]),
+          label("size", make("span", { class: "nnlive-range" }, [size, sizeOut])), classesLabel]),
+        make("div", { class: "nnlive-group nnlive-model" }, [label("model", model), label("lossFn", lossFn)]),
+        make("div", { class: "nnlive-group" }, [label("optimizer", optimizer), label("lr", lr), label("epochs", epochs)]),
+        make("div", { class: "nnlive-buttons" }, [train, stop, reset]),
         status,
       ]),
-      el("div", { class: "nnlive-view" }, [error, hint, frameBox]),
-      el("div", { class: "nnlive-code" }, [scriptTitle, script]),
+      make("div", { class: "nnlive-view" }, [error, hint, frameBox]),
+      make("div", { class: "nnlive-code" }, [scriptTitle, script]),
     );
 
     // state of the interpreter's side: what `net` and `data` were built from
-    let built = null;      // {setup: the data and model code} once net exists
+    let built = null;      // {key: the data and model code} once `net` exists
+    let shown = null;      // the script shown, in each language
     let runSeed = 1;       // Reset draws a fresh model from the next seed
     let running = false;
     let frames = 0, pending = null, scheduled = false;
@@ -475,18 +482,22 @@
                                         (all, a, old, b) => a + k + b);
     }
 
-    function dataCode() {
+    function dataCode(t) {
       const d = DATASETS[dataset.value];
       const k = d.classes ? +classes.value : 2;
-      return d.code(+size.value, +noise.value, k);
+      return d.code(+size.value, +noise.value, k, t);
     }
     function trainCode() {
       const e = +epochs.value || FOREVER;
       return `let history = train(net, data, loss = ${lossFn.value}, optimizer = ${optimizer.value}(lr = ${+lr.value}), ` +
              `epochs = ${e}, batch = 32, verbose = false, live = true)`;
     }
-    function setupCode(name) {
-      return [`seed(${runSeed})`, ...dataCode(), model.value.trim(), `let net = ${name}()`];
+    // The data always from seed(1), so that Reset changes the initial weights only.
+    function setupCode(name, t) {
+      const lines = ["seed(1)", ...dataCode(t), model.value.trim()];
+      if (runSeed > 1) lines.push(`seed(${runSeed})   ${t.resetComment}`);
+      lines.push(`let net = ${name}()`);
+      return lines;
     }
 
     function applyLabels() {
@@ -499,7 +510,7 @@
       reset.textContent = t.reset;
       scriptTitle.textContent = t.script;
       hint.textContent = t.hint;
-      if (script.dataset.continued) script.textContent = script.textContent.replace(/^#.*\n/, t.continueComment + "\n");
+      if (shown) script.textContent = shown[lang];
     }
 
     function draw() {
@@ -551,20 +562,13 @@
       const name = (model.value.match(/\bmodel\s+([A-Za-z_]\w*)\s*\(/) || [])[1];
       if (!name) { showError(text(lang).noModel); return; }
       if (!(+lr.value > 0 && isFinite(+lr.value))) { showError(text(lang).badLr); return; }
-      const setup = setupCode(name);
-      const key = setup.join("\n");
-      let lines;
-      if (built && built.key === key) {
-        lines = [text(lang).continueComment, trainCode()];
-        script.dataset.continued = "1";
-        earlier = lastFrame ? { ...lastFrame } : null;
-      } else {
-        lines = [...setup, trainCode()];
-        delete script.dataset.continued;
-        earlier = null;
-        built = null;
-      }
-      const source = lines.join("\n") + "\n";
+      const key = setupCode(name, TEXT.en).join("\n");
+      const again = built && built.key === key;
+      if (again) earlier = lastFrame;
+      else earlier = built = null;
+      const code = (t) => (again ? [t.continueComment] : setupCode(name, t)).concat(trainCode()).join("\n") + "\n";
+      shown = { en: code(TEXT.en), zh: code(TEXT.zh) };
+      const source = shown[lang];
       script.textContent = source;
       showError("");
       frames = 0;
@@ -606,6 +610,7 @@
       for (const c of [plane, loss]) prepare(c);
       cap.textContent = "";
       hint.hidden = false;
+      shown = null;
       script.textContent = "";
       setStatus("fresh");
     }
