@@ -28,7 +28,7 @@
       stopped: (e) => `Stopped at epoch ${e}; the weights are kept: Train continues.`,
       done: (e, s) => `Done: epoch ${e} (${s} s). Train continues with the same network.`,
       fresh: "A fresh model: press Train.",
-      failed: "The script stopped with an error:",
+      failed: "The script stopped with an error (in red).",
       noModel: "The model text must define a model, e.g. model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
       badLr: "The learning rate must be a positive number, e.g. 0.01.",
       hint: "The decision regions and the data appear here while the network trains.",
@@ -50,7 +50,7 @@
       stopped: (e) => `已在第 ${e} 轮停止，权重保留：再点“训练”会接着训练。`,
       done: (e, s) => `完成：共 ${e} 轮（${s} 秒）。再点“训练”会接着训练同一个网络。`,
       fresh: "已新建模型：点击“训练”。",
-      failed: "脚本出错停止：",
+      failed: "脚本出错，已停止（错误信息见红色部分）。",
       noModel: "模型代码必须定义一个模型，例如 model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
       badLr: "学习率必须是正数，例如 0.01。",
       hint: "训练时，这里显示决策区域和数据点。",
@@ -557,17 +557,34 @@
       if (msg) hint.hidden = true;
     }
 
+    // What Train would run now: {key, again (the same net, trained further), code: {en,
+    // zh}}, or {error} when the controls do not make a script.
+    function plan() {
+      const name = (model.value.match(/\bmodel\s+([A-Za-z_]\w*)\s*\(/) || [])[1];
+      if (!name) return { error: "noModel" };
+      if (!(+lr.value > 0 && isFinite(+lr.value))) return { error: "badLr" };
+      const key = setupCode(name, TEXT.en).join("\n");
+      const again = !!built && built.key === key;
+      const code = (t) => (again ? [t.continueComment] : setupCode(name, t)).concat(trainCode()).join("\n") + "\n";
+      return { key, again, code: { en: code(TEXT.en), zh: code(TEXT.zh) } };
+    }
+    // While idle, the script shows what Train will run as the controls change.
+    function preview() {
+      if (running) return;
+      const p = plan();
+      if (p.error) return;
+      shown = p.code;
+      script.textContent = shown[lang];
+    }
+
     async function run() {
       if (running) return;
-      const name = (model.value.match(/\bmodel\s+([A-Za-z_]\w*)\s*\(/) || [])[1];
-      if (!name) { showError(text(lang).noModel); return; }
-      if (!(+lr.value > 0 && isFinite(+lr.value))) { showError(text(lang).badLr); return; }
-      const key = setupCode(name, TEXT.en).join("\n");
-      const again = built && built.key === key;
-      if (again) earlier = lastFrame;
+      const p = plan();
+      if (p.error) { showError(text(lang)[p.error]); return; }
+      const key = p.key;
+      if (p.again) earlier = lastFrame;
       else earlier = built = null;
-      const code = (t) => (again ? [t.continueComment] : setupCode(name, t)).concat(trainCode()).join("\n") + "\n";
-      shown = { en: code(TEXT.en), zh: code(TEXT.zh) };
+      shown = p.code;
       const source = shown[lang];
       script.textContent = source;
       showError("");
@@ -610,9 +627,8 @@
       for (const c of [plane, loss]) prepare(c);
       cap.textContent = "";
       hint.hidden = false;
-      shown = null;
-      script.textContent = "";
       setStatus("fresh");
+      preview();
     }
 
     train.addEventListener("click", run);
@@ -631,9 +647,12 @@
     size.addEventListener("input", showValues);
     optimizer.addEventListener("change", () => { lr.value = OPTIMIZERS[optimizer.value]; });
 
+    for (const c of [dataset, noise, size, classes, model, lossFn, optimizer, lr, epochs])
+      c.addEventListener(c.tagName === "SELECT" ? "change" : "input", preview);
     syncDataset();
     setRunning(false);
     setStatus("idle");
+    preview();
     return {
       setLang(next) {
         lang = next === "zh" ? "zh" : "en";
