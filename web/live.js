@@ -9,6 +9,8 @@
 //   NNLive.render(el, frame, { lang }) draws one live frame (plane + loss) into el; the
 //                                    console and the embed use it for scripts that call
 //                                    train(..., live = true)
+//   NNLive.renderSoon(el, frame, { lang }) the same at the next screen refresh, only the
+//                                    newest of the frames given meanwhile
 //
 // A frame is interp/live.c's: {epoch, epochs, interrupted, loss, accuracy, val_loss?,
 // val_accuracy?, outputs, points?, grid?}; grid.p is row-major from (xmin, ymin), so row
@@ -19,7 +21,7 @@
     en: {
       dataset: "Data set", noise: "Noise", std: "Spread (std)", size: "Points",
       classes: "Classes", model: "Model (nn)", lossFn: "Loss function", optimizer: "Optimizer", lr: "Learning rate",
-      epochs: "Epochs", untilStop: "until Stop", train: "Train", stop: "Stop", reset: "Reset",
+      epochs: "Epochs", batch: "Batch size", untilStop: "until Stop", train: "Train", stop: "Stop", reset: "Reset",
       script: "The nn code this view runs", epoch: "epoch", loss: "loss", valLoss: "val_loss",
       accuracy: "accuracy", valAccuracy: "val_accuracy", epochN: (e) => `epoch ${e}`,
       idle: "Press Train to start.",
@@ -41,7 +43,7 @@
     zh: {
       dataset: "数据集", noise: "噪声", std: "离散程度（标准差）", size: "点数",
       classes: "类别数", model: "模型（nn 代码）", lossFn: "损失函数", optimizer: "优化器", lr: "学习率",
-      epochs: "训练轮数", untilStop: "直到停止", train: "训练", stop: "停止", reset: "重置",
+      epochs: "训练轮数", batch: "批量大小", untilStop: "直到停止", train: "训练", stop: "停止", reset: "重置",
       script: "本视图运行的 nn 代码", epoch: "轮", loss: "损失", valLoss: "验证损失",
       accuracy: "准确率", valAccuracy: "验证准确率", epochN: (e) => `第 ${e} 轮`,
       idle: "点击“训练”开始。",
@@ -338,6 +340,19 @@
     return el;
   }
 
+  // render at the next screen refresh: frames that come faster than the screen refreshes
+  // are coalesced, the newest one drawn (a training run can send hundreds a second).
+  function renderSoon(el, frame, opts = {}) {
+    const queued = el._nnSoon;
+    el._nnSoon = { frame, opts };
+    if (queued) return;
+    requestAnimationFrame(() => {
+      const { frame: f, opts: o } = el._nnSoon;
+      el._nnSoon = null;
+      render(el, f, o);
+    });
+  }
+
   function paint(el) {
     const { frame, lang } = el._nnLive, t = text(lang);
     const plane = child(el, "canvas", "nnlive-plane");
@@ -416,6 +431,9 @@
     const epochs = make("select", { id: "live-epochs" });
     for (const e of EPOCHS) epochs.appendChild(make("option", { value: String(e), text: String(e) }));
     epochs.value = "1000";
+    const batch = make("select", { id: "live-batch" });
+    for (const b of [1, 8, 16, 32, 64, 128]) batch.appendChild(make("option", { value: String(b), text: String(b) }));
+    batch.value = "32";
     const train = make("button", { id: "live-train", type: "button", class: "nnlive-primary" });
     const stop = make("button", { id: "live-stop", type: "button", disabled: "" });
     const reset = make("button", { id: "live-reset", type: "button" });
@@ -437,7 +455,7 @@
           label("dataset", dataset), noiseLabel,
           label("size", make("span", { class: "nnlive-range" }, [size, sizeOut])), classesLabel]),
         make("div", { class: "nnlive-group nnlive-model" }, [label("model", model), label("lossFn", lossFn)]),
-        make("div", { class: "nnlive-group" }, [label("optimizer", optimizer), label("lr", lr), label("epochs", epochs)]),
+        make("div", { class: "nnlive-group" }, [label("optimizer", optimizer), label("lr", lr), label("epochs", epochs), label("batch", batch)]),
         make("div", { class: "nnlive-buttons" }, [train, stop, reset]),
         status,
       ]),
@@ -490,7 +508,7 @@
     function trainCode() {
       const e = +epochs.value || FOREVER;
       return `let history = train(net, data, loss = ${lossFn.value}, optimizer = ${optimizer.value}(lr = ${+lr.value}), ` +
-             `epochs = ${e}, batch = 32, verbose = false, live = true)`;
+             `epochs = ${e}, batch = ${batch.value}, verbose = false, live = true)`;
     }
     // The data always from seed(1), so that Reset changes the initial weights only.
     function setupCode(name, t) {
@@ -647,7 +665,7 @@
     size.addEventListener("input", showValues);
     optimizer.addEventListener("change", () => { lr.value = OPTIMIZERS[optimizer.value]; });
 
-    for (const c of [dataset, noise, size, classes, model, lossFn, optimizer, lr, epochs])
+    for (const c of [dataset, noise, size, classes, model, lossFn, optimizer, lr, epochs, batch])
       c.addEventListener(c.tagName === "SELECT" ? "change" : "input", preview);
     syncDataset();
     setRunning(false);
@@ -663,5 +681,5 @@
     };
   }
 
-  global.NNLive = { mount, render };
+  global.NNLive = { mount, render, renderSoon };
 })(typeof window !== "undefined" ? window : globalThis);
