@@ -183,17 +183,21 @@
         if (!groups.has(colour)) groups.set(colour, []);
         groups.get(colour).push(px(x), py(y));
       }
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = "#fff";
-      for (const [colour, xy] of groups) {
+      // a white disc under each point makes its outline; within a colour the discs go
+      // first, so points that overlap merge instead of showing each other's rings
+      const discs = (xy, radius) => {
         ctx.beginPath();
         for (let i = 0; i < xy.length; i += 2) {
-          ctx.moveTo(xy[i] + r, xy[i + 1]);
-          ctx.arc(xy[i], xy[i + 1], r, 0, 2 * Math.PI);
+          ctx.moveTo(xy[i] + radius, xy[i + 1]);
+          ctx.arc(xy[i], xy[i + 1], radius, 0, 2 * Math.PI);
         }
-        ctx.fillStyle = colour;
         ctx.fill();
-        ctx.stroke();
+      };
+      for (const [colour, xy] of groups) {
+        ctx.fillStyle = "#fff";
+        discs(xy, r + 1);
+        ctx.fillStyle = colour;
+        discs(xy, r);
       }
     }
     // axes: light ticks and labels outside the square
