@@ -635,7 +635,7 @@
       else setStatus("done", epoch, ((performance.now() - t0) / 1000).toFixed(1));
     }
 
-    async function freshModel() {
+    function freshModel() {
       if (running) return;
       runSeed++;
       built = null;
