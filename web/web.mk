@@ -92,6 +92,14 @@ $(WEB)/index.html: web/index.html
 	@mkdir -p $(dir $@)
 	cp $< $@
 
+# --- live ---
+# The live training view (web/live.js, web/live.css): plain files the page loads.
+LIVE_WEB = $(WEB)/live.js $(WEB)/live.css
+web: $(LIVE_WEB)
+$(WEB)/live.js $(WEB)/live.css: $(WEB)/%: web/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
 test-web-node: $(WEB)/node/nn.js $(WEB)/node/nn
 	@node tests/web/api.mjs $(WEB)/node/nn.js > $(WEB)/api.log; st=$$?; \
 	  grep -v '^PASS' $(WEB)/api.log; exit $$st
