@@ -55,7 +55,7 @@
   "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; text-align: left; overflow: hidden; }
 .nn-cell .nn-code { display: block; box-sizing: border-box; width: 100%; margin: 0;
   padding: 10px 12px; border: 0; border-bottom: 1px solid #d0d7de; background: #f6f8fa;
-  color: #1f2328; resize: none; overflow: hidden auto; white-space: pre; tab-size: 4;
+  color: #1f2328; resize: none; overflow: auto hidden; white-space: pre; tab-size: 4;
   font: 13.5px/1.5 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Noto Sans Mono CJK SC",
   "DejaVu Sans Mono", monospace; }
 .nn-cell .nn-code:focus { outline: 2px solid #0969da; outline-offset: -2px; background: #fff; }
