@@ -259,7 +259,8 @@
       run: (i) => runCell(cells[i]),
       runAll: () => Promise.all(cells.map(runCell)),
     };
-    if (lang !== "en") nn.setLang(lang);
+    // (a worker that failed to start rejects this too: ready's handler below says so)
+    if (lang !== "en") nn.setLang(lang).catch(() => {});
     nn.ready.then(
       () => {
         loaded = true;

@@ -177,6 +177,27 @@ const click = (p, k, button) =>
   await p.close();
 }
 
+// ---- a browser where the worker cannot start: each cell says so, nothing throws ----
+{
+  const broken = page("zh").replace("<script src=", `<script>
+window.Worker = class { constructor() { setTimeout(() => this.onerror({ message: "no workers here" }), 0); }
+                        postMessage() {} };
+</script>
+<script src=`);
+  writeFileSync(path.join(dir, "broken.html"), broken);
+  const p = await browser.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  await p.goto(pathToFileURL(path.join(dir, "broken.html")).href);
+  await p.waitForFunction(() => [...document.querySelectorAll(".nn-cell")].every((c) => c.dataset.state === "error"),
+                          { timeout: 10000 });
+  const c = await cell(p, 1);
+  check("a worker that cannot start: every cell says so",
+        c.status === "nn 加载失败：nn worker: no workers here" && errors.length === 0,
+        `${JSON.stringify(c)} ${errors.join(" ")}`);
+  await p.close();
+}
+
 await browser.close();
 console.log(`screenshots: ${dir}/embed-en.png, embed-zh.png`);
 console.log(failed ? `${failed} FAILED` : "all passed");
