@@ -2,7 +2,8 @@
 //
 //   <script src="nn-embed.js"></script>
 //
-// turns each <pre class="nn"> of the page into a cell: the code, editable, with Run and
+// turns each <pre class="nn"> of the page (or Markdown's ```nn block, <pre><code
+// class="language-nn">) into a cell: the code, editable, with Run and
 // Stop, and its output below (text, errors with carets, figures, live training frames).
 // All cells share one interpreter, in a Web Worker, so a later cell uses what an earlier
 // one defined. `make web` builds build/web/nn-embed.js as one file (web/bundle.mjs):
@@ -76,8 +77,9 @@
   white-space: pre-wrap; overflow-wrap: anywhere; color: #1f2328;
   font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Noto Sans Mono CJK SC",
   "DejaVu Sans Mono", monospace; }
-.nn-cell .nn-output pre.stdout { white-space: pre; overflow-x: auto; }
-.nn-cell .nn-output pre.stderr { color: #cf222e; white-space: pre; overflow-x: auto; }
+.nn-cell .nn-output pre.stdout, .nn-cell .nn-output pre.stderr { white-space: pre;
+  overflow: auto; max-height: 30em; }
+.nn-cell .nn-output pre.stderr { color: #cf222e; }
 .nn-cell .nn-output div.figure { margin: 8px 0 0; max-width: 100%; overflow-x: auto; }
 .nn-cell .nn-output div.figure svg { display: block; max-width: 100%; height: auto; }
 .nn-cell .nn-output div.live { margin: 8px 0 0; }
@@ -253,7 +255,10 @@
   function start() {
     inject(CSS + (NN_EMBED.css || ""));
     nn = NNClient.start({ workerSource: NN_EMBED.workerSource });
-    for (const pre of document.querySelectorAll("pre.nn")) cells.push(makeCell(pre, cells.length));
+    // <pre class="nn">, and Markdown's ```nn fences (<pre><code class="language-nn">)
+    const blocks = new Set([...document.querySelectorAll("pre.nn, pre > code.language-nn")]
+      .map((e) => (e.tagName === "CODE" ? e.parentElement : e)));
+    for (const pre of blocks) cells.push(makeCell(pre, cells.length));
     window.nnEmbed = {
       nn, cells,
       run: (i) => runCell(cells[i]),

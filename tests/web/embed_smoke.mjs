@@ -2,9 +2,9 @@
 // headless Chromium, opened from file:// as a teacher's page saved to disk would be:
 // cells made from <pre class="nn"> with the teacher's text kept exactly, data-autorun,
 // one interpreter shared in page order, a located error in red, a figure, Ctrl+Enter,
-// Stop (a queued cell taken back, a running one interrupted), "Run all above", and a
-// page in Chinese (labels and nn's messages). No request may leave file:/data:/blob:.
-// Prints PASS/FAIL lines and the time from navigation to the first cell's result; exits
+// Stop (a queued cell taken back, a running one interrupted), "Run all above", a
+// Markdown ```nn block, a page in Chinese (labels and nn's messages), a worker that
+// cannot start. No request may leave file:/data:/blob:. Prints PASS/FAIL lines and the time from navigation to the first cell's result; exits
 // non-zero on a failure.
 //   node tests/web/embed_smoke.mjs [build/web]
 // puppeteer-core comes from tests/web/node_modules (make deps-web), or from the folder
@@ -53,6 +53,9 @@ let n = 0
 while true { n = n + 1 }
 </pre>
 <pre class="nn">sum([1, 2])</pre>
+<pre><code class="language-nn">2 ^ 10
+</code></pre>
+<pre><code class="language-python">print("not nn")</code></pre>
 <script src="nn-embed.js"></script>
 </body></html>
 `;
@@ -95,7 +98,9 @@ const click = (p, k, button) =>
   console.log(`first cell's result (data-autorun) ${first.toFixed(0)} ms after navigation (file://)`);
 
   check("every <pre class=\"nn\"> became a cell", (await p.$$("pre.nn")).length === 0 &&
-        (await p.$$(".nn-cell")).length === 7);
+        (await p.$$(".nn-cell")).length === 8);
+  check("a Markdown ```nn block is a cell too, other code is left alone",
+        (await cell(p, 7)).code === "2 ^ 10" && (await p.$$("code.language-python")).length === 1);
   let c = await cell(p, 0);
   check("data-autorun ran the first cell; its id is kept", c.stdout === "[0.0900306, 0.244728, 0.665241]\n" &&
         c.id === "first" && c.run === "Run", JSON.stringify(c));
@@ -149,7 +154,7 @@ const click = (p, k, button) =>
   await p.evaluate(() => document.querySelectorAll(".nn-cell")[5].querySelector(".nn-code").value = "shared * 10");
   await click(p, 6, "button.nn-run-above");
   await settled(p, 6);
-  const states = await p.$$eval(".nn-cell", (l) => l.map((n) => n.dataset.state).join(" "));
+  const states = await p.$$eval(".nn-cell", (l) => l.slice(0, 7).map((n) => n.dataset.state).join(" "));
   c = await cell(p, 5);
   check("Run all above runs the cells in order", states === "done done done error done done done" &&
         c.stdout === "10\n" && (await cell(p, 6)).stdout === "3\n", `${states} ${JSON.stringify(c)}`);
