@@ -4,8 +4,8 @@
 // one interpreter shared in page order, a located error in red, a figure, Ctrl+Enter,
 // Stop (a queued cell taken back, a running one interrupted), "Run all above", a
 // Markdown ```nn block, a page in Chinese (labels and nn's messages), a worker that
-// cannot start. No request may leave file:/data:/blob:. Prints PASS/FAIL lines and the time from navigation to the first cell's result; exits
-// non-zero on a failure.
+// cannot start. No request may leave file:/data:/blob:. Prints PASS/FAIL lines and
+// the time from navigation to the first cell's result; exits non-zero on a failure.
 //   node tests/web/embed_smoke.mjs [build/web]
 // puppeteer-core comes from tests/web/node_modules (make deps-web), or from the folder
 // PUPPETEER_FROM names (one holding node_modules/puppeteer-core).
