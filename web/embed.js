@@ -102,6 +102,7 @@
   // A textarea as tall as its text (no inner vertical scroll bar), wrap off as in <pre>.
   function fit(area) {
     area.style.height = "auto";
+    if (!area.scrollHeight) return; // not displayed (a closed <details>…): rows is its height
     area.style.height = area.scrollHeight + (area.offsetHeight - area.clientHeight) + "px";
   }
 
