@@ -106,7 +106,7 @@
     area.style.height = area.scrollHeight + (area.offsetHeight - area.clientHeight) + "px";
   }
 
-  let nn = null, loaded = false;
+  let nn, loaded = false;
   const cells = [];
   // Runs go one after another, in the order asked, so a queued cell can still be taken
   // back (Stop) before it starts and the running cell is known (Stop interrupts it).
@@ -255,7 +255,6 @@
 
   function start() {
     inject(CSS + (NN_EMBED.css || ""));
-    nn = NNClient.start({ workerSource: NN_EMBED.workerSource });
     // <pre class="nn">, and Markdown's ```nn fences (<pre><code class="language-nn">)
     const blocks = new Set([...document.querySelectorAll("pre.nn, pre > code.language-nn")]
       .map((e) => (e.tagName === "CODE" ? e.parentElement : e)));
@@ -265,8 +264,6 @@
       run: (i) => runCell(cells[i]),
       runAll: () => Promise.all(cells.map(runCell)),
     };
-    // (a worker that failed to start rejects this too: ready's handler below says so)
-    if (lang !== "en") nn.setLang(lang).catch(() => {});
     nn.ready.then(
       () => {
         loaded = true;
@@ -283,6 +280,12 @@
     for (const c of cells) if ("autorun" in c.cell.dataset) runCell(c);
   }
 
+  // The worker starts at once: the wasm compiles while the rest of the page loads.
+  nn = NNClient.start({ workerSource: NN_EMBED.workerSource });
+  // A worker that failed to start rejects these, maybe before start's handler of ready
+  // is attached: that handler says so in every cell.
+  nn.ready.catch(() => {});
+  if (lang !== "en") nn.setLang(lang).catch(() => {});
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
