@@ -102,13 +102,15 @@ function page(input, workerFile, output) {
 
   if (problems.length) fail(`cannot make one file of ${input}:\n  ` + problems.join("\n  "));
 
-  // The worker's text, before every other script, so the page's own script finds it.
+  // The worker's text, just before the page's first script (which may start the worker):
+  // the page's own markup and style come first, so the browser can show them while it
+  // reads the rest.
   const worker = readFileSync(workerFile, "utf8");
   const define = `<script>\nwindow.NN_WORKER_SOURCE = ${scriptSafe(JSON.stringify(worker))};\n</script>\n`;
-  const head = html.search(/<head\b[^>]*>/i);
-  if (head < 0) fail(`${input} has no <head>`);
-  const at = head + html.slice(head).indexOf(">") + 1;
-  html = html.slice(0, at) + "\n" + define + html.slice(at);
+  let at = html.search(/<script\b/i);
+  if (at < 0) at = html.search(/<\/body\s*>/i);
+  if (at < 0) fail(`${input} has no <script> and no </body> to put the worker before`);
+  html = html.slice(0, at) + define + html.slice(at);
   writeFileSync(output, html);
   console.log(`${output}: ${(html.length / 1024 / 1024).toFixed(1)} MB`);
 }
