@@ -4,8 +4,9 @@
 // one interpreter shared in page order, a located error in red, a figure, Ctrl+Enter,
 // Stop (a queued cell taken back, a running one interrupted), "Run all above", a
 // Markdown ```nn block, a page in Chinese (labels and nn's messages), a worker that
-// cannot start. No request may leave file:/data:/blob:. Prints PASS/FAIL lines and
-// the time from navigation to the first cell's result; exits non-zero on a failure.
+// cannot start; and the sample course page, every cell in order. No request may leave
+// file:/data:/blob:. Prints PASS/FAIL lines and the time from navigation to the first
+// cell's result; exits non-zero on a failure.
 //   node tests/web/embed_smoke.mjs [build/web]
 // puppeteer-core comes from tests/web/node_modules (make deps-web), or from the folder
 // PUPPETEER_FROM names (one holding node_modules/puppeteer-core).
@@ -182,6 +183,39 @@ const click = (p, k, button) =>
   await p.close();
 }
 
+// ---- the sample course page (build/web/course-sample.html), from file:// ----
+{
+  const sample = path.join(web, "course-sample.html");
+  const p = await browser.newPage();
+  await p.setViewport({ width: 1000, height: 900 });
+  const errors = [], remote = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  p.on("request", (r) => { if (!/^(file|data|blob):/.test(r.url())) remote.push(r.url()); });
+  await p.goto(pathToFileURL(sample).href);
+  await p.waitForFunction(() => window.nnEmbed && document.querySelectorAll(".nn-cell").length > 0);
+  const n = await p.$$eval(".nn-cell", (l) => l.length);
+  await click(p, n - 1, "button.nn-run-above"); // every cell, top to bottom
+  await settled(p, n - 1, 120000);
+  const all = [];
+  for (let k = 0; k < n; k++) all.push(await cell(p, k));
+  check("every cell of the sample runs, in order", n >= 5 && all.every((c) => c.state === "done"),
+        JSON.stringify(all.map((c) => [c.state, c.stderr])));
+  check("the sample's values", all[0].stdout.startsWith("[0.0179862, 0.0474259, 0.119203,") &&
+        all.some((c) => c.stdout.includes("[0.0900306, 0.244728, 0.665241]")), JSON.stringify(all[0]));
+  check("the sample's plots are figures", all.reduce((s, c) => s + c.figures, 0) >= 2);
+  const last = all[n - 1], acc = Number(last.stdout.trim().split("\n").pop());
+  const live = await p.evaluate((k) => {
+    const box = document.querySelectorAll(".nn-cell")[k].querySelector("div.live");
+    return box ? box.textContent + (box.querySelector("canvas") ? " [canvas]" : "") : "";
+  }, n - 1);
+  check("the sample's training run learns the moons, drawn live", acc >= 0.9 && /150/.test(live),
+        `${last.stdout} | ${live}`);
+  check("the sample asks for nothing but its files", remote.length === 0 && errors.length === 0,
+        remote.concat(errors).join(" "));
+  await p.screenshot({ path: path.join(dir, "course-sample.png"), fullPage: true });
+  await p.close();
+}
+
 // ---- a browser where the worker cannot start: each cell says so, nothing throws ----
 {
   const broken = page("zh").replace("<script src=", `<script>
@@ -204,6 +238,6 @@ window.Worker = class { constructor() { setTimeout(() => this.onerror({ message:
 }
 
 await browser.close();
-console.log(`screenshots: ${dir}/embed-en.png, embed-zh.png`);
+console.log(`screenshots: ${dir}/embed-en.png, embed-zh.png, course-sample.png`);
 console.log(failed ? `${failed} FAILED` : "all passed");
 process.exit(failed ? 1 : 0);
