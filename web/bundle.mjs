@@ -80,7 +80,9 @@ function page(input, workerFile, output) {
   });
 
   // Scripts: <script src="x.js"></script> → <script>…</script>, attributes other than
-  // src kept (type, defer has no meaning on an inline script and is dropped).
+  // src, defer and async kept. An inline classic script runs where it stands, so one that
+  // was deferred (run once the document is parsed, in order) moves to the end of <body>.
+  const deferred = [];
   html = html.replace(/<script\b[^>]*>([\s\S]*?)<\/script\s*>/gi, (whole, body) => {
     const tag = whole.match(/^<script\b[^>]*>/i)[0];
     const a = attributes(tag);
@@ -97,8 +99,15 @@ function page(input, workerFile, output) {
       problems.push(`module script "${a.src}" imports another file: file:// forbids module imports`);
     const kept = Object.entries(a).filter(([k]) => !["src", "defer", "async"].includes(k))
       .map(([k, v]) => (v === "" ? ` ${k}` : ` ${k}="${v}"`)).join("");
-    return `<script${kept}>\n${scriptSafe(js)}\n</script>`;
+    const inline = `<script${kept}>\n${scriptSafe(js)}\n</script>`;
+    if ("defer" in a && !/^module$/i.test(a.type || "")) { deferred.push(inline); return ""; }
+    return inline;
   });
+  if (deferred.length) {
+    const end = html.search(/<\/body\s*>/i);
+    const at = end < 0 ? html.length : end;
+    html = html.slice(0, at) + deferred.join("\n") + "\n" + html.slice(at);
+  }
 
   if (problems.length) fail(`cannot make one file of ${input}:\n  ` + problems.join("\n  "));
 

@@ -35,7 +35,8 @@ put("a.js", [
   "results.push(/<\\/script>/.test(\"</script>\"));",
   "results.push(`<!-- ${'<script>'} -->`.length);",
 ].join("\n"));
-put("b.js", "results.push('second script ran');\n");
+// deferred, in <head>: it runs once the page is parsed, after a.js at the end of <body>
+put("b.js", "results.push(document.querySelector('.x') ? 'deferred script ran last' : 'too early');\n");
 
 function run(html) {
   put("index.html", html);
@@ -45,9 +46,9 @@ function run(html) {
   return { status: r.status, err: r.stderr };
 }
 const page = (extra) => `<!doctype html><html><head><meta charset="utf-8">
-<link rel="stylesheet" href="a.css">${extra}</head><body><p class="x">page</p>
+<link rel="stylesheet" href="a.css"><script src="b.js" defer></script>${extra}</head>
+<body><p class="x">page</p>
 <script src="a.js"></script>
-<script src="b.js" defer></script>
 </body></html>`;
 
 let r = run(page('<script src="missing.js"></script>'));
@@ -81,7 +82,7 @@ const got = await p.evaluate(() => ({
   text: document.body.innerText.trim(),
 }));
 check("inlined scripts run whole, in order", JSON.stringify(got.results) ===
-      JSON.stringify([22, true, 17, "second script ran"]), JSON.stringify(got.results));
+      JSON.stringify([22, true, 17, "deferred script ran last"]), JSON.stringify(got.results));
 check("nothing inlined leaks into the page", got.bold === 0 && got.text === "page" &&
       got.colour === "rgb(1, 2, 3)", JSON.stringify(got));
 check("NN_WORKER_SOURCE is the worker's text, whole", got.worker === worker, JSON.stringify(got.worker));
