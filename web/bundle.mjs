@@ -12,7 +12,7 @@
 //     build/web/nn-embed.js, the one script a teacher's page adds (web/embed.js): the
 //     scripts given, in order, inside one function, after `const NN_EMBED = {workerSource,
 //     css}` (the worker's text and the stylesheets given), so the embed needs no other file.
-import { readFileSync, writeFileSync, existsSync } from "fs";
+import { readFileSync, writeFileSync, existsSync, statSync } from "fs";
 import path from "path";
 
 const [mode, ...args] = process.argv.slice(2);
@@ -21,6 +21,7 @@ function fail(message) {
   console.error(`bundle.mjs: ${message}`);
   process.exit(1);
 }
+
 // Attributes of one start tag: name → value (valueless attributes map to "").
 function attributes(tag) {
   const attrs = {};
@@ -37,7 +38,7 @@ function local(dir, ref, what) {
     return null;
   }
   const file = path.join(dir, decodeURIComponent(ref.replace(/[?#].*$/, "")));
-  if (!existsSync(file)) {
+  if (!existsSync(file) || !statSync(file).isFile()) {
     problems.push(`${what} "${ref}" is missing (looked for ${file})`);
     return null;
   }
