@@ -171,6 +171,7 @@
   function runCell(c) {
     if (c.ticket) return c.ticket.done; // already waiting or running: once is enough
     const source = c.code.value;
+    fit(c.code); // (a script may have set the text without an input event)
     c.output.textContent = "";
     setState(c, "queued", loaded ? t.queued : t.loading);
     const ticket = { cancelled: false, running: false };
