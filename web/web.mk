@@ -127,3 +127,23 @@ $(WEB)/playground.css $(WEB)/playground.js: $(WEB)/%: web/%
 $(WEB)/examples.js: web/gen-examples.mjs $(wildcard examples/*.nn examples/tutorial/*.nn examples/data/*)
 	@mkdir -p $(dir $@)
 	node --no-experimental-fetch web/gen-examples.mjs examples > $@.tmp && mv $@.tmp $@
+
+# --- one-file and embed ---
+# nn-playground.html: the page in one file (web/bundle.mjs inlines what index.html
+# references and the worker with the wasm inlined), to open from disk with no server.
+# Its prerequisites are the files index.html references, read from it, so a file the
+# page gains is rebuilt first; bundle.mjs refuses one that is missing or remote.
+ONEFILE_REFS = $(addprefix $(WEB)/,$(filter-out http:% https:% //% data:%,\
+  $(shell grep -o '<\(link\|script\)\b[^>]*>' web/index.html | \
+          sed -n 's/.*\b\(href\|src\)="\([^"]*\)".*/\2/p')))
+# nn-embed.js: the one script a course page adds (web/embed.js, after nn-client.js, the
+# worker's text and, once they exist, the live view's renderer and style).
+EMBED_IN = web/nn-client.js $(wildcard web/live.css web/live.js) web/embed.js
+web: $(WEB)/nn-playground.html $(WEB)/nn-embed.js $(WEB)/course-sample.html
+$(WEB)/nn-playground.html: web/bundle.mjs $(WEB)/index.html $(WEB)/single/nn-worker.js $(ONEFILE_REFS)
+	node --no-experimental-fetch web/bundle.mjs page $(WEB)/index.html $(WEB)/single/nn-worker.js $@
+$(WEB)/nn-embed.js: web/bundle.mjs $(WEB)/single/nn-worker.js $(EMBED_IN)
+	node --no-experimental-fetch web/bundle.mjs embed $@ $(WEB)/single/nn-worker.js $(EMBED_IN)
+$(WEB)/course-sample.html: web/course-sample.html
+	@mkdir -p $(dir $@)
+	cp $< $@
