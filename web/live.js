@@ -472,7 +472,7 @@
     let shown = null;      // the script shown, in each language
     let runSeed = 1;       // Reset draws a fresh model from the next seed
     let running = false;
-    let frames = 0, pending = null, scheduled = false;
+    let frames = 0;
     let earlier = null;    // the history of earlier runs on the same net: {loss, accuracy, …}
     let lastFrame = null, lastStatus = ["idle"];
 
@@ -535,11 +535,7 @@
       if (shown) script.textContent = shown[lang];
     }
 
-    function draw() {
-      scheduled = false;
-      if (!pending) return;
-      const f = pending;
-      pending = null;
+    function draw(f) {
       render(frameBox, f, { lang });
       hint.hidden = true;
       frames++;
@@ -548,14 +544,10 @@
       lastFrame = f;
       if (running) setStatus("training", f.epoch);
     }
-    // Frames can arrive faster than the screen refreshes: draw the newest once per refresh.
+    // Every epoch's frame is drawn as it arrives (a few milliseconds of the page's time:
+    // the training runs in the worker), so the regions are redrawn after every epoch.
     function onFrame(frame) {
-      const f = earlier ? join(earlier, frame) : frame;
-      pending = f;
-      if (!scheduled) {
-        scheduled = true;
-        requestAnimationFrame(draw);
-      }
+      draw(earlier ? join(earlier, frame) : frame);
     }
     // A frame continuing earlier runs on the same network: one curve from epoch 1.
     function join(prev, frame) {
@@ -622,7 +614,6 @@
         r = { ok: false, stderr: String(e && e.message || e) };
       }
       setRunning(false);
-      if (pending) draw(); // the last frame is always drawn, even if no refresh came
       // the net exists once its line ran: the setup had no error, or the error came later
       if (r.ok || (lastFrame && frames > 0)) built = { key };
       if (!r.ok) {
