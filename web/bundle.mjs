@@ -115,8 +115,12 @@ function page(input, workerFile, output) {
   // The worker's text, just before the page's first script (which may start the worker):
   // the page's own markup and style come first, so the browser can show them while it
   // reads the rest.
+  // As raw text in a non-script <script type="text/plain">, read back with textContent:
+  // the HTML parser only scans it for its end tag, where a 1.7 MB JS string literal
+  // would be parsed as code before the worker could start.
   const worker = readFileSync(workerFile, "utf8");
-  const define = `<script>\nwindow.NN_WORKER_SOURCE = ${scriptSafe(JSON.stringify(worker))};\n</script>\n`;
+  const define = `<script type="text/plain" id="nn-worker-source">${scriptSafe(worker)}</script>\n` +
+    `<script>\nwindow.NN_WORKER_SOURCE = document.getElementById("nn-worker-source").textContent;\n</script>\n`;
   let at = html.search(/<script\b/i);
   if (at < 0) at = html.search(/<\/body\s*>/i);
   if (at < 0) fail(`${input} has no <script> and no </body> to put the worker before`);

@@ -3,6 +3,7 @@
 // A classic script (no imports), so the one-file playground can inline it; it defines
 // window.NNClient.
 //
+//   const nn = NNClient.shared();                  // the page's one client (see below)
 //   const nn = NNClient.start();                   // worker from ./nn-worker.js
 //   const nn = NNClient.start({ workerSource });   // or from its text (one-file page)
 //   await nn.ready;                                // {ms}: the module's load time
@@ -84,5 +85,21 @@
       terminate() { worker.terminate(); },
     };
   }
-  global.NNClient = { start };
+  // The page's one client, started on first call (from window.NN_WORKER_SOURCE when the
+  // one-file page defines it, else nn-worker.js): a page calls it as early as it can, in
+  // its <head>, so the worker loads nn.wasm and the stdlib while the page itself loads.
+  // A worker the browser refuses throws here, at every call.
+  let shared = null, sharedError = null;
+  function startShared() {
+    if (!shared && !sharedError) {
+      try {
+        shared = start(global.NN_WORKER_SOURCE ? { workerSource: global.NN_WORKER_SOURCE } : {});
+      } catch (e) {
+        sharedError = e;
+      }
+    }
+    if (sharedError) throw sharedError;
+    return shared;
+  }
+  global.NNClient = { start, shared: startShared };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -99,7 +99,7 @@
   // does not load.
   function startClient() {
     try {
-      return NNClient.start(window.NN_WORKER_SOURCE ? { workerSource: window.NN_WORKER_SOURCE } : {});
+      return NNClient.shared(); // started in index.html's <head>
     } catch (e) {
       const failed = () => Promise.reject(e);
       failed().catch(() => {});
