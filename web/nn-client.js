@@ -11,7 +11,9 @@
 //                                                  //  figures: [svg…], files, ms}
 //   nn.run(src, { name, echo, figures, repl,       // as nn-api.js's run, and:
 //                 output: (stream, text) => …,     //   stdout (1) / stderr (2) as written
-//                 live: (frame) => … });           //   each epoch of train(live = true)
+//                 live: (frame) => … });           //   each epoch of train(live = true);
+//                                                  //   training waits while the page is
+//                                                  //   more than 2 frames behind
 //   nn.interrupt();                                // Stop: as Ctrl-C in a terminal
 //   await nn.reset(); await nn.setLang("zh");
 //   await nn.writeFile("data.csv", bytes);         // a file scripts can read
@@ -42,7 +44,14 @@
       const p = pending.get(m.id);
       if (!p) return;
       if (m.event === "output") { if (p.output) p.output(m.stream, m.text); return; }
-      if (m.event === "live") { if (p.live) p.live(m.frame); return; }
+      if (m.event === "live") {
+        try {
+          if (p.live) p.live(m.frame);
+        } finally {
+          worker.postMessage({ op: "liveDrawn" }); // training waits for the page's drawing
+        }
+        return;
+      }
       pending.delete(m.id);
       if (p.run) busy--;
       if ("error" in m) p.reject(new Error(m.error));

@@ -8,6 +8,8 @@
 //                                       listFiles, removeFile {name}
 //                  {op: "interrupt"}   handled at once, even while a run is going (the
 //                                       run gives the event loop a turn every 50 ms)
+//                  {op: "liveDrawn"}   the page drew a live frame (sent after each one):
+//                                       training waits while the page is 2 frames behind
 //   worker → page  {id, result} or {id, error}
 //                  {id, event: "output", stream: 1|2, text}   while a run writes
 //                  {id, event: "live", frame}                 train(..., live = true)
@@ -112,13 +114,26 @@ async function handle(msg) {
       const options = { ...(msg.options || {}) };
       const out = outputBatcher(id);
       if (options.stream) options.output = (stream, text) => out.add(stream, text);
-      if (options.live) options.live = (frame) => {
-        out.flush();
-        postMessage({ id, event: "live", frame }, packFrame(frame));
-      };
+      const M = nn.module();
+      if (options.live) {
+        // Frames sent and drawn: the C side waits while the page is behind (web_poll).
+        let sent = 0;
+        liveDrawn = 0;
+        M.liveBacklog = () => sent - liveDrawn;
+        options.live = (frame) => {
+          out.flush();
+          sent++;
+          postMessage({ id, event: "live", frame }, packFrame(frame));
+        };
+      }
       delete options.stream;
       const before = snapshot(), t0 = performance.now();
-      const r = await nn.run(msg.source, options);
+      let r;
+      try {
+        r = await nn.run(msg.source, options);
+      } finally {
+        M.liveBacklog = null;
+      }
       out.flush();
       r.ms = performance.now() - t0;
       r.files = [];
@@ -143,9 +158,11 @@ async function handle(msg) {
 }
 
 let queue = Promise.resolve();
+let liveDrawn = 0; // frames of the running run the page has drawn ({op: "liveDrawn"})
 onmessage = (e) => {
   const msg = e.data || {};
   if (msg.op === "interrupt") { nn.interrupt(); return; }
+  if (msg.op === "liveDrawn") { liveDrawn++; return; }
   queue = queue.then(() => handle(msg)).then(
     (result) => postMessage({ id: msg.id, result },
                             result instanceof Uint8Array ? [result.buffer] : []),

@@ -101,8 +101,19 @@ static double last_yield_ms;
    calls, and a sleep under them would return to JS half done. */
 static bool may_yield;
 
+/* Live frames the page has not drawn yet (Module.liveBacklog, kept by web/nn-worker.js
+   from the page's acknowledgements; 0 without a page). Training waits while the page is
+   more than LIVE_AHEAD frames behind, so what the page shows is the epoch training is at
+   (Stop stops there) and a slow screen is never flooded. */
+EM_JS(int, js_live_backlog, (void), { return Module.liveBacklog ? Module.liveBacklog() : 0; });
+enum { LIVE_AHEAD = 2 };
+
 static void web_poll(void) {
   if (!may_yield) return;
+  while (js_live_backlog() > LIVE_AHEAD && !rt_interrupted) {
+    emscripten_sleep(2); /* the page's acknowledgements arrive meanwhile */
+    last_yield_ms = emscripten_get_now();
+  }
   double now = emscripten_get_now();
   if (now - last_yield_ms < POLL_MS) return;
   emscripten_sleep(0);
