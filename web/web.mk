@@ -6,7 +6,8 @@
 #   make test-web-node   the JS API's tests (tests/web/api.mjs) and the golden suite on
 #                        the Node builds (tests/web/golden.mjs, tests/web/golden_cli.sh)
 #   make test-web        test-web-node, then the page in headless Chromium
-#                        (tests/web/browser.mjs)
+#                        (tests/web/browser.mjs, page_smoke.mjs, embed_smoke.mjs,
+#                        bundle_smoke.mjs)
 # The same C as ./nn, compiled by emcc: runtime/ without platform_posix.c (readline,
 # dlopen, signals) but with web/platform_web.c in its place, interp/ without main.c, the
 # generated parser, lexer, stdlib, help and catalogue from the native build folder (its
@@ -112,6 +113,10 @@ test-web-node: $(WEB)/node/nn.js $(WEB)/node/nn
 test-web: web
 	@$(MAKE) --no-print-directory test-web-node
 	@node tests/web/browser.mjs $(WEB)
+	@node --no-experimental-fetch tests/web/page_smoke.mjs $(WEB) > $(WEB)/page_smoke.log; st=$$?; \
+	  grep -v '^PASS' $(WEB)/page_smoke.log; exit $$st
+	@node --no-experimental-fetch tests/web/embed_smoke.mjs $(WEB) | grep -v '^PASS'
+	@node --no-experimental-fetch tests/web/bundle_smoke.mjs | grep -v '^PASS'
 
 -include $(shell find $(WEB)/obj -name '*.d' 2>/dev/null)
 

@@ -310,6 +310,7 @@ if (existsSync(sample)) {
   }
   check("every cell of the sample runs", results.every((r) => r.state === "done"), JSON.stringify(results));
   check("the sample shows a figure", results.some((r) => r.figures > 0), JSON.stringify(results));
+  await p.screenshot({ path: path.join(shots, "course-sample.png"), fullPage: true });
   // A cell is editable and shares the page's one interpreter.
   await p.evaluate(() => {
     const c = document.querySelector(".nn-cell");
@@ -322,7 +323,6 @@ if (existsSync(sample)) {
   const r = await p.evaluate(async () => (await window.nnEmbed.nn.run("shared + 1")).stdout);
   check("an edited cell runs in the page's one interpreter", r === "42\n", r);
   check("no script errors on the course page", errs.length === 0, errs.join("\n"));
-  await p.screenshot({ path: path.join(shots, "course-sample.png"), fullPage: true });
   await p.close();
 }
 

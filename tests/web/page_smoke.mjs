@@ -5,7 +5,7 @@
 //
 //   node --no-experimental-fetch tests/web/page_smoke.mjs [build/web] [port]
 //
-// Needs puppeteer-core (NODE_PATH or /tmp/pp) and /usr/bin/chromium. Prints PASS/FAIL
+// Needs puppeteer-core (tests/web/node_modules: make deps-web) and /usr/bin/chromium. Prints PASS/FAIL
 // lines, a table of the examples' runs, and exits 1 on any failure.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -14,7 +14,9 @@ import { join, resolve } from "node:path";
 
 const dir = resolve(process.argv[2] || "build/web");
 const port = Number(process.argv[3] || 8137);
-const require = createRequire(process.env.PUPPETEER_FROM || "/tmp/pp/");
+// puppeteer-core from tests/web/node_modules (make deps-web), or the folder PUPPETEER_FROM names.
+const require = createRequire(process.env.PUPPETEER_FROM ? join(process.env.PUPPETEER_FROM, "x.js")
+                                                         : new URL("package.json", import.meta.url).pathname);
 const puppeteer = require("puppeteer-core");
 
 let failed = 0;
