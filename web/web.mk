@@ -113,10 +113,9 @@ test-web-node: $(WEB)/node/nn.js $(WEB)/node/nn
 test-web: web
 	@$(MAKE) --no-print-directory test-web-node
 	@node tests/web/browser.mjs $(WEB)
-	@node --no-experimental-fetch tests/web/page_smoke.mjs $(WEB) > $(WEB)/page_smoke.log; st=$$?; \
-	  grep -v '^PASS' $(WEB)/page_smoke.log; exit $$st
-	@node --no-experimental-fetch tests/web/embed_smoke.mjs $(WEB) | grep -v '^PASS'
-	@node --no-experimental-fetch tests/web/bundle_smoke.mjs | grep -v '^PASS'
+	@for t in page_smoke embed_smoke bundle_smoke; do \
+	  node --no-experimental-fetch tests/web/$$t.mjs $(WEB) > $(WEB)/$$t.log 2>&1; st=$$?; \
+	  grep -v '^PASS' $(WEB)/$$t.log; [ $$st = 0 ] || { echo "FAIL tests/web/$$t.mjs"; exit 1; }; done
 
 -include $(shell find $(WEB)/obj -name '*.d' 2>/dev/null)
 
