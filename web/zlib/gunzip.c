@@ -153,6 +153,15 @@ static unsigned get_bits(Gunzip *gz, int n) {
   return v;
 }
 
+/* The next byte on a byte boundary (from bit_buf first), or -1 at the end. */
+static int next_byte(Gunzip *gz) {
+  if (gz->bit_count == 0) return fetch_byte(gz);
+  int b = (int)(gz->bit_buf & 0xff);
+  gz->bit_buf >>= 8;
+  gz->bit_count -= 8;
+  return b;
+}
+
 /* Drops the bits left in the current byte (stored blocks and the trailer start on a
    byte boundary). */
 static void align_to_byte(Gunzip *gz) {
@@ -203,12 +212,19 @@ static int build_table(Gunzip *gz, HuffTable *t, const uint8_t *lengths, int n,
 }
 
 /* The next symbol of code t, or -1 (the error recorded). */
-static int decode_symbol(Gunzip *gz, const HuffTable *t) {
-  while (gz->bit_count < t->bits) {
-    int b = fetch_byte(gz);
-    if (b < 0) break; /* the code may be shorter than t->bits: see below */
-    gz->bit_buf |= (uint64_t)b << gz->bit_count;
-    gz->bit_count += 8;
+static inline int decode_symbol(Gunzip *gz, const HuffTable *t) {
+  if (gz->bit_count < t->bits) {
+    /* Whole bytes while they fit, straight from the input buffer (the fast path). */
+    while (gz->bit_count <= 56 && gz->input_pos < gz->input_len) {
+      gz->bit_buf |= (uint64_t)gz->input[gz->input_pos++] << gz->bit_count;
+      gz->bit_count += 8;
+    }
+    while (gz->bit_count < t->bits) {
+      int b = fetch_byte(gz);
+      if (b < 0) break; /* the code may be shorter than t->bits: see below */
+      gz->bit_buf |= (uint64_t)b << gz->bit_count;
+      gz->bit_count += 8;
+    }
   }
   unsigned entry = t->entry[gz->bit_buf & ((1u << t->bits) - 1)];
   int len = entry & 15;
@@ -393,9 +409,8 @@ static int read_trailer(Gunzip *gz) {
     fail(gz, GUNZIP_CORRUPT, "incorrect length check");
     return 0;
   }
-  /* The trailer ends on a byte boundary and was read exactly: bit_buf is empty. */
   gz->stage = STAGE_END;
-  if (fetch_byte(gz) == 0x1f && fetch_byte(gz) == 0x8b) gz->stage = STAGE_HEADER;
+  if (next_byte(gz) == 0x1f && next_byte(gz) == 0x8b) gz->stage = STAGE_HEADER;
   return gz->status == GUNZIP_OK;
 }
 
@@ -458,10 +473,17 @@ ssize_t gunzip_read(Gunzip *gz, unsigned char *out, size_t n) {
   size_t crc_from = 0; /* out[crc_from..got) is not in gz->crc yet */
   while (got < n && gz->status == GUNZIP_OK) {
     if (gz->copy_left) {
-      while (gz->copy_left && got < n) {
-        emit(gz, out, &got, gz->window[(gz->member_out - gz->copy_distance) & WINDOW_MASK]);
-        gz->copy_left--;
-      }
+      /* Byte by byte: a copy may overlap what it produces (distance < length repeats
+         the last `distance` bytes). Locals, as stores to out may alias gz's fields. */
+      size_t k = n - got < gz->copy_left ? n - got : gz->copy_left;
+      uint64_t pos = gz->member_out;
+      const unsigned distance = gz->copy_distance;
+      unsigned char *window = gz->window, *dst = out + got;
+      for (size_t i = 0; i < k; i++, pos++)
+        dst[i] = window[pos & WINDOW_MASK] = window[(pos - distance) & WINDOW_MASK];
+      gz->member_out = pos;
+      gz->copy_left -= (unsigned)k;
+      got += k;
       continue;
     }
     switch (gz->stage) {
@@ -483,11 +505,11 @@ ssize_t gunzip_read(Gunzip *gz, unsigned char *out, size_t n) {
       break;
     case STAGE_HUFFMAN: {
       int sym = decode_symbol(gz, &gz->litlen);
-      if (sym < 0) break;
-      if (sym < 256) {
+      while (sym >= 0 && sym < 256) { /* literals, the common case, without the switch */
         emit(gz, out, &got, (unsigned char)sym);
-        break;
+        sym = got < n ? decode_symbol(gz, &gz->litlen) : -2;
       }
+      if (sym < 0) break; /* an error, or the output is full */
       if (sym == 256) { /* end of block */
         gz->stage = STAGE_BLOCK_START;
         break;
