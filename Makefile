@@ -104,6 +104,11 @@ $(BUILD)/catalog_zh.o: $(BUILD)/catalog_zh.c
 # C unit tests link the runtime only (runtime never includes interp headers).
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(RUNTIME_OBJ) | $(BUILD)/dirs
 	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(LDLIBS)
+# The WebAssembly build's gzip reader (web/zlib/gunzip.c, used in place of zlib there) is
+# plain C, tested natively against files made by Python's zlib.
+$(BUILD)/unit/test_gunzip: tests/unit/test_gunzip.c tests/unit/check.h web/zlib/gunzip.c \
+                           web/zlib/gunzip.h $(RUNTIME_OBJ) | $(BUILD)/dirs
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_gunzip.c web/zlib/gunzip.c $(RUNTIME_OBJ) $(LDLIBS)
 # Embedding tests drive the whole interpreter as a front end does (interp_init, interp_run,
 # the platform seam): every object but main.o. Their binaries run with the unit tests.
 EMBED_SRC = $(wildcard tests/embed/*.c)

@@ -13,7 +13,7 @@
 # generated parser, lexer, stdlib, help and catalogue from the native build folder (its
 # generator tools run natively), and web/nn_web.c, the API's C side. No BLAS (the
 # portable matmul kernel, as make BLAS=0), no threads, SIMD128 for the kernels; zlib is
-# web/zlib/zlib.h, which reads plain (not gzip'ed) IDX files.
+# web/zlib/zlib.h, a stand-in over our own gzip reader, web/zlib/gunzip.c.
 
 EMCC      ?= emcc
 # Debian's emcc runs its JS tools with `node` and expects Debian's Node modules.
@@ -22,7 +22,7 @@ WEB        = build/web
 WEB_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 $(WARN) -Iweb/zlib -I. -Iruntime -Iinterp -I$(BUILD) \
              -DNN_NO_BLAS -msimd128
 WEB_SRC    = $(filter-out runtime/platform_posix.c,$(RUNTIME_SRC)) web/platform_web.c \
-             $(filter-out interp/main.c,$(INTERP_SRC)) web/nn_web.c
+             $(filter-out interp/main.c,$(INTERP_SRC)) web/nn_web.c web/zlib/gunzip.c
 WEB_OBJ    = $(patsubst %.c,$(WEB)/obj/%.o,$(WEB_SRC)) \
              $(patsubst $(BUILD)/%.c,$(WEB)/obj/gen/%.o,$(GEN_SRC))
 # The module: no main (JS calls the nn_web_* functions), memory that grows with the
