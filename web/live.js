@@ -565,8 +565,15 @@
       root.dataset.running = on ? "true" : "false";
     }
 
+    // The message wraps, so its end is never out of sight; a quoted source line and its
+    // carets keep their columns (live.css), so the carets stay under what they mark.
     function showError(msg) {
-      error.textContent = msg;
+      error.textContent = "";
+      msg.split("\n").forEach((line, i) => {
+        if (i) error.append("\n");
+        const quoted = /^\s*\d*\s\|(\s|$)/.test(line);
+        error.append(quoted ? make("span", { class: "nnlive-quoted", text: line }) : line);
+      });
       error.hidden = !msg;
       if (msg) hint.hidden = true;
     }
