@@ -209,9 +209,16 @@
       }
       pre.textContent += text;
     };
-    let liveBox = null, pending = null;
+    let liveBox = null, pending = null, lastEpoch = 0;
     const live = (frame) => {
-      if (!liveBox) { liveBox = el("div", "live"); c.output.append(liveBox); }
+      // each train(..., live = true) of the run keeps its own picture: a frame that does
+      // not follow the last one's epoch is the next train's first
+      if (!liveBox || frame.epoch <= lastEpoch) {
+        if (pending) { draw(liveBox, pending); pending = null; }
+        liveBox = el("div", "live");
+        c.output.append(liveBox);
+      }
+      lastEpoch = frame.epoch;
       // draw at most once per display frame: epochs can come faster than that
       if (!pending) requestAnimationFrame(() => { if (pending) draw(liveBox, pending); pending = null; });
       pending = frame;

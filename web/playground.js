@@ -401,7 +401,7 @@
     const tail = document.createElement("div");
     tail.className = "tail";
     entry.append(tail);
-    let liveDiv = null;
+    let liveDiv = null, liveEpoch = 0;
     const started = performance.now();
     const queued = raw.busy;
     if (queued) tail.textContent = L("waiting");
@@ -409,11 +409,15 @@
       ...options,
       output: (stream, text) => { tail.textContent = ""; w.write(stream, text); },
       live: (frame) => {
-        if (!liveDiv) {
+        // Each train(..., live = true) of the run keeps its own picture, where it ran
+        // among the output: a frame that does not follow the last one's epoch is the
+        // next train's first.
+        if (!liveDiv || frame.epoch <= liveEpoch) {
           liveDiv = document.createElement("div");
           liveDiv.className = "live";
           entry.insertBefore(liveDiv, tail);
         }
+        liveEpoch = frame.epoch;
         if (window.NNLive) NNLive.render(liveDiv, frame, { lang });
         else liveDiv.textContent = LABELS[lang].noLive(frame);
         scrollDown();
