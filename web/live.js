@@ -34,6 +34,7 @@
       noModel: "The model text must define a model, e.g. model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
       badLr: "The learning rate must be a positive number, e.g. 0.01.",
       hint: "The decision regions and the data appear here while the network trains.",
+      dataOnly: (n) => `the data set: ${n} points, before training`,
       datasets: { xor: "XOR (four quadrants)", moons: "Moons", circles: "Circles", spiral: "Spiral", blobs: "Blobs" },
       continueComment: "# the same network, trained further",
       resetComment: "# Reset: other initial weights",
@@ -56,6 +57,7 @@
       noModel: "模型代码必须定义一个模型，例如 model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
       badLr: "学习率必须是正数，例如 0.01。",
       hint: "训练时，这里显示决策区域和数据点。",
+      dataOnly: (n) => `数据集：${n} 个点（尚未训练）`,
       datasets: { xor: "异或（四个象限）", moons: "双月形", circles: "同心圆", spiral: "螺旋", blobs: "高斯团" },
       continueComment: "# 同一个网络，继续训练",
       resetComment: "# 重置：换一组初始权值",
@@ -307,6 +309,7 @@
   const fmt = (v, d) => (v === null || v === undefined || !isFinite(v) ? "–" : v.toFixed(d));
 
   function caption(frame, t) {
+    if (!frame.epoch && frame.points) return t.dataOnly(frame.points.label.length);
     const parts = [t.epochN(frame.epoch)];
     parts.push(`${t.loss} ${fmt(last(frame.loss), 4)}`);
     const acc = last(frame.accuracy);
@@ -633,6 +636,38 @@
       else setStatus("done", epoch, ((performance.now() - t0) / 1000).toFixed(1));
     }
 
+    // As in TensorFlow Playground, the data set shows as soon as it is chosen and follows
+    // the noise and size sliders: while idle, a change draws the new points (no regions,
+    // no loss). nn makes the points: a one-step train with lr = 0 of a throwaway model
+    // sends them in its frame; inside a function, so the console's data, net and history
+    // stay those of the last training.
+    let previewTimer = 0, previewRun = 0;
+    function previewData() {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(async () => {
+        if (running) return;
+        const ticket = ++previewRun;
+        const d = DATASETS[dataset.value], k = d.classes ? +classes.value : 2;
+        const source = [
+          `model live_preview_model(k) { dense(2, k); softmax }`,
+          `fn live_preview() {`,
+          `  seed(1)`,
+          ...dataCode(TEXT.en).map((line) => "  " + line),
+          `  train(live_preview_model(${k}), data, loss = cross_entropy, optimizer = sgd(lr = 0), ` +
+            `epochs = 1, batch = ${+size.value}, verbose = false, live = true)`,
+          `  return none`,
+          `}`,
+          `live_preview()`,
+        ].join("\n") + "\n";
+        let points = null;
+        const r = await nn.run(source, { name: "live-preview.nn", echo: false,
+                                         live: (f) => { points = f.points || null; } }).catch(() => null);
+        if (!r || !r.ok || !points || running || ticket !== previewRun) return;
+        render(frameBox, { epoch: 0, epochs: 0, loss: [], accuracy: [], outputs: k, points }, { lang });
+        hint.hidden = true;
+      }, 150);
+    }
+
     function freshModel() {
       if (running) return;
       runSeed++;
@@ -649,6 +684,7 @@
       hint.hidden = false;
       setStatus("fresh");
       preview();
+      previewData();
     }
 
     train.addEventListener("click", run);
@@ -658,6 +694,8 @@
     stop.addEventListener("click", () => { if (running) nn.interrupt(); });
     reset.addEventListener("click", freshModel);
     dataset.addEventListener("change", () => { syncDataset(); syncClasses(); });
+    for (const c of [dataset, noise, size, classes])
+      c.addEventListener(c.tagName === "SELECT" ? "change" : "input", previewData);
     classes.addEventListener("change", syncClasses);
     model.addEventListener("input", () => {
       const out = model.value.match(/\b(softmax|sigmoid)\s*;?\s*\}\s*$/);
@@ -673,12 +711,13 @@
     setRunning(false);
     setStatus("idle");
     preview();
+    previewData();
     return {
       setLang(next) {
         lang = next === "zh" ? "zh" : "en";
         applyLabels();
         setStatus(...lastStatus);
-        if (lastFrame) render(frameBox, lastFrame, { lang });
+        if (frameBox._nnLive) render(frameBox, frameBox._nnLive.frame, { lang }); // a training's or the data's
       },
     };
   }
