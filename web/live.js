@@ -24,6 +24,8 @@
       epochs: "Epochs", batch: "Batch size", untilStop: "until Stop", train: "Train", stop: "Stop", reset: "Reset",
       script: "The nn code this view runs", epoch: "epoch", loss: "loss", valLoss: "val_loss",
       accuracy: "accuracy", valAccuracy: "val_accuracy", epochN: (e) => `epoch ${e}`,
+      partial: " (stopped partway)",
+      partialTip: "Stop came in the middle of this epoch: its loss and accuracy are over the steps it finished, not over the whole data set.",
       idle: "Press Train to start.",
       starting: "Starting…", waiting: "Waiting for the interpreter…",
       training: (e) => `Training… epoch ${e}`,
@@ -47,6 +49,8 @@
       epochs: "训练轮数", batch: "批量大小", untilStop: "直到停止", train: "训练", stop: "停止", reset: "重置",
       script: "本视图运行的 nn 代码", epoch: "轮", loss: "损失", valLoss: "验证损失",
       accuracy: "准确率", valAccuracy: "验证准确率", epochN: (e) => `第 ${e} 轮`,
+      partial: "（中途停止）",
+      partialTip: "在这一轮中途停止：它的损失和准确率只统计已完成的几步，而不是整个数据集。",
       idle: "点击“训练”开始。",
       starting: "正在启动…", waiting: "正在等待解释器…",
       training: (e) => `训练中… 第 ${e} 轮`,
@@ -310,7 +314,8 @@
 
   function caption(frame, t) {
     if (!frame.epoch && frame.points) return t.dataOnly(frame.points.label.length);
-    const parts = [t.epochN(frame.epoch)];
+    // (a stopped epoch's numbers cover only the steps it finished: train's own rule)
+    const parts = [t.epochN(frame.epoch) + (frame.interrupted ? t.partial : "")];
     parts.push(`${t.loss} ${fmt(last(frame.loss), 4)}`);
     const acc = last(frame.accuracy);
     if (acc !== null) parts.push(`${t.accuracy} ${fmt(acc * 100, 1)}%`);
@@ -366,6 +371,7 @@
     const loss = child(el, "canvas", "nnlive-loss");
     const cap = child(el, "div", "nnlive-caption");
     cap.textContent = caption(frame, t);
+    cap.title = frame.interrupted ? t.partialTip : "";
     const hasPlane = !!(frame.grid || frame.points);
     plane.hidden = !hasPlane;
     if (!el.clientWidth) return;
