@@ -719,6 +719,8 @@
     preview();
     previewData();
     return {
+      // The interpreter was reset: its net is gone, so the next Train builds a new one.
+      forget() { built = null; earlier = null; preview(); },
       setLang(next) {
         lang = next === "zh" ? "zh" : "en";
         applyLabels();

@@ -31,6 +31,7 @@
       download: "Download", remove: "Remove", written: "written by a run", picked: "opened from disk",
       waiting: "waiting for the run before it…", noLive: (f) => `epoch ${f.epoch}/${f.epochs}, loss ${fmt(f.loss[f.loss.length - 1])}`,
       consoleLabel: "Console input", editorLabel: "Editor",
+      quit: "A fresh interpreter: every definition is gone, as after quitting nn and starting it again. (The opened files stay.)",
     },
     zh: {
       brand: "演练场", tabCode: "代码", tabLive: "实时训练",
@@ -49,6 +50,7 @@
       download: "下载", remove: "移除", written: "由运行写出", picked: "从磁盘打开",
       waiting: "等待前一次运行结束…", noLive: (f) => `第 ${f.epoch}/${f.epochs} 轮，损失 ${fmt(f.loss[f.loss.length - 1])}`,
       consoleLabel: "控制台输入", editorLabel: "编辑器",
+      quit: "已换成一个新的解释器：之前的定义全部清除，如同退出 nn 后重新启动。（打开的文件仍在。）",
     },
   };
   const fmt = (x) => (typeof x === "number" ? x.toPrecision(4) : String(x));
@@ -493,6 +495,9 @@
         // ":lang zh" in the console switched nn's language: the page's labels follow.
         const m = /^\s*:lang\s+(en|zh)\s*$/.exec(text);
         if (m && r.ok) switchLang(m[1], false);
+        // ":quit" ends the terminal's session; a page has no session to leave, so it
+        // starts a fresh one, which is what quitting and starting nn again gives.
+        if (/^\s*:q(uit)?\s*$/.test(text) && r.ok) restart(entry);
         return;
       }
       // The entry is not finished (an open '{', a trailing operator): nothing ran; give
@@ -503,6 +508,16 @@
       input.focus();
       input.setSelectionRange(text.length + 1, text.length + 1);
     }, () => {});
+  }
+
+  async function restart(entry) {
+    await raw.reset();
+    if (liveView && liveView.forget) liveView.forget();
+    const note = document.createElement("pre");
+    note.className = "stdout note";
+    note.textContent = L("quit");
+    entry.append(note);
+    scrollDown();
   }
 
   function recall(step) {
