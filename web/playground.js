@@ -20,6 +20,8 @@
       runTip: "Run the script in the editor (Ctrl+Enter)", stopTip: "Stop the run (Esc)",
       helpTip: "The help index (:help)", openTip: "Give files (CSV, IDX, safetensors) to your scripts",
       examplesTip: "Open an example", modified: "modified", editorHint: "Ctrl+Enter runs it",
+      revert: "Revert", revertTip: "Back to the example as it was shipped",
+      revertAsk: (name) => `Undo your changes to ${name} and open it as it was shipped?`,
       console: "Console", consoleHint: "Enter runs · Shift+Enter new line · ↑↓ history · Esc stops",
       clear: "Clear", files: "Files",
       filesEmpty: "Files you open and files your scripts write appear here.",
@@ -39,6 +41,8 @@
       runTip: "运行编辑器中的脚本（Ctrl+Enter）", stopTip: "停止运行（Esc）",
       helpTip: "帮助目录（:help）", openTip: "把文件（CSV、IDX、safetensors）交给脚本读取",
       examplesTip: "打开一个示例", modified: "已修改", editorHint: "Ctrl+Enter 运行",
+      revert: "还原", revertTip: "恢复为示例的原始内容",
+      revertAsk: (name) => `放弃对 ${name} 的修改，恢复为原始内容？`,
       console: "控制台", consoleHint: "Enter 运行 · Shift+Enter 换行 · ↑↓ 历史 · Esc 停止",
       clear: "清屏", files: "文件",
       filesEmpty: "打开的文件和脚本写出的文件会列在这里。",
@@ -620,7 +624,7 @@
     $("editor-name").textContent = editorName();
     $("editor-title").textContent = x ? x.title : "";
     $("editor-title").title = x ? x.title : "";
-    $("editor-modified").hidden = !x || editor.value === x.text;
+    $("editor-modified").hidden = $("editor-revert").hidden = !x || editor.value === x.text;
   }
 
   function drawGutter() {
@@ -633,20 +637,42 @@
     g.scrollTop = editor.scrollTop;
   }
 
-  function openExample(path) {
+  // Each example keeps its edits while others are open (and across visits): opening
+  // another one does not throw away what the student typed; Revert gives the original.
+  let drafts = {};
+  try { drafts = JSON.parse(store.get("drafts") || "{}") || {}; } catch (e) { drafts = {}; }
+  let openPath = null;
+  function keepDraft() {
+    const x = byPath.get(openPath);
+    if (!x) return;
+    if (editor.value !== x.text) drafts[openPath] = editor.value;
+    else delete drafts[openPath];
+    store.set("drafts", JSON.stringify(drafts));
+  }
+
+  function openExample(path, original = false) {
     const x = byPath.get(path);
     if (!x) return;
+    keepDraft();
+    if (original) delete drafts[path];
+    openPath = path;
     $("examples").value = path;
-    editor.value = x.text;
+    const draft = typeof drafts[path] === "string" ? drafts[path] : null;
+    editor.value = draft !== null ? draft : x.text;
     editor.scrollTop = 0;
     editor.setSelectionRange(0, 0);
     store.set("example", path);
-    store.set("draft", "");
+    store.set("draft", draft !== null ? draft : "");
+    if (original) store.set("drafts", JSON.stringify(drafts));
     showEditorHead();
     drawGutter();
   }
 
   $("examples").addEventListener("change", () => openExample($("examples").value));
+  $("editor-revert").addEventListener("click", () => {
+    const x = currentExample();
+    if (x && confirm(LABELS[lang].revertAsk(x.name))) openExample(x.path, true);
+  });
   let saveTimer = 0;
   editor.addEventListener("input", () => {
     drawGutter();
