@@ -645,8 +645,8 @@
     // As in TensorFlow Playground, the data set shows as soon as it is chosen and follows
     // the noise and size sliders: while idle, a change draws the new points (no regions,
     // no loss). nn makes the points: a one-step train with lr = 0 of a throwaway model
-    // sends them in its frame; inside a function, so the console's data, net and history
-    // stay those of the last training.
+    // sends them in its frame; inside an anonymous function called at once, so nothing
+    // is left in the console (:vars), whose data, net and history stay the last training's.
     let previewTimer = 0, previewRun = 0;
     function previewData() {
       clearTimeout(previewTimer);
@@ -655,15 +655,14 @@
         const ticket = ++previewRun;
         const d = DATASETS[dataset.value], k = d.classes ? +classes.value : 2;
         const source = [
-          `model live_preview_model(k) { dense(2, k); softmax }`,
-          `fn live_preview() {`,
+          `(fn() {`,
+          `  model preview(k) { dense(2, k); softmax }`,
           `  seed(1)`,
           ...dataCode(TEXT.en).map((line) => "  " + line),
-          `  train(live_preview_model(${k}), data, loss = cross_entropy, optimizer = sgd(lr = 0), ` +
+          `  train(preview(${k}), data, loss = cross_entropy, optimizer = sgd(lr = 0), ` +
             `epochs = 1, batch = ${+size.value}, verbose = false, live = true)`,
           `  return none`,
-          `}`,
-          `live_preview()`,
+          `})()`,
         ].join("\n") + "\n";
         let points = null;
         const r = await nn.run(source, { name: "live-preview.nn", echo: false,
@@ -717,7 +716,14 @@
     setRunning(false);
     setStatus("idle");
     preview();
-    previewData();
+    // The first data preview when the view is first shown: a page that opens on another
+    // tab starts with no run of the view's in its interpreter's queue.
+    if (global.ResizeObserver) {
+      const shown = new ResizeObserver(() => {
+        if (root.clientWidth) { shown.disconnect(); previewData(); }
+      });
+      shown.observe(root);
+    } else previewData();
     return {
       // The interpreter was reset: its net is gone, so the next Train builds a new one.
       forget() { built = null; earlier = null; preview(); },
