@@ -35,6 +35,7 @@
       failed: "The script stopped with an error (in red).",
       noModel: "The model text must define a model, e.g. model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
       badLr: "The learning rate must be a positive number, e.g. 0.01.",
+      fixFirst: "Correct what the red box says, then press Train.",
       hint: "The decision regions and the data appear here while the network trains.",
       dataOnly: (n) => `the data set: ${n} points, before training`,
       datasets: { xor: "XOR (four quadrants)", moons: "Moons", circles: "Circles", spiral: "Spiral", blobs: "Blobs" },
@@ -60,6 +61,7 @@
       failed: "脚本出错，已停止（错误信息见红色部分）。",
       noModel: "模型代码必须定义一个模型，例如 model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
       badLr: "学习率必须是正数，例如 0.01。",
+      fixFirst: "按红框中的说明改正后，再点“训练”。",
       hint: "训练时，这里显示决策区域和数据点。",
       dataOnly: (n) => `数据集：${n} 个点（尚未训练）`,
       datasets: { xor: "异或（四个象限）", moons: "双月形", circles: "同心圆", spiral: "螺旋", blobs: "高斯团" },
@@ -610,7 +612,7 @@
     async function run() {
       if (running) return;
       const p = plan();
-      if (p.error) { showError(text(lang)[p.error]); return; }
+      if (p.error) { showError(text(lang)[p.error]); setStatus("fixFirst"); return; }
       const key = p.key;
       if (p.again) earlier = lastFrame;
       else earlier = built = null;
