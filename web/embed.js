@@ -79,7 +79,8 @@
   "DejaVu Sans Mono", monospace; }
 .nn-cell .nn-output pre.stdout, .nn-cell .nn-output pre.stderr { white-space: pre;
   overflow: auto; max-height: 30em; }
-.nn-cell .nn-output pre.stderr { color: #cf222e; }
+.nn-cell .nn-output pre.stderr { color: #cf222e; white-space: pre-wrap; }
+.nn-cell .nn-output pre.stderr span.quoted { white-space: pre; }
 .nn-cell .nn-output div.figure { margin: 8px 0 0; max-width: 100%; overflow-x: auto; }
 .nn-cell .nn-output div.figure svg { display: block; max-width: 100%; height: auto; }
 .nn-cell .nn-output div.live { margin: 8px 0 0; }
@@ -209,9 +210,16 @@
       }
       pre.textContent += text;
     };
-    let liveBox = null, pending = null;
+    let liveBox = null, pending = null, lastEpoch = 0;
     const live = (frame) => {
-      if (!liveBox) { liveBox = el("div", "live"); c.output.append(liveBox); }
+      // each train(..., live = true) of the run keeps its own picture: a frame that does
+      // not follow the last one's epoch is the next train's first
+      if (!liveBox || frame.epoch <= lastEpoch) {
+        if (pending) { draw(liveBox, pending); pending = null; }
+        liveBox = el("div", "live");
+        c.output.append(liveBox);
+      }
+      lastEpoch = frame.epoch;
       // draw at most once per display frame: epochs can come faster than that
       if (!pending) requestAnimationFrame(() => { if (pending) draw(liveBox, pending); pending = null; });
       pending = frame;
@@ -224,6 +232,7 @@
       if (out[stream]) out[stream].textContent = text;
       else if (text) write(stream, text);
     }
+    if (out[2]) quoteLines(out[2]);
     for (const svg of r.figures) {
       const fig = el("div", "figure");
       fig.innerHTML = svg; // nn's own SVG renderer (it escapes titles and labels)
@@ -231,6 +240,17 @@
     }
     for (const f of r.files || []) c.output.append(downloadLink(f.name));
     setState(c, r.ok ? "done" : "error", r.ok ? t.done(Math.round(r.ms)) : t.error);
+  }
+
+  // An error's message wraps, so its end (often the advice) is in sight; the quoted source
+  // line and its carets do not, so the carets stay under what they mark.
+  function quoteLines(pre) {
+    const lines = pre.textContent.split("\n");
+    pre.textContent = "";
+    lines.forEach((line, i) => {
+      if (i) pre.append("\n");
+      pre.append(/^\s*\d*\s\|(\s|$)/.test(line) ? el("span", "quoted", line) : line);
+    });
   }
 
   function draw(box, frame) {

@@ -24,6 +24,8 @@
       epochs: "Epochs", batch: "Batch size", untilStop: "until Stop", train: "Train", stop: "Stop", reset: "Reset",
       script: "The nn code this view runs", epoch: "epoch", loss: "loss", valLoss: "val_loss",
       accuracy: "accuracy", valAccuracy: "val_accuracy", epochN: (e) => `epoch ${e}`,
+      partial: " (stopped partway)",
+      partialTip: "Stop came in the middle of this epoch: its loss and accuracy are over the steps it finished, not over the whole data set.",
       idle: "Press Train to start.",
       starting: "Starting…", waiting: "Waiting for the interpreter…",
       training: (e) => `Training… epoch ${e}`,
@@ -33,7 +35,9 @@
       failed: "The script stopped with an error (in red).",
       noModel: "The model text must define a model, e.g. model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
       badLr: "The learning rate must be a positive number, e.g. 0.01.",
+      fixFirst: "Correct what the red box says, then press Train.",
       hint: "The decision regions and the data appear here while the network trains.",
+      dataOnly: (n) => `the data set: ${n} points, before training`,
       datasets: { xor: "XOR (four quadrants)", moons: "Moons", circles: "Circles", spiral: "Spiral", blobs: "Blobs" },
       continueComment: "# the same network, trained further",
       resetComment: "# Reset: other initial weights",
@@ -46,19 +50,23 @@
       epochs: "训练轮数", batch: "批量大小", untilStop: "直到停止", train: "训练", stop: "停止", reset: "重置",
       script: "本视图运行的 nn 代码", epoch: "轮", loss: "损失", valLoss: "验证损失",
       accuracy: "准确率", valAccuracy: "验证准确率", epochN: (e) => `第 ${e} 轮`,
+      partial: "（中途停止）",
+      partialTip: "在这一轮中途停止：它的损失和准确率只统计已完成的几步，而不是整个数据集。",
       idle: "点击“训练”开始。",
       starting: "正在启动…", waiting: "正在等待解释器…",
       training: (e) => `训练中… 第 ${e} 轮`,
-      stopped: (e) => `已在第 ${e} 轮停止，权重保留：再点“训练”会接着训练。`,
+      stopped: (e) => `已在第 ${e} 轮停止，权值保留：再点“训练”会接着训练。`,
       done: (e, s) => `完成，已训练到第 ${e} 轮（本次用时 ${s} 秒）。再点“训练”会接着训练同一个网络。`,
       fresh: "已新建模型：点击“训练”。",
       failed: "脚本出错，已停止（错误信息见红色部分）。",
       noModel: "模型代码必须定义一个模型，例如 model m() { dense(2, 8); tanh; dense(8, 2); softmax }",
       badLr: "学习率必须是正数，例如 0.01。",
+      fixFirst: "按红框中的说明改正后，再点“训练”。",
       hint: "训练时，这里显示决策区域和数据点。",
+      dataOnly: (n) => `数据集：${n} 个点（尚未训练）`,
       datasets: { xor: "异或（四个象限）", moons: "双月形", circles: "同心圆", spiral: "螺旋", blobs: "高斯团" },
       continueComment: "# 同一个网络，继续训练",
-      resetComment: "# 重置：换一组初始权重",
+      resetComment: "# 重置：换一组初始权值",
       xorComment: "# 在正方形 [-1, 1]² 中均匀分布；两坐标异号的点为第 1 类",
       spiralComment: "# n 为每一类的点数",
     },
@@ -307,7 +315,9 @@
   const fmt = (v, d) => (v === null || v === undefined || !isFinite(v) ? "–" : v.toFixed(d));
 
   function caption(frame, t) {
-    const parts = [t.epochN(frame.epoch)];
+    if (!frame.epoch && frame.points) return t.dataOnly(frame.points.label.length);
+    // (a stopped epoch's numbers cover only the steps it finished: train's own rule)
+    const parts = [t.epochN(frame.epoch) + (frame.interrupted ? t.partial : "")];
     parts.push(`${t.loss} ${fmt(last(frame.loss), 4)}`);
     const acc = last(frame.accuracy);
     if (acc !== null) parts.push(`${t.accuracy} ${fmt(acc * 100, 1)}%`);
@@ -363,6 +373,7 @@
     const loss = child(el, "canvas", "nnlive-loss");
     const cap = child(el, "div", "nnlive-caption");
     cap.textContent = caption(frame, t);
+    cap.title = frame.interrupted ? t.partialTip : "";
     const hasPlane = !!(frame.grid || frame.points);
     plane.hidden = !hasPlane;
     if (!el.clientWidth) return;
@@ -565,8 +576,15 @@
       root.dataset.running = on ? "true" : "false";
     }
 
+    // The message wraps, so its end is never out of sight; a quoted source line and its
+    // carets keep their columns (live.css), so the carets stay under what they mark.
     function showError(msg) {
-      error.textContent = msg;
+      error.textContent = "";
+      msg.split("\n").forEach((line, i) => {
+        if (i) error.append("\n");
+        const quoted = /^\s*\d*\s\|(\s|$)/.test(line);
+        error.append(quoted ? make("span", { class: "nnlive-quoted", text: line }) : line);
+      });
       error.hidden = !msg;
       if (msg) hint.hidden = true;
     }
@@ -594,7 +612,7 @@
     async function run() {
       if (running) return;
       const p = plan();
-      if (p.error) { showError(text(lang)[p.error]); return; }
+      if (p.error) { showError(text(lang)[p.error]); setStatus("fixFirst"); return; }
       const key = p.key;
       if (p.again) earlier = lastFrame;
       else earlier = built = null;
@@ -626,6 +644,37 @@
       else setStatus("done", epoch, ((performance.now() - t0) / 1000).toFixed(1));
     }
 
+    // As in TensorFlow Playground, the data set shows as soon as it is chosen and follows
+    // the noise and size sliders: while idle, a change draws the new points (no regions,
+    // no loss). nn makes the points: a one-step train with lr = 0 of a throwaway model
+    // sends them in its frame; inside an anonymous function called at once, so nothing
+    // is left in the console (:vars), whose data, net and history stay the last training's.
+    let previewTimer = 0, previewRun = 0;
+    function previewData() {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(async () => {
+        if (running) return;
+        const ticket = ++previewRun;
+        const d = DATASETS[dataset.value], k = d.classes ? +classes.value : 2;
+        const source = [
+          `(fn() {`,
+          `  model preview(k) { dense(2, k); softmax }`,
+          `  seed(1)`,
+          ...dataCode(TEXT.en).map((line) => "  " + line),
+          `  train(preview(${k}), data, loss = cross_entropy, optimizer = sgd(lr = 0), ` +
+            `epochs = 1, batch = ${+size.value}, verbose = false, live = true)`,
+          `  return none`,
+          `})()`,
+        ].join("\n") + "\n";
+        let points = null;
+        const r = await nn.run(source, { name: "live-preview.nn", echo: false,
+                                         live: (f) => { points = f.points || null; } }).catch(() => null);
+        if (!r || !r.ok || !points || running || ticket !== previewRun) return;
+        render(frameBox, { epoch: 0, epochs: 0, loss: [], accuracy: [], outputs: k, points }, { lang });
+        hint.hidden = true;
+      }, 150);
+    }
+
     function freshModel() {
       if (running) return;
       runSeed++;
@@ -642,6 +691,7 @@
       hint.hidden = false;
       setStatus("fresh");
       preview();
+      previewData();
     }
 
     train.addEventListener("click", run);
@@ -651,6 +701,8 @@
     stop.addEventListener("click", () => { if (running) nn.interrupt(); });
     reset.addEventListener("click", freshModel);
     dataset.addEventListener("change", () => { syncDataset(); syncClasses(); });
+    for (const c of [dataset, noise, size, classes])
+      c.addEventListener(c.tagName === "SELECT" ? "change" : "input", previewData);
     classes.addEventListener("change", syncClasses);
     model.addEventListener("input", () => {
       const out = model.value.match(/\b(softmax|sigmoid)\s*;?\s*\}\s*$/);
@@ -666,12 +718,22 @@
     setRunning(false);
     setStatus("idle");
     preview();
+    // The first data preview when the view is first shown: a page that opens on another
+    // tab starts with no run of the view's in its interpreter's queue.
+    if (global.ResizeObserver) {
+      const shown = new ResizeObserver(() => {
+        if (root.clientWidth) { shown.disconnect(); previewData(); }
+      });
+      shown.observe(root);
+    } else previewData();
     return {
+      // The interpreter was reset: its net is gone, so the next Train builds a new one.
+      forget() { built = null; earlier = null; preview(); },
       setLang(next) {
         lang = next === "zh" ? "zh" : "en";
         applyLabels();
         setStatus(...lastStatus);
-        if (lastFrame) render(frameBox, lastFrame, { lang });
+        if (frameBox._nnLive) render(frameBox, frameBox._nnLive.frame, { lang }); // a training's or the data's
       },
     };
   }

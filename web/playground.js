@@ -20,6 +20,8 @@
       runTip: "Run the script in the editor (Ctrl+Enter)", stopTip: "Stop the run (Esc)",
       helpTip: "The help index (:help)", openTip: "Give files (CSV, IDX, safetensors) to your scripts",
       examplesTip: "Open an example", modified: "modified", editorHint: "Ctrl+Enter runs it",
+      revert: "Revert", revertTip: "Back to the example as it was shipped",
+      revertAsk: (name) => `Undo your changes to ${name} and open it as it was shipped?`,
       console: "Console", consoleHint: "Enter runs · Shift+Enter new line · ↑↓ history · Esc stops",
       clear: "Clear", files: "Files",
       filesEmpty: "Files you open and files your scripts write appear here.",
@@ -31,6 +33,7 @@
       download: "Download", remove: "Remove", written: "written by a run", picked: "opened from disk",
       waiting: "waiting for the run before it…", noLive: (f) => `epoch ${f.epoch}/${f.epochs}, loss ${fmt(f.loss[f.loss.length - 1])}`,
       consoleLabel: "Console input", editorLabel: "Editor",
+      quit: "A fresh interpreter: every definition is gone, as after quitting nn and starting it again. (The opened files stay.)",
     },
     zh: {
       brand: "演练场", tabCode: "代码", tabLive: "实时训练",
@@ -38,6 +41,8 @@
       runTip: "运行编辑器中的脚本（Ctrl+Enter）", stopTip: "停止运行（Esc）",
       helpTip: "帮助目录（:help）", openTip: "把文件（CSV、IDX、safetensors）交给脚本读取",
       examplesTip: "打开一个示例", modified: "已修改", editorHint: "Ctrl+Enter 运行",
+      revert: "还原", revertTip: "恢复为示例的原始内容",
+      revertAsk: (name) => `放弃对 ${name} 的修改，恢复为原始内容？`,
       console: "控制台", consoleHint: "Enter 运行 · Shift+Enter 换行 · ↑↓ 历史 · Esc 停止",
       clear: "清屏", files: "文件",
       filesEmpty: "打开的文件和脚本写出的文件会列在这里。",
@@ -49,6 +54,7 @@
       download: "下载", remove: "移除", written: "由运行写出", picked: "从磁盘打开",
       waiting: "等待前一次运行结束…", noLive: (f) => `第 ${f.epoch}/${f.epochs} 轮，损失 ${fmt(f.loss[f.loss.length - 1])}`,
       consoleLabel: "控制台输入", editorLabel: "编辑器",
+      quit: "已换成一个新的解释器：之前的定义全部清除，如同退出 nn 后重新启动。（打开的文件仍在。）",
     },
   };
   const fmt = (x) => (typeof x === "number" ? x.toPrecision(4) : String(x));
@@ -401,7 +407,7 @@
     const tail = document.createElement("div");
     tail.className = "tail";
     entry.append(tail);
-    let liveDiv = null;
+    let liveDiv = null, liveEpoch = 0;
     const started = performance.now();
     const queued = raw.busy;
     if (queued) tail.textContent = L("waiting");
@@ -409,11 +415,15 @@
       ...options,
       output: (stream, text) => { tail.textContent = ""; w.write(stream, text); },
       live: (frame) => {
-        if (!liveDiv) {
+        // Each train(..., live = true) of the run keeps its own picture, where it ran
+        // among the output: a frame that does not follow the last one's epoch is the
+        // next train's first.
+        if (!liveDiv || frame.epoch <= liveEpoch) {
           liveDiv = document.createElement("div");
           liveDiv.className = "live";
           entry.insertBefore(liveDiv, tail);
         }
+        liveEpoch = frame.epoch;
         if (window.NNLive) NNLive.render(liveDiv, frame, { lang });
         else liveDiv.textContent = LABELS[lang].noLive(frame);
         scrollDown();
@@ -489,6 +499,9 @@
         // ":lang zh" in the console switched nn's language: the page's labels follow.
         const m = /^\s*:lang\s+(en|zh)\s*$/.exec(text);
         if (m && r.ok) switchLang(m[1], false);
+        // ":quit" ends the terminal's session; a page has no session to leave, so it
+        // starts a fresh one, which is what quitting and starting nn again gives.
+        if (/^\s*:q(uit)?\s*$/.test(text) && r.ok) restart(entry);
         return;
       }
       // The entry is not finished (an open '{', a trailing operator): nothing ran; give
@@ -499,6 +512,16 @@
       input.focus();
       input.setSelectionRange(text.length + 1, text.length + 1);
     }, () => {});
+  }
+
+  async function restart(entry) {
+    await raw.reset();
+    if (liveView && liveView.forget) liveView.forget();
+    const note = document.createElement("pre");
+    note.className = "stdout note";
+    note.textContent = L("quit");
+    entry.append(note);
+    scrollDown();
   }
 
   function recall(step) {
@@ -601,7 +624,7 @@
     $("editor-name").textContent = editorName();
     $("editor-title").textContent = x ? x.title : "";
     $("editor-title").title = x ? x.title : "";
-    $("editor-modified").hidden = !x || editor.value === x.text;
+    $("editor-modified").hidden = $("editor-revert").hidden = !x || editor.value === x.text;
   }
 
   function drawGutter() {
@@ -614,20 +637,42 @@
     g.scrollTop = editor.scrollTop;
   }
 
-  function openExample(path) {
+  // Each example keeps its edits while others are open (and across visits): opening
+  // another one does not throw away what the student typed; Revert gives the original.
+  let drafts = {};
+  try { drafts = JSON.parse(store.get("drafts") || "{}") || {}; } catch (e) { drafts = {}; }
+  let openPath = null;
+  function keepDraft() {
+    const x = byPath.get(openPath);
+    if (!x) return;
+    if (editor.value !== x.text) drafts[openPath] = editor.value;
+    else delete drafts[openPath];
+    store.set("drafts", JSON.stringify(drafts));
+  }
+
+  function openExample(path, original = false) {
     const x = byPath.get(path);
     if (!x) return;
+    keepDraft();
+    if (original) delete drafts[path];
+    openPath = path;
     $("examples").value = path;
-    editor.value = x.text;
+    const draft = typeof drafts[path] === "string" ? drafts[path] : null;
+    editor.value = draft !== null ? draft : x.text;
     editor.scrollTop = 0;
     editor.setSelectionRange(0, 0);
     store.set("example", path);
-    store.set("draft", "");
+    store.set("draft", draft !== null ? draft : "");
+    if (original) store.set("drafts", JSON.stringify(drafts));
     showEditorHead();
     drawGutter();
   }
 
   $("examples").addEventListener("change", () => openExample($("examples").value));
+  $("editor-revert").addEventListener("click", () => {
+    const x = currentExample();
+    if (x && confirm(LABELS[lang].revertAsk(x.name))) openExample(x.path, true);
+  });
   let saveTimer = 0;
   editor.addEventListener("input", () => {
     drawGutter();
