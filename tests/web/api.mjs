@@ -56,6 +56,12 @@ check("plot(file =) writes the file (host files under Node)", r.ok && existsSync
 check("readable by its owner (emscripten's umask starts at 0777)",
       existsSync(`${dir}/p.svg`) && (statSync(`${dir}/p.svg`).mode & 0o600) === 0o600,
       existsSync(`${dir}/p.svg`) ? (statSync(`${dir}/p.svg`).mode & 0o777).toString(8) : "no file");
+// save flushes its file (fsync) before renaming it into place: emscripten's fsync under
+// Asyncify threw on a host file and stopped the module.
+r = await nn.run(`model lm() { dense(3, 2) }\nseed(4)\nlet sv = lm()\nlet ys = sv(ones([1, 3]))\nsave(sv, "${dir}/m.safetensors")
+seed(5)\nlet back = lm()\nlet yb = back(ones([1, 3]))\nload(back, "${dir}/m.safetensors")\nsum(back(ones([1, 3])) == ys) + sum(yb == ys)`);
+check("save then load under Node", r.ok && r.stdout === "2\n" && existsSync(`${dir}/m.safetensors`) &&
+      statSync(`${dir}/m.safetensors`).size === 200, JSON.stringify(r).slice(0, 200));
 rmSync(dir, { recursive: true, force: true });
 
 r = await nn.run("let b = [1, 2] + [1, 2, 3]", { name: "cell 3" });
