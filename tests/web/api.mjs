@@ -134,6 +134,23 @@ const streams = pieces.map((p) => p[0]).join("");
 check("output streams pieces as written, stdout's print before the error", /^1+2+$/.test(streams), streams);
 check("and they add up to the run's text", pieces.filter((p) => p[0] === 1).map((p) => p[1]).join("") === r.stdout &&
       pieces.filter((p) => p[0] === 2).map((p) => p[1]).join("") === r.stderr, JSON.stringify(pieces));
+// A callback that throws stops the run and run() rejects with its error; the interpreter
+// goes on (the error used to unwind through the C code and stop the module for good).
+let calls = 0;
+const rejected = (p) => p.then((v) => `resolved ${JSON.stringify(v).slice(0, 100)}`, (e) => e.message);
+same("an output callback that throws rejects the run",
+     await rejected(nn.run("let k = 0\nwhile true { print(k)\nk = k + 1 }", { output: () => { calls++; throw new Error("drawing failed"); } })),
+     "drawing failed");
+same("and is called no more", calls, 1);
+r = await nn.run("k");
+same("the run stopped at the throw, and the session goes on", r.stdout, "0\n");
+same("a live callback that throws rejects the run",
+     await rejected(nn.run("model tm() { dense(2, 4); tanh; dense(4, 2); softmax }\n" +
+                           "let th = train(tm(), xor(), optimizer = adam(), epochs = 1000000, verbose = false, live = true)",
+                           { live: (f) => { if (f.epoch === 3) throw new Error("frame " + f.epoch); } })),
+     "frame 3");
+r = await nn.run("softmax([0, 0])");
+same("and the session goes on", r.stdout, "[0.5, 0.5]\n");
 
 // Stop: interrupt() reaches a running run (Asyncify gives the event loop a turn): a loop
 // stops with "interrupted"; train stops after its step, keeping its weights and history.
