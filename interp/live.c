@@ -15,7 +15,9 @@
  * mode) at G×G cell centres, row-major from (xmin, ymin): p[(i·G + j)·k + c] is output c
  * at x = xmin + (j + ½)(xmax − xmin)/G, y = ymin + (i + ½)(ymax − ymin)/G. The range is
  * the data's bounding box widened by 10% on each side. Outputs in [0, 1] are given to 3
- * decimals (a colour needs no more), others to 4 significant digits. */
+ * decimals (a colour needs no more), others to 4 significant digits. A model that trains
+ * but cannot run on the grid (a layer made for one batch size) gives no grid but
+ * "grid_error": the message, and training goes on, as it does where frames are not drawn. */
 #include <math.h>
 #include <string.h>
 
@@ -77,6 +79,44 @@ static double label_of(const Tensor *y, int64_t i) {
   return (double)best;
 }
 
+/* A JSON string: the text with quotes, backslashes and control characters escaped. */
+static void put_string(StrBuf *b, const char *text) {
+  sb_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (*p == '"' || *p == '\\') {
+      sb_putc(b, '\\');
+      sb_putc(b, (char)*p);
+    } else if (*p < 0x20) {
+      sb_printf(b, "\\u%04x", *p);
+    } else {
+      sb_putc(b, (char)*p);
+    }
+  }
+  sb_putc(b, '"');
+}
+
+/* The model's forward pass on the grid, protected (ev_pcall): its output rooted, or the
+   error's message. */
+typedef struct {
+  Value model, x, out;
+  const Node *site;
+  RtErrKind kind;
+  char error[512];
+} GridPass;
+
+static void grid_forward(Interp *I, void *ctx) {
+  GridPass *g = ctx;
+  g->out = infer(I, g->model, g->x, g->site);
+  ev_root(I, g->out);
+}
+
+static void grid_failed(Interp *I, void *ctx) {
+  GridPass *g = ctx;
+  g->kind = rt_errkind();
+  snprintf(g->error, sizeof g->error, "%s", rt_errmsg());
+  I->err_node = NULL; /* caught here: no later error is to be located at it */
+}
+
 /* The points and the model's outputs on the grid around them (x: [N, 2]). Returns the
    output width k. */
 static int64_t put_plane(StrBuf *b, Interp *I, Value model, Data d, const Node *site) {
@@ -120,11 +160,19 @@ static int64_t put_plane(StrBuf *b, Interp *I, Value model, Data d, const Node *
       cell[0] = (float)(lo[0] + (j + 0.5) * (hi[0] - lo[0]) / LIVE_GRID);
       cell[1] = (float)(lo[1] + (i + 0.5) * (hi[1] - lo[1]) / LIVE_GRID);
     }
-  Value gx = v_tensor(g);
-  ev_root(I, gx);
-  Value out = infer(I, model, gx, site);
-  ev_root(I, out);
+  GridPass pass = {.model = model, .x = v_tensor(g), .site = site};
+  ev_root(I, pass.x);
+  const Node *cur = I->cur;
+  if (!ev_pcall(I, grid_forward, grid_failed, &pass)) {
+    I->cur = cur;
+    if (pass.kind == RT_ERR_INTERRUPT) rt_rethrow(); /* a second Stop stops at once */
+    sb_puts(b, ",\"grid_error\":");
+    put_string(b, pass.error);
+    ev_unroot(I, 1);
+    return 0;
+  }
   int64_t k = 0;
+  Value out = pass.out;
   if (out.type == V_TENSOR && out.as.t->ndim >= 1 && out.as.t->shape[0] == shape[0]) {
     const Tensor *o = out.as.t;
     k = o->size / shape[0];

@@ -14,7 +14,9 @@
 // its SVG document is one of the run's figures (with { figures: false } plots are drawn
 // as text on stdout, as in a terminal). Messages name the source "<input>", or
 // { name } when given. Runs are synchronous inside (the page waits for a long training
-// run); run returns a Promise so a later version can move the module to a worker.
+// run); run returns a Promise so a later version can move the module to a worker. The
+// run's callbacks ({ output, live }) must not throw: one that does stops the run, and
+// run() rejects with its error.
 
 const ECHO = 1, TEXT_PLOTS = 2, REPL = 4; // nn_web_run's flags (web/nn_web.h)
 
@@ -68,16 +70,30 @@ export function createNN(factory, moduleOptions = {}) {
     const pn = cString(String(name)), ps = M._malloc(bytes.length + 1);
     M.HEAPU8.set(bytes, ps);
     M.HEAPU8[ps + bytes.length] = 0;
-    let status;
+    let status, thrown = null;
+    // A callback that throws must not unwind through the C code (that would leave the
+    // module in a broken state): the run is stopped at once, as a second Stop stops it,
+    // later callbacks are skipped, and run() rejects with the callback's error.
+    const guard = (f) => (...args) => {
+      if (thrown) return;
+      try {
+        f(...args);
+      } catch (e) {
+        thrown = { error: e };
+        M._nn_web_interrupt();
+        M._nn_web_interrupt();
+      }
+    };
     // live(frame): each epoch of a train(..., live = true), the frame parsed (interp/live.c).
-    M.onLive = live ? (json) => live(JSON.parse(json)) : null;
+    M.onLive = live ? guard((json) => live(JSON.parse(json))) : null;
     // output(stream, text): each piece of stdout (1) and stderr (2) as it is written.
-    M.onOutput = output || null;
+    M.onOutput = output ? guard(output) : null;
+    const flags = (echo ? ECHO : 0) | (figures ? 0 : TEXT_PLOTS) | (repl ? REPL : 0);
     try {
       // Asyncify: the run may give the event loop a turn (so interrupt() can reach
       // it); ccall's async mode returns a Promise of the status then.
       status = await M.ccall("nn_web_run", "number", ["number", "number", "number", "number"],
-                             [pn, ps, bytes.length, (echo ? ECHO : 0) | (figures ? 0 : TEXT_PLOTS) | (repl ? REPL : 0)],
+                             [pn, ps, bytes.length, flags],
                              { async: true });
     } catch (e) {
       // The C code stopped mid-run (a wasm trap): its state cannot be trusted any more.
@@ -88,6 +104,7 @@ export function createNN(factory, moduleOptions = {}) {
       M._free(pn);
       M._free(ps);
     }
+    if (thrown) throw thrown.error;
     const svgs = [];
     for (let i = 0, n = M._nn_web_figures(); i < n; i++) svgs.push(M.UTF8ToString(M._nn_web_figure(i)));
     return { ok: status === 0, incomplete: status === 2, stdout: text(1), stderr: text(2), figures: svgs };

@@ -48,7 +48,7 @@
         try {
           if (p.live) p.live(m.frame);
         } finally {
-          worker.postMessage({ op: "liveDrawn" }); // training waits for the page's drawing
+          worker.postMessage({ op: "liveDrawn", id: m.id }); // training waits for the page's drawing
         }
         return;
       }

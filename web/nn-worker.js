@@ -8,8 +8,9 @@
 //                                       listFiles, removeFile {name}
 //                  {op: "interrupt"}   handled at once, even while a run is going (the
 //                                       run gives the event loop a turn every 50 ms)
-//                  {op: "liveDrawn"}   the page drew a live frame (sent after each one):
-//                                       training waits while the page is 2 frames behind
+//                  {op: "liveDrawn", id}  the page drew a frame of run id (sent after each
+//                                       one): training waits while the page is 2 frames
+//                                       behind
 //   worker → page  {id, result} or {id, error}
 //                  {id, event: "output", stream: 1|2, text}   while a run writes
 //                  {id, event: "live", frame}                 train(..., live = true)
@@ -40,7 +41,25 @@ nn.ready
     if (err) throw new Error(`nn worker: cannot work in ${HOME} (errno ${err})`);
     postMessage({ event: "ready", ms: Date.now() - started });
   })
-  .catch((e) => postMessage({ event: "failed", error: String(e && e.message || e) }));
+  .catch(async (e) => postMessage({ event: "failed", error: await loadFailure(e) }));
+
+// Why the module did not load, in words the person hosting the page can act on: for a
+// missing nn.wasm, emscripten's own message is a CompileError about an empty buffer.
+async function loadFailure(e) {
+  const why = String(e && e.message || e).replace(/ Build with -s ASSERTIONS=1 for more info\.?$/, "");
+  // Only a worker loaded from its own URL fetches nn.wasm (the one-file page's worker
+  // comes from a blob: URL with the wasm inside).
+  if (!/^https?:$/.test(self.location.protocol)) return why;
+  const url = new URL("nn.wasm", self.location.href).href;
+  try {
+    const r = await fetch(url, { method: "HEAD", credentials: "same-origin" });
+    if (r.status === 404 || r.status === 403 || r.status === 410)
+      return `${url} could not be loaded (HTTP ${r.status}): nn.wasm must sit beside nn-worker.js`;
+  } catch (f) {
+    return `${url} could not be loaded (${f && f.message || f})`;
+  }
+  return why;
+}
 
 // The regular files of the working folder: name → "size:mtime".
 function snapshot() {
@@ -54,10 +73,14 @@ function snapshot() {
 }
 
 // Output pieces are sent in batches (a training run writes many small pieces), at most
-// every 30 ms and always before the run's result.
+// every 30 ms and always before the run's result. A piece that waits is sent by a timer
+// (the run gives the event loop a turn every 50 ms), not only by the next piece: a line
+// printed before a long silent computation shows while it runs.
 function outputBatcher(id) {
-  let pending = [], last = 0;
+  let pending = [], last = 0, timer = null;
   function flush() {
+    clearTimeout(timer);
+    timer = null;
     if (!pending.length) return;
     // merge neighbouring pieces of the same stream
     const merged = [];
@@ -74,6 +97,7 @@ function outputBatcher(id) {
     add(stream, text) {
       pending.push([stream, text]);
       if (performance.now() - last > 30) flush();
+      else if (!timer) timer = setTimeout(flush, 30);
     },
     flush,
   };
@@ -98,6 +122,20 @@ function packFrame(frame) {
   return transfer;
 }
 
+// emscripten's file system errors all say "FS error"; the ones a page meets, in words.
+const FS_ERRORS = { 2: "permission denied", 20: "it exists", 31: "it is a folder", 44: "no such file",
+                    54: "a part of its path is a file, not a folder", 55: "the folder is not empty",
+                    63: "permission denied" };
+function fileOp(what, name, f) {
+  try {
+    return f();
+  } catch (e) {
+    if (e && typeof e.errno === "number")
+      throw new Error(`nn worker: cannot ${what} '${name}': ${FS_ERRORS[e.errno] || `error ${e.errno}`}`);
+    throw e;
+  }
+}
+
 // A relative path inside the working folder ("data/iris.csv" stays so: an example's data
 // file keeps its folder); "..", "." and empty parts are dropped, so no name escapes it.
 function inside(name) {
@@ -119,6 +157,7 @@ async function handle(msg) {
         // Frames sent and drawn: the C side waits while the page is behind (web_poll).
         let sent = 0;
         liveDrawn = 0;
+        liveRun = id;
         M.liveBacklog = () => sent - liveDrawn;
         options.live = (frame) => {
           out.flush();
@@ -146,23 +185,38 @@ async function handle(msg) {
     case "writeFile": {
       const name = inside(msg.name);
       const slash = name.lastIndexOf("/");
-      if (slash > 0) FS.mkdirTree(HOME + "/" + name.slice(0, slash));
-      FS.writeFile(HOME + "/" + name, new Uint8Array(msg.bytes));
-      return name;
+      return fileOp("write", name, () => {
+        // MEMFS says "permission denied" for a path through a file: say what it is.
+        for (let at = name.indexOf("/"); at > 0; at = name.indexOf("/", at + 1)) {
+          const part = FS.analyzePath(HOME + "/" + name.slice(0, at));
+          if (part.exists && !FS.isDir(part.object.mode)) throw new FS.ErrnoError(54);
+        }
+        if (slash > 0) FS.mkdirTree(HOME + "/" + name.slice(0, slash));
+        FS.writeFile(HOME + "/" + name, new Uint8Array(msg.bytes));
+        return name;
+      });
     }
-    case "readFile": return FS.readFile(HOME + "/" + inside(msg.name));
-    case "removeFile": FS.unlink(HOME + "/" + inside(msg.name)); return true;
+    case "readFile": {
+      const name = inside(msg.name);
+      return fileOp("read", name, () => FS.readFile(HOME + "/" + name));
+    }
+    case "removeFile": {
+      const name = inside(msg.name);
+      return fileOp("remove", name, () => { FS.unlink(HOME + "/" + name); return true; });
+    }
     case "listFiles": return [...snapshot()].map(([name, f]) => ({ name, size: f.size }));
     default: throw new Error(`nn worker: unknown request '${op}'`);
   }
 }
 
 let queue = Promise.resolve();
-let liveDrawn = 0; // frames of the running run the page has drawn ({op: "liveDrawn"})
+// Frames of the running live run (liveRun, its id) the page has drawn ({op: "liveDrawn"}):
+// a late acknowledgement of an earlier run does not count for this one.
+let liveDrawn = 0, liveRun = null;
 onmessage = (e) => {
   const msg = e.data || {};
   if (msg.op === "interrupt") { nn.interrupt(); return; }
-  if (msg.op === "liveDrawn") { liveDrawn++; return; }
+  if (msg.op === "liveDrawn") { if (msg.id === liveRun) liveDrawn++; return; }
   queue = queue.then(() => handle(msg)).then(
     (result) => postMessage({ id: msg.id, result },
                             result instanceof Uint8Array ? [result.buffer] : []),

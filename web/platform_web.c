@@ -7,7 +7,9 @@
  * Files are emscripten's (MEMFS in a page; NODERAWFS, the host's files, under Node), so
  * file opening stays rt_open_regular_posix. */
 #include <emscripten.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "file.h"
 #include "platform.h"
@@ -38,6 +40,13 @@ static void web_line_close(void) {}
 /* emscripten starts with a umask of 0777, which plot's write_atomic (0666 & ~umask) would
    turn into files nobody may read; start from the usual 022 instead. */
 __attribute__((constructor)) static void web_umask(void) { umask(022); }
+
+/* fsync (save's write-then-rename) in place of emscripten's: its files are in memory
+   (MEMFS) or written straight through to the host's (NODERAWFS), so there is nothing to
+   flush, as emscripten's own fsync says without Asyncify. With Asyncify its fsync
+   suspends the module instead, and on a NODERAWFS file (no mount) throws, stopping the
+   module at every save under Node. */
+int fsync(int fd) { return fcntl(fd, F_GETFD) < 0 ? -1 : 0; /* EBADF as fsync says it */ }
 
 static const Platform web = {
     .name = "wasm",

@@ -15,18 +15,21 @@
 enum { MAX_FRAMES = 8 };
 
 static struct {
-  char out[8192];
-  size_t n_out;
+  char out[8192], err[8192];
+  size_t n_out, n_err;
   char *frames[MAX_FRAMES];
   int n_frames;
   long polls, stop_after_polls; /* poll raises an interrupt at that count (0: never) */
+  bool stop_hard;               /* as a second Stop: rt_interrupted = 2 */
 } seen;
 
 static void seen_write(void *ctx, PfStream s, const char *text, size_t n) {
-  if (s != PF_OUT || seen.n_out + n >= sizeof seen.out) return;
-  memcpy(seen.out + seen.n_out, text, n);
-  seen.n_out += n;
-  seen.out[seen.n_out] = 0;
+  char *to = s == PF_OUT ? seen.out : seen.err;
+  size_t *len = s == PF_OUT ? &seen.n_out : &seen.n_err;
+  if (*len + n >= sizeof seen.out) return;
+  memcpy(to + *len, text, n);
+  *len += n;
+  to[*len] = 0;
 }
 
 static void show_live(void *ctx, const char *json, size_t n) {
@@ -38,7 +41,7 @@ static void show_live(void *ctx, const char *json, size_t n) {
 }
 
 static void poll(void) {
-  if (++seen.polls == seen.stop_after_polls) rt_interrupted = 1;
+  if (++seen.polls == seen.stop_after_polls) rt_interrupted = seen.stop_hard ? 2 : 1;
 }
 
 static void reset_seen(void) {
@@ -154,6 +157,37 @@ int main(void) {
   check_true("no points or grid", seen.n_frames == 2 && !strstr(seen.frames[1], "points") &&
              !strstr(seen.frames[1], "grid") && strstr(seen.frames[1], "\"outputs\":0}"),
              seen.n_frames == 2 ? seen.frames[1] : "");
+
+  /* A model that trains but cannot run on the grid (its layer adds a [4, 2] constant, so
+     only batches of 4 fit): the frames say why there are no regions, and training goes
+     on as it does without a page. */
+  reset_seen();
+  const char *by4 = "layer by4() {\n  param W = ones(2, 2)\n  forward(x) = grid_spin(x) @ W + zeros(4, 2)\n}\n"
+                    "fn grid_spin(x) {\n  if shape(x)[0] > 4 { let i = 0\n while i < 1000 { i = i + 1 } }\n  return x\n}\n"
+                    "model m4() { by4(); softmax }\n";
+  run(&I, by4);
+  st = run(&I, "let h4 = train(m4(), xor(), optimizer = adam(), epochs = 3, batch = 4, verbose = false, live = true)\n"
+               "print(len(h4.loss))\nprint(\"after\")\n");
+  check_int("a model that fails on the grid trains live", st, 0);
+  check_true("to the end", !strcmp(seen.out, "3\nafter\n"), seen.out);
+  check_int("a frame per epoch", seen.n_frames, 3);
+  const char *why = seen.n_frames == 3 ? strstr(seen.frames[2], "\"grid_error\":\"") : NULL;
+  check_true("saying why the regions are missing",
+             why && strstr(why, "cannot broadcast shapes [2304, 2] and [4, 2]") && !strstr(seen.frames[2], "\"grid\":") &&
+             strstr(seen.frames[2], "\"points\":{") && strstr(seen.frames[2], "\"outputs\":0}"),
+             seen.n_frames ? seen.frames[seen.n_frames - 1] : "no frame");
+  check_true("no error reported", seen.n_err == 0, seen.err);
+  st = run(&I, "nope\n");
+  check_true("a later error is located at its own place", st == 1 && strstr(seen.err, "cell:1:1: error") == seen.err,
+             seen.err);
+  /* A second Stop during the grid's forward pass (a slow model) stops training at once. */
+  reset_seen();
+  seen.stop_after_polls = 200; /* steps poll a few times; the grid's loop 1000 times */
+  seen.stop_hard = true;
+  st = run(&I, "let h5 = train(m4(), xor(), optimizer = adam(), epochs = 3, batch = 4, verbose = false, live = true)\n");
+  check_int("a second Stop on the grid stops the run", st, 1);
+  check_true("as interrupted", !strcmp(seen.err, "interrupted\n"), seen.err);
+  check_int("before its frame", seen.n_frames, 0);
 
   /* Without show_live, live = true is accepted and changes nothing. */
   reset_seen();
