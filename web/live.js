@@ -26,6 +26,7 @@
       accuracy: "accuracy", valAccuracy: "val_accuracy", epochN: (e) => `epoch ${e}`,
       partial: " (stopped partway)",
       partialTip: "Stop came in the middle of this epoch: its loss and accuracy are over the steps it finished, not over the whole data set.",
+      noRegions: "no regions (the model cannot run on the plane's grid)",
       idle: "Press Train to start.",
       starting: "Starting…", waiting: "Waiting for the interpreter…",
       training: (e) => `Training… epoch ${e}`,
@@ -52,6 +53,7 @@
       accuracy: "准确率", valAccuracy: "验证准确率", epochN: (e) => `第 ${e} 轮`,
       partial: "（中途停止）",
       partialTip: "在这一轮中途停止：它的损失和准确率只统计已完成的几步，而不是整个数据集。",
+      noRegions: "无法画出决策区域（模型不能在平面网格上运行）",
       idle: "点击“训练”开始。",
       starting: "正在启动…", waiting: "正在等待解释器…",
       training: (e) => `训练中… 第 ${e} 轮`,
@@ -324,6 +326,9 @@
     if (frame.val_loss) parts.push(`${t.valLoss} ${fmt(last(frame.val_loss), 4)}`);
     const vacc = last(frame.val_accuracy);
     if (vacc !== null) parts.push(`${t.valAccuracy} ${fmt(vacc * 100, 1)}%`);
+    // The model trains but cannot run on the plane's grid (interp/live.c): say why the
+    // regions are missing.
+    if (frame.grid_error) parts.push(`${t.noRegions}: ${frame.grid_error}`);
     return parts.join(" · ");
   }
 

@@ -125,12 +125,19 @@ static void web_poll(void) {
    about 950 nested calls of a one-line function fit under Node 20, so 500 leaves room
    for calls that each take more frames (a layer's forward inside a recursion). */
 enum { WEB_MAX_CALLS = 500 };
+/* C stack evaluation may use, for the same reason: nn's check measures the C stack in the
+   module's memory (8 MB), but each level also takes engine stack, which ran out at about
+   3250 levels of `1 + 1 + …` (about 1.1 KB of C stack each) in a browser. 2 MB stops
+   expressions at about 1750 levels with nn's own error, and still holds WEB_MAX_CALLS
+   nested calls (each takes more C stack: 1 MB held fewer than 490). */
+enum { WEB_STACK_LIMIT = 2 << 20 };
 
 static int first_user_global; /* :vars lists the globals defined after the stdlib */
 
 static void start(void) {
   interp_init(&I);
   I.max_calls = WEB_MAX_CALLS;
+  I.stack_limit = WEB_STACK_LIMIT;
   first_user_global = I.n_globals;
   if (*lang) interp_set_lang(&I, lang);
   started = true;

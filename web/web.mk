@@ -7,7 +7,7 @@
 #                        the Node builds (tests/web/golden.mjs, tests/web/golden_cli.sh)
 #   make test-web        test-web-node, then the page in headless Chromium
 #                        (tests/web/browser.mjs, page_smoke.mjs, embed_smoke.mjs,
-#                        bundle_smoke.mjs)
+#                        bundle_smoke.mjs, worker_robust.mjs)
 # The same C as ./nn, compiled by emcc: runtime/ without platform_posix.c (readline,
 # dlopen, signals) but with web/platform_web.c in its place, interp/ without main.c, the
 # generated parser, lexer, stdlib, help and catalogue from the native build folder (its
@@ -113,7 +113,7 @@ test-web-node: $(WEB)/node/nn.js $(WEB)/node/nn
 test-web: web
 	@$(MAKE) --no-print-directory test-web-node
 	@node tests/web/browser.mjs $(WEB)
-	@for t in page_smoke embed_smoke bundle_smoke; do \
+	@for t in page_smoke embed_smoke bundle_smoke worker_robust; do \
 	  node --no-experimental-fetch tests/web/$$t.mjs $(WEB) > $(WEB)/$$t.log 2>&1; st=$$?; \
 	  grep -v '^PASS' $(WEB)/$$t.log; [ $$st = 0 ] || { echo "FAIL tests/web/$$t.mjs"; exit 1; }; done
 

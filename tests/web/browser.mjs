@@ -146,6 +146,10 @@ check("errors are red", await page.evaluate(() => {
   const c = getComputedStyle(all[all.length - 1]).color.match(/\d+/g).map(Number);
   return c[0] > 150 && c[1] < 120 && c[2] < 120;
 }), "stderr colour");
+// A deeply nested expression is nn's error in the page too (the worker's engine stack is
+// smaller than the C stack nn checks natively), and the console goes on.
+const deep = await page.evaluate(async (src) => (await window.nnPlayground.nn.run(src)).stderr, Array(4000).fill("1").join("+"));
+check("a 4000-term sum is a located error in the page, not a crash", deep.includes("recursion too deep"), deep.slice(0, 200));
 e = await enter(page, "plot(sigmoid, -5, 5)");
 check("a plot is a figure inline", e.figures === 1 && e.stdout === "", JSON.stringify(e));
 await page.screenshot({ path: path.join(shots, "console.png") });
