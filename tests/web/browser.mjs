@@ -8,13 +8,13 @@
 // issue 10 beside their targets (printed, not asserted), and a summary; saves screenshots in
 // build/web/screenshots/. Exits non-zero on a failure.
 //   node tests/web/browser.mjs [build/web]          (make test-web)
-import { createServer } from "http";
 import { mkdirSync, readFileSync, existsSync, writeFileSync, mkdtempSync, readdirSync } from "fs";
 import { createRequire } from "module";
 import { tmpdir } from "os";
 import { gzipSync } from "zlib";
 import path from "path";
 import { fileURLToPath, pathToFileURL } from "url";
+import { serve } from "./serve.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -38,17 +38,7 @@ function figure(what, ms, target) {
 }
 
 // A static server for build/web (the page as a teacher would host it).
-const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
-                ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml", ".png": "image/png" };
-const server = createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url, "http://x").pathname).replace(/^\/+/, "") || "index.html";
-  const file = path.join(web, rel);
-  if (!file.startsWith(web) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
-  res.writeHead(200, { "Content-Type": types[path.extname(file)] || "application/octet-stream" });
-  res.end(readFileSync(file));
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serve(web);
 
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",

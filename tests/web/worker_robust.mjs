@@ -5,11 +5,10 @@
 // the next run train ahead of the page. Prints PASS/FAIL lines and a summary; exits
 // non-zero on a failure.
 //   node --no-experimental-fetch tests/web/worker_robust.mjs [build/web]
-import { createServer } from "http";
-import { existsSync, readFileSync } from "fs";
 import { createRequire } from "module";
 import path from "path";
 import { fileURLToPath } from "url";
+import { serve, types } from "./serve.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const web = path.resolve(process.argv[2] || path.join(here, "../../build/web"));
@@ -22,23 +21,17 @@ function check(name, ok, detail = "") {
 }
 
 // build/web, and the same without nn.wasm (/missing/…), with a blank page for each.
-const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm" };
-const server = createServer((req, res) => {
-  let rel = decodeURIComponent(new URL(req.url, "http://x").pathname).replace(/^\/+/, "");
+const { server, base } = await serve(web, (rel, res) => {
   const missing = rel.startsWith("missing/");
   if (missing) rel = rel.slice("missing/".length);
   if (rel === "blank.html") {
     res.writeHead(200, { "Content-Type": types[".html"] });
     res.end('<!doctype html><meta charset="utf-8"><title>worker</title><script src="nn-client.js"></script>');
-    return;
+    return true;
   }
-  const file = path.join(web, rel);
-  if ((missing && rel === "nn.wasm") || !file.startsWith(web) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
-  res.writeHead(200, { "Content-Type": types[path.extname(file)] || "application/octet-stream" });
-  res.end(readFileSync(file));
+  if (missing && rel === "nn.wasm") { res.writeHead(404); res.end(); return true; }
+  return rel;
 });
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}/`;
 
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
