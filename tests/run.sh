@@ -45,6 +45,11 @@ run_unit() {
     if "$t" > "$TMP/unit.out" 2>&1; then :; else bad "$t exited with status $?"; fi
     count_lines "$TMP/unit.out" "$(basename "$t")"
   done
+  # The worker pool with a thread count other than the machine's (odd, and serial).
+  for n in 3 1; do
+    NN_THREADS=$n "$BUILD"/unit/test_parallel > "$TMP/unit.out" 2>&1 || bad "test_parallel (NN_THREADS=$n) exited with status $?"
+    count_lines "$TMP/unit.out" "test_parallel (NN_THREADS=$n)"
+  done
   # No include cycle among the modules of interp/ and runtime/ (issue 8's floors).
   sh tools/check_floors.sh > "$TMP/floors.out" 2>&1
   count_lines "$TMP/floors.out" check_floors.sh
