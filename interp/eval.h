@@ -64,6 +64,7 @@ typedef struct Interp {
   Rng rng;
   bool echo;            /* REPL and -e: print each expression statement's value */
   bool training;        /* inside train(): dropout and batchnorm in training mode */
+  bool slow_path_noted; /* train has said once that matrix products run on a slow path */
   LossQ loss_q;         /* what the losses' q is: train sets it (losscheck.c) */
   int loop_depth;       /* loops open in the running function (break/continue need one) */
   int building_models;  /* model constructors running (a model may build models) */

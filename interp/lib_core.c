@@ -10,6 +10,8 @@
 #include "args.h"
 #include "autograd.h"
 #include "lib_core.h"
+
+#include "blas.h"
 #include "mem.h"
 #include "platform.h"
 
@@ -391,9 +393,9 @@ static Value bi_getenv(Call *c) {
 }
 
 static Value bi_blas(Call *c) {
-  const char *name = NULL;
-  if (!t_blas_available(&name)) return v_cstr("none (portable kernel)");
-  return v_cstr(name);
+  char line[512];
+  blas_describe(line, sizeof line);
+  return v_cstr(line);
 }
 
 /* ------------------------------------------------------------------ the table */

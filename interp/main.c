@@ -9,6 +9,7 @@
 #include <xmmintrin.h>
 #endif
 
+#include "blas.h"
 #include "interp.h"
 #include "help.h"
 #include "platform.h"
@@ -102,7 +103,10 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (!strcmp(a, "--version")) {
+      char kernels[512];
+      blas_describe(kernels, sizeof kernels);
       pf_printf("nn %s\n", NN_VERSION);
+      pf_printf(_("matrix products: %s\n"), kernels);
       return 0;
     }
     if (!strcmp(a, "-e")) {

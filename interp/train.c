@@ -11,6 +11,7 @@
 #include "args.h"
 #include "autodiff.h"
 #include "autograd.h"
+#include "blas.h"
 #include "diag.h"
 #include "fit.h"
 #include "live.h"
@@ -476,6 +477,19 @@ static void restore_best(Run *r) {
     memcpy(r->all_w[i]->data, r->best_w[i]->data, sizeof(float) * (size_t)r->all_w[i]->size);
 }
 
+/* Once per session, after the first step has loaded the matrix-product kernels: say so
+   when they run far below this machine's speed (a slow BLAS forced by NN_BLAS, or no
+   SIMD kernel and no fast library), since nothing else would tell the user. */
+static void note_slow_path(Run *r) {
+  const BlasChoice *c = blas_choice_if_made();
+  if (!c || !c->slow || r->I->slow_path_noted) return;
+  r->I->slow_path_noted = true;
+  char line[512], msg[700];
+  blas_describe(line, sizeof line);
+  snprintf(msg, sizeof msg, _("matrix products run on a slow path here (%s): training is much slower than this machine allows"), line);
+  warn(r->I, r->site, msg);
+}
+
 static void run_epochs(Run *r) {
   Interp *I = r->I;
   I->grad_depth++; /* on an error the catcher (ev_pcall) puts it back */
@@ -501,6 +515,7 @@ static void run_epochs(Run *r) {
       int64_t from = (int64_t)s * r->batch, n = N - from < r->batch ? N - from : r->batch;
       double before = sum_loss;
       run_step(r, e, s + 1, from, n, &sum_loss, &correct);
+      if (e == 1 && s == 0) note_slow_path(r);
       watch_step(r, e, s + 1, (sum_loss - before) / (double)n, n);
       seen += n;
       if (r->verbose) progress(r->tty, e, r->epochs, s + 1, r->steps, sum_loss / (double)seen,

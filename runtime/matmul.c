@@ -1,13 +1,15 @@
-/* matmul.c — matrix products: a portable gemm, CBLAS through dlopen, NumPy's matmul. */
+/* matmul.c — matrix products: the portable gemm (the oracle), the dispatch between nn's
+   own kernel and a library, NumPy's matmul. */
 #include "tensor.h"
 
 #include <limits.h>
-#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
 #include "error.h"
-#include "platform.h"
+#include "gemm.h"
 
 /* ---- portable kernel (the oracle and the fallback) ---- */
 
@@ -49,83 +51,30 @@ void t_gemm_naive(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, flo
   }
 }
 
-/* ---- CBLAS, found at run time ----
- * cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
- * declared here so the build needs no BLAS headers. The loaded library is the one
- * piece of process state in the runtime: written once under pthread_once, then only
- * read. OpenBLAS's thread count is left to OPENBLAS_NUM_THREADS / OMP_NUM_THREADS;
- * when neither is set we do not override its default either. */
-enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
-typedef void Sgemm(int order, int ta, int tb, int M, int N, int K, float alpha,
-                   const float *A, int lda, const float *B, int ldb, float beta, float *C,
-                   int ldc);
-
-static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
-static Sgemm *blas_sgemm;
-static const char *blas_name;
-
-/* Debian's OpenBLAS 0.3.21 (DYNAMIC_ARCH) picks its kernels by the CPU model it sees
-   when the library loads, and a model it does not know gets a slow generic kernel
-   (SSE3: a fifth of the speed) or, on some processors with older builds, one that
-   computes wrong results. When the user has not chosen (OPENBLAS_CORETYPE unset), we
-   choose for them from the CPU's features: "Haswell" (AVX2 + FMA), the kernel
-   Debian and most distributions run on every x86-64 CPU of the last decade. The
-   variable is set only around the dlopen, so programs nn starts see the user's
-   environment unchanged. A user's OPENBLAS_CORETYPE (e.g. SkylakeX for AVX-512,
-   which is faster still) always wins. */
-#ifndef NN_NO_BLAS
-static const char *blas_coretype(void) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
-#endif
-  return NULL;
-}
-#endif
-
-static void blas_load(void) {
-#ifndef NN_NO_BLAS
-  const char *core = getenv("OPENBLAS_CORETYPE");
-  const char *pick = core && *core ? NULL : blas_coretype();
-  if (pick) setenv("OPENBLAS_CORETYPE", pick, 1);
-  static const struct {
-    const char *file, *name;
-  } libs[] = {{"libopenblas.so.0", "openblas"}, {"libcblas.so.3", "cblas"},
-              {"libblas.so.3", "blas"}};
-  for (size_t i = 0; i < sizeof libs / sizeof *libs && !blas_sgemm; i++) {
-    void *f = pf_load_symbol(libs[i].file, "cblas_sgemm"); /* dlopen on POSIX */
-    if (f) {
-      blas_sgemm = (Sgemm *)f;
-      blas_name = libs[i].name; /* kept open for the life of the process */
-    }
-  }
-  if (pick) unsetenv("OPENBLAS_CORETYPE");
-#endif
-}
-
-static Sgemm *blas(void) {
-  pthread_once(&blas_once, blas_load);
-  return blas_sgemm;
-}
+/* ---- the dispatch: nn's own kernel, or a trusted library (blas.h) ---- */
 
 int t_blas_available(const char **name) {
-  Sgemm *f = blas();
-  if (name) *name = f ? blas_name : "none";
-  return f != NULL;
+  const BlasChoice *c = blas_choice();
+  if (name) *name = c->sgemm ? c->library : "none";
+  return c->sgemm != NULL;
 }
 
 void t_gemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha,
             const float *A, const float *B, float beta, float *C) {
-  /* Below ~32k multiply-adds the call overhead of BLAS outweighs its speed. */
+  /* Below ~32k multiply-adds no library is even looked at: a small product (the REPL's,
+     a 2-D optimizer path's) costs less than a library call's set-up. */
   double work = (double)M * (double)N * (double)K;
-  Sgemm *f = work >= 32768 && M <= INT_MAX && N <= INT_MAX && K <= INT_MAX ? blas() : NULL;
-  if (!f) {
-    t_gemm_naive(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
+  const BlasChoice *c = work >= 32768 ? blas_choice() : NULL;
+  bool fits = M <= INT_MAX && N <= INT_MAX && K <= INT_MAX;
+  if (c && c->sgemm && fits &&
+      (c->all_products || (M >= BLAS_LARGE && N >= BLAS_LARGE && K >= BLAS_LARGE))) {
+    enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+    int lda = (int)(trans_a ? M : K), ldb = (int)(trans_b ? K : N);
+    c->sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)M, (int)N,
+             (int)K, alpha, A, lda, B, ldb, beta, C, (int)N);
     return;
   }
-  int lda = (int)(trans_a ? M : K), ldb = (int)(trans_b ? K : N);
-  f(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)M, (int)N, (int)K,
-    alpha, A, lda, B, ldb, beta, C, (int)N);
+  gemm_own(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
 }
 
 /* ---- matmul with NumPy's rules ---- */

@@ -51,7 +51,10 @@ void pf_set(const Platform *p) {
   if (!current.term_size) current.term_size = d->term_size;
   if (!current.clock) current.clock = d->clock;
   if (!current.open_regular) current.open_regular = d->open_regular;
-  if (!current.load_symbol) current.load_symbol = d->load_symbol;
+  if (!current.load_symbol) { /* a table that loads its own libraries does both */
+    current.load_symbol = d->load_symbol;
+    if (!current.load_symbol_fresh) current.load_symbol_fresh = d->load_symbol_fresh;
+  }
   if (!current.watch_interrupt) current.watch_interrupt = d->watch_interrupt;
   if (!current.line_open) current.line_open = d->line_open;
   if (!current.read_line) current.read_line = d->read_line;
@@ -96,6 +99,10 @@ bool pf_is_terminal(PfStream s) { return pf_get()->is_terminal(s); }
 bool pf_term_size(int *cols, int *lines) { return pf_get()->term_size(cols, lines); }
 double pf_clock(void) { return pf_get()->clock(); }
 void *pf_load_symbol(const char *lib, const char *sym) { return pf_get()->load_symbol(lib, sym); }
+void *pf_load_symbol_fresh(const char *lib, const char *sym) {
+  const Platform *p = pf_get();
+  return p->load_symbol_fresh ? p->load_symbol_fresh(lib, sym) : NULL;
+}
 void pf_watch_interrupt(void (*handler)(int)) { pf_get()->watch_interrupt(handler); }
 void pf_line_open(const PfEditor *ed) { pf_get()->line_open(ed); }
 PfLine pf_read_line(const char *prompt, char **line) { return pf_get()->read_line(prompt, line); }

@@ -88,6 +88,11 @@ typedef struct Platform {
      the library or the symbol is missing. A build without dlopen (WebAssembly) returns
      NULL and matmul uses its portable kernel. */
   void *(*load_symbol)(const char *lib, const char *sym);
+  /* The same from a second, independent copy of LIB: its own globals, initialised anew
+     under the environment of now (dlmopen into a new namespace on glibc). matmul uses it
+     when the first copy failed its self-check under one configuration (OpenBLAS's
+     AVX-512 kernels) to try another. NULL where a second copy cannot be had. */
+  void *(*load_symbol_fresh)(const char *lib, const char *sym);
 
   /* ---- interrupts ---- */
   /* Route the platform's interrupt (Ctrl-C: SIGINT on POSIX; a kernel's interrupt
@@ -167,6 +172,7 @@ bool pf_is_terminal(PfStream s);
 bool pf_term_size(int *cols, int *lines);
 double pf_clock(void);
 void *pf_load_symbol(const char *lib, const char *sym);
+void *pf_load_symbol_fresh(const char *lib, const char *sym); /* NULL if the platform cannot */
 void pf_watch_interrupt(void (*handler)(int));
 void pf_line_open(const PfEditor *ed);
 PfLine pf_read_line(const char *prompt, char **line);

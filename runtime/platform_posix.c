@@ -45,6 +45,18 @@ static void *posix_load_symbol(const char *lib, const char *sym) {
   return f;
 }
 
+static void *posix_load_symbol_fresh(const char *lib, const char *sym) {
+#ifdef LM_ID_NEWLM
+  void *h = dlmopen(LM_ID_NEWLM, lib, RTLD_NOW | RTLD_LOCAL);
+  if (!h) return NULL;
+  void *f = dlsym(h, sym);
+  if (!f) dlclose(h);
+  return f;
+#else
+  return NULL;
+#endif
+}
+
 /* SA_RESTART keeps a Ctrl-C from failing a read or a write half-way (stdio does not
    retry); pselect is interrupted all the same, and computations poll rt_interrupted. */
 static struct sigaction saved_sigint;
@@ -225,6 +237,7 @@ static const Platform posix = {
     .clock = posix_clock,
     .open_regular = rt_open_regular_posix,
     .load_symbol = posix_load_symbol,
+    .load_symbol_fresh = posix_load_symbol_fresh,
     .watch_interrupt = posix_watch_interrupt,
     .line_open = posix_line_open,
     .read_line = posix_read_line,

@@ -209,13 +209,15 @@ void t_index_assign(Tensor *a, int n, const TIndex *ix, const Tensor *v);
  * [m, n] @ [n] → [m], 2-D @ 2-D → [m, p], and leading batch axes broadcast.
  * C = alpha·op(A)·op(B) + beta·C with op = transpose when trans_* is set;
  * A: [M, K] (or [K, M] transposed), B: [K, N] (or [N, K]), C: [M, N], row-major.
- * t_gemm goes through CBLAS when available, else the portable kernel. */
+ * t_gemm sends each product to nn's own kernel (gemm.h) or to a library checked for
+ * speed and correctness when it loaded (blas.h says which and why). */
 Tensor *t_matmul(const Tensor *a, const Tensor *b);
 void t_gemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha,
             const float *A, const float *B, float beta, float *C);
 void t_gemm_naive(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha,
                   const float *A, const float *B, float beta, float *C);
-/* 1 when a CBLAS library was found (loaded on first use); "openblas" etc. in *name. */
+/* 1 when a CBLAS library is in use (loaded and checked on first call; blas.h), its
+   name ("OpenBLAS 0.3.21", "libblas.so.3") in *name, else "none". */
 int t_blas_available(const char **name);
 
 /* ---- random numbers: our own xoshiro256** so runs reproduce on any machine ---- */

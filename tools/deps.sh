@@ -16,8 +16,10 @@ have_cmd flex  || need="$need flex"
 have_cmd bison || need="$need bison"
 have_hdr readline/readline.h || need="$need libreadline-dev"
 have_hdr zlib.h || need="$need zlib1g-dev"
-[ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || \
-  ls /usr/lib/*/libopenblas.so.0 >/dev/null 2>&1 || need="$need libopenblas-dev"
+# OpenBLAS, whatever other BLAS is installed: nn loads it at run time (no headers needed)
+# and checks it; Debian's reference BLAS (libblas3, pulled in by many packages) is far too
+# slow to be used, so a cblas.h or a libblas.so.3 on the machine is not enough.
+ls /usr/lib/*/libopenblas.so.0 >/dev/null 2>&1 || need="$need libopenblas0"
 # valgrind, for `make valgrind` (CI runs the goldens under it).
 have_cmd valgrind || need="$need valgrind"
 # GNU gettext (xgettext, msgmerge), for the message catalogue check of `make test`.
