@@ -4,7 +4,8 @@
 #   make test       the whole suite; ends with "N passed, N failed"
 #   make asan       the suite under AddressSanitizer + UBSan (separate build in build/asan)
 #   make valgrind   golden tests under valgrind --leak-check=full
-#   make bench      start-up and interpreter-loop timings against NumPy/PyTorch
+#   make bench      start-up, small-op loop and training epochs (MLP, CNN) against
+#                   NumPy/PyTorch, with peak memory (make deps-bench installs them)
 #   make fuzz       libFuzzer harnesses (tests/fuzz/) for FUZZ_SECONDS (60) each, clang with
 #                   ASan+UBSan in build/fuzz; replays tests/fuzz/regress/ first
 #                   (make fuzz-deps installs clang and libFuzzer)
@@ -50,7 +51,7 @@ OBJ = $(RUNTIME_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(INTERP_SRC)) \
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 
-.PHONY: all deps test asan valgrind bench install clean units
+.PHONY: all deps deps-bench test asan valgrind bench install clean units
 all: nn
 
 # ./nn is relinked whenever the last one came from another build folder (another CC).
@@ -153,6 +154,8 @@ valgrind: nn
 
 bench: nn
 	@sh tests/bench.sh
+deps-bench:
+	sh tools/deps.sh bench
 
 # make fuzz: the harnesses tests/fuzz/fuzz_*.c linked with the project's objects rebuilt
 # by clang with -fsanitize=fuzzer-no-link,address,undefined (main.c left out), then

@@ -3,6 +3,7 @@
 # Run as root (or with sudo available); otherwise prints the apt-get line to run by hand.
 #   sh tools/deps.sh        what `make` and `make test` need
 #   sh tools/deps.sh fuzz   that, and what `make fuzz` needs on top: clang and libFuzzer
+#   sh tools/deps.sh bench  that, and what `make bench` compares with: NumPy, PyTorch, GNU time
 #   sh tools/deps.sh web    that, and what `make web` and its tests need on top: emscripten,
 #                           Node and npm, and Debian's chromium for the browser test (the
 #                           npm part, puppeteer-core, is `make deps-web`'s next step)
@@ -36,6 +37,12 @@ if [ "${1:-}" = fuzz ]; then
     need="$need libclang-rt-${v:-14}-dev"
   fi
   rm -f "$bin"
+fi
+if [ "${1:-}" = bench ]; then
+  # the references of `make bench`: NumPy and PyTorch, and GNU time for peak memory
+  python3 -c 'import numpy' 2>/dev/null || need="$need python3-numpy"
+  python3 -c 'import torch' 2>/dev/null || need="$need python3-torch"
+  [ -x /usr/bin/time ] || need="$need time"
 fi
 if [ "${1:-}" = web ]; then
   have_cmd emcc || need="$need emscripten"
