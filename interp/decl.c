@@ -666,7 +666,7 @@ static void kernel_step(Interp *I, Optim *o, int n, Tensor **params) {
         if (body->kids[j]->kind == N_LET && body->kids[j]->op == 's')
           slot_state(s, body->kids[j]->sym, params[i]);
     for (int j = 0; j < s->n && j < OPT_MAX_STATES; j++) state[j] = s->state[j]->data;
-    o->kernel->update(&h, params[i]->data, g->data, state, params[i]->size);
+    opt_run(o->kernel, &h, params[i]->data, g->data, state, s->n, params[i]->size);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "mem.h"
+#include "parallel.h"
 
 const char *const t_unary_names[T_N_UNARY] = {
 #define X(id, name) name,
@@ -176,11 +177,48 @@ static BinKern *const bin_kern[T_N_BINARY] = {
 #undef X
 };
 
+/* Elementwise work is split across threads (parallel.h) from this many floats on: below
+   it, 128 KiB or less, the data sits in one core's cache and a second core gains less
+   than waking it costs. Each element is computed alone, so the split never changes a
+   result. */
+enum { ELEM_GRAIN = 32768 };
+
+typedef struct {
+  UnKern *k;
+  const float *x;
+  float *y;
+} UnJob;
+
+static void un_chunk(void *ctx, int64_t lo, int64_t hi) {
+  const UnJob *j = ctx;
+  j->k(hi - lo, j->x + lo, j->y + lo);
+}
+
 Tensor *t_unary(TUnOp op, const Tensor *a) {
   if ((unsigned)op >= T_N_UNARY) rt_throw("unary: unknown op %d", (int)op);
   Tensor *y = t_new(a->ndim, a->shape);
-  (op == T_RELU ? un_relu_fast : un_kern[op])(a->size, a->data, y->data);
+  UnJob j = {op == T_RELU ? un_relu_fast : un_kern[op], a->data, y->data};
+  par_for(a->size, ELEM_GRAIN, un_chunk, &j);
   return y;
+}
+
+/* o[i] = f(a[i·sa], b[i·sb]) for i < n, split across threads. */
+typedef struct {
+  BinKern *k;
+  const float *a, *b;
+  int64_t sa, sb;
+  float *o;
+} BinJob;
+
+static void bin_chunk(void *ctx, int64_t lo, int64_t hi) {
+  const BinJob *j = ctx;
+  j->k(hi - lo, j->a + lo * j->sa, j->sa, j->b + lo * j->sb, j->sb, j->o + lo);
+}
+
+static void bin_flat(BinKern *k, int64_t n, const float *a, int64_t sa, const float *b, int64_t sb,
+                     float *o) {
+  BinJob j = {k, a, b, sa, sb, o};
+  par_for(n, ELEM_GRAIN, bin_chunk, &j);
 }
 
 /* ---- broadcasting ---- */
@@ -262,23 +300,38 @@ static void bin_strided(BinKern *k, int n, const int64_t *shape, const float *a,
   }
 }
 
+/* Rows [lo, hi) of a 2-D broadcast: row r of o is f(a + r·sa[0], b + r·sb[0]) with
+   inner strides sa[1], sb[1] over `inner` elements. */
+typedef struct {
+  BinKern *k;
+  const float *a, *b;
+  int64_t sa[2], sb[2], inner;
+  float *o;
+} RowsJob;
+
+static void rows_chunk(void *ctx, int64_t lo, int64_t hi) {
+  const RowsJob *j = ctx;
+  for (int64_t r = lo; r < hi; r++)
+    j->k(j->inner, j->a + r * j->sa[0], j->sa[1], j->b + r * j->sb[0], j->sb[1], j->o + r * j->inner);
+}
+
 Tensor *t_binary(TBinOp op, const Tensor *a, const Tensor *b) {
   if ((unsigned)op >= T_N_BINARY) rt_throw("binary: unknown op %d", (int)op);
   BinKern *k = bin_kern[op];
   /* fast paths: same shape, or a scalar (any size-1 tensor) on either side */
   if (t_same_shape(a, b)) {
     Tensor *o = t_new(a->ndim, a->shape);
-    k(a->size, a->data, 1, b->data, 1, o->data);
+    bin_flat(k, a->size, a->data, 1, b->data, 1, o->data);
     return o;
   }
   if (b->size == 1 && b->ndim <= a->ndim) {
     Tensor *o = t_new(a->ndim, a->shape);
-    k(a->size, a->data, 1, b->data, 0, o->data);
+    bin_flat(k, a->size, a->data, 1, b->data, 0, o->data);
     return o;
   }
   if (a->size == 1 && a->ndim <= b->ndim) {
     Tensor *o = t_new(b->ndim, b->shape);
-    k(b->size, a->data, 0, b->data, 1, o->data);
+    bin_flat(k, b->size, a->data, 0, b->data, 1, o->data);
     return o;
   }
   int64_t shape[T_MAXDIM], dim[T_MAXDIM], st[2][T_MAXDIM];
@@ -290,6 +343,11 @@ Tensor *t_binary(TBinOp op, const Tensor *a, const Tensor *b) {
   t_broadcast_strides(a->ndim, a->shape, n, shape, st[0]);
   t_broadcast_strides(b->ndim, b->shape, n, shape, st[1]);
   int m = collapse(n, dim, 2, st);
+  if (m == 2) { /* rows of a matrix against a row or a column (a bias add): rows split */
+    RowsJob j = {k, a->data, b->data, {st[0][0], st[0][1]}, {st[1][0], st[1][1]}, dim[1], o->data};
+    par_for(dim[0], (ELEM_GRAIN + dim[1] - 1) / dim[1], rows_chunk, &j);
+    return o;
+  }
   bin_strided(k, m, dim, a->data, st[0], b->data, st[1], o->data);
   return o;
 }

@@ -74,6 +74,12 @@ typedef struct OptKernel {
   OptKernelFn *update;
 } OptKernel;
 
+/* k's update of one parameter, split across threads (parallel.h) for large tensors: every
+   element's update is independent, so the split never changes a result. n_states: the
+   entries of s (k's state variables). */
+void opt_run(const OptKernel *k, const OptHyper *h, float *w, const float *g, float *const *s,
+             int n_states, int64_t n);
+
 /* The kernel called `name`, or NULL. */
 const OptKernel *opt_kernel_find(const char *name);
 /* The name of hyper-parameter bit b (0 <= b < OPT_N_HYPER): "lr", "u", ... */

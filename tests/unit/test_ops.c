@@ -251,7 +251,50 @@ static void others(void) {
   for (size_t k = 0; k < 5; k++) t_release(ts[k]);
 }
 
+/* Large tensors, split across threads: every element as the scalar formula gives it —
+   same shape, a scalar on either side, rows against a row (a bias add) and against a
+   column, and unary ops (relu's bit kernel included). */
+static void large(void) {
+  enum { R = 401, C = 307 };
+  Rng rng;
+  rng_seed(&rng, 3);
+  Tensor *a = t_randn(&rng, 2, SHAPE(R, C)), *b = t_randn(&rng, 2, SHAPE(R, C));
+  Tensor *row = t_randn(&rng, 1, SHAPE(C)), *col = t_randn(&rng, 2, SHAPE(R, 1)), *s = t_scalar(0.5f);
+  struct { const char *name; Tensor *y; int kind; } cases[] = {
+      {"add same shape", t_binary(T_SUB, a, b), 0},  {"mul by a scalar", t_binary(T_MUL, a, s), 1},
+      {"scalar minus", t_binary(T_SUB, s, a), 2},    {"add a row (bias)", t_binary(T_ADD, a, row), 3},
+      {"divide by a column", t_binary(T_DIV, a, col), 4}, {"relu", t_unary(T_RELU, a), 5},
+      {"sigmoid", t_unary(T_SIGMOID, a), 6},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    int bad = 0;
+    for (int64_t i = 0; i < R * C && !bad; i++) {
+      float x = a->data[i], want;
+      switch (cases[k].kind) {
+      case 0: want = x - b->data[i]; break;
+      case 1: want = x * 0.5f; break;
+      case 2: want = 0.5f - x; break;
+      case 3: want = x + row->data[i % C]; break;
+      case 4: want = x / col->data[i / C]; break;
+      case 5: want = x > 0 ? x : 0; break;
+      default: { /* the same kernel on one row, too small to split */
+        Tensor *r1 = t_from(1, SHAPE(C), a->data + i / C * C), *y1 = t_unary(T_SIGMOID, r1);
+        want = y1->data[i % C];
+        t_release(r1), t_release(y1);
+      }
+      }
+      bad = cases[k].y->data[i] != want;
+    }
+    check_true(NAME("%s over [%d, %d] (split across threads) equals the formula", cases[k].name, R, C),
+               !bad, "an element differs");
+    t_release(cases[k].y);
+  }
+  Tensor *ts[] = {a, b, row, col, s};
+  for (size_t k = 0; k < 5; k++) t_release(ts[k]);
+}
+
 int main(void) {
+  RUN(large);
   RUN(unary);
   RUN(binary);
   RUN(broadcasting);
