@@ -15,6 +15,7 @@
 
 #include "autograd_impl.h"
 #include "error.h"
+#include "parallel.h"
 
 /* y's node, with the rule its kind has in this file's table (at the end). */
 static AdNode *record(Tensor *y, AdOp op, int n, Tensor *const *in, unsigned nograd,
@@ -181,6 +182,21 @@ Tensor *ad_unary(TUnOp op, Tensor *a) {
   return y;
 }
 
+/* The elementwise rules run on all cores from this many floats (as t_unary: ops.c). */
+enum { AD_ELEM_GRAIN = 32768 };
+
+typedef struct {
+  UnGrad *k;
+  const float *x, *y, *dy;
+  float *g;
+  int fresh;
+} UnGradJob;
+
+static void un_grad_chunk(void *ctx, int64_t lo, int64_t hi) {
+  const UnGradJob *j = ctx;
+  j->k(hi - lo, j->x + lo, j->y + lo, j->dy + lo, j->g + lo, j->fresh);
+}
+
 static void bw_UNARY(const Bw *b) {
   const Tensor *x = b->n->in[0];
   int fresh;
@@ -189,7 +205,8 @@ static void bw_UNARY(const Bw *b) {
     return;
   }
   Tensor *g = slot(b, 0, &fresh);
-  du_kern[b->n->sub](x->size, x->data, b->y->data, b->dy->data, g->data, fresh);
+  UnGradJob j = {du_kern[b->n->sub], x->data, b->y->data, b->dy->data, g->data, fresh};
+  par_for(x->size, AD_ELEM_GRAIN, un_grad_chunk, &j);
 }
 
 /* ---- elementwise binary ----

@@ -758,8 +758,44 @@ static void deep_chain(void) {
   t_release(x);
 }
 
+/* The elementwise rules on a tensor large enough to be split across threads:
+   d/dx Σ relu(x)·w = w where x > 0, else 0, and d/dx Σ tanh(x)·w = (1 − tanh²x)·w as the
+   unsplit rule gives it on one row. */
+static void large_unary(void) {
+  enum { R = 300, C = 311 };
+  Tensor *x = t_randn(&rng, 2, SHAPE(R, C)), *w = t_randn(&rng, 2, SHAPE(R, C));
+  TUnOp ops[2] = {T_RELU, T_TANH};
+  for (int k = 0; k < 2; k++) {
+    ad_track(x);
+    Tensor *y = ad_unary(ops[k], x), *yw = ad_binary(T_MUL, y, w), *l = ad_reduce(T_SUM, yw, T_AXIS_ALL, 0);
+    ad_backward(l, NULL);
+    const Tensor *g = ad_grad(x);
+    int bad = 0;
+    for (int64_t i = 0; i < R * C && !bad; i++) {
+      float want;
+      if (ops[k] == T_RELU) {
+        want = x->data[i] > 0 ? w->data[i] : 0;
+      } else { /* one element, unsplit */
+        Tensor *x1 = t_scalar(x->data[i]), *w1 = t_scalar(w->data[i]);
+        ad_track(x1);
+        Tensor *y1 = ad_unary(T_TANH, x1), *l1 = ad_binary(T_MUL, y1, w1);
+        ad_backward(l1, NULL);
+        want = ad_grad(x1)->data[0];
+        t_release(l1), t_release(y1), t_release(x1), t_release(w1);
+      }
+      bad = g->data[i] != want;
+    }
+    check_true(NAME("%s backward over [%d, %d] (split across threads)", t_unary_names[ops[k]], R, C), !bad,
+               "an element of the gradient differs");
+    t_release(l), t_release(yw), t_release(y);
+    ad_zero_grad(x);
+  }
+  t_release(x), t_release(w);
+}
+
 int main(void) {
   rng_seed(&rng, 20240611);
+  RUN(large_unary);
   RUN(fd_unary);
   RUN(fd_binary);
   RUN(fd_misc);
