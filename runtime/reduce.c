@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "mem.h"
+#include "parallel.h"
 
 const char *const t_reduce_names[T_N_REDUCE] = {
 #define X(id, name) name,
@@ -67,6 +68,50 @@ static double *acc_row(int64_t inner) {
   return acc;
 }
 
+/* Reductions split across threads (parallel.h) by their outputs, never along the axis
+   being reduced, so every output is summed in the same order whatever the split: from
+   RED_GRAIN values read per chunk on. */
+enum { RED_GRAIN = 65536 };
+
+typedef struct {
+  TRedOp op;
+  const float *a;
+  int64_t outer, n, inner;
+  float *out;
+  double *acc; /* [inner] accumulators (column-wise path) */
+} RedJob;
+
+/* Outputs [lo, hi) of the flattened [outer, inner], each by row() striding down its column. */
+static void red_strided(void *ctx, int64_t lo, int64_t hi) {
+  const RedJob *j = ctx;
+  for (int64_t i = lo; i < hi; i++) {
+    int64_t o = i / j->inner, k = i % j->inner;
+    j->out[i] = (float)row(j->op, j->a + o * j->n * j->inner + k, j->n, j->inner);
+  }
+}
+
+/* Columns [lo, hi) of every outer block: rows of contiguous floats into acc[lo, hi). */
+static void red_columns(void *ctx, int64_t lo, int64_t hi) {
+  const RedJob *j = ctx;
+  TRedOp op = j->op;
+  double *acc = j->acc;
+  for (int64_t o = 0; o < j->outer; o++) {
+    for (int64_t k = lo; k < hi; k++) acc[k] = op == T_PROD ? 1 : 0;
+    for (int64_t r = 0; r < j->n; r++) {
+      const float *x = j->a + (o * j->n + r) * j->inner;
+      if (op == T_PROD)
+        for (int64_t k = lo; k < hi; k++) acc[k] *= x[k];
+      else if (op == T_NORM)
+        for (int64_t k = lo; k < hi; k++) acc[k] += (double)x[k] * x[k];
+      else
+        for (int64_t k = lo; k < hi; k++) acc[k] += x[k];
+    }
+    float *y = j->out + o * j->inner;
+    for (int64_t k = lo; k < hi; k++)
+      y[k] = (float)(op == T_NORM ? sqrt(acc[k]) : op == T_MEAN ? acc[k] / (double)j->n : acc[k]);
+  }
+}
+
 /* a viewed as [outer, n, inner] with the reduced axis in the middle → out [outer, inner].
    Never throws. */
 static void reduce3(TRedOp op, const float *a, int64_t outer, int64_t n, int64_t inner,
@@ -76,27 +121,14 @@ static void reduce3(TRedOp op, const float *a, int64_t outer, int64_t n, int64_t
      stride down the columns after all (the same sums in the same order) */
   int strided = inner == 1 || op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN;
   double *acc = strided || outer == 0 ? NULL : acc_row(inner);
+  RedJob j = {op, a, outer, n, inner, out, acc};
+  int64_t per_output = n > 0 ? n : 1;
   if (!acc) {
-    for (int64_t o = 0; o < outer; o++)
-      for (int64_t k = 0; k < inner; k++)
-        out[o * inner + k] = (float)row(op, a + o * n * inner + k, n, inner);
+    par_for(outer * inner, (RED_GRAIN + per_output - 1) / per_output, red_strided, &j);
     return;
   }
-  for (int64_t o = 0; o < outer; o++) {
-    for (int64_t k = 0; k < inner; k++) acc[k] = op == T_PROD ? 1 : 0;
-    for (int64_t j = 0; j < n; j++) {
-      const float *x = a + (o * n + j) * inner;
-      if (op == T_PROD)
-        for (int64_t k = 0; k < inner; k++) acc[k] *= x[k];
-      else if (op == T_NORM)
-        for (int64_t k = 0; k < inner; k++) acc[k] += (double)x[k] * x[k];
-      else
-        for (int64_t k = 0; k < inner; k++) acc[k] += x[k];
-    }
-    float *y = out + o * inner;
-    for (int64_t k = 0; k < inner; k++)
-      y[k] = (float)(op == T_NORM ? sqrt(acc[k]) : op == T_MEAN ? acc[k] / (double)n : acc[k]);
-  }
+  int64_t per_column = outer * per_output;
+  par_for(inner, (RED_GRAIN + per_column - 1) / per_column, red_columns, &j);
   rt_free(acc);
 }
 

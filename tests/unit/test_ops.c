@@ -289,6 +289,25 @@ static void large(void) {
                !bad, "an element differs");
     t_release(cases[k].y);
   }
+  /* reductions split by their outputs: each output as one double sum in order */
+  for (int axis = 0; axis < 2; axis++) {
+    Tensor *sum = t_reduce(T_SUM, a, axis, 0), *mx = t_reduce(T_RMAX, a, axis, 0);
+    int64_t outs = axis ? R : C, len = axis ? C : R;
+    int bad = 0;
+    for (int64_t o = 0; o < outs && !bad; o++) {
+      double acc = 0;
+      float m = -INFINITY;
+      for (int64_t i = 0; i < len; i++) {
+        float v = axis ? a->data[o * C + i] : a->data[i * C + o];
+        acc += v;
+        m = v > m ? v : m;
+      }
+      bad = sum->data[o] != (float)acc || mx->data[o] != m;
+    }
+    check_true(NAME("sum and max over axis %d of [%d, %d] (split across threads)", axis, R, C), !bad,
+               "an output differs from its sum in order");
+    t_release(sum), t_release(mx);
+  }
   Tensor *ts[] = {a, b, row, col, s};
   for (size_t k = 0; k < 5; k++) t_release(ts[k]);
 }
