@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "parallel.h"
 
 /* One row of n values at stride s, max subtracted first so e^(x − C) ≤ 1:
    softmax:     y_i = e^(x_i − C) / Σ_j e^(x_j − C)
@@ -32,6 +33,22 @@ static void softmax_row(const float *x, float *y, int64_t n, int64_t s, int logp
   }
 }
 
+typedef struct {
+  const float *x;
+  float *y;
+  int64_t n, inner;
+  int logp;
+} SoftmaxJob;
+
+/* Rows [lo, hi) of the flattened (outer, inner) pairs. */
+static void softmax_rows(void *ctx, int64_t lo, int64_t hi) {
+  const SoftmaxJob *j = ctx;
+  for (int64_t r = lo; r < hi; r++) {
+    int64_t off = r / j->inner * j->n * j->inner + r % j->inner;
+    softmax_row(j->x + off, j->y + off, j->n, j->inner, j->logp);
+  }
+}
+
 /* a viewed as [outer, n, inner] around the axis; each (outer, inner) pair is a row. */
 static Tensor *softmax_axis(const char *op, const Tensor *a, int axis, int logp) {
   axis = t_axis(op, axis, a->ndim);
@@ -39,11 +56,10 @@ static Tensor *softmax_axis(const char *op, const Tensor *a, int axis, int logp)
           inner = t_span(a->shape, axis + 1, a->ndim);
   Tensor *y = t_new(a->ndim, a->shape);
   if (n == 0) return y;
-  for (int64_t o = 0; o < outer; o++)
-    for (int64_t k = 0; k < inner; k++) {
-      int64_t off = o * n * inner + k;
-      softmax_row(a->data + off, y->data + off, n, inner, logp);
-    }
+  SoftmaxJob j = {a->data, y->data, n, inner, logp};
+  /* rows split across threads from ~16k values per chunk (each row whole, so the split
+     changes nothing) */
+  par_for(outer * inner, (16384 + n - 1) / n, softmax_rows, &j);
   return y;
 }
 
