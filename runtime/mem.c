@@ -83,7 +83,10 @@ void rt_free(void *p) { free(p); }
 #endif
 
 enum { N_SLOTS = 1024, PROBE = 4 };
-#define BLOCK_MAX ((size_t)32 << 20) /* glibc maps larger blocks itself, and unmaps on free */
+/* Larger blocks go back to malloc: a step has few of them and malloc serves them from
+   its own free lists for little next to the work on their data, while a few kept after
+   a one-off use (loading, a whole-test-set forward) would add tens of MB to the peak. */
+#define BLOCK_MAX ((size_t)4 << 20)
 #define SLACK_MIN ((size_t)16 << 20) /* the least headroom above the peak in use */
 
 typedef struct Block {
