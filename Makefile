@@ -3,7 +3,7 @@
 #   make deps       install missing build dependencies from Debian (apt-get)
 #   make test       the whole suite; ends with "N passed, N failed"
 #   make asan       the suite under AddressSanitizer + UBSan (separate build in build/asan)
-#   make valgrind   golden tests under valgrind --leak-check=full
+#   make valgrind   golden tests under valgrind --leak-check=full (block cache off)
 #   make bench      start-up, small-op loop and training epochs (MLP, CNN) against
 #                   NumPy/PyTorch, with peak memory (make deps-bench installs them)
 #   make fuzz       libFuzzer harnesses (tests/fuzz/) for FUZZ_SECONDS (60) each, clang with

@@ -70,9 +70,12 @@ static void unwind_roots(Interp *I, int height) {
 /* ------------------------------------------------------------------ scopes */
 
 /* Live scopes sit on a circular list through the interpreter's sentinel, so a scope
-   unlinks itself without knowing the interpreter. */
+   unlinks itself without knowing the interpreter. A scope and its arrays come from the
+   block cache (mem.h), as tensors do: a function called at every training step (a loss)
+   reuses the blocks of its last call; env_release gives them back. */
 static Env *env_new(Interp *I, Env *parent) {
-  Env *e = rt_calloc(1, sizeof *e);
+  Env *e = rt_cache_alloc(sizeof *e);
+  memset(e, 0, sizeof *e);
   e->rc = 1;
   e->parent = parent;
   if (parent) parent->rc++;
@@ -99,13 +102,26 @@ static void env_define(Env *e, Sym *s, Value v) {
     }
   if (e->n == e->cap) {
     int cap = e->cap ? e->cap * 2 : 4;
-    Sym **names = realloc(e->names, sizeof(Sym *) * (size_t)cap);
-    if (names) e->names = names;
-    Value *vals = names ? realloc(e->vals, sizeof(Value) * (size_t)cap) : NULL;
-    if (!vals) {
+    Sym **volatile names = NULL; /* volatile: read after a throw */
+    Value *vals;
+    RtFrame f;
+    if (RT_TRY(&f)) {
+      names = rt_cache_alloc(sizeof(Sym *) * (size_t)cap);
+      vals = rt_cache_alloc(sizeof(Value) * (size_t)cap);
+      rt_pop(&f);
+    } else {
+      rt_pop(&f);
+      rt_cache_free(names, sizeof(Sym *) * (size_t)cap);
       v_release(v);
       rt_throw_kind(RT_ERR_OOM, "out of memory (growing a scope)");
     }
+    if (e->n) {
+      memcpy(names, e->names, sizeof(Sym *) * (size_t)e->n);
+      memcpy(vals, e->vals, sizeof(Value) * (size_t)e->n);
+    }
+    rt_cache_free(e->names, sizeof(Sym *) * (size_t)e->cap);
+    rt_cache_free(e->vals, sizeof(Value) * (size_t)e->cap);
+    e->names = names;
     e->vals = vals;
     e->cap = cap;
   }

@@ -11,9 +11,9 @@ void env_release(Env *e) {
     e->all_prev->all_next = e->all_next;
     e->all_next->all_prev = e->all_prev;
     for (int i = 0; i < e->n; i++) v_release(e->vals[i]);
-    rt_free(e->names);
-    rt_free(e->vals);
-    rt_free(e);
+    rt_cache_free(e->names, sizeof(Sym *) * (size_t)e->cap);
+    rt_cache_free(e->vals, sizeof(Value) * (size_t)e->cap);
+    rt_cache_free(e, sizeof *e);
     e = parent;
   }
 }

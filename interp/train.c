@@ -304,6 +304,8 @@ static void report_norms(Run *r, long epoch) {
   if (exploding) pf_printf(_("  %d layer(s) get huge gradients: lower the learning rate or clip (clip = 1)\n"), exploding);
 }
 
+/* The run's memory, and the blocks its steps left in the block cache (mem.h): what
+   runs next (an evaluation on a whole test set) gets them from malloc instead. */
 static void run_free(Run *r) {
   for (int i = 0; i < r->nt; i++) ad_zero_grad(r->ps[i]);
   rt_free(r->ps);
@@ -319,6 +321,7 @@ static void run_free(Run *r) {
   rt_free(r->h_acc);
   rt_free(r->h_vloss);
   rt_free(r->h_vacc);
+  rt_cache_trim();
 }
 
 static void check_labels(Run *r, const Value out) {

@@ -73,7 +73,7 @@ static void release_one(Value v, Work *w) {
   switch (v.type) {
   case V_TENSOR: t_release(v.as.t); break;
   case V_STR:
-    if (--v.as.str->rc == 0) rt_free(v.as.str);
+    if (--v.as.str->rc == 0) rt_cache_free(v.as.str, sizeof(Str) + v.as.str->len + 1);
     break;
   case V_LIST:
     if (--v.as.list->rc == 0) {
@@ -136,8 +136,10 @@ void v_release(Value v) {
   work_free(&w);
 }
 
+/* Strings come from the block cache (mem.h): a literal evaluated at every training step
+   (a loss's reduction name) reuses the block of the last one. */
 Value v_str(const char *s, size_t len) {
-  Str *str = rt_malloc(sizeof(Str) + len + 1);
+  Str *str = rt_cache_alloc(sizeof(Str) + len + 1);
   str->rc = 1;
   str->len = len;
   memcpy(str->data, s, len);

@@ -38,6 +38,15 @@ int need(const AdNode *n, int i) {
   return n->in[i]->ad && !(i < 32 && (n->nograd >> i & 1));
 }
 
+/* A zeroed node of `bytes` bytes (the node, its inputs and the op's extra bytes): nodes
+   come from the block cache (mem.h), so a step's nodes reuse the last step's blocks. */
+static AdNode *node_new(size_t bytes) {
+  AdNode *nd = rt_cache_alloc(bytes);
+  memset(nd, 0, bytes);
+  nd->bytes = bytes;
+  return nd;
+}
+
 /* Give y = op(in[0..n)) its node, whose backward rule is `rule`, when recording is
    on and some input that takes a gradient is tracked; else NULL. The node and `extra`
    bytes after it are one allocation; if it fails, y is released before the error
@@ -52,7 +61,7 @@ AdNode *ad_record(Tensor *y, AdOp op, BwRule *rule, int n, Tensor *const *in,
   AdNode *nd;
   RtFrame f;
   if (RT_TRY(&f)) {
-    nd = rt_calloc(1, size);
+    nd = node_new(size);
     rt_pop(&f);
   } else {
     rt_pop(&f);
@@ -90,7 +99,7 @@ void ad_node_free(struct AdNode *n) {
     t_release(m->grad);
     t_release(m->aux);
     t_release(m->tmp);
-    rt_free(m);
+    rt_cache_free(m, m->bytes);
   }
   freeing = false;
 }
@@ -104,7 +113,7 @@ void ad_track(Tensor *t) {
     if (t->ad->op != AD_LEAF) rt_throw("cannot track a computed tensor");
     return;
   }
-  AdNode *nd = rt_calloc(1, sizeof *nd);
+  AdNode *nd = node_new(sizeof *nd);
   nd->op = AD_LEAF;
   nd->rule = bw_LEAF;
   nd->in = (Tensor **)(nd + 1);
@@ -240,13 +249,14 @@ void ad_backward_visit(Tensor *y, const Tensor *seed, AdVisit *visit, void *ctx)
   if (!y->ad) return;
   static _Thread_local uint64_t epochs;
   uint64_t ep = ++epochs;
-  Tensor **volatile seen = NULL; /* volatile: reallocated after the setjmp */
+  /* The two work lists come from the block cache, like the step's tensors: the same
+     graph every step asks for the same sizes. volatile: they change after the setjmp. */
+  Tensor **volatile seen = NULL;
   Tensor **volatile ready = NULL;
-  volatile size_t n_seen = 0;
+  volatile size_t n_seen = 0, cap = 1024;
   RtFrame f;
   if (RT_TRY(&f)) {
-    size_t cap = 1024;
-    seen = rt_malloc(cap * sizeof *seen);
+    seen = rt_cache_alloc(cap * sizeof *seen);
     seen[n_seen++] = y;
     y->ad->epoch = ep;
     y->ad->pending = 0;
@@ -259,15 +269,18 @@ void ad_backward_visit(Tensor *y, const Tensor *seed, AdVisit *visit, void *ctx)
           x->ad->epoch = ep;
           x->ad->pending = 0;
           if (n_seen == cap) {
+            Tensor **more = rt_cache_alloc(2 * cap * sizeof *seen);
+            memcpy(more, seen, cap * sizeof *seen);
+            rt_cache_free(seen, cap * sizeof *seen);
+            seen = more;
             cap *= 2;
-            seen = rt_realloc(seen, cap * sizeof *seen);
           }
           seen[n_seen++] = x;
         }
         x->ad->pending++;
       }
     }
-    ready = rt_malloc(n_seen * sizeof *ready);
+    ready = rt_cache_alloc(n_seen * sizeof *ready);
     y->ad->tmp = seed ? t_copy(seed) : t_full(y->ndim, y->shape, 1);
     size_t top = 0, done = 0;
     ready[top++] = y;
@@ -295,12 +308,12 @@ void ad_backward_visit(Tensor *y, const Tensor *seed, AdVisit *visit, void *ctx)
       t_release(m->tmp);
       m->tmp = NULL;
     }
-    rt_free(seen);
-    rt_free(ready);
+    rt_cache_free(seen, cap * sizeof *seen);
+    rt_cache_free(ready, n_seen * sizeof *ready);
     rt_rethrow();
   }
-  rt_free(seen);
-  rt_free(ready);
+  rt_cache_free(seen, cap * sizeof *seen);
+  rt_cache_free(ready, n_seen * sizeof *ready);
 }
 
 /* ---- reading the graph ---- */

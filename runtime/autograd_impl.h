@@ -65,6 +65,7 @@ typedef struct Bw Bw;
 typedef void BwRule(const Bw *b);
 
 struct AdNode {
+  size_t bytes;     /* the node's block (with in[] and the op's extra bytes), for freeing */
   AdOp op;
   BwRule *rule;     /* the op's backward rule, reached only through here by ad_backward */
   int sub;          /* TUnOp / TBinOp / TRedOp of UNARY, BINARY, REDUCE */

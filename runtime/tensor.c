@@ -1,4 +1,7 @@
-/* tensor.c — tensor lifetime and creation: one block per tensor, shape strings, axes. */
+/* tensor.c — tensor lifetime and creation: one block per tensor, shape strings, axes.
+ * Blocks come from mem.h's block cache: a training step's tensors reuse the blocks of
+ * the step before (same shapes, same sizes), so a step in the steady state calls malloc
+ * not once. */
 #include "tensor.h"
 
 #include <math.h>
@@ -57,13 +60,13 @@ Tensor *t_new(int ndim, const int64_t *shape) {
 
   Tensor *t;
   if (bytes <= BIG) {
-    t = rt_malloc_aligned(bytes);
+    t = rt_cache_alloc(bytes);
   } else {
     size_t avail = rt_mem_available("/proc/meminfo"), phys = phys_bytes();
     if (bytes > (avail < phys ? avail : phys)) too_large(ndim, shape, (double)bytes - HDR);
     RtFrame f;
     if (RT_TRY(&f)) {
-      t = rt_malloc_aligned(bytes);
+      t = rt_cache_alloc(bytes);
       rt_pop(&f);
     } else {
       rt_pop(&f);
@@ -131,12 +134,13 @@ Tensor *t_retain(Tensor *a) {
 
 /* The autograd record (a->ad) belongs to runtime/autograd.c and dies with the tensor
    through the hook autograd left beside it (ad_node_free, which releases the node's
-   inputs without recursing); data lives in the same block as the header. */
+   inputs without recursing); data lives in the same block as the header, which goes
+   back to the cache under t_new's size. */
 void t_release(Tensor *a) {
   if (a && --a->rc == 0) {
     if (a->ad) a->ad_release(a->ad);
     table_free(a->table, a);
-    rt_free(a);
+    rt_cache_free(a, HDR + (size_t)a->size * sizeof(float));
   }
 }
 

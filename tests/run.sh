@@ -3,7 +3,9 @@
 # examples and REPL sessions. Prints one line per failure (and a summary per group), and
 # ends with "N passed, N failed"; exits non-zero on any failure.
 #   NN=./nn BUILD=build sh tests/run.sh [group...]    groups: unit golden ref examples repl
-# NN_VALGRIND=1 runs nn under valgrind --leak-check=full (leaks and errors fail a test).
+# NN_VALGRIND=1 runs nn under valgrind --leak-check=full (leaks and errors fail a test),
+# with the block cache off (NN_ALLOC_CACHE=0, runtime/mem.h): every freed block goes back
+# to malloc, so that valgrind sees a use after free rather than a reused block.
 set -u
 NN=${NN:-./nn}
 BUILD=${BUILD:-build}
@@ -16,6 +18,7 @@ failed=0
 groups=${*:-unit golden ref examples repl}
 
 if [ "${NN_VALGRIND:-0}" = 1 ]; then
+  export NN_ALLOC_CACHE=0
   RUN="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $NN"
 else
   RUN="$NN"
