@@ -20,8 +20,8 @@ typedef float V4 __attribute__((vector_size(16)));
 /* F_RELU of ops.c: NaN stays NaN, −0 and negatives become +0 */
 static inline float relu1(float x) { return x > 0 ? x : x != x ? x : 0; }
 
-static void kernel_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-                            const GemmStore *st) {
+static void kernel_portable(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
+                            int64_t ldc, const GemmStore *st) {
   V4 acc[P_MR][2] = {{{0}}};
   for (int64_t k = 0; k < kc; k++) {
     V4 b0, b1;
@@ -33,7 +33,7 @@ static void kernel_portable(int64_t kc, const float *a, const float *b, float *c
       acc[r][1] += a[r] * b1;
     }
     a += P_MR;
-    b += P_NR;
+    b += ldb;
   }
   for (int r = 0; r < P_MR; r++) {
     float t[P_NR], *cr = c + r * ldc;
@@ -146,6 +146,7 @@ typedef struct {
   const float *bias; /* [N] or NULL, added with the last K block */
   int relu;
   int split_n; /* par_for's items are micro-panels of columns (else of rows) */
+  int pack_b;  /* op(B) is packed (else read in place, but for a last narrow panel) */
 } Job;
 
 /* op(A)(i, k) and op(B)(k, j) of the row-major operands */
@@ -154,6 +155,23 @@ static inline float a_at(const Job *j, int64_t i, int64_t k) {
 }
 static inline float b_at(const Job *j, int64_t k, int64_t n) {
   return j->tb ? j->B[n * j->K + k] : j->B[k * j->N + n];
+}
+
+/* dst[0, width) = src[0, n) then zeros: one k-row of a panel. The usual widths are
+   constants so that the copy is a few vector moves, not a call to memcpy. */
+static inline void copy_row(float *dst, const float *src, int64_t n, int width) {
+  if (n == width) {
+    switch (width) {
+    case 32: memcpy(dst, src, 32 * sizeof *dst); return;
+    case 16: memcpy(dst, src, 16 * sizeof *dst); return;
+    case 8: memcpy(dst, src, 8 * sizeof *dst); return;
+    case 6: memcpy(dst, src, 6 * sizeof *dst); return;
+    case 4: memcpy(dst, src, 4 * sizeof *dst); return;
+    }
+  }
+  int64_t i = 0;
+  for (; i < n; i++) dst[i] = src[i];
+  for (; i < width; i++) dst[i] = 0;
 }
 
 /* dst[k·width + r] = src[r·ld + k] for r < rows, k < kb, zero for rows ≤ r < width: the
@@ -184,10 +202,7 @@ static void pack_a(const Job *j, int64_t i0, int64_t mc, int64_t p0, int64_t kb,
     int64_t rows = mc - ir < mr ? mc - ir : mr;
     if (j->ta) { /* A is [K, M]: a panel's row of MR is contiguous */
       const float *src = j->A + p0 * j->M + i0 + ir;
-      for (int64_t k = 0; k < kb; k++, src += j->M) {
-        memcpy(dst + k * mr, src, (size_t)rows * sizeof *dst);
-        for (int64_t r = rows; r < mr; r++) dst[k * mr + r] = 0;
-      }
+      for (int64_t k = 0; k < kb; k++, src += j->M) copy_row(dst + k * mr, src, rows, mr);
     } else { /* A is [M, K]: each row of A becomes a column of the panel */
       pack_rows(j, j->A + (i0 + ir) * j->K + p0, j->K, rows, kb, dst, mr);
     }
@@ -202,10 +217,7 @@ static void pack_b(const Job *j, int64_t n0, int64_t nc, int64_t p0, int64_t kb,
     int64_t cols = nc - jr < nr ? nc - jr : nr;
     if (!j->tb) { /* B is [K, N]: a panel's row of NR is contiguous */
       const float *src = j->B + p0 * j->N + n0 + jr;
-      for (int64_t k = 0; k < kb; k++, src += j->N) {
-        memcpy(dst + k * nr, src, (size_t)cols * sizeof *dst);
-        for (int64_t c = cols; c < nr; c++) dst[k * nr + c] = 0;
-      }
+      for (int64_t k = 0; k < kb; k++, src += j->N) copy_row(dst + k * nr, src, cols, nr);
     } else { /* B is [N, K]: each row of B becomes a column of the panel */
       pack_rows(j, j->B + (n0 + jr) * j->K + p0, j->K, cols, kb, dst, nr);
     }
@@ -256,20 +268,25 @@ static void block(const Job *j, int64_t m0, int64_t m1, int64_t n0, int64_t n1) 
       int last = pc + kb == j->K;
       /* the first K block scales C by beta, the others add to it, the last adds bias */
       GemmStore st = {j->alpha, pc == 0 ? j->beta : 1, NULL, last && j->relu};
-      pack_b(j, jc, nc, pc, kb, w->b);
+      if (j->pack_b) pack_b(j, jc, nc, pc, kb, w->b);
+      else if (nc % nr) pack_b(j, jc + nc / nr * nr, nc % nr, pc, kb, w->b);
       for (int64_t ic = m0; ic < m1; ic += MC) {
         int64_t mc = m1 - ic < MC ? m1 - ic : MC;
         pack_a(j, ic, mc, pc, kb, w->a);
         for (int64_t ir = 0; ir < mc; ir += mr) {
           const float *ap = w->a + ir * kb;
           for (int64_t jr = 0; jr < nc; jr += nr) {
-            const float *bp = w->b + jr * kb;
+            int in_place = !j->pack_b && jr + nr <= nc;
+            const float *bp = j->pack_b ? w->b + jr * kb
+                              : in_place ? j->B + pc * j->N + jc + jr
+                                         : w->b;
+            int64_t ldb = in_place ? j->N : nr;
             float *c = j->C + (ic + ir) * j->N + jc + jr;
             st.bias = last && j->bias ? j->bias + jc + jr : NULL;
             if (ir + mr <= mc && jr + nr <= nc) {
-              kernel(kb, ap, bp, c, j->N, &st);
+              kernel(kb, ap, bp, ldb, c, j->N, &st);
             } else {
-              kernel(kb, ap, bp, w->tile, nr, &plain);
+              kernel(kb, ap, bp, ldb, w->tile, nr, &plain);
               store_edge(w->tile, nr, c, j->N, mc - ir < mr ? mc - ir : mr,
                          nc - jr < nr ? nc - jr : nr, &st);
             }
@@ -302,8 +319,17 @@ static void run(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha, co
     }
     return;
   }
-  Job j = {.isa = isa(), .ta = ta, .tb = tb, .M = M, .N = N, .K = K, .A = A, .B = B,
+  /* AVX-512's tile is 32 columns wide: on a narrower C, AVX2's 16 waste less */
+  const Isa *use = isa();
+#if defined(__x86_64__)
+  if (use == &isa_avx512 && N <= 16) use = &isa_avx2;
+#endif
+  Job j = {.isa = use, .ta = ta, .tb = tb, .M = M, .N = N, .K = K, .A = A, .B = B,
            .C = C, .alpha = alpha, .beta = beta, .bias = bias, .relu = relu};
+  /* A B that is not transposed is read in place, NR floats of a row at a time, unless it
+     is large (rows of 1 KiB and up, which alias in the caches) and reused by many rows of
+     A (which pays for packing): measured on the MLP's products, tests/bench. */
+  j.pack_b = tb || (M >= 192 && N > 256);
   int64_t n_kb = (K + KC - 1) / KC;
   j.kc = (K + n_kb - 1) / n_kb;
   /* Threads take micro-panels of columns when there are enough of them (each packs its

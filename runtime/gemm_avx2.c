@@ -32,12 +32,12 @@ TARGET static inline void store8(float *c, __m256 acc, const float *bias,
     store8(c + (r) * ldc + 8, c##r##1, st->bias ? st->bias + 8 : 0, st); \
   } while (0)
 
-TARGET void gemm_kernel_avx2(int64_t kc, const float *a, const float *b, float *c,
-                             int64_t ldc, const GemmStore *st) {
+TARGET void gemm_kernel_avx2(int64_t kc, const float *a, const float *b, int64_t ldb,
+                             float *c, int64_t ldc, const GemmStore *st) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
          c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int64_t k = 0; k < kc; k++) {
-    __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
     ROW_FMA(0);
     ROW_FMA(1);
     ROW_FMA(2);
@@ -45,7 +45,7 @@ TARGET void gemm_kernel_avx2(int64_t kc, const float *a, const float *b, float *
     ROW_FMA(4);
     ROW_FMA(5);
     a += GEMM_AVX2_MR;
-    b += GEMM_AVX2_NR;
+    b += ldb;
   }
   ROW_STORE(0);
   ROW_STORE(1);

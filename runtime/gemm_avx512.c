@@ -35,13 +35,13 @@ TARGET static inline void store16(float *c, __m512 acc, const float *bias,
     store16(c + (r) * ldc + 16, c##r##1, st->bias ? st->bias + 16 : 0, st); \
   } while (0)
 
-TARGET void gemm_kernel_avx512(int64_t kc, const float *a, const float *b, float *c,
-                               int64_t ldc, const GemmStore *st) {
+TARGET void gemm_kernel_avx512(int64_t kc, const float *a, const float *b, int64_t ldb,
+                               float *c, int64_t ldc, const GemmStore *st) {
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
          c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00,
          c61 = c00, c70 = c00, c71 = c00;
   for (int64_t k = 0; k < kc; k++) {
-    __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+    __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
     ROW_FMA(0);
     ROW_FMA(1);
     ROW_FMA(2);
@@ -51,7 +51,7 @@ TARGET void gemm_kernel_avx512(int64_t kc, const float *a, const float *b, float
     ROW_FMA(6);
     ROW_FMA(7);
     a += GEMM_AVX512_MR;
-    b += GEMM_AVX512_NR;
+    b += ldb;
   }
   ROW_STORE(0);
   ROW_STORE(1);

@@ -15,10 +15,11 @@ typedef struct {
 
 /* One MR×NR tile: acc = Σ_k a[k, :]ᵀ · b[k, :] in k order, then stored by st.
    a: [kc, MR] (a packed micro-panel of op(A), rows of the tile side by side),
-   b: [kc, NR] (a packed micro-panel of op(B), 64-byte aligned),
+   b: [kc, NR] at row stride ldb (a packed micro-panel of op(B), ldb = NR, or op(B)
+      itself when B is not transposed, ldb = N),
    c: [MR, NR] at row stride ldc. */
-typedef void GemmKernel(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-                        const GemmStore *st);
+typedef void GemmKernel(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
+                        int64_t ldc, const GemmStore *st);
 
 #if defined(__x86_64__)
 enum { GEMM_AVX512_MR = 8, GEMM_AVX512_NR = 32, GEMM_AVX2_MR = 6, GEMM_AVX2_NR = 16 };
