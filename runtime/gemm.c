@@ -53,14 +53,18 @@ typedef struct {
   const char *name;
   int mr, nr; /* the tile: MR rows × NR columns of C */
   GemmKernel *kernel;
-  int avx2; /* the AVX2 transposing pack (gemm_pack_transpose) runs here */
+  int avx2;   /* the AVX2 transposing pack (gemm_pack_transpose) runs here */
+  int masked; /* the kernel takes tiles narrower than NR (GemmStore.cols) */
 } Isa;
 
-static const Isa isa_portable = {"portable", P_MR, P_NR, kernel_portable, 0};
+static const Isa isa_portable = {"portable", P_MR, P_NR, kernel_portable, 0, 0};
 #if defined(__x86_64__)
-static const Isa isa_avx2 = {"avx2", GEMM_AVX2_MR, GEMM_AVX2_NR, gemm_kernel_avx2, 1};
+static const Isa isa_avx2 = {"avx2", GEMM_AVX2_MR, GEMM_AVX2_NR, gemm_kernel_avx2, 1, 0};
 static const Isa isa_avx512 = {"avx512", GEMM_AVX512_MR, GEMM_AVX512_NR, gemm_kernel_avx512,
-                               1};
+                               1, 1};
+/* C of at most 16 columns (the MLP's last layer): half of the 32-wide tile would idle */
+static const Isa isa_avx512_n16 = {"avx512", GEMM_AVX512_MR, 16, gemm_kernel_avx512_n16, 1,
+                                   1};
 #endif
 
 static const Isa *isa_now;
@@ -260,35 +264,39 @@ static void block(const Job *j, int64_t m0, int64_t m1, int64_t n0, int64_t n1) 
   }
   int mr = j->isa->mr, nr = j->isa->nr;
   GemmKernel *kernel = j->isa->kernel;
-  const GemmStore plain = {1, 0, NULL, 0};
+
   for (int64_t jc = n0; jc < n1; jc += NC) {
     int64_t nc = n1 - jc < NC ? n1 - jc : NC;
     for (int64_t pc = 0; pc < j->K; pc += j->kc) {
       int64_t kb = j->K - pc < j->kc ? j->K - pc : j->kc;
       int last = pc + kb == j->K;
       /* the first K block scales C by beta, the others add to it, the last adds bias */
-      GemmStore st = {j->alpha, pc == 0 ? j->beta : 1, NULL, last && j->relu};
+      GemmStore st = {j->alpha, pc == 0 ? j->beta : 1, NULL, last && j->relu, nr};
       if (j->pack_b) pack_b(j, jc, nc, pc, kb, w->b);
-      else if (nc % nr) pack_b(j, jc + nc / nr * nr, nc % nr, pc, kb, w->b);
+      else if (nc % nr && !j->isa->masked) pack_b(j, jc + nc / nr * nr, nc % nr, pc, kb, w->b);
       for (int64_t ic = m0; ic < m1; ic += MC) {
         int64_t mc = m1 - ic < MC ? m1 - ic : MC;
         pack_a(j, ic, mc, pc, kb, w->a);
         for (int64_t ir = 0; ir < mc; ir += mr) {
           const float *ap = w->a + ir * kb;
+          int64_t rows = mc - ir < mr ? mc - ir : mr;
           for (int64_t jr = 0; jr < nc; jr += nr) {
-            int in_place = !j->pack_b && jr + nr <= nc;
+            int cols = nc - jr < nr ? (int)(nc - jr) : nr;
+            /* a narrow last panel is read in place only by a masking kernel */
+            int in_place = !j->pack_b && (cols == nr || j->isa->masked);
             const float *bp = j->pack_b ? w->b + jr * kb
                               : in_place ? j->B + pc * j->N + jc + jr
                                          : w->b;
             int64_t ldb = in_place ? j->N : nr;
             float *c = j->C + (ic + ir) * j->N + jc + jr;
             st.bias = last && j->bias ? j->bias + jc + jr : NULL;
-            if (ir + mr <= mc && jr + nr <= nc) {
+            st.cols = j->isa->masked ? cols : nr;
+            if (rows == mr && st.cols == cols) {
               kernel(kb, ap, bp, ldb, c, j->N, &st);
-            } else {
+            } else { /* into the tile, then the rows and columns that exist */
+              GemmStore plain = {1, 0, NULL, 0, st.cols};
               kernel(kb, ap, bp, ldb, w->tile, nr, &plain);
-              store_edge(w->tile, nr, c, j->N, mc - ir < mr ? mc - ir : mr,
-                         nc - jr < nr ? nc - jr : nr, &st);
+              store_edge(w->tile, nr, c, j->N, rows, cols, &st);
             }
           }
         }
@@ -319,10 +327,9 @@ static void run(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha, co
     }
     return;
   }
-  /* AVX-512's tile is 32 columns wide: on a narrower C, AVX2's 16 waste less */
   const Isa *use = isa();
 #if defined(__x86_64__)
-  if (use == &isa_avx512 && N <= 16) use = &isa_avx2;
+  if (use == &isa_avx512 && N <= 16) use = &isa_avx512_n16;
 #endif
   Job j = {.isa = use, .ta = ta, .tb = tb, .M = M, .N = N, .K = K, .A = A, .B = B,
            .C = C, .alpha = alpha, .beta = beta, .bias = bias, .relu = relu};

@@ -6,11 +6,14 @@
 
 /* How a micro-kernel stores its tile: C = relu?(alpha·acc + beta·C + bias). beta = 0
    never reads C (it may hold NaN); bias [NR] or NULL; relu as F_RELU (NaN stays NaN, −0
-   becomes +0). */
+   becomes +0). cols: the tile's columns that exist (NR but at C's right edge); only a
+   masking kernel (Isa.masked in gemm.c) is given fewer than NR, and then neither reads
+   op(B) nor writes C past them. */
 typedef struct {
   float alpha, beta;
   const float *bias;
   int relu;
+  int cols;
 } GemmStore;
 
 /* One MR×NR tile: acc = Σ_k a[k, :]ᵀ · b[k, :] in k order, then stored by st.
@@ -23,7 +26,8 @@ typedef void GemmKernel(int64_t kc, const float *a, const float *b, int64_t ldb,
 
 #if defined(__x86_64__)
 enum { GEMM_AVX512_MR = 8, GEMM_AVX512_NR = 32, GEMM_AVX2_MR = 6, GEMM_AVX2_NR = 16 };
-GemmKernel gemm_kernel_avx512, gemm_kernel_avx2;
+/* gemm_kernel_avx512_n16: MR = 8, NR = 16, for C of at most 16 columns */
+GemmKernel gemm_kernel_avx512, gemm_kernel_avx512_n16, gemm_kernel_avx2;
 /* dst[k·width + r] = src[r·ld + k], r < rows (a multiple of 8), k < kb; AVX2 */
 void gemm_pack_transpose(const float *src, int64_t ld, int rows, int64_t kb, float *dst,
                          int width);
