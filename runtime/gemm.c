@@ -63,7 +63,7 @@ static const Isa isa_avx2 = {"avx2", GEMM_AVX2_MR, GEMM_AVX2_NR, gemm_kernel_avx
 static const Isa isa_avx512 = {"avx512", GEMM_AVX512_MR, GEMM_AVX512_NR, gemm_kernel_avx512,
                                1, 1};
 /* C of at most 16 columns (the MLP's last layer): half of the 32-wide tile would idle */
-static const Isa isa_avx512_n16 = {"avx512", GEMM_AVX512_MR, 16, gemm_kernel_avx512_n16, 1,
+static const Isa isa_avx512_n16 = {"avx512", GEMM_AVX512_N16_MR, 16, gemm_kernel_avx512_n16, 1,
                                    1};
 #endif
 
@@ -109,8 +109,8 @@ const char *gemm_own_force_isa(const char *want) {
 
 /* KC: the K block (a kc×NR micro-panel of B and kc×MR of A stay in L1); MC rows of A
    (MC×KC, in L2); NC columns of B (KC×NC = 512 KiB, in L2). MC is a multiple of every
-   MR (8, 6, 4) and NC of every NR (32, 16, 8), so tiles start at the same places of C
-   whatever the split. */
+   MR (16, 8, 6, 4) and NC of every NR (32, 16, 8), so tiles start at the same places of
+   C whatever the split. TILE holds the largest tile (8×32, 16×16). */
 enum { KC = 256, MC = 144, NC = 512, TILE = 8 * 32 };
 
 typedef struct Work {
@@ -161,22 +161,27 @@ static inline float b_at(const Job *j, int64_t k, int64_t n) {
   return j->tb ? j->B[n * j->K + k] : j->B[k * j->N + n];
 }
 
-/* dst[0, width) = src[0, n) then zeros: one k-row of a panel. The usual widths are
-   constants so that the copy is a few vector moves, not a call to memcpy. */
-static inline void copy_row(float *dst, const float *src, int64_t n, int width) {
-  if (n == width) {
-    switch (width) {
-    case 32: memcpy(dst, src, 32 * sizeof *dst); return;
-    case 16: memcpy(dst, src, 16 * sizeof *dst); return;
-    case 8: memcpy(dst, src, 8 * sizeof *dst); return;
-    case 6: memcpy(dst, src, 6 * sizeof *dst); return;
-    case 4: memcpy(dst, src, 4 * sizeof *dst); return;
-    }
+/* dst[k·width + i] = src[k·ld + i] for i < n, k < kb, zero for n ≤ i < width: rows of a
+   matrix that are already rows of the panel. The usual widths are constants, so each
+   row is a few vector moves, not a call to memcpy. */
+#define COPY_ROWS(w)                                                               \
+  for (int64_t k = 0; k < kb; k++) memcpy(dst + k * (w), src + k * ld, (w) * sizeof *dst)
+static void copy_rows(const float *src, int64_t ld, int64_t n, int64_t kb, float *dst,
+                      int width) {
+  switch (n == width ? width : 0) {
+  case 32: COPY_ROWS(32); return;
+  case 16: COPY_ROWS(16); return;
+  case 8: COPY_ROWS(8); return;
+  case 6: COPY_ROWS(6); return;
+  case 4: COPY_ROWS(4); return;
   }
-  int64_t i = 0;
-  for (; i < n; i++) dst[i] = src[i];
-  for (; i < width; i++) dst[i] = 0;
+  for (int64_t k = 0; k < kb; k++) {
+    int64_t i = 0;
+    for (; i < n; i++) dst[k * width + i] = src[k * ld + i];
+    for (; i < width; i++) dst[k * width + i] = 0;
+  }
 }
+#undef COPY_ROWS
 
 /* dst[k·width + r] = src[r·ld + k] for r < rows, k < kb, zero for rows ≤ r < width: the
    rows of a row-major matrix as the columns of a panel. */
@@ -205,8 +210,7 @@ static void pack_a(const Job *j, int64_t i0, int64_t mc, int64_t p0, int64_t kb,
   for (int64_t ir = 0; ir < mc; ir += mr, dst += kb * mr) {
     int64_t rows = mc - ir < mr ? mc - ir : mr;
     if (j->ta) { /* A is [K, M]: a panel's row of MR is contiguous */
-      const float *src = j->A + p0 * j->M + i0 + ir;
-      for (int64_t k = 0; k < kb; k++, src += j->M) copy_row(dst + k * mr, src, rows, mr);
+      copy_rows(j->A + p0 * j->M + i0 + ir, j->M, rows, kb, dst, mr);
     } else { /* A is [M, K]: each row of A becomes a column of the panel */
       pack_rows(j, j->A + (i0 + ir) * j->K + p0, j->K, rows, kb, dst, mr);
     }
@@ -220,8 +224,7 @@ static void pack_b(const Job *j, int64_t n0, int64_t nc, int64_t p0, int64_t kb,
   for (int64_t jr = 0; jr < nc; jr += nr, dst += kb * nr) {
     int64_t cols = nc - jr < nr ? nc - jr : nr;
     if (!j->tb) { /* B is [K, N]: a panel's row of NR is contiguous */
-      const float *src = j->B + p0 * j->N + n0 + jr;
-      for (int64_t k = 0; k < kb; k++, src += j->N) copy_row(dst + k * nr, src, cols, nr);
+      copy_rows(j->B + p0 * j->N + n0 + jr, j->N, cols, kb, dst, nr);
     } else { /* B is [N, K]: each row of B becomes a column of the panel */
       pack_rows(j, j->B + (n0 + jr) * j->K + p0, j->K, cols, kb, dst, nr);
     }

@@ -1,5 +1,5 @@
 /* gemm_avx512.c — the AVX-512 micro-kernels: an 8×32 tile of C held in 16 zmm registers
- * (one broadcast of A and two loads of B per 16 FMAs), and an 8×16 one for C of at most
+ * (one broadcast of A and two loads of B per 16 FMAs), and a 16×16 one (16 zmm) for C of at most
  * 16 columns (the MLP's last layer). Both mask their columns, so a tile at C's right edge
  * reads op(B) in place and writes C directly. Compiled for AVX-512 by a target attribute
  * (the rest of the build stays generic x86-64); gemm.c calls them only when the CPU has
@@ -79,7 +79,7 @@ TARGET void gemm_kernel_avx512_n16(int64_t kc, const float *a, const float *b, i
                                    float *c, int64_t ldc, const GemmStore *st) {
   __mmask16 m0 = lanes(st->cols);
   __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0,
-         c7 = c0;
+         c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
   for (int64_t k = 0; k < kc; k++) {
     __m512 b0 = _mm512_maskz_loadu_ps(m0, b);
     ROW_FMA1(0);
@@ -90,7 +90,15 @@ TARGET void gemm_kernel_avx512_n16(int64_t kc, const float *a, const float *b, i
     ROW_FMA1(5);
     ROW_FMA1(6);
     ROW_FMA1(7);
-    a += GEMM_AVX512_MR;
+    ROW_FMA1(8);
+    ROW_FMA1(9);
+    ROW_FMA1(10);
+    ROW_FMA1(11);
+    ROW_FMA1(12);
+    ROW_FMA1(13);
+    ROW_FMA1(14);
+    ROW_FMA1(15);
+    a += GEMM_AVX512_N16_MR;
     b += ldb;
   }
   ROW_STORE1(0);
@@ -101,5 +109,13 @@ TARGET void gemm_kernel_avx512_n16(int64_t kc, const float *a, const float *b, i
   ROW_STORE1(5);
   ROW_STORE1(6);
   ROW_STORE1(7);
+  ROW_STORE1(8);
+  ROW_STORE1(9);
+  ROW_STORE1(10);
+  ROW_STORE1(11);
+  ROW_STORE1(12);
+  ROW_STORE1(13);
+  ROW_STORE1(14);
+  ROW_STORE1(15);
 }
 #endif

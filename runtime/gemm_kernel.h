@@ -25,8 +25,11 @@ typedef void GemmKernel(int64_t kc, const float *a, const float *b, int64_t ldb,
                         int64_t ldc, const GemmStore *st);
 
 #if defined(__x86_64__)
-enum { GEMM_AVX512_MR = 8, GEMM_AVX512_NR = 32, GEMM_AVX2_MR = 6, GEMM_AVX2_NR = 16 };
-/* gemm_kernel_avx512_n16: MR = 8, NR = 16, for C of at most 16 columns */
+enum {
+  GEMM_AVX512_MR = 8, GEMM_AVX512_NR = 32, /* gemm_kernel_avx512 */
+  GEMM_AVX512_N16_MR = 16,                 /* gemm_kernel_avx512_n16: 16×16, C of ≤ 16 columns */
+  GEMM_AVX2_MR = 6, GEMM_AVX2_NR = 16      /* gemm_kernel_avx2 */
+};
 GemmKernel gemm_kernel_avx512, gemm_kernel_avx512_n16, gemm_kernel_avx2;
 /* dst[k·width + r] = src[r·ld + k], r < rows (a multiple of 8), k < kb; AVX2 */
 void gemm_pack_transpose(const float *src, int64_t ld, int rows, int64_t kb, float *dst,
