@@ -1,6 +1,7 @@
 /* test_gemm.c — nn's own gemm (gemm.h) against t_gemm_naive, under every ISA this CPU has:
  * odd sizes and tails, K = 1 and K over several K blocks, all four transposes, alpha and
- * beta (beta = 0 over a C full of NaN), and the fused bias + ReLU store. */
+ * beta (beta = 0 over a C full of NaN), and the fused bias + ReLU store; then the fused
+ * dense op ad_linear against matmul + bias + relu and finite differences. */
 #include "check.h"
 
 #include <stdlib.h>
@@ -143,6 +144,48 @@ static void fused(const char *isa) {
              "want [NaN, NaN, 3, +0]");
 }
 
+/* ---- ad_linear ---- */
+
+typedef struct {
+  GemmAct act;
+  int bias;
+} LinSpec;
+
+static Tensor *apply_linear(const void *spec, Tensor **in) {
+  const LinSpec *s = spec;
+  return ad_linear(in[0], in[1], s->bias ? in[2] : NULL, s->act);
+}
+
+static void linear(void) {
+  for (int act = 0; act < 2; act++)
+    for (int bias = 0; bias < 2; bias++) {
+      LinSpec s = {act ? GEMM_ACT_RELU : GEMM_ACT_NONE, bias};
+      /* the value: relu?(x @ W + b) of the unfused ops, x of rank 3 */
+      Tensor *x = t_randn(&rng, 3, SHAPE(2, 3, 7)), *W = t_randn(&rng, 2, SHAPE(7, 5)),
+             *b = t_randn(&rng, 1, SHAPE(5));
+      Tensor *y = ad_linear(x, W, bias ? b : NULL, s.act), *want = t_matmul(x, W);
+      for (int64_t i = 0; i < want->size; i++) {
+        if (bias) want->data[i] += b->data[i % 5];
+        if (act) want->data[i] = relu(want->data[i]);
+      }
+      int ok = t_same_shape(y, want);
+      for (int64_t i = 0; ok && i < y->size; i++) ok = near(y->data[i], want->data[i], 1e-5);
+      check_true(NAME("ad_linear value%s%s", bias ? " bias" : "", act ? " relu" : ""), ok,
+                 "differs from relu?(matmul(x, W) + b)");
+      t_release(y), t_release(want);
+      /* the gradients of x, W and b against central differences */
+      fd_check(NAME("ad_linear gradient%s%s", bias ? " bias" : "", act ? " relu" : ""),
+               apply_linear, &s, &rng, bias ? 3 : 2, (Tensor *[]){x, W, b}, ~0u, 1e-2, true);
+      if (!bias) t_release(b);
+    }
+  Tensor *x = t_randn(&rng, 2, SHAPE(4, 3)), *W = t_randn(&rng, 2, SHAPE(2, 5)),
+         *b = t_randn(&rng, 1, SHAPE(5));
+  CHECK_THROWS("ad_linear shapes", t_release(ad_linear(x, W, b, GEMM_ACT_RELU)),
+               "linear: x of shape [4, 3], W of shape [2, 5] and b of shape [5] do not fit "
+               "(want x [..., in], W [in, out], b [out])");
+  t_release(x), t_release(W), t_release(b);
+}
+
 int main(void) {
   rng_seed(&rng, 11);
   /* NN_GEMM_ISA is read at the first product: ask for avx2 (portable without it) */
@@ -168,5 +211,7 @@ int main(void) {
     scalars(isas[i]);
     fused(isas[i]);
   }
+  gemm_own_force_isa(NULL);
+  RUN(linear);
   return 0;
 }
