@@ -188,19 +188,17 @@ static void copy_rows(const float *src, int64_t ld, int64_t n, int64_t kb, float
 static void pack_rows(const Job *j, const float *src, int64_t ld, int64_t rows, int64_t kb,
                       float *dst, int width) {
   int64_t r = 0;
+  /* a narrow panel is zeroed whole first: one contiguous pass, not a strided one per
+     missing row */
+  if (rows < width) memset(dst, 0, (size_t)(kb * width) * sizeof *dst);
 #if defined(__x86_64__)
   if (j->isa->avx2 && width % 8 == 0) {
     r = rows / 8 * 8;
     gemm_pack_transpose(src, ld, (int)r, kb, dst, width);
   }
 #endif
-  for (; r < width; r++) {
-    if (r >= rows) {
-      for (int64_t k = 0; k < kb; k++) dst[k * width + r] = 0;
-      continue;
-    }
+  for (; r < rows; r++)
     for (int64_t k = 0; k < kb; k++) dst[k * width + r] = src[r * ld + k];
-  }
 }
 
 /* Rows [i0, i0 + mc) and K range [p0, p0 + kb) of op(A) as micro-panels [kb, MR], rows
