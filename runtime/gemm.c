@@ -255,8 +255,8 @@ static void block_unpacked(const Job *j, int64_t m0, int64_t m1, int64_t n0, int
 }
 
 /* C[m0:m1, n0:n1], m0 and n0 multiples of MR and NR: for each NC-wide column block and
-   each K block, pack that block of op(B) (kept in L2), then for each MC-tall block of
-   rows pack op(A) and run the micro-kernel over its tiles. */
+   each K block, pack that block of op(B) (kept in L2) unless it is read in place, then
+   for each MC-tall block of rows pack op(A) and run the micro-kernel over its tiles. */
 static void block(const Job *j, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
   Work *w = workspace();
   if (!w) {
@@ -265,7 +265,6 @@ static void block(const Job *j, int64_t m0, int64_t m1, int64_t n0, int64_t n1) 
   }
   int mr = j->isa->mr, nr = j->isa->nr;
   GemmKernel *kernel = j->isa->kernel;
-
   for (int64_t jc = n0; jc < n1; jc += NC) {
     int64_t nc = n1 - jc < NC ? n1 - jc : NC;
     for (int64_t pc = 0; pc < j->K; pc += j->kc) {
