@@ -187,3 +187,15 @@ clean:
 include web/web.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# make gemm-bench: nn's own gemm against OpenBLAS (SkylakeX kernels unless
+# OPENBLAS_CORETYPE says otherwise) and the naive kernel, in GFLOP/s, on the MLP's and
+# CNN's products, with 1 and then 2 threads (tests/bench/gemm_bench.c; GEMM_BENCH_ARGS=-4
+# for all four transposes of every shape).
+.PHONY: gemm-bench
+$(BUILD)/bench/gemm_bench: tests/bench/gemm_bench.c $(RUNTIME_OBJ) | $(BUILD)/dirs
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(LDLIBS)
+gemm-bench: $(BUILD)/bench/gemm_bench
+	@for t in 1 2; do OPENBLAS_CORETYPE=$${OPENBLAS_CORETYPE:-SkylakeX} NN_THREADS=$$t \
+	  OPENBLAS_NUM_THREADS=$$t $(BUILD)/bench/gemm_bench $(GEMM_BENCH_ARGS) || exit 1; done

@@ -1,7 +1,7 @@
 /* ad_nn.c — the differentiable ops of training's layers and losses (autograd.h), each
  * forward beside its backward rule: the fused softmax cross-entropy and sigmoid binary
- * cross-entropy, conv2d, maxpool2d and batchnorm (kernels in conv.c). The graph is
- * autograd.c's.
+ * cross-entropy, conv2d, maxpool2d and batchnorm (kernels in conv.c), and the fused
+ * dense layer (kernels in gemm.c). The graph is autograd.c's.
  */
 #include "autograd.h"
 
@@ -12,6 +12,7 @@
 #include "autograd_impl.h"
 #include "conv.h"
 #include "error.h"
+#include "gemm.h"
 #include "mem.h"
 
 /* y's node, with the rule its kind has in this file's table (at the end). */
@@ -375,6 +376,60 @@ static void bw_BATCHNORM(const Bw *b) {
   float *dbeta = need(n, 2) ? slot(b, 2, NULL)->data : NULL;
   bn_backward(B, C, S, x->data, n->aux->data, n->aux->data + C, n->in[1]->data, b->dy->data,
               n->p.batch_stats, dx, dg, dbeta);
+}
+
+/* ---- the fused dense layer ---- */
+
+Tensor *ad_linear(Tensor *x, Tensor *W, Tensor *b, GemmAct act) {
+  if (x->ndim < 1 || W->ndim != 2 || x->shape[x->ndim - 1] != W->shape[0] ||
+      (b && (b->ndim != 1 || b->shape[0] != W->shape[1]))) {
+    char s1[96], s2[96], s3[96] = "—";
+    if (b) t_shape_str(b->ndim, b->shape, s3, 96);
+    rt_throw("linear: x of shape %s, W of shape %s and b of shape %s do not fit (want x "
+             "[..., in], W [in, out], b [out])",
+             t_shape_str(x->ndim, x->shape, s1, 96), t_shape_str(W->ndim, W->shape, s2, 96), s3);
+  }
+  int64_t in = W->shape[0], out = W->shape[1], rows = t_span(x->shape, 0, x->ndim - 1);
+  int64_t shape[T_MAXDIM];
+  memcpy(shape, x->shape, sizeof shape);
+  shape[x->ndim - 1] = out;
+  Tensor *y = t_new(x->ndim, shape);
+  gemm_own_bias_act(0, 0, rows, out, in, x->data, W->data, b ? b->data : NULL, act, y->data);
+  AdNode *n = record(y, AD_LINEAR, b ? 3 : 2, (Tensor *[]){x, W, b}, 0, 0);
+  if (n) n->p.act = act;
+  return y;
+}
+
+/* With g = dy (times relu'(y) = [y > 0], read from the output: y > 0 exactly where
+   x·W + b > 0), x and g as [rows, in] and [rows, out]:
+     db += Σ_rows g,   dW += xᵀ·g   t_gemm(1, 0, in, out, rows),
+     dx += g·Wᵀ        t_gemm(0, 1, rows, in, out)
+   (no transposed copies; a new accumulator is written with β = 0). */
+static void bw_LINEAR(const Bw *bw) {
+  AdNode *n = bw->n;
+  const Tensor *x = n->in[0], *W = n->in[1];
+  int64_t in = W->shape[0], out = W->shape[1], rows = t_span(x->shape, 0, x->ndim - 1);
+  const float *g = bw->dy->data;
+  if (n->p.act == GEMM_ACT_RELU) {
+    Tensor *m = scratch_new(2, (int64_t[]){rows, out}, 0);
+    for (int64_t i = 0; i < rows * out; i++) m->data[i] = bw->y->data[i] > 0 ? g[i] : 0;
+    g = m->data;
+  }
+  int fresh;
+  if (n->n_in == 3 && need(n, 2)) {
+    float *db = slot(bw, 2, &fresh)->data;
+    if (fresh) memset(db, 0, (size_t)out * sizeof *db);
+    for (int64_t r = 0; r < rows; r++)
+      for (int64_t j = 0; j < out; j++) db[j] += g[r * out + j];
+  }
+  if (need(n, 1)) {
+    float *dW = slot(bw, 1, &fresh)->data;
+    t_gemm(1, 0, in, out, rows, 1, x->data, g, fresh ? 0 : 1, dW);
+  }
+  if (need(n, 0)) {
+    float *dx = slot(bw, 0, &fresh)->data;
+    t_gemm(0, 1, rows, in, out, 1, g, W->data, fresh ? 0 : 1, dx);
+  }
 }
 
 /* ---- this file's rules, by node kind (AD_NN_NODES in autograd_impl.h) ---- */

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 
+#include "gemm.h"
 #include "tensor.h"
 
 /* ---- leaves and gradients ---- */
@@ -102,5 +103,12 @@ Tensor *ad_maxpool2d(Tensor *x, int k, int stride);
    torch.nn.BatchNorm1d/2d. Training needs more than one value per channel. */
 Tensor *ad_batchnorm(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *running_mean,
                      Tensor *running_var, bool training, float momentum, float eps);
+
+/* ---- the fused dense layer (ad_nn.c) ----
+ * y = act(x·W + b): x [..., in], W [in, out], b [out] or NULL → y [..., out], in one
+ * product with the bias and the activation applied as it is stored (gemm.h's
+ * gemm_own_bias_act). act is GEMM_ACT_NONE or GEMM_ACT_RELU (relu'(0) = 0, as ad_unary's
+ * relu). Throws naming the three shapes when they do not fit. */
+Tensor *ad_linear(Tensor *x, Tensor *W, Tensor *b, GemmAct act);
 
 #endif

@@ -51,7 +51,8 @@
   X(SIGBCE, "sigmoid_bce")                              \
   X(CONV2D, "conv2d")                                   \
   X(MAXPOOL2D, "maxpool2d")                             \
-  X(BATCHNORM, "batchnorm")
+  X(BATCHNORM, "batchnorm")                             \
+  X(LINEAR, "linear")
 
 typedef enum {
 #define X(id, name) AD_##id,
@@ -85,6 +86,7 @@ struct AdNode {
     struct { int stride, pad; } cv;  /* CONV2D */
     struct { int k, stride; } pool;  /* MAXPOOL2D */
     int batch_stats;                 /* BATCHNORM: normalised by the batch's statistics */
+    int act;                         /* LINEAR: its GemmAct */
   } p;
   /* scratch of ad_backward */
   uint64_t epoch;       /* last backward pass that reached this node */

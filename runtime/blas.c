@@ -18,6 +18,7 @@
 #include "tensor.h"
 
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+enum { SLOW_FACTOR = 4 }; /* a library this many times slower than nn's kernel is slow */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static BlasChoice choice; /* written once under `once`, then only read */
@@ -73,30 +74,33 @@ static bool results_right(BlasSgemm *f) {
   return ok;
 }
 
-/* Best of three timed calls after one warm-up, in GFLOP/s, of a 64×128×256 product:
-   the size of a training step's layers (batch 64), where a library's start-up cost per
-   call counts as it will in training. A library already 20× slower than nn's kernel on
-   its first call is not timed further. own_gflops 0: the own kernel itself. */
-static double speed(BlasSgemm *f, double own_gflops) {
-  enum { M = 64, N = 128, K = 256 };
+/* The speed probe: a 256×256×256 product, large enough that a library's per-call cost
+   (waking its threads) does not decide, small enough that the reference BLAS takes
+   ~20 ms. nn's kernel and the library (NULL: nn's kernel alone) run in turns after one
+   warm-up call each (where OpenBLAS starts its threads), so a busy machine slows both
+   alike; the best of five turns each, in GFLOP/s, into *own and *lib. A library 20×
+   slower than nn's kernel on its first timed turn is not timed further. */
+static void speed(BlasSgemm *f, double *own, double *lib) {
+  enum { M = 256, N = 256, K = 256 };
   float *A = rt_malloc(M * K * sizeof *A), *B = rt_malloc(K * N * sizeof *B);
   float *C = rt_malloc(M * N * sizeof *C);
   fill(A, M * K, 3u);
   fill(B, K * N, 5u);
-  double flops = 2.0 * M * N * K, best = INFINITY;
-  for (int r = 0; r < 4; r++) {
+  double flops = 2.0 * M * N * K, best_own = INFINITY, best_lib = INFINITY;
+  for (int r = 0; r < 6; r++) {
     double t0 = pf_clock();
+    gemm_own(0, 0, M, N, K, 1, A, B, 0, C);
+    double t1 = pf_clock();
     if (f) lib_gemm(f, 0, 0, M, N, K, 1, A, B, 0, C);
-    else gemm_own(0, 0, M, N, K, 1, A, B, 0, C);
-    double t = pf_clock() - t0;
-    if (r > 0 && t < best) best = t;
-    if (r == 0 && own_gflops > 0 && flops / t / 1e9 < own_gflops / 20) {
-      best = t;
-      break;
-    }
+    double t2 = pf_clock();
+    if (r == 0) continue;
+    if (t1 - t0 < best_own) best_own = t1 - t0;
+    if (t2 - t1 < best_lib) best_lib = t2 - t1;
+    if (f && best_lib > 20 * best_own) break;
   }
   rt_free(A), rt_free(B), rt_free(C);
-  return best > 0 ? flops / best / 1e9 : INFINITY;
+  *own = best_own > 0 ? flops / best_own / 1e9 : INFINITY;
+  *lib = best_lib > 0 ? flops / best_lib / 1e9 : INFINITY;
 }
 
 /* ---- loading ---- */
@@ -212,10 +216,13 @@ static bool try_library(const char *file, bool forced) {
       return false;
     }
   }
-  double own = choice.own_gflops, lib = speed(f, own);
-  /* A library slower than half nn's kernel is a slow path (Debian's reference BLAS is
-     about 1/40); OpenBLAS runs this size within a few percent of nn's kernel. */
-  if (lib < own / 2 && !forced) {
+  double own, lib;
+  speed(f, &own, &lib);
+  choice.own_gflops = own;
+  /* A library under a quarter of nn's kernel's speed is a slow path: Debian's reference
+     BLAS is 1/25 to 1/100 of it; OpenBLAS is within tens of percent, and timing noise on a
+     busy machine stays well inside the factor. */
+  if (lib < own / SLOW_FACTOR && !forced) {
     note(_("%s not used: %.0f× slower than nn's kernel; "), file, own / lib);
     return false;
   }
@@ -225,7 +232,7 @@ static bool try_library(const char *file, bool forced) {
   describe_library(file, f, fresh);
   if (fresh) snprintf(choice.core, sizeof choice.core, "Haswell");
   else if (openblas && !choice.core[0] && core) snprintf(choice.core, sizeof choice.core, "%s", core);
-  if (lib < own / 2) {
+  if (lib < own / SLOW_FACTOR) {
     choice.slow = true;
     note(_("%s (NN_BLAS) is %.0f× slower than nn's own kernel; "), file, own / lib);
   }
@@ -233,7 +240,8 @@ static bool try_library(const char *file, bool forced) {
 }
 
 static void choose(void) {
-  choice.own_gflops = speed(NULL, 0);
+  double unused;
+  speed(NULL, &choice.own_gflops, &unused);
 #if defined(__x86_64__)
   /* nn's kernel without AVX2 is the portable C one: about a tenth of this CPU's speed
      unless a library does better. */

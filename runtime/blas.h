@@ -35,7 +35,7 @@ typedef struct BlasChoice {
   char library[64];     /* "OpenBLAS 0.3.21", "libblas.so.3"; "" when none is used */
   char core[32];        /* OpenBLAS's kernel ("SkylakeX", "Haswell"), else "" */
   int lib_threads;      /* the library's threads (0: unknown) */
-  double lib_gflops;    /* the speed probe (64×128×256 product), 0 when not measured */
+  double lib_gflops;    /* the speed probe (256×256×256 product), 0 when not measured */
   double own_gflops;
   bool all_products;    /* the library takes every product above the small ones (it was
                            named by NN_BLAS, or nn's own kernel has no SIMD here); else

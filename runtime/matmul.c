@@ -61,12 +61,18 @@ int t_blas_available(const char **name) {
 
 void t_gemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha,
             const float *A, const float *B, float beta, float *C) {
-  /* Below ~32k multiply-adds no library is even looked at: a small product (the REPL's,
-     a 2-D optimizer path's) costs less than a library call's set-up. */
+  /* Below ~32k multiply-adds (the REPL's products, a 2-D optimizer path's, the course's
+     small networks) the portable loop runs: it costs less than packing panels or a
+     library call's set-up, and its rounding (a multiply, then an add, in k order) is what
+     the teaching examples' printed digits were written with. */
   double work = (double)M * (double)N * (double)K;
-  const BlasChoice *c = work >= 32768 ? blas_choice() : NULL;
+  if (work < 32768) {
+    t_gemm_naive(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
+    return;
+  }
+  const BlasChoice *c = blas_choice();
   bool fits = M <= INT_MAX && N <= INT_MAX && K <= INT_MAX;
-  if (c && c->sgemm && fits &&
+  if (c->sgemm && fits &&
       (c->all_products || (M >= BLAS_LARGE && N >= BLAS_LARGE && K >= BLAS_LARGE))) {
     enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
     int lda = (int)(trans_a ? M : K), ldb = (int)(trans_b ? K : N);
