@@ -1,4 +1,4 @@
-/* idx.c — reading IDX files (MNIST's format), gzip'ed or plain, into float tensors. */
+/* idx.c — reading IDX files (MNIST's format), gzip'ed or plain, into byte tensors. */
 #include "idx.h"
 
 #include <errno.h>
@@ -48,8 +48,8 @@ static uint64_t count_rest(gzFile gz, const char *path, uint64_t limit) {
   return n;
 }
 
-static Tensor *read_idx(gzFile gz, const char *path, uint64_t file_size, double divisor,
-                        Tensor *volatile *out) {
+static U8Tensor *read_idx(gzFile gz, const char *path, uint64_t file_size, double divisor,
+                          U8Tensor *volatile *out) {
   unsigned char head[4 + 4 * T_MAXDIM];
   size_t got = read_some(gz, path, head, 4);
   if (got == 0) rt_throw("%s: empty file (expected an IDX header)", path);
@@ -92,16 +92,12 @@ static Tensor *read_idx(gzFile gz, const char *path, uint64_t file_size, double 
              (unsigned long long)expected, what, (unsigned long long)have);
   }
 
-  Tensor *t = *out = t_new(nd, shape);
-  float lut[256];
-  for (int b = 0; b < 256; b++) lut[b] = (float)(b / divisor);
-  unsigned char buf[CHUNK];
+  U8Tensor *t = *out = u8_new(nd, shape, divisor);
+  /* Straight into the tensor, a megabyte at a time (to answer Ctrl-C). */
   uint64_t done = 0;
   while (done < expected) {
-    size_t want = expected - done > CHUNK ? CHUNK : (size_t)(expected - done);
-    size_t r = read_some(gz, path, buf, want);
-    float *dst = t->data + done;
-    for (size_t i = 0; i < r; i++) dst[i] = lut[buf[i]];
+    size_t want = expected - done > (1 << 20) ? (1 << 20) : (size_t)(expected - done);
+    size_t r = read_some(gz, path, t->data + done, want);
     done += r;
     if (r < want) break;
     rt_check_interrupt();
@@ -126,7 +122,7 @@ static Tensor *read_idx(gzFile gz, const char *path, uint64_t file_size, double 
   return t;
 }
 
-Tensor *idx_load(const char *path, double divisor) {
+U8Tensor *idx_load_u8(const char *path, double divisor) {
   const char *why;
   int fd = rt_open_regular(path, &why);
   if (fd == -2) rt_throw("%s: is a folder, not an IDX file", path);
@@ -145,7 +141,7 @@ Tensor *idx_load(const char *path, double divisor) {
     rt_throw("%s: cannot open: %s", path, e ? rt_strerror(e) : _("out of memory"));
   }
   gzbuffer(gz, 1 << 17);
-  Tensor *volatile t = NULL;
+  U8Tensor *volatile t = NULL;
   RtFrame f;
   if (RT_TRY(&f)) {
     read_idx(gz, path, (uint64_t)st.st_size, divisor, &t);
@@ -153,9 +149,25 @@ Tensor *idx_load(const char *path, double divisor) {
   } else {
     rt_pop(&f);
     gzclose(gz);
-    t_release(t);
+    u8_release(t);
     rt_rethrow();
   }
   gzclose(gz);
+  return t;
+}
+
+Tensor *idx_load(const char *path, double divisor) {
+  U8Tensor *volatile b = idx_load_u8(path, divisor);
+  Tensor *t = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    t = u8_to_tensor(b);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    u8_release(b);
+    rt_rethrow();
+  }
+  u8_release(b);
   return t;
 }
