@@ -63,11 +63,12 @@ static _Noreturn void rethrow_as(const char *name) {
   rt_throw_kind(rt_errkind(), name_msg, name, msg);
 }
 
-static Tensor *load_idx_file(const char *name, const char *path, double divisor) {
-  Tensor *volatile t = NULL;
+/* The file as bytes (images) or floats (labels: bytes = false). */
+static Value load_idx_file(const char *name, const char *path, double divisor, bool bytes) {
+  Value volatile t = v_none();
   RtFrame f;
   if (RT_TRY(&f)) {
-    t = idx_load(path, divisor);
+    t = bytes ? v_u8(idx_load_u8(path, divisor)) : v_tensor(idx_load(path, divisor));
     rt_pop(&f);
   } else {
     rt_pop(&f);
@@ -97,7 +98,8 @@ static Value rec_done(Interp *I) { return ev_unroot_keep(I); }
 
 /* ------------------------------------------------------------------ IDX files */
 
-/* images [N, ...] / 255 and labels [N] as a dataset; name and paths for messages; classes
+/* images [N, ...] / 255 (kept as bytes: V_U8) and labels [N] as a dataset; name and paths
+   for messages; classes
    (n_classes names in label order, or NULL) becomes data.classes, which confusion and
    report print. */
 static Value idx_dataset(Call *c, const char *name, const char *images, const char *labels,
@@ -105,10 +107,12 @@ static Value idx_dataset(Call *c, const char *name, const char *images, const ch
   Interp *I = c->I;
   Sym *kx = sym(I, "x"), *ky = sym(I, "y");
   Record *rec = rec_new(I);
-  Tensor *x = load_idx_file(name, images, 255);
-  record_set(rec, kx, v_tensor(x));
-  Tensor *y = load_idx_file(name, labels, 1);
-  record_set(rec, ky, v_tensor(y));
+  Value xv = load_idx_file(name, images, 255, true);
+  record_set(rec, kx, xv);
+  const U8Tensor *x = xv.as.u8;
+  Value yv = load_idx_file(name, labels, 1, false);
+  record_set(rec, ky, yv);
+  const Tensor *y = yv.as.t;
   char sh[96];
   if (y->ndim != 1)
     ev_error(I, c->node, "%s: %s: labels must be 1-D, got shape %s", name, labels,
@@ -650,6 +654,13 @@ static Value bi_blobs(Call *c) {
 
 /* ------------------------------------------------------------------ split, normalize */
 
+/* The rows of a tensor or byte tensor split() divides; -1 for anything else (kept whole). */
+static int64_t rows_of(Value v) {
+  if (v.type == V_TENSOR && v.as.t->ndim > 0) return v.as.t->shape[0];
+  if (v.type == V_U8 && v.as.u8->ndim > 0) return v.as.u8->shape[0];
+  return -1;
+}
+
 static Value bi_split(Call *c) {
   Interp *I = c->I;
   Value d = c->args[0];
@@ -661,8 +672,8 @@ static Value bi_split(Call *c) {
   int64_t n = -1;
   int first = -1;
   for (int i = 0; i < src->n; i++) {
-    if (src->vals[i].type != V_TENSOR || src->vals[i].as.t->ndim == 0) continue;
-    int64_t rows = src->vals[i].as.t->shape[0];
+    int64_t rows = rows_of(src->vals[i]);
+    if (rows < 0) continue;
     if (n < 0) n = rows, first = i;
     else if (rows != n)
       bad_arg(c, 0, "field '%s' has %lld rows but '%s' has %lld", src->keys[i]->name,
@@ -689,8 +700,12 @@ static Value bi_split(Call *c) {
       Record *rec = rv.as.rec;
       for (int i = 0; i < src->n; i++) {
         Value v = src->vals[i];
-        if (v.type != V_TENSOR || v.as.t->ndim == 0) {
+        if (rows_of(v) < 0) {
           record_set(rec, src->keys[i], v_retain(v));
+          continue;
+        }
+        if (v.type == V_U8) { /* images stay bytes */
+          record_set(rec, src->keys[i], v_u8(u8_take_rows(v.as.u8, perm + lo, m)));
           continue;
         }
         const Tensor *t = v.as.t;
