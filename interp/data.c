@@ -729,57 +729,76 @@ static Value bi_split(Call *c) {
   return ev_unroot_keep(I);
 }
 
+/* x's elements [off, off + n): a float tensor's own, or a byte tensor's converted into
+   buf (n floats), so that normalizing images never holds a float copy of them all. */
+static const float *span(Value x, int64_t off, int64_t n, float *buf) {
+  if (x.type == V_TENSOR) return x.as.t->data + off;
+  u8_to_floats(x.as.u8, off, n, buf);
+  return buf;
+}
+
 /* (x − mean) / (std + 1e-8) along axis, mean and population std (divided by n) in
-   double, in two passes. */
-static Tensor *normalized(const Tensor *x, int axis) {
-  axis = t_axis("normalize", axis, x->ndim);
-  int64_t outer = t_span(x->shape, 0, axis), len = x->shape[axis],
-          inner = t_span(x->shape, axis + 1, x->ndim);
-  Tensor *r = t_new(x->ndim, x->shape);
+   double, in two passes. x: a tensor or a byte tensor (V_U8), borrowed. */
+static Tensor *normalized(Value x, int axis) {
+  int ndim = x.type == V_U8 ? x.as.u8->ndim : x.as.t->ndim;
+  const int64_t *shape = x.type == V_U8 ? x.as.u8->shape : x.as.t->shape;
+  axis = t_axis("normalize", axis, ndim);
+  int64_t outer = t_span(shape, 0, axis), len = shape[axis], inner = t_span(shape, axis + 1, ndim);
+  Tensor *r = t_new(ndim, shape);
   if (r->size == 0) return r; /* no rows; inner alone may be huge ([0, 9e15]) */
   double *volatile acc = NULL;
+  float *volatile buf = NULL; /* one slab of inner floats, for bytes */
   RtFrame f;
   if (RT_TRY(&f)) {
     acc = rt_calloc((size_t)(inner ? 2 * inner : 1), sizeof(double));
+    if (x.type == V_U8) buf = rt_malloc(sizeof(float) * (size_t)inner);
     rt_pop(&f);
   } else {
     rt_pop(&f);
+    free(acc);
     t_release(r);
     rt_rethrow();
   }
   double *mean = acc, *var = acc + inner;
   for (int64_t o = 0; o < outer; o++) {
-    const float *xo = x->data + o * len * inner;
-    float *ro = r->data + o * len * inner;
+    int64_t xo = o * len * inner; /* the offset of this outer slab */
+    float *ro = r->data + xo;
     memset(acc, 0, sizeof(double) * (size_t)(2 * inner));
-    for (int64_t k = 0; k < len; k++)
-      for (int64_t i = 0; i < inner; i++) mean[i] += xo[k * inner + i];
+    for (int64_t k = 0; k < len; k++) {
+      const float *xk = span(x, xo + k * inner, inner, buf);
+      for (int64_t i = 0; i < inner; i++) mean[i] += xk[i];
+    }
     for (int64_t i = 0; i < inner; i++) mean[i] /= (double)len;
-    for (int64_t k = 0; k < len; k++)
+    for (int64_t k = 0; k < len; k++) {
+      const float *xk = span(x, xo + k * inner, inner, buf);
       for (int64_t i = 0; i < inner; i++) {
-        double dv = xo[k * inner + i] - mean[i];
+        double dv = xk[i] - mean[i];
         var[i] += dv * dv;
       }
+    }
     for (int64_t i = 0; i < inner; i++) var[i] = sqrt(var[i] / (double)len) + 1e-8;
-    for (int64_t k = 0; k < len; k++)
-      for (int64_t i = 0; i < inner; i++)
-        ro[k * inner + i] = (float)((xo[k * inner + i] - mean[i]) / var[i]);
+    for (int64_t k = 0; k < len; k++) {
+      const float *xk = span(x, xo + k * inner, inner, buf);
+      for (int64_t i = 0; i < inner; i++) ro[k * inner + i] = (float)((xk[i] - mean[i]) / var[i]);
+    }
   }
   free(acc);
+  free(buf);
   return r;
 }
 
 static Value bi_normalize(Call *c) {
   int axis = arg_axis_opt(c, 1, 0);
   Value v = c->args[0];
-  if (v.type != V_RECORD) return v_tensor(normalized(arg_tensor(c, 0), axis));
+  if (v.type != V_RECORD) return v_tensor(normalized(v_tensor(arg_tensor(c, 0)), axis));
   Interp *I = c->I;
   Record *src = v.as.rec;
   Value *xv = record_get(src, sym(I, "x"));
   if (!xv) bad_arg(c, 0, "a dataset record needs a field 'x'");
   if (!is_tensorish(*xv) && xv->type != V_LIST)
     bad_arg(c, 0, "field 'x' is a %s, not a tensor", v_type_name(*xv));
-  Tensor *x = call_keep(c, to_tensor(I, *xv, _("field 'x'")));
+  /* images stay bytes: normalized reads them a slab at a time */
+  Value x = xv->type == V_U8 ? *xv : v_tensor(call_keep(c, to_tensor(I, *xv, _("field 'x'"))));
   Record *rec = rec_new(I);
   for (int i = 0; i < src->n; i++) record_set(rec, src->keys[i], v_retain(src->vals[i]));
   record_set(rec, sym(I, "x"), v_tensor(normalized(x, axis)));

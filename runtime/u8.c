@@ -62,6 +62,10 @@ static void to_floats(const float *lut, const uint8_t *src, float *dst, int64_t 
 
 static int64_t row_size(const U8Tensor *a) { return a->ndim && a->shape[0] ? a->size / a->shape[0] : 0; }
 
+void u8_to_floats(const U8Tensor *a, int64_t off, int64_t n, float *dst) {
+  to_floats(a->lut, a->data + off, dst, n);
+}
+
 Tensor *u8_to_tensor(const U8Tensor *a) {
   Tensor *t = t_new(a->ndim, a->shape);
   to_floats(a->lut, a->data, t->data, a->size);

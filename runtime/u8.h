@@ -2,9 +2,10 @@
  * float32's memory), each byte b standing for the float lut[b] = (float)(b / divisor).
  *
  * A U8Tensor is deliberately not a Tensor: no kernel takes one, so no kernel can read
- * bytes as floats. The one way from bytes to floats is u8_to_tensor / u8_rows_to_tensor
- * (below), which give an ordinary float tensor; the interpreter calls them where a value
- * is used as a tensor (interp/eval.c's ev_floats and to_tensor, interp/fit.c's take_rows).
+ * bytes as floats. The one way from bytes to floats is this file's to_floats, behind
+ * u8_to_tensor, u8_rows_to_tensor and u8_to_floats (below); the interpreter calls them
+ * where a value is used as a tensor (interp/eval.c's ev_floats and to_tensor,
+ * interp/fit.c's take_x, interp/data.c's normalize, interp/print.c).
  *
  * Ownership as tensor.h: functions returning U8Tensor * or Tensor * return a new
  * reference the caller owns; arguments are borrowed. Errors throw (error.h) with the
@@ -34,6 +35,8 @@ void u8_release(U8Tensor *a); /* NULL is fine */
 
 /* The float tensor a stands for: out[i] = a->lut[a->data[i]]. */
 Tensor *u8_to_tensor(const U8Tensor *a);
+/* Elements [off, off + n) of a (in bounds) as floats into dst [n]. */
+void u8_to_floats(const U8Tensor *a, int64_t off, int64_t n, float *dst);
 /* Rows idx[0..n) of a (each 0 <= idx[i] < shape[0]) as floats: [n, shape[1:]...]. */
 Tensor *u8_rows_to_tensor(const U8Tensor *a, const int64_t *idx, int64_t n);
 /* Rows idx[0..n) of a, still bytes. */
