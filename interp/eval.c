@@ -430,7 +430,40 @@ static bool reads_shape_only(const Builtin *bi) {
   return false;
 }
 
-/* Call f with bound arguments (all borrowed). */
+/* A builtin's arguments with every byte tensor (V_U8) made the float tensor it stands
+   for (rooted for the call), the items of a variadic list included (the list is made
+   for this call): builtins and the kernels behind them never see bytes. Rare, so out of
+   line and cold: inlined into the evaluator's loop it slowed every call (+40% on a
+   loop of small builtin calls). */
+__attribute__((cold, noinline)) static void floats_for_builtin(Interp *I, const Func *f, Value *out) {
+  if (reads_shape_only(f->bi)) return;
+  int n = f->params.n;
+  for (int i = 0; i < n; i++)
+    if (out[i].type == V_U8) {
+      out[i] = ev_floats(I, v_retain(out[i]));
+      ev_root(I, out[i]);
+    }
+  List *rest = f->params.variadic ? out[n - 1].as.list : NULL;
+  for (int i = 0; rest && i < rest->n; i++)
+    if (rest->items[i].type == V_U8) {
+      Value x = ev_floats(I, v_retain(rest->items[i]));
+      v_release(rest->items[i]);
+      rest->items[i] = x;
+    }
+}
+
+/* Does a builtin's argument list hold a byte tensor (V_U8)? */
+static inline bool has_bytes(const Func *f, const Value *args) {
+  int n = f->params.n;
+  bool any = false;
+  for (int i = 0; i < n; i++) any |= args[i].type == V_U8;
+  const List *rest = f->params.variadic ? args[n - 1].as.list : NULL;
+  for (int i = 0; rest && i < rest->n; i++) any |= rest->items[i].type == V_U8;
+  return any;
+}
+
+/* Call f with bound arguments (all borrowed; a builtin's byte tensors are replaced in args by
+   rooted float copies). */
 static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
                         const Node *site) {
   if (f->bi) {
@@ -438,26 +471,8 @@ static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
     const Node *saved = I->cur;
     if (site) I->cur = site;
     int height = I->n_roots;
-    /* Builtins see byte tensors as the float tensors they stand for (rooted for the
-       call), but for the few that read only their shape. */
-    Value floats[f->params.n ? f->params.n : 1];
-    bool shape_only = reads_shape_only(f->bi);
-    for (int i = 0; i < f->params.n; i++) {
-      floats[i] = args[i];
-      if (args[i].type == V_U8 && !shape_only) {
-        floats[i] = ev_floats(I, v_retain(args[i]));
-        ev_root(I, floats[i]);
-      }
-    }
-    if (f->params.variadic && !shape_only) { /* the rest, in the list made for this call */
-      List *rest = floats[f->params.n - 1].as.list;
-      for (int i = 0; i < rest->n; i++)
-        if (rest->items[i].type == V_U8) {
-          Value x = ev_floats(I, v_retain(rest->items[i]));
-          v_release(rest->items[i]);
-          rest->items[i] = x;
-        }
-    }
+    Value *floats = args; /* the bound values, converted in place when they hold bytes */
+    if (has_bytes(f, args)) floats_for_builtin(I, f, floats);
     Call c = {I, f, floats, f->params.n, site, arg_nodes};
     Value r = f->bi->fn(&c);
     /* Builtins may leave rooted temporaries (arg_tensor); drop them, keep r. */
@@ -851,7 +866,8 @@ static _Noreturn void no_field(Interp *I, const Node *at, Record *r, const char 
 
 /* x[ix] on a byte tensor: the rows that the first index picks, still bytes; any further
    indices apply to those rows as floats (x[a:b, c] is float(x[a:b])[:, c]). */
-static Value index_u8(Interp *I, const U8Tensor *x, int count, const TIndex *ix) {
+__attribute__((cold, noinline)) static Value index_u8(Interp *I, const U8Tensor *x, int count,
+                                                     const TIndex *ix) {
   if (count > x->ndim) rt_throw("too many indices: %d for a tensor of rank %d", count, x->ndim);
   if (count == 0) return v_u8(u8_retain((U8Tensor *)x));
   Value rows = v_u8(u8_index0(x, &ix[0]));
@@ -927,14 +943,13 @@ static Value eval_field(Interp *I, Env *env, const Node *n) {
     Value *v = record_get(obj.as.rec, n->sym);
     if (!v) no_field(I, n, obj.as.rec, f);
     r = v_retain(*v);
-  } else if (obj.type == V_U8 && (!strcmp(f, "shape") || !strcmp(f, "ndim") || !strcmp(f, "size"))) {
-    const U8Tensor *x = obj.as.u8;
-    if (f[1] == 'h') {
-      r = v_list_new(x->ndim);
-      for (int i = 0; i < x->ndim; i++) list_push(r.as.list, v_num((double)x->shape[i]));
-    } else {
-      r = v_num(f[0] == 'n' ? x->ndim : (double)x->size);
-    }
+  } else if (obj.type == V_U8 && !strcmp(f, "shape")) { /* a byte tensor's shape, as below */
+    r = v_list_new(obj.as.u8->ndim);
+    for (int i = 0; i < obj.as.u8->ndim; i++) list_push(r.as.list, v_num((double)obj.as.u8->shape[i]));
+  } else if (obj.type == V_U8 && !strcmp(f, "ndim")) {
+    r = v_num(obj.as.u8->ndim);
+  } else if (obj.type == V_U8 && !strcmp(f, "size")) {
+    r = v_num((double)obj.as.u8->size);
   } else if ((obj.type == V_TENSOR || obj.type == V_U8) && !strcmp(f, "T")) {
     Value x = ev_floats(I, v_retain(obj));
     ev_root(I, x);
@@ -1277,13 +1292,15 @@ bool is_tensorish(Value v) {
   return v.type == V_NUM || v.type == V_BOOL || v.type == V_TENSOR || v.type == V_U8;
 }
 
-Value ev_floats(Interp *I, Value v) {
-  if (v.type != V_U8) return v;
+/* ev_floats for a byte tensor: out of line, so the evaluator's hot path keeps one test. */
+__attribute__((cold, noinline)) static Value floats_of_bytes(Interp *I, Value v) {
   ev_root(I, v);
   Tensor *t = u8_to_tensor(v.as.u8);
   ev_unroot(I, 1);
   return v_tensor(t);
 }
+
+Value ev_floats(Interp *I, Value v) { return v.type == V_U8 ? floats_of_bytes(I, v) : v; }
 
 Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
   size_t n = (size_t)(I->n_roots - height);
