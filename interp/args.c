@@ -149,7 +149,8 @@ Tensor *call_keep(Call *c, Tensor *t) {
 Tensor *arg_tensor(Call *c, int i) {
   Value v = c->args[i];
   if (v.type == V_TENSOR) return v.as.t;
-  if (v.type != V_NUM && v.type != V_BOOL && v.type != V_LIST) arg_error(c, i, "a tensor");
+  /* bytes (V_U8) come converted from eval.c's call boundary; to_tensor converts too */
+  if (v.type != V_NUM && v.type != V_BOOL && v.type != V_LIST && v.type != V_U8) arg_error(c, i, "a tensor");
   const Node *at = c->arg_nodes && c->arg_nodes[i] ? c->arg_nodes[i] : c->node;
   return call_keep(c, to_tensor_at(c->I, v, _("argument"), at));
 }

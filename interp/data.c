@@ -63,11 +63,12 @@ static _Noreturn void rethrow_as(const char *name) {
   rt_throw_kind(rt_errkind(), name_msg, name, msg);
 }
 
-static Tensor *load_idx_file(const char *name, const char *path, double divisor) {
-  Tensor *volatile t = NULL;
+/* The file as bytes (images) or floats (labels: bytes = false). */
+static Value load_idx_file(const char *name, const char *path, double divisor, bool bytes) {
+  Value volatile t = v_none();
   RtFrame f;
   if (RT_TRY(&f)) {
-    t = idx_load(path, divisor);
+    t = bytes ? v_u8(idx_load_u8(path, divisor)) : v_tensor(idx_load(path, divisor));
     rt_pop(&f);
   } else {
     rt_pop(&f);
@@ -97,7 +98,8 @@ static Value rec_done(Interp *I) { return ev_unroot_keep(I); }
 
 /* ------------------------------------------------------------------ IDX files */
 
-/* images [N, ...] / 255 and labels [N] as a dataset; name and paths for messages; classes
+/* images [N, ...] / 255 (kept as bytes: V_U8) and labels [N] as a dataset; name and paths
+   for messages; classes
    (n_classes names in label order, or NULL) becomes data.classes, which confusion and
    report print. */
 static Value idx_dataset(Call *c, const char *name, const char *images, const char *labels,
@@ -105,10 +107,12 @@ static Value idx_dataset(Call *c, const char *name, const char *images, const ch
   Interp *I = c->I;
   Sym *kx = sym(I, "x"), *ky = sym(I, "y");
   Record *rec = rec_new(I);
-  Tensor *x = load_idx_file(name, images, 255);
-  record_set(rec, kx, v_tensor(x));
-  Tensor *y = load_idx_file(name, labels, 1);
-  record_set(rec, ky, v_tensor(y));
+  Value xv = load_idx_file(name, images, 255, true);
+  record_set(rec, kx, xv);
+  const U8Tensor *x = xv.as.u8;
+  Value yv = load_idx_file(name, labels, 1, false);
+  record_set(rec, ky, yv);
+  const Tensor *y = yv.as.t;
   char sh[96];
   if (y->ndim != 1)
     ev_error(I, c->node, "%s: %s: labels must be 1-D, got shape %s", name, labels,
@@ -650,6 +654,13 @@ static Value bi_blobs(Call *c) {
 
 /* ------------------------------------------------------------------ split, normalize */
 
+/* The rows of a tensor or byte tensor split() divides; -1 for anything else (kept whole). */
+static int64_t rows_of(Value v) {
+  if (v.type == V_TENSOR && v.as.t->ndim > 0) return v.as.t->shape[0];
+  if (v.type == V_U8 && v.as.u8->ndim > 0) return v.as.u8->shape[0];
+  return -1;
+}
+
 static Value bi_split(Call *c) {
   Interp *I = c->I;
   Value d = c->args[0];
@@ -661,8 +672,8 @@ static Value bi_split(Call *c) {
   int64_t n = -1;
   int first = -1;
   for (int i = 0; i < src->n; i++) {
-    if (src->vals[i].type != V_TENSOR || src->vals[i].as.t->ndim == 0) continue;
-    int64_t rows = src->vals[i].as.t->shape[0];
+    int64_t rows = rows_of(src->vals[i]);
+    if (rows < 0) continue;
     if (n < 0) n = rows, first = i;
     else if (rows != n)
       bad_arg(c, 0, "field '%s' has %lld rows but '%s' has %lld", src->keys[i]->name,
@@ -689,8 +700,12 @@ static Value bi_split(Call *c) {
       Record *rec = rv.as.rec;
       for (int i = 0; i < src->n; i++) {
         Value v = src->vals[i];
-        if (v.type != V_TENSOR || v.as.t->ndim == 0) {
+        if (rows_of(v) < 0) {
           record_set(rec, src->keys[i], v_retain(v));
+          continue;
+        }
+        if (v.type == V_U8) { /* images stay bytes */
+          record_set(rec, src->keys[i], v_u8(u8_take_rows(v.as.u8, perm + lo, m)));
           continue;
         }
         const Tensor *t = v.as.t;
@@ -714,57 +729,76 @@ static Value bi_split(Call *c) {
   return ev_unroot_keep(I);
 }
 
+/* x's elements [off, off + n): a float tensor's own, or a byte tensor's converted into
+   buf (n floats), so that normalizing images never holds a float copy of them all. */
+static const float *span(Value x, int64_t off, int64_t n, float *buf) {
+  if (x.type == V_TENSOR) return x.as.t->data + off;
+  u8_to_floats(x.as.u8, off, n, buf);
+  return buf;
+}
+
 /* (x − mean) / (std + 1e-8) along axis, mean and population std (divided by n) in
-   double, in two passes. */
-static Tensor *normalized(const Tensor *x, int axis) {
-  axis = t_axis("normalize", axis, x->ndim);
-  int64_t outer = t_span(x->shape, 0, axis), len = x->shape[axis],
-          inner = t_span(x->shape, axis + 1, x->ndim);
-  Tensor *r = t_new(x->ndim, x->shape);
+   double, in two passes. x: a tensor or a byte tensor (V_U8), borrowed. */
+static Tensor *normalized(Value x, int axis) {
+  int ndim = x.type == V_U8 ? x.as.u8->ndim : x.as.t->ndim;
+  const int64_t *shape = x.type == V_U8 ? x.as.u8->shape : x.as.t->shape;
+  axis = t_axis("normalize", axis, ndim);
+  int64_t outer = t_span(shape, 0, axis), len = shape[axis], inner = t_span(shape, axis + 1, ndim);
+  Tensor *r = t_new(ndim, shape);
   if (r->size == 0) return r; /* no rows; inner alone may be huge ([0, 9e15]) */
   double *volatile acc = NULL;
+  float *volatile buf = NULL; /* one slab of inner floats, for bytes */
   RtFrame f;
   if (RT_TRY(&f)) {
     acc = rt_calloc((size_t)(inner ? 2 * inner : 1), sizeof(double));
+    if (x.type == V_U8) buf = rt_malloc(sizeof(float) * (size_t)inner);
     rt_pop(&f);
   } else {
     rt_pop(&f);
+    free(acc);
     t_release(r);
     rt_rethrow();
   }
   double *mean = acc, *var = acc + inner;
   for (int64_t o = 0; o < outer; o++) {
-    const float *xo = x->data + o * len * inner;
-    float *ro = r->data + o * len * inner;
+    int64_t xo = o * len * inner; /* the offset of this outer slab */
+    float *ro = r->data + xo;
     memset(acc, 0, sizeof(double) * (size_t)(2 * inner));
-    for (int64_t k = 0; k < len; k++)
-      for (int64_t i = 0; i < inner; i++) mean[i] += xo[k * inner + i];
+    for (int64_t k = 0; k < len; k++) {
+      const float *xk = span(x, xo + k * inner, inner, buf);
+      for (int64_t i = 0; i < inner; i++) mean[i] += xk[i];
+    }
     for (int64_t i = 0; i < inner; i++) mean[i] /= (double)len;
-    for (int64_t k = 0; k < len; k++)
+    for (int64_t k = 0; k < len; k++) {
+      const float *xk = span(x, xo + k * inner, inner, buf);
       for (int64_t i = 0; i < inner; i++) {
-        double dv = xo[k * inner + i] - mean[i];
+        double dv = xk[i] - mean[i];
         var[i] += dv * dv;
       }
+    }
     for (int64_t i = 0; i < inner; i++) var[i] = sqrt(var[i] / (double)len) + 1e-8;
-    for (int64_t k = 0; k < len; k++)
-      for (int64_t i = 0; i < inner; i++)
-        ro[k * inner + i] = (float)((xo[k * inner + i] - mean[i]) / var[i]);
+    for (int64_t k = 0; k < len; k++) {
+      const float *xk = span(x, xo + k * inner, inner, buf);
+      for (int64_t i = 0; i < inner; i++) ro[k * inner + i] = (float)((xk[i] - mean[i]) / var[i]);
+    }
   }
   free(acc);
+  free(buf);
   return r;
 }
 
 static Value bi_normalize(Call *c) {
   int axis = arg_axis_opt(c, 1, 0);
   Value v = c->args[0];
-  if (v.type != V_RECORD) return v_tensor(normalized(arg_tensor(c, 0), axis));
+  if (v.type != V_RECORD) return v_tensor(normalized(v_tensor(arg_tensor(c, 0)), axis));
   Interp *I = c->I;
   Record *src = v.as.rec;
   Value *xv = record_get(src, sym(I, "x"));
   if (!xv) bad_arg(c, 0, "a dataset record needs a field 'x'");
   if (!is_tensorish(*xv) && xv->type != V_LIST)
     bad_arg(c, 0, "field 'x' is a %s, not a tensor", v_type_name(*xv));
-  Tensor *x = call_keep(c, to_tensor(I, *xv, _("field 'x'")));
+  /* images stay bytes: normalized reads them a slab at a time */
+  Value x = xv->type == V_U8 ? *xv : v_tensor(call_keep(c, to_tensor(I, *xv, _("field 'x'"))));
   Record *rec = rec_new(I);
   for (int i = 0; i < src->n; i++) record_set(rec, src->keys[i], v_retain(src->vals[i]));
   record_set(rec, sym(I, "x"), v_tensor(normalized(x, axis)));

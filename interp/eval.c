@@ -262,7 +262,8 @@ static const char *a_type(Value v) {
   case V_BOOL: return _("a bool");
   case V_NUM: return _("a number");
   case V_STR: return _("a string");
-  case V_TENSOR: return _("a tensor");
+  case V_TENSOR:
+  case V_U8: return _("a tensor");
   case V_LIST: return _("a list");
   case V_RECORD: return _("a record");
   case V_FUNC: return _("a function");
@@ -282,9 +283,12 @@ static bool truthy(Interp *I, Value v, const Node *at) {
   case V_BOOL:
   case V_NUM: return v.as.num != 0;
   case V_TENSOR:
-    if (v.as.t->size == 1) return v.as.t->data[0] != 0;
+  case V_U8: {
+    double x;
+    if (v_to_num(v, &x)) return x != 0;
     ev_error(I, at, "the truth value of a tensor with %lld elements is ambiguous (use any() or all())",
-             (long long)v.as.t->size);
+             (long long)(v.type == V_U8 ? v.as.u8->size : v.as.t->size));
+  }
   case V_STR: return v.as.str->len > 0;
   case V_LIST: return v.as.list->n > 0;
   default: return true;
@@ -434,15 +438,58 @@ static void bind_args(Interp *I, const Func *f, int n_pos, const Value *pos,
   }
 }
 
-/* Call f with bound arguments (all borrowed). */
+/* Builtins given a byte tensor as it is (V_U8), which they only measure. */
+static bool reads_shape_only(const Builtin *bi) {
+  static const char *const names[] = {"shape", "rank", "len", "type"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (!strcmp(bi->name, names[i])) return true;
+  return false;
+}
+
+/* A builtin's arguments with every byte tensor (V_U8) made the float tensor it stands
+   for (rooted for the call), the items of a variadic list included (the list is made
+   for this call): builtins and the kernels behind them never see bytes. Rare, so out of
+   line and cold: inlined into the evaluator's loop it slowed every call (+40% on a
+   loop of small builtin calls). */
+__attribute__((cold, noinline)) static void floats_for_builtin(Interp *I, const Func *f, Value *out) {
+  if (reads_shape_only(f->bi)) return;
+  int n = f->params.n;
+  for (int i = 0; i < n; i++)
+    if (out[i].type == V_U8) {
+      out[i] = ev_floats(I, v_retain(out[i]));
+      ev_root(I, out[i]);
+    }
+  List *rest = f->params.variadic ? out[n - 1].as.list : NULL;
+  for (int i = 0; rest && i < rest->n; i++)
+    if (rest->items[i].type == V_U8) {
+      Value x = ev_floats(I, v_retain(rest->items[i]));
+      v_release(rest->items[i]);
+      rest->items[i] = x;
+    }
+}
+
+/* Does a builtin's argument list hold a byte tensor (V_U8)? */
+static inline bool has_bytes(const Func *f, const Value *args) {
+  int n = f->params.n;
+  bool any = false;
+  for (int i = 0; i < n; i++) any |= args[i].type == V_U8;
+  const List *rest = f->params.variadic ? args[n - 1].as.list : NULL;
+  for (int i = 0; rest && i < rest->n; i++) any |= rest->items[i].type == V_U8;
+  return any;
+}
+
+/* Call f with bound arguments (all borrowed; a builtin's byte tensors are replaced in args by
+   rooted float copies). */
 static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
                         const Node *site) {
   if (f->bi) {
     check_stack(I, site); /* builtins call back into nn (deriv, map, constructors) */
-    Call c = {I, f, args, f->params.n, site, arg_nodes};
     const Node *saved = I->cur;
     if (site) I->cur = site;
     int height = I->n_roots;
+    Value *floats = args; /* the bound values, converted in place when they hold bytes */
+    if (has_bytes(f, args)) floats_for_builtin(I, f, floats);
+    Call c = {I, f, floats, f->params.n, site, arg_nodes};
     Value r = f->bi->fn(&c);
     /* Builtins may leave rooted temporaries (arg_tensor); drop them, keep r. */
     unwind_roots(I, height);
@@ -704,6 +751,13 @@ static Value eval_bracket(Interp *I, Env *env, const Node *n) {
     if (!is_tensorish(v)) all_tensorish = false;
   }
   Value *vals = &I->roots[height];
+  /* Byte tensors among them become floats, in place (stacked or listed alike). */
+  for (int i = 0; all_tensorish && i < k; i++)
+    if (vals[i].type == V_U8) {
+      Value f = ev_floats(I, v_retain(vals[i]));
+      v_release(vals[i]);
+      vals[i] = f;
+    }
   if (all_num) {
     int64_t shape[1] = {k};
     Tensor *t = t_new(1, shape);
@@ -826,6 +880,25 @@ static _Noreturn void no_field(Interp *I, const Node *at, Record *r, const char 
   ev_error(I, at, "the record has no field '%s' (its fields: %s)", f, fields);
 }
 
+/* x[ix] on a byte tensor: the rows that the first index picks, still bytes; any further
+   indices apply to those rows as floats (x[a:b, c] is float(x[a:b])[:, c]). */
+__attribute__((cold, noinline)) static Value index_u8(Interp *I, const U8Tensor *x, int count,
+                                                     const TIndex *ix) {
+  if (count > x->ndim) rt_throw("too many indices: %d for a tensor of rank %d", count, x->ndim);
+  if (count == 0) return v_u8(u8_retain((U8Tensor *)x));
+  Value rows = v_u8(u8_index0(x, &ix[0]));
+  if (count == 1) return rows;
+  Value f = ev_floats(I, rows);
+  ev_root(I, f);
+  TIndex rest[T_MAXDIM];
+  int m = 0;
+  if (ix[0].kind == T_IX_SLICE) rest[m++] = (TIndex){.kind = T_IX_SLICE, .step = 1};
+  for (int i = 1; i < count; i++) rest[m++] = ix[i];
+  Value r = v_tensor(ad_index(f.as.t, m, rest));
+  ev_unroot(I, 1);
+  return r;
+}
+
 static Value eval_index(Interp *I, Env *env, const Node *n) {
   Value obj = eval(I, env, n->a);
   ev_root(I, obj);
@@ -840,7 +913,10 @@ static Value eval_index(Interp *I, Env *env, const Node *n) {
   TIndex ix[T_MAXDIM];
   int count = index_items(I, env, n, ix);
   Value r;
-  if (obj.type == V_TENSOR) {
+  if (obj.type == V_U8) {
+    I->cur = n;
+    r = index_u8(I, obj.as.u8, count, ix);
+  } else if (obj.type == V_TENSOR) {
     I->cur = n;
     r = v_tensor(ad_index(obj.as.t, count, ix));
   } else if (obj.type == V_LIST) {
@@ -883,8 +959,18 @@ static Value eval_field(Interp *I, Env *env, const Node *n) {
     Value *v = record_get(obj.as.rec, n->sym);
     if (!v) no_field(I, n, obj.as.rec, f);
     r = v_retain(*v);
-  } else if (obj.type == V_TENSOR && !strcmp(f, "T")) {
-    r = v_tensor(ad_transpose(obj.as.t));
+  } else if (obj.type == V_U8 && !strcmp(f, "shape")) { /* a byte tensor's shape, as below */
+    r = v_list_new(obj.as.u8->ndim);
+    for (int i = 0; i < obj.as.u8->ndim; i++) list_push(r.as.list, v_num((double)obj.as.u8->shape[i]));
+  } else if (obj.type == V_U8 && !strcmp(f, "ndim")) {
+    r = v_num(obj.as.u8->ndim);
+  } else if (obj.type == V_U8 && !strcmp(f, "size")) {
+    r = v_num((double)obj.as.u8->size);
+  } else if ((obj.type == V_TENSOR || obj.type == V_U8) && !strcmp(f, "T")) {
+    Value x = ev_floats(I, v_retain(obj));
+    ev_root(I, x);
+    r = v_tensor(ad_transpose(x.as.t));
+    ev_unroot(I, 1);
   } else if (obj.type == V_TENSOR && !strcmp(f, "shape")) {
     r = v_list_new(obj.as.t->ndim);
     for (int i = 0; i < obj.as.t->ndim; i++) list_push(r.as.list, v_num((double)obj.as.t->shape[i]));
@@ -895,7 +981,7 @@ static Value eval_field(Interp *I, Env *env, const Node *n) {
   } else {
     char hint[96];
     method_hint(I, n, hint, sizeof hint);
-    if (obj.type == V_TENSOR)
+    if (obj.type == V_TENSOR || obj.type == V_U8)
       ev_error(I, n, "a tensor has no field '%s' (it has T, shape, ndim, size)%s", f, hint);
     ev_error(I, n, "a %s has no field '%s'%s", v_type_name(obj), f, hint);
   }
@@ -916,7 +1002,7 @@ static Value eval(Interp *I, Env *env, const Node *n) {
   case N_RECORD: return eval_record(I, env, n);
   case N_UNARY: {
     check_stack(I, n);
-    Value a = eval(I, env, n->a);
+    Value a = ev_floats(I, eval(I, env, n->a));
     ev_root(I, a);
     Value r = unary(I, n, a);
     ev_unroot(I, 1);
@@ -924,9 +1010,9 @@ static Value eval(Interp *I, Env *env, const Node *n) {
   }
   case N_BINARY: {
     check_stack(I, n);
-    Value a = eval(I, env, n->a);
+    Value a = ev_floats(I, eval(I, env, n->a));
     ev_root(I, a);
-    Value b = eval(I, env, n->b);
+    Value b = ev_floats(I, eval(I, env, n->b));
     ev_root(I, b);
     Value r = binary(I, n, a, b);
     ev_unroot(I, 2);
@@ -980,6 +1066,13 @@ static void check_inplace(Interp *I, const Node *target, const Tensor *x, const 
                         "(build a new tensor instead, e.g. with where, concat or stack)");
 }
 
+/* Byte tensors (IDX images) hold only the floats their bytes stand for: writing any
+   other value into one in place cannot be done, so it is refused, not approximated. */
+static _Noreturn void no_assign_u8(Interp *I, const Node *target) {
+  ev_error(I, target, "cannot assign into this tensor in place: it holds images as bytes "
+                      "(load_idx, fashion_mnist); make a float copy first, e.g. x = tensor(x)");
+}
+
 static void assign(Interp *I, Env *env, const Node *target, Value v /* owned */) {
   ev_root(I, v);
   if (target->kind == N_NAME) {
@@ -1014,6 +1107,7 @@ static void assign(Interp *I, Env *env, const Node *target, Value v /* owned */)
     ev_unroot(I, 2);
     return;
   }
+  if (obj.type == V_U8) no_assign_u8(I, target);
   TIndex ix[T_MAXDIM];
   int count = index_items(I, env, target, ix);
   if (obj.type == V_TENSOR) {
@@ -1058,6 +1152,7 @@ static void compound_index(Interp *I, Env *env, const Node *n) {
     if (!v) no_field(I, target, obj.as.rec, key->name);
     cur = v_retain(*v);
   } else {
+    if (obj.type == V_U8) no_assign_u8(I, target);
     count = index_items(I, env, target, ix);
     I->cur = target;
     if (obj.type == V_TENSOR) cur = v_tensor(ad_index(obj.as.t, count, ix));
@@ -1210,8 +1305,18 @@ Params params_parse_sig(Interp *I, const char *sig) {
 /* ------------------------------------------------------------------ values as tensors */
 
 bool is_tensorish(Value v) {
-  return v.type == V_NUM || v.type == V_BOOL || v.type == V_TENSOR;
+  return v.type == V_NUM || v.type == V_BOOL || v.type == V_TENSOR || v.type == V_U8;
 }
+
+/* ev_floats for a byte tensor: out of line, so the evaluator's hot path keeps one test. */
+__attribute__((cold, noinline)) static Value floats_of_bytes(Interp *I, Value v) {
+  ev_root(I, v);
+  Tensor *t = u8_to_tensor(v.as.u8);
+  ev_unroot(I, 1);
+  return v_tensor(t);
+}
+
+Value ev_floats(Interp *I, Value v) { return v.type == V_U8 ? floats_of_bytes(I, v) : v; }
 
 Tensor *join_roots(Interp *I, int height, int axis, bool stack) {
   size_t n = (size_t)(I->n_roots - height);
@@ -1263,6 +1368,7 @@ static Tensor *list_tensor(Interp *I, Value v, const char *what, const Node *at,
   case V_NUM:
   case V_BOOL: return t_scalar((float)v.as.num);
   case V_TENSOR: return t_retain(v.as.t);
+  case V_U8: return u8_to_tensor(v.as.u8);
   case V_LIST: {
     List *l = v.as.list;
     if (l->n == 0) {

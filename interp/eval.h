@@ -148,7 +148,11 @@ bool ev_pcall(Interp *I, void (*body)(Interp *I, void *ctx), void (*handler)(Int
 Tensor *to_tensor(Interp *I, Value v, const char *what);
 /* The same, with errors about the value (ragged rows) located at `at`. */
 Tensor *to_tensor_at(Interp *I, Value v, const char *what, const Node *at);
-bool is_tensorish(Value v); /* number, bool, tensor */
+bool is_tensorish(Value v); /* number, bool, tensor (bytes included) */
+/* v itself, or for a byte tensor (V_U8) the float tensor it stands for: the one place
+   the evaluator and the builtins turn bytes into floats (runtime/u8.h converts). Takes
+   v (owned) and returns an owned value. */
+Value ev_floats(Interp *I, Value v);
 /* Stack (or concatenate along axis) the tensors rooted above `height`; they stay rooted. */
 Tensor *join_roots(Interp *I, int height, int axis, bool stack);
 

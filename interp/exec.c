@@ -46,7 +46,8 @@ static Exec exec_for(Interp *I, Env *env, const Node *n) {
   int64_t count;
   if (it.type == V_LIST) count = it.as.list->n;
   else if (it.type == V_TENSOR && it.as.t->ndim > 0) count = it.as.t->shape[0];
-  else if (it.type == V_TENSOR) ev_error(I, n->a, "cannot iterate over a %s of rank 0", v_type_name(it));
+  else if (it.type == V_U8 && it.as.u8->ndim > 0) count = it.as.u8->shape[0];
+  else if (it.type == V_TENSOR || it.type == V_U8) ev_error(I, n->a, "cannot iterate over a %s of rank 0", v_type_name(it));
   else ev_error(I, n->a, "cannot iterate over a %s", v_type_name(it));
   I->loop_depth++;
   for (int64_t i = 0; i < count; i++) {
@@ -57,7 +58,7 @@ static Exec exec_for(Interp *I, Env *env, const Node *n) {
       item = v_retain(it.as.list->items[i]);
     } else {
       TIndex ix = {.kind = T_IX_INDEX, .index = i};
-      item = v_tensor(ad_index(it.as.t, 1, &ix));
+      item = it.type == V_U8 ? v_u8(u8_index0(it.as.u8, &ix)) : v_tensor(ad_index(it.as.t, 1, &ix));
     }
     ev_define(I, env, n->sym, item);
     x = exec_block(I, env, n->b);

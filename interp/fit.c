@@ -26,17 +26,20 @@ Data arg_data(Call *c, int i) {
   Sym *sx = sym_intern(&c->I->syms, "x", 1), *sy = sym_intern(&c->I->syms, "y", 1);
   Value *x = record_get(v.as.rec, sx), *y = record_get(v.as.rec, sy);
   if (!x || !y) arg_error(c, i, "a dataset with fields x and y");
-  if (x->type != V_TENSOR || x->as.t->ndim < 1) arg_error(c, i, "a dataset whose x is a tensor of samples");
+  /* x's rank and shape, as a tensor or as bytes (IDX images) */
+  int xd = x->type == V_TENSOR ? x->as.t->ndim : x->type == V_U8 ? x->as.u8->ndim : 0;
+  const int64_t *xs = x->type == V_TENSOR ? x->as.t->shape : x->type == V_U8 ? x->as.u8->shape : NULL;
+  if (xd < 1) arg_error(c, i, "a dataset whose x is a tensor of samples");
   if (y->type != V_TENSOR || y->as.t->ndim < 1) arg_error(c, i, "a dataset whose y is a tensor of targets");
-  if (x->as.t->shape[0] != y->as.t->shape[0]) {
+  if (xs[0] != y->as.t->shape[0]) {
     char a[96], b[96];
     ev_error(c->I, c->arg_nodes[i] ? c->arg_nodes[i] : c->node,
              "the dataset has %lld inputs (x %s) but %lld targets (y %s)",
-             (long long)x->as.t->shape[0], t_shape_str(x->as.t->ndim, x->as.t->shape, a, sizeof a),
+             (long long)xs[0], t_shape_str(xd, xs, a, sizeof a),
              (long long)y->as.t->shape[0], t_shape_str(y->as.t->ndim, y->as.t->shape, b, sizeof b));
   }
-  if (x->as.t->shape[0] == 0) ev_error(c->I, c->arg_nodes[i] ? c->arg_nodes[i] : c->node, "the dataset is empty");
-  return (Data){x->as.t, y->as.t};
+  if (xs[0] == 0) ev_error(c->I, c->arg_nodes[i] ? c->arg_nodes[i] : c->node, "the dataset is empty");
+  return (Data){*x, y->as.t, xs[0]};
 }
 
 /* Rows idx[0..n) of a: [n, ...]. */
@@ -49,6 +52,25 @@ Tensor *take_rows(const Tensor *a, const int64_t *idx, int64_t n) {
   for (int64_t i = 0; i < n; i++)
     memcpy(r->data + i * row, a->data + idx[i] * row, sizeof(float) * (size_t)row);
   return r;
+}
+
+/* Bytes become floats here, a batch at a time (runtime/u8.h): the whole set never does. */
+Tensor *take_x(Value x, const int64_t *idx, int64_t n) {
+  return x.type == V_U8 ? u8_rows_to_tensor(x.as.u8, idx, n) : take_rows(x.as.t, idx, n);
+}
+
+float x_abs_max(Value x) {
+  float big = 0;
+  if (x.type == V_U8) {
+    bool seen[256] = {false};
+    for (int64_t i = 0; i < x.as.u8->size; i++) seen[x.as.u8->data[i]] = true;
+    for (int b = 0; b < 256; b++)
+      if (seen[b] && fabsf(x.as.u8->lut[b]) > big) big = fabsf(x.as.u8->lut[b]);
+    return big;
+  }
+  const Tensor *t = x.as.t;
+  for (int64_t i = 0; i < t->size; i++) big = fabsf(t->data[i]) > big ? fabsf(t->data[i]) : big;
+  return big;
 }
 
 /* The class each row predicts: argmax over the last axis (one output: > 0.5). */
@@ -266,7 +288,7 @@ void labels_in_range(Interp *I, const Node *site, const Tensor *y, const Value o
 Score score(Interp *I, Value model, Data d, Value loss, const Node *site) {
   bool rec = ad_set_recording(false);
   bool fused = fusable(loss, model);
-  int64_t N = d.x->shape[0], B = 1024;
+  int64_t N = d.n, B = 1024;
   double total = 0;
   int64_t correct = 0;
   int64_t *idx = rt_malloc(sizeof(int64_t) * (size_t)B);
@@ -276,7 +298,7 @@ Score score(Interp *I, Value model, Data d, Value loss, const Node *site) {
     for (int64_t s = 0; s < N; s += B) {
       int64_t n = N - s < B ? N - s : B;
       for (int64_t i = 0; i < n; i++) idx[i] = s + i;
-      Tensor *xb = take_rows(d.x, idx, n);
+      Tensor *xb = take_x(d.x, idx, n);
       ev_root(I, v_tensor(xb));
       Tensor *yb = take_rows(d.y, idx, n);
       ev_root(I, v_tensor(yb));
@@ -319,7 +341,12 @@ Value default_loss(Call *c, int i) {
 Value infer(Interp *I, Value model, Value x, const Node *site) {
   bool rec = ad_set_recording(false);
   /* On an error the catcher (ev_pcall) puts recording back. */
+  x = ev_floats(I, v_retain(x)); /* a layer takes floats, not bytes */
+  ev_root(I, x);
   Value out = model.type == V_FUNC ? ev_call(I, model, 1, &x, site) : nn_apply(I, model, x, false, site);
+  ev_root(I, out);
+  out = ev_unroot_keep(I);
+  ev_unroot(I, 1);
   ad_set_recording(rec);
   return out;
 }
@@ -334,10 +361,12 @@ bool has_lazy(Value model) {
   return false;
 }
 
-void nn_materialize(Interp *I, Value model, const Tensor *x) {
-  if (!has_lazy(model) || x->ndim < 1 || x->shape[0] < 1) return;
+void nn_materialize(Interp *I, Value model, Value x) {
+  int ndim = x.type == V_U8 ? x.as.u8->ndim : x.as.t->ndim;
+  int64_t rows = ndim < 1 ? 0 : x.type == V_U8 ? x.as.u8->shape[0] : x.as.t->shape[0];
+  if (!has_lazy(model) || rows < 1) return;
   int64_t one = 0;
-  Tensor *x1 = take_rows(x, &one, 1);
+  Tensor *x1 = take_x(x, &one, 1);
   ev_root(I, v_tensor(x1));
   Value out = infer(I, model, v_tensor(x1), I->cur);
   v_release(out);

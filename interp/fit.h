@@ -5,8 +5,12 @@
 
 #include "decl.h"
 
+/* x is a tensor (V_TENSOR) or IDX images as bytes (V_U8): read its rows as floats with
+   take_x, never its data directly; y is float. Both borrowed from the record. */
 typedef struct {
-  Tensor *x, *y; /* borrowed from the record */
+  Value x;
+  Tensor *y;
+  int64_t n; /* samples: the rows of x and of y */
 } Data;
 
 typedef struct {
@@ -19,6 +23,10 @@ bool callable(Value v);
 Data arg_data(Call *c, int i);
 /* Rows idx[0..n) of a: [n, ...]. */
 Tensor *take_rows(const Tensor *a, const int64_t *idx, int64_t n);
+/* Rows idx[0..n) of a data set's x (a tensor or bytes) as a float tensor [n, ...]. */
+Tensor *take_x(Value x, const int64_t *idx, int64_t n);
+/* The largest |x| of a data set's inputs (0 when empty). */
+float x_abs_max(Value x);
 /* Correct predictions in a batch: out [B, k] against y [B] indices or [B, k] rows. */
 int64_t count_correct(const Tensor *out, const Tensor *y);
 /* Is this the stdlib cross-entropy (so softmax + cross-entropy can be fused)? */
@@ -58,7 +66,7 @@ bool has_lazy(Value model); /* some layer sizes itself from its first input */
 /* Run a model once on the first rows of x (no recording, inference mode) when it has
    layers that size themselves from their input, so that their parameters exist before
    an optimizer or save() looks for them. */
-void nn_materialize(Interp *I, Value model, const Tensor *x);
+void nn_materialize(Interp *I, Value model, Value x);
 /* Per layer with trainable parameters, first layer first: √(Σ‖∂L/∂θ‖²) over its
    parameters. Layers of nested models count one by one. Returns the count. */
 int layer_grad_norms(Value model, double *out, int cap, const char **kinds);

@@ -133,6 +133,11 @@ static Value bi_seed(Call *c) {
 static Value bi_shape(Call *c) {
   Value v = c->args[0];
   if (is_num(v)) return v_list_new(0);
+  if (v.type == V_U8) { /* eval.c hands it over as bytes: only its shape is read */
+    Value l = v_list_new(v.as.u8->ndim);
+    for (int i = 0; i < v.as.u8->ndim; i++) list_push(l.as.list, v_num((double)v.as.u8->shape[i]));
+    return l;
+  }
   Tensor *t = arg_tensor(c, 0);
   Value l = v_list_new(t->ndim);
   for (int i = 0; i < t->ndim; i++) list_push(l.as.list, v_num((double)t->shape[i]));
@@ -141,6 +146,7 @@ static Value bi_shape(Call *c) {
 
 static Value bi_rank(Call *c) {
   if (is_num(c->args[0])) return v_num(0);
+  if (c->args[0].type == V_U8) return v_num(c->args[0].as.u8->ndim); /* as bi_shape */
   return v_num(arg_tensor(c, 0)->ndim);
 }
 
@@ -377,6 +383,9 @@ static Value bi_len(Call *c) {
   case V_TENSOR:
     if (v.as.t->ndim == 0) arg_fail(c, 0, "a 0-d tensor has no length", NULL);
     return v_num((double)v.as.t->shape[0]);
+  case V_U8: /* eval.c hands it over as bytes: only its shape is read */
+    if (v.as.u8->ndim == 0) arg_fail(c, 0, "a 0-d tensor has no length", NULL);
+    return v_num((double)v.as.u8->shape[0]);
   default: arg_error(c, 0, "a list, string, record or tensor");
   }
 }

@@ -120,7 +120,7 @@ static void grid_failed(Interp *I, void *ctx) {
 /* The points and the model's outputs on the grid around them (x: [N, 2]). Returns the
    output width k. */
 static int64_t put_plane(StrBuf *b, Interp *I, Value model, Data d, const Node *site) {
-  const Tensor *x = d.x;
+  const Tensor *x = d.x.as.t; /* a float [N, 2]: live_frame checks */
   int64_t N = x->shape[0], stride = N > LIVE_POINTS ? (N + LIVE_POINTS - 1) / LIVE_POINTS : 1;
   double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
   for (int64_t i = 0; i < N; i++)
@@ -210,7 +210,8 @@ void live_frame(Interp *I, const LiveState *s) {
       put_array(&b, "val_accuracy", s->val_accuracy, s->epoch);
     }
     int64_t k = 0;
-    if (s->data.x->ndim == 2 && s->data.x->shape[1] == 2 && s->data.x->shape[0] > 0)
+    const Value x = s->data.x; /* IDX images (bytes) are never points in the plane */
+    if (x.type == V_TENSOR && x.as.t->ndim == 2 && x.as.t->shape[1] == 2 && x.as.t->shape[0] > 0)
       k = put_plane(&b, I, s->model, s->data, s->site);
     sb_printf(&b, ",\"outputs\":%lld}", (long long)k);
     rt_pop(&fr);

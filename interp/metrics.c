@@ -72,8 +72,8 @@ static Counts count(Call *c) {
   Value model = c->args[0];
   if (!callable(model)) arg_error(c, 0, "a model");
   Data d = arg_data(c, 1);
-  int64_t N = d.x->shape[0];
-  Value out = infer(I, model, v_tensor(d.x), c->node);
+  int64_t N = d.n;
+  Value out = infer(I, model, d.x, c->node);
   ev_root(I, out);
   if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->ndim > 2 || out.as.t->shape[0] != N) {
     char sh[96] = "";

@@ -31,13 +31,13 @@ static Value bi_accuracy(Call *c) {
   Value model = c->args[0];
   if (!callable(model)) arg_error(c, 0, "a model");
   Data d = arg_data(c, 1);
-  Value out = infer(c->I, model, v_tensor(d.x), c->node);
+  Value out = infer(c->I, model, d.x, c->node);
   ev_root(c->I, out);
-  if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != d.x->shape[0])
+  if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != d.n)
     ev_error(c->I, c->node, "accuracy: the model must give one output row per sample");
   labels_in_range(c->I, c->node, d.y, out);
   if (ends_in_sigmoid(model) && out.as.t->size == out.as.t->shape[0]) binary_labels(c->I, c->node, d.y);
-  return v_num((double)count_correct(out.as.t, d.y) / (double)d.x->shape[0]);
+  return v_num((double)count_correct(out.as.t, d.y) / (double)d.n);
 }
 
 /* predict(net, x): the model's output in inference mode (no dropout, no recording). */

@@ -461,8 +461,9 @@ static void add_dataset(Call *c, Fig *F, Value d, int di, int li) {
   if (d.type != V_RECORD) arg_error(c, di, "a dataset {x, y}");
   Value *xv = record_get(d.as.rec, sym_intern(&c->I->syms, "x", 1));
   Value *yv_ = record_get(d.as.rec, sym_intern(&c->I->syms, "y", 1));
-  if (!xv || !yv_ || xv->type != V_TENSOR || yv_->type != V_TENSOR) arg_error(c, di, "a dataset {x, y} of tensors");
-  const Tensor *x = xv->as.t, *y = yv_->as.t;
+  bool x_ok = xv && (xv->type == V_TENSOR || xv->type == V_U8); /* images as bytes too */
+  if (!x_ok || !yv_ || yv_->type != V_TENSOR) arg_error(c, di, "a dataset {x, y} of tensors");
+  const Tensor *x = xv->type == V_U8 ? call_keep(c, to_tensor(c->I, *xv, "x")) : xv->as.t, *y = yv_->as.t;
   if (x->ndim != 2 || x->shape[1] != 2) {
     char sh[96];
     ev_error(c->I, c->node, "plot: the data's points must be [n, 2] (two features to draw), got x of shape %s",

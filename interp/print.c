@@ -259,6 +259,20 @@ static bool nest_enter(StrBuf *b, Nest *nest, const void *c, const char *cut) {
 }
 
 static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
+  if (v.type == V_U8) { /* bytes print as the floats they stand for */
+    Tensor *volatile t = u8_to_tensor(v.as.u8);
+    RtFrame f;
+    if (RT_TRY(&f)) {
+      fmt_value(b, v_tensor(t), top_str_raw, nest);
+      rt_pop(&f);
+    } else {
+      rt_pop(&f);
+      t_release(t);
+      rt_rethrow();
+    }
+    t_release(t);
+    return;
+  }
   if (nest->summary && fmt_elided(b, v, nest)) return;
   switch (v.type) {
   case V_NONE: sb_puts(b, "none"); break;
@@ -280,6 +294,7 @@ static void fmt_value(StrBuf *b, Value v, int top_str_raw, Nest *nest) {
       sb_printf(b, "  # shape %s", t_shape_str(v.as.t->ndim, v.as.t->shape, sh, sizeof sh));
     }
     break;
+  case V_U8: break; /* printed as its floats above */
   case V_LIST:
     if (!nest_enter(b, nest, v.as.list, "[...]")) break;
     sb_putc(b, '[');
@@ -375,6 +390,7 @@ static int64_t weight(Value v, int64_t cap, int depth) {
   if (depth > MAX_NEST) return cap + 1;
   int64_t w = 1;
   if (v.type == V_TENSOR) return v.as.t->size;
+  if (v.type == V_U8) return v.as.u8->size;
   if (v.type == V_LIST)
     for (int i = 0; i < v.as.list->n && w <= cap; i++) w += weight(v.as.list->items[i], cap, depth + 1);
   if (v.type == V_RECORD)

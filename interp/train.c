@@ -113,8 +113,7 @@ static void lint_training(Interp *I, Value model, Value loss, Data d, const Node
   if (mse && !strcmp(last, "sigmoid") && classes > 2)
     warn(I, site, "sigmoid outputs with mse for a multi-class problem learn slowly: end the model "
                   "in softmax and train with cross_entropy");
-  float big = 0;
-  for (int64_t i = 0; i < d.x->size; i++) big = fabsf(d.x->data[i]) > big ? fabsf(d.x->data[i]) : big;
+  float big = x_abs_max(d.x);
   if (big > 100) {
     char msg[256];
     snprintf(msg, sizeof msg, _("the inputs are not scaled (|x| reaches %g): normalize(data) or divide "
@@ -334,9 +333,11 @@ static void check_labels(Run *r, const Value out) {
    x: [N, ...], y: [N] or [N, k]; scanned only once training has failed. */
 static void bad_data_report(Run *r, long epoch, long step) {
   const char *names[2] = {"x", "y"};
-  Tensor *ts[2] = {r->d.x, r->d.y};
+  /* bytes (IDX images) stand for finite floats: only a float x is scanned */
+  Tensor *ts[2] = {r->d.x.type == V_TENSOR ? r->d.x.as.t : NULL, r->d.y};
   for (int k = 0; k < 2; k++) {
     const Tensor *t = ts[k];
+    if (!t) continue;
     int64_t i = 0;
     while (i < t->size && isfinite(t->data[i])) i++;
     if (i == t->size) continue;
@@ -357,7 +358,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
                      int64_t *correct) {
   Interp *I = r->I;
   int height = I->n_roots;
-  Tensor *xb = take_rows(r->d.x, r->perm + from, n);
+  Tensor *xb = take_x(r->d.x, r->perm + from, n);
   ev_root(I, v_tensor(xb));
   Tensor *yb = take_rows(r->d.y, r->perm + from, n);
   ev_root(I, v_tensor(yb));
@@ -411,7 +412,7 @@ static void watch_step(Run *r, long epoch, long step, double lv, int64_t n) {
   Watch *w = &r->watch;
   if (w->hinted || !isfinite(lv)) return;
   if (!w->window) {
-    int64_t N = r->d.x->shape[0], want = N < WATCH_SAMPLES ? N : WATCH_SAMPLES;
+    int64_t N = r->d.n, want = N < WATCH_SAMPLES ? N : WATCH_SAMPLES;
     w->window = (int)(want / r->batch);
     if (w->window < 1) w->window = 1;
   }
@@ -499,7 +500,7 @@ static void run_epochs(Run *r) {
   /* A first Ctrl-C waits for the check after the current step, wherever it lands (a
      schedule, the validation pass, a declared loss): the history is still returned. */
   rt_set_interrupt_defer_depth(rt_interrupt_defer_depth() + 1);
-  int64_t N = r->d.x->shape[0];
+  int64_t N = r->d.n;
   long every = r->epochs <= 20 ? 1 : (r->epochs + 9) / 10;
   for (int64_t i = 0; i < N; i++) r->perm[i] = i;
   for (long e = 1; e <= r->epochs; e++) {
@@ -633,7 +634,7 @@ static Value bi_train(Call *c) {
   r.fused = fusable(r.loss, r.model);
   lint_training(I, r.model, r.loss, r.d, c->node);
   r.tty = pf_is_terminal(PF_ERR) && !getenv("CI");
-  int64_t N = r.d.x->shape[0];
+  int64_t N = r.d.n;
   r.steps = (long)((N + r.batch - 1) / r.batch);
 
   /* Only trainable parameters (tracked leaves) go to the optimizer; layers sized by
@@ -724,13 +725,13 @@ static Value bi_gradient_norms(Call *c) {
   Value loss = default_loss(c, 2);
   long long batch = arg_int(c, 3);
   if (batch < 1) arg_error(c, 3, "a batch size >= 1");
-  int64_t n = d.x->shape[0] < batch ? d.x->shape[0] : batch;
+  int64_t n = d.n < batch ? d.n : batch;
   int64_t *idx = rt_malloc(sizeof(int64_t) * (size_t)n);
   for (int64_t i = 0; i < n; i++) idx[i] = i;
   Tensor *xb = NULL, *yb = NULL;
   RtFrame fr;
   if (RT_TRY(&fr)) {
-    xb = call_keep(c, take_rows(d.x, idx, n));
+    xb = call_keep(c, take_x(d.x, idx, n));
     yb = call_keep(c, take_rows(d.y, idx, n));
     rt_pop(&fr);
   } else {
@@ -739,7 +740,7 @@ static Value bi_gradient_norms(Call *c) {
     rt_rethrow();
   }
   rt_free(idx);
-  nn_materialize(I, model, xb);
+  nn_materialize(I, model, v_tensor(xb));
   char **names;
   Tensor **ps;
   int np = nn_params(model, &names, &ps);

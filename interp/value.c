@@ -20,6 +20,7 @@ static int *count_of(void *obj) { return obj; }
 Value v_retain(Value v) {
   switch (v.type) {
   case V_TENSOR: v.as.t->rc++; break;
+  case V_U8: v.as.u8->rc++; break;
   case V_STR: v.as.str->rc++; break;
   case V_LIST: v.as.list->rc++; break;
   case V_RECORD: v.as.rec->rc++; break;
@@ -72,6 +73,7 @@ void v_work_push(VWork *w, Value v) {
 static void release_one(Value v, Work *w) {
   switch (v.type) {
   case V_TENSOR: t_release(v.as.t); break;
+  case V_U8: u8_release(v.as.u8); break;
   case V_STR:
     if (--v.as.str->rc == 0) rt_cache_free(v.as.str, sizeof(Str) + v.as.str->len + 1);
     break;
@@ -208,7 +210,8 @@ const char *v_type_name(Value v) {
   case V_BOOL: return "bool";
   case V_NUM: return "number";
   case V_STR: return "string";
-  case V_TENSOR: return "tensor";
+  case V_TENSOR:
+  case V_U8: return "tensor";
   case V_LIST: return "list";
   case V_RECORD: return "record";
   case V_FUNC: return "function";
@@ -221,23 +224,37 @@ const char *v_type_name(Value v) {
   return "?";
 }
 
+/* Element i of a tensor or byte tensor, as the float it is or stands for. */
+static float elem(Value v, int64_t i) {
+  return v.type == V_U8 ? v.as.u8->lut[v.as.u8->data[i]] : v.as.t->data[i];
+}
+
+/* Tensors and byte tensors compare alike: by shape and the floats they hold. */
+static bool tensors_equal(Value a, Value b) {
+  int na = a.type == V_U8 ? a.as.u8->ndim : a.as.t->ndim, nb = b.type == V_U8 ? b.as.u8->ndim : b.as.t->ndim;
+  const int64_t *sa = a.type == V_U8 ? a.as.u8->shape : a.as.t->shape;
+  const int64_t *sb = b.type == V_U8 ? b.as.u8->shape : b.as.t->shape;
+  if (na != nb || memcmp(sa, sb, sizeof(int64_t) * (size_t)na)) return false;
+  int64_t size = a.type == V_U8 ? a.as.u8->size : a.as.t->size;
+  for (int64_t i = 0; i < size; i++)
+    if (elem(a, i) != elem(b, i)) return false;
+  return true;
+}
+
 /* Equality of everything but the items of lists and records: numbers (a bool is 0/1),
    strings by bytes, tensors by shape and values, containers by length, the rest by
    identity. */
 static bool shallow_equal(Value a, Value b) {
   if ((a.type == V_NUM || a.type == V_BOOL) && (b.type == V_NUM || b.type == V_BOOL))
     return a.as.num == b.as.num;
+  if ((a.type == V_TENSOR || a.type == V_U8) && (b.type == V_TENSOR || b.type == V_U8))
+    return tensors_equal(a, b);
   if (a.type != b.type) return false;
   switch (a.type) {
   case V_NONE: return true;
   case V_STR:
     return a.as.str->len == b.as.str->len &&
            memcmp(a.as.str->data, b.as.str->data, a.as.str->len) == 0;
-  case V_TENSOR:
-    if (!t_same_shape(a.as.t, b.as.t)) return false;
-    for (int64_t i = 0; i < a.as.t->size; i++)
-      if (a.as.t->data[i] != b.as.t->data[i]) return false;
-    return true;
   case V_LIST: return a.as.list->n == b.as.list->n;
   case V_RECORD: return a.as.rec->n == b.as.rec->n;
   default: return a.as.fn == b.as.fn;
@@ -324,6 +341,7 @@ bool v_equal(Value a, Value b) {
 bool v_to_num(Value v, double *x) {
   if (v.type == V_NUM || v.type == V_BOOL) *x = v.as.num;
   else if (v.type == V_TENSOR && v.as.t->size == 1) *x = v.as.t->data[0];
+  else if (v.type == V_U8 && v.as.u8->size == 1) *x = v.as.u8->lut[v.as.u8->data[0]];
   else return false;
   return true;
 }

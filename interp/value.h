@@ -7,6 +7,12 @@
  *
  * Numbers are doubles; tensors are float32 (runtime/tensor.h). An operation on numbers
  * alone gives a number; one that involves a tensor gives a tensor.
+ *
+ * A V_U8 is a tensor to the user (type "tensor", same printing and values) whose
+ * elements are bytes standing for floats (runtime/u8.h): IDX images, at a quarter of the
+ * memory. It is never a Tensor: C code that needs floats gets them from ev_floats or
+ * to_tensor (eval.h), the one conversion; code that tests for V_TENSOR alone never sees
+ * its bytes.
  */
 #ifndef NN_VALUE_H
 #define NN_VALUE_H
@@ -18,11 +24,13 @@
 #include "ast.h"
 #include "strbuf.h"
 #include "tensor.h"
+#include "u8.h"
 
 typedef enum {
   V_NONE, V_BOOL, V_NUM, V_STR, V_TENSOR, V_LIST, V_RECORD, V_FUNC,
   V_LAYER, V_MODEL, V_OPTIM, /* instances made by declarations (interp/decl.c) */
   V_GRAPH, /* a recorded computation graph: graph(f, x) (interp/graph.c) */
+  V_U8, /* a tensor of bytes standing for floats (IDX images): see above */
   V_ENV /* internal: an environment held on the root stack, never seen by users */
 } VType;
 
@@ -41,6 +49,7 @@ typedef struct Value {
   union {
     double num; /* V_NUM; V_BOOL uses 0/1 */
     Tensor *t;
+    U8Tensor *u8;
     Str *str;
     List *list;
     Record *rec;
@@ -135,6 +144,7 @@ static inline Value v_none(void) { return (Value){.type = V_NONE}; }
 static inline Value v_bool(bool b) { return (Value){.type = V_BOOL, .as.num = b}; }
 static inline Value v_num(double x) { return (Value){.type = V_NUM, .as.num = x}; }
 static inline Value v_tensor(Tensor *t) { return (Value){.type = V_TENSOR, .as.t = t}; }
+static inline Value v_u8(U8Tensor *u8) { return (Value){.type = V_U8, .as.u8 = u8}; }
 
 Value v_retain(Value v);
 void v_release(Value v);

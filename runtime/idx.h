@@ -15,10 +15,13 @@
 #define NN_IDX_H
 
 #include "tensor.h"
+#include "u8.h"
 
-/* The file's elements as a new tensor with the file's dimensions, each byte b stored
-   as b / divisor (255 gives [0, 1] pixels; 1 keeps labels as they are). Reads .gz and
-   plain files alike (zlib's gzread). */
+/* The file's elements as a new byte tensor with the file's dimensions, each byte b
+   standing for b / divisor (255 gives [0, 1] pixels; 1 keeps labels as they are). Reads
+   .gz and plain files alike (zlib's gzread), straight into the tensor's bytes. */
+U8Tensor *idx_load_u8(const char *path, double divisor);
+/* The same as floats: u8_to_tensor of idx_load_u8 (for labels, small). */
 Tensor *idx_load(const char *path, double divisor);
 
 #endif
