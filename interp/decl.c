@@ -449,11 +449,40 @@ void decl_exec(Interp *I, Env *env, const Node *n) {
 
 /* Layer i of model m on x. An error inside says which layer it came from:
    "layer 1 (dense) of model 'clf': dense(784, 256) expects 784 features ...". */
-Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const Node *site) {
+/* relu named bare in a model (the builtin, not a function of the user's called relu). */
+static bool is_bare_relu(Value v) {
+  if (v.type != V_LAYER) return false;
+  const Layer *l = v.as.layer;
+  if (l->n_params || l->native || l->fn.type != V_FUNC) return false;
+  const Func *fn = l->fn.as.fn;
+  return fn->bi && !strcmp(fn->bi->name, "relu") && fn->n_bound == 0;
+}
+
+/* Inside train, dense followed by a bare relu runs as one op (ad_linear with the relu in
+   the product's store): one pass over the output instead of three, the same numbers. */
+static Value apply_dense_relu(Interp *I, Layer *l, Value x, const Node *site) {
+  bool saved = I->training;
+  I->training = true;
+  Tensor *t = to_tensor(I, x, _("a layer's input"));
+  ev_root(I, v_tensor(t));
+  const Node *saved_cur = I->cur;
+  if (site) I->cur = site;
+  Value r = v_tensor(dense_forward_act(I, l, t, GEMM_ACT_RELU));
+  I->cur = saved_cur;
+  ev_unroot(I, 1);
+  I->training = saved;
+  return r;
+}
+
+Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const Node *site,
+                     int *n_used) {
   RtFrame f;
   Value r = v_none();
+  bool fuse = training && i + 1 < m->n && is_dense_layer(m->layers[i]) && is_bare_relu(m->layers[i + 1]);
+  *n_used = fuse ? 2 : 1;
   if (RT_TRY(&f)) {
-    r = nn_apply(I, m->layers[i], x, training, site);
+    r = fuse ? apply_dense_relu(I, m->layers[i].as.layer, x, site)
+             : nn_apply(I, m->layers[i], x, training, site);
     rt_pop(&f);
   } else {
     rt_pop(&f);
@@ -479,9 +508,9 @@ Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site)
   case V_MODEL: {
     Model *m = layer.as.model;
     r = v_retain(x);
-    for (int i = 0; i < m->n; i++) {
+    for (int i = 0, used; i < m->n; i += used) {
       ev_root(I, r);
-      Value next = nn_apply_layer(I, m, i, r, training, site);
+      Value next = nn_apply_layer(I, m, i, r, training, site, &used);
       ev_unroot(I, 1);
       r = next;
     }

@@ -10,6 +10,7 @@
 #define NN_DECL_H
 
 #include "eval.h"
+#include "gemm.h"
 #include "optim.h"
 
 struct Layer;
@@ -97,7 +98,10 @@ void decl_exec(Interp *I, Env *env, const Node *n);
 /* Apply a layer, model or function to x; owned result. */
 Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site);
 /* Layer i of model m on x; errors inside name the layer ("layer 1 (dense) of model 'clf': ..."). */
-Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const Node *site);
+/* Inside training a dense layer followed by a bare relu runs as one fused op: *n_used
+   says how many layers were applied (1, or 2 for that pair). */
+Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const Node *site,
+                     int *n_used);
 /* Every parameter of a model or layer, in order, with dotted names "0.W". The tensors
    are borrowed from the model. Returns the count; names and tensors are rt_malloc'd. */
 int nn_params(Value model, char ***names, Tensor ***tensors);
@@ -120,6 +124,10 @@ void optim_explain_step(Interp *I, Optim *o, Tensor *w, Tensor *g, double t, Opt
 
 /* Layers (layers.c). */
 void layers_register(Interp *I);
+/* A dense layer with its weights made, and its forward with the activation fused into
+   the product (ad_linear: the numbers of the separate ops). */
+bool is_dense_layer(Value v);
+Tensor *dense_forward_act(Interp *I, Layer *l, Tensor *x, GemmAct act);
 Value layer_new(Interp *I, const char *kind);   /* an empty layer, owned */
 void layer_add_param(Layer *l, Sym *name, Tensor *t); /* takes t; tracks it */
 void layer_add_buf(Layer *l, Sym *name, Tensor *t);   /* takes t */

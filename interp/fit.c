@@ -209,9 +209,9 @@ Value forward(Interp *I, Value model, Tensor *x, bool training, bool fused,
   /* every layer but the final activation, which may sit inside a nested last model */
   Value r = v_tensor(t_retain(x));
   for (Model *m = model.as.model;; m = m->layers[m->n - 1].as.model) {
-    for (int i = 0; i < m->n - 1; i++) {
+    for (int i = 0, used; i < m->n - 1; i += used) {
       ev_root(I, r);
-      Value next = nn_apply_layer(I, m, i, r, training, site);
+      Value next = nn_apply_layer(I, m, i, r, training, site, &used);
       ev_unroot(I, 1);
       r = next;
     }

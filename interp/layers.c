@@ -14,9 +14,11 @@ static Sym *sym(Interp *I, const char *s) { return sym_intern(&I->syms, s, strle
 
 /* ---- dense: y = x @ W + b;  x: [B, n_in], W: [n_in, n_out], b: [n_out] ---- */
 
-static Tensor *dense_forward(Interp *I, Layer *l, Tensor *x, bool training) {
-  (void)training;
-  Tensor *W = l->params[0], *b = l->params[1];
+static const NativeLayer dense_kind;
+
+/* x must end in n_in features. */
+static void dense_check(Interp *I, const Layer *l, const Tensor *x) {
+  const Tensor *W = l->params[0];
   int64_t n_in = W->shape[0];
   if (x->ndim < 1 || x->shape[x->ndim - 1] != n_in) {
     char sh[96];
@@ -24,6 +26,22 @@ static Tensor *dense_forward(Interp *I, Layer *l, Tensor *x, bool training) {
              (long long)n_in, (long long)W->shape[1], (long long)n_in,
              t_shape_str(x->ndim, x->shape, sh, sizeof sh));
   }
+}
+
+/* The dense forward with its activation fused into the product's store (ad_linear): one
+   pass over the output and one graph node instead of matmul, add (and relu). Gives the
+   numbers the separate ops give (t_gemm_bias_act's contract). */
+Tensor *dense_forward_act(Interp *I, Layer *l, Tensor *x, GemmAct act) {
+  dense_check(I, l, x);
+  return ad_linear(x, l->params[0], l->params[1], act);
+}
+
+/* Outside training the separate ops run, so graph() and explain show x @ W + b as the
+   formula is written; inside train the fused op saves a tensor and a pass. */
+static Tensor *dense_forward(Interp *I, Layer *l, Tensor *x, bool training) {
+  if (training) return dense_forward_act(I, l, x, GEMM_ACT_NONE);
+  dense_check(I, l, x);
+  Tensor *W = l->params[0], *b = l->params[1];
   Tensor *h = ad_matmul(x, W);
   RtFrame f;
   Tensor *y = NULL;
@@ -37,6 +55,10 @@ static Tensor *dense_forward(Interp *I, Layer *l, Tensor *x, bool training) {
   }
   t_release(h);
   return y;
+}
+
+bool is_dense_layer(Value v) {
+  return v.type == V_LAYER && v.as.layer->native == &dense_kind && !v.as.layer->lazy;
 }
 
 static int dense_shape(const Layer *l, int ndim, const int64_t *in, int64_t *out) {

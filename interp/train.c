@@ -152,9 +152,9 @@ static void nan_report(Interp *I, Value model, Value loss, Tensor *xb, long epoc
   if (!found && model.type == V_MODEL) {
     bool rec = ad_set_recording(false);
     Value r = v_tensor(t_retain(xb));
-    for (int i = 0; i < model.as.model->n; i++) {
+    for (int i = 0, used; i < model.as.model->n; i += used) {
       ev_root(I, r);
-      Value next = nn_apply_layer(I, model.as.model, i, r, false, site);
+      Value next = nn_apply_layer(I, model.as.model, i, r, false, site, &used);
       ev_unroot(I, 1);
       r = next;
       if (r.type == V_TENSOR && !finite_tensor(r.as.t)) {

@@ -394,7 +394,7 @@ Tensor *ad_linear(Tensor *x, Tensor *W, Tensor *b, GemmAct act) {
   memcpy(shape, x->shape, sizeof shape);
   shape[x->ndim - 1] = out;
   Tensor *y = t_new(x->ndim, shape);
-  gemm_own_bias_act(0, 0, rows, out, in, x->data, W->data, b ? b->data : NULL, act, y->data);
+  t_gemm_bias_act(0, 0, rows, out, in, x->data, W->data, b ? b->data : NULL, act, y->data);
   AdNode *n = record(y, AD_LINEAR, b ? 3 : 2, (Tensor *[]){x, W, b}, 0, 0);
   if (n) n->p.act = act;
   return y;
@@ -409,14 +409,19 @@ static void bw_LINEAR(const Bw *bw) {
   AdNode *n = bw->n;
   const Tensor *x = n->in[0], *W = n->in[1];
   int64_t in = W->shape[0], out = W->shape[1], rows = t_span(x->shape, 0, x->ndim - 1);
-  const float *g = bw->dy->data;
+  const Tensor *gt = bw->dy; /* g as [rows, out] */
   if (n->p.act == GEMM_ACT_RELU) {
     Tensor *m = scratch_new(2, (int64_t[]){rows, out}, 0);
-    for (int64_t i = 0; i < rows * out; i++) m->data[i] = bw->y->data[i] > 0 ? g[i] : 0;
-    g = m->data;
+    const float *dy = bw->dy->data, *y = bw->y->data;
+    for (int64_t i = 0; i < rows * out; i++) m->data[i] = y[i] > 0 ? dy[i] : 0;
+    gt = m;
+  } else if (gt->ndim != 2) {
+    gt = scratch_keep(t_reshape(gt, 2, (int64_t[]){rows, out}));
   }
+  const float *g = gt->data;
   int fresh;
   if (n->n_in == 3 && need(n, 2)) {
+    /* row by row into the accumulator, as the broadcast add's rule sums dy down to b */
     float *db = slot(bw, 2, &fresh)->data;
     if (fresh) memset(db, 0, (size_t)out * sizeof *db);
     for (int64_t r = 0; r < rows; r++)

@@ -26,6 +26,12 @@ void gemm_own_bias_act(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K
                        const float *A, const float *B, const float *bias, GemmAct act,
                        float *C);
 
+/* The dispatching twin of gemm_own_bias_act (matmul.c), as t_gemm is gemm_own's: the
+   same result as t_gemm followed by the bias add and the activation as separate ops,
+   whichever kernel t_gemm would choose for the product. */
+void t_gemm_bias_act(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, const float *A,
+                     const float *B, const float *bias, GemmAct act, float *C);
+
 /* The micro-kernel that runs here: "avx512", "avx2" or "portable". The best the CPU
    has, or a lower one asked for with NN_GEMM_ISA=portable|avx2|avx512 (read at the first
    product; one the CPU lacks falls back to the best below it). */

@@ -59,28 +59,59 @@ int t_blas_available(const char **name) {
   return c->sgemm != NULL;
 }
 
-void t_gemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha,
-            const float *A, const float *B, float beta, float *C) {
+/* Who computes a product of M×N×K multiply-adds. */
+typedef enum { BY_LOOP, BY_LIBRARY, BY_OWN } Route;
+
+static Route route(int64_t M, int64_t N, int64_t K) {
   /* Below ~32k multiply-adds (the REPL's products, a 2-D optimizer path's, the course's
      small networks) the portable loop runs: it costs less than packing panels or a
      library call's set-up, and its rounding (a multiply, then an add, in k order) is what
      the teaching examples' printed digits were written with. */
-  double work = (double)M * (double)N * (double)K;
-  if (work < 32768) {
-    t_gemm_naive(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
-    return;
-  }
+  if ((double)M * (double)N * (double)K < 32768) return BY_LOOP;
   const BlasChoice *c = blas_choice();
   bool fits = M <= INT_MAX && N <= INT_MAX && K <= INT_MAX;
   if (c->sgemm && fits &&
-      (c->all_products || (M >= BLAS_LARGE && N >= BLAS_LARGE && K >= BLAS_LARGE))) {
+      (c->all_products || (M >= BLAS_LARGE && N >= BLAS_LARGE && K >= BLAS_LARGE)))
+    return BY_LIBRARY;
+  return BY_OWN;
+}
+
+void t_gemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+            const float *A, const float *B, float beta, float *C) {
+  switch (route(M, N, K)) {
+  case BY_LOOP:
+    t_gemm_naive(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
+    return;
+  case BY_LIBRARY: {
     enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
     int lda = (int)(trans_a ? M : K), ldb = (int)(trans_b ? K : N);
-    c->sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)M, (int)N,
-             (int)K, alpha, A, lda, B, ldb, beta, C, (int)N);
+    blas_choice()->sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS,
+                         (int)M, (int)N, (int)K, alpha, A, lda, B, ldb, beta, C, (int)N);
     return;
   }
-  gemm_own(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
+  case BY_OWN:
+    gemm_own(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
+    return;
+  }
+}
+
+void t_gemm_bias_act(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, const float *A,
+                     const float *B, const float *bias, GemmAct act, float *C) {
+  if (route(M, N, K) == BY_OWN) {
+    gemm_own_bias_act(trans_a, trans_b, M, N, K, A, B, bias, act, C);
+    return;
+  }
+  /* the product, then the epilogue as the separate ops compute it: (x·W) + b, then relu
+     (F_RELU: the value when > 0 or NaN, else +0) */
+  t_gemm(trans_a, trans_b, M, N, K, 1, A, B, 0, C);
+  if (!bias && act == GEMM_ACT_NONE) return;
+  for (int64_t i = 0; i < M; i++) {
+    float *c = C + i * N;
+    if (bias)
+      for (int64_t j = 0; j < N; j++) c[j] = c[j] + bias[j];
+    if (act == GEMM_ACT_RELU)
+      for (int64_t j = 0; j < N; j++) c[j] = c[j] > 0 || c[j] != c[j] ? c[j] : 0.0f;
+  }
 }
 
 /* ---- matmul with NumPy's rules ---- */
