@@ -209,28 +209,29 @@ static ConvShape conv_shape(const Tensor *x, const Tensor *w, const Tensor *b, i
   return s;
 }
 
-/* y[n, f] = b[f] + Σ_c x[n, c] ⋆ w[f, c] (cross-correlation, like torch), im2col + gemm */
+/* y[n, f] = b[f] + Σ_c x[n, c] ⋆ w[f, c] (cross-correlation, like torch): im2col over
+   the batch + one gemm (conv.h) */
 Tensor *ad_conv2d(Tensor *x, Tensor *w, Tensor *b, int stride, int pad) {
   ConvShape s = conv_shape(x, w, b, stride, pad);
   Tensor *y = t_new(4, (int64_t[]){s.B, s.F, s.OH, s.OW});
-  float *col;
+  Tensor *work;
   RtFrame f;
   if (RT_TRY(&f)) {
-    col = rt_malloc_aligned((size_t)conv_col_size(&s) * sizeof(float));
+    work = t_new(1, (int64_t[]){conv_work_size(&s)});
     rt_pop(&f);
   } else {
     rt_pop(&f);
     t_release(y);
     rt_rethrow();
   }
-  conv2d_forward(&s, x->data, w->data, b->data, y->data, col);
-  rt_free(col);
+  conv2d_forward(&s, x->data, w->data, b->data, y->data, work->data);
+  t_release(work);
   AdNode *n = record(y, AD_CONV2D, 3, (Tensor *[]){x, w, b}, 0, 0);
   if (n) n->p.cv.stride = stride, n->p.cv.pad = pad;
   return y;
 }
 
-/* dw += Σ dy·colᵀ, dx += col2im(wᵀ·dy), db += Σ dy; one column buffer reused per sample */
+/* dw += Σ dy·colᵀ, dx += col2im(wᵀ·dy), db += Σ dy (conv.h's conv2d_backward) */
 static void bw_CONV2D(const Bw *b) {
   AdNode *n = b->n;
   const Tensor *x = n->in[0], *w = n->in[1];
@@ -238,10 +239,8 @@ static void bw_CONV2D(const Bw *b) {
   float *dx = need(n, 0) ? slot(b, 0, NULL)->data : NULL;
   float *dw = need(n, 1) ? slot(b, 1, NULL)->data : NULL;
   float *db = need(n, 2) ? slot(b, 2, NULL)->data : NULL;
-  int64_t cs[1] = {conv_col_size(&s)};
-  float *col = dw ? scratch_new(1, cs, 0)->data : NULL;
-  float *dcol = dx ? scratch_new(1, cs, 0)->data : NULL;
-  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, col, dcol);
+  float *work = dw || dx ? scratch_new(1, (int64_t[]){conv_work_size(&s)}, 0)->data : NULL;
+  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, work);
 }
 
 /* y = the maximum of each k×k window of the last two axes, every `stride` pixels */
