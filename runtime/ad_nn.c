@@ -210,7 +210,7 @@ static ConvShape conv_shape(const Tensor *x, const Tensor *w, const Tensor *b, i
 }
 
 /* y[n, f] = b[f] + Σ_c x[n, c] ⋆ w[f, c] (cross-correlation, like torch): im2col over
-   the batch + one gemm (conv.h) */
+   the batch + gemm (conv.h); the column matrix stays on the node for dw's backward */
 Tensor *ad_conv2d(Tensor *x, Tensor *w, Tensor *b, int stride, int pad) {
   ConvShape s = conv_shape(x, w, b, stride, pad);
   Tensor *y = t_new(4, (int64_t[]){s.B, s.F, s.OH, s.OW});
@@ -225,13 +225,27 @@ Tensor *ad_conv2d(Tensor *x, Tensor *w, Tensor *b, int stride, int pad) {
     rt_rethrow();
   }
   conv2d_forward(&s, x->data, w->data, b->data, y->data, work->data);
-  t_release(work);
-  AdNode *n = record(y, AD_CONV2D, 3, (Tensor *[]){x, w, b}, 0, 0);
-  if (n) n->p.cv.stride = stride, n->p.cv.pad = pad;
+  AdNode *n = NULL;
+  if (RT_TRY(&f)) {
+    n = record(y, AD_CONV2D, 3, (Tensor *[]){x, w, b}, 0, 0);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(work);
+    rt_rethrow();
+  }
+  if (n) {
+    n->p.cv.stride = stride, n->p.cv.pad = pad;
+    if (need(n, 1) && conv_block(&s) == s.B) n->aux = work; /* the batch's column matrix */
+    else t_release(work);
+  } else {
+    t_release(work);
+  }
   return y;
 }
 
-/* dw += Σ dy·colᵀ, dx += col2im(wᵀ·dy), db += Σ dy (conv.h's conv2d_backward) */
+/* dw += Σ dy·colᵀ, dx += col2im(wᵀ·dy), db += Σ dy (conv.h's conv2d_backward), with the
+   forward's column matrix when it kept one */
 static void bw_CONV2D(const Bw *b) {
   AdNode *n = b->n;
   const Tensor *x = n->in[0], *w = n->in[1];
@@ -240,7 +254,8 @@ static void bw_CONV2D(const Bw *b) {
   float *dw = need(n, 1) ? slot(b, 1, NULL)->data : NULL;
   float *db = need(n, 2) ? slot(b, 2, NULL)->data : NULL;
   float *work = dw || dx ? scratch_new(1, (int64_t[]){conv_work_size(&s)}, 0)->data : NULL;
-  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, work);
+  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, n->aux ? n->aux->data : NULL,
+                  work);
 }
 
 /* y = the maximum of each k×k window of the last two axes, every `stride` pixels */

@@ -15,7 +15,7 @@
    -O3, and the hottest loops get AVX2/AVX-512 clones chosen at load (ifunc). The C
    standard mode keeps FMA contraction off, so every clone computes the same bits. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+#pragma GCC optimize("O3", "no-tree-loop-distribute-patterns") /* im2col's rows of 14–28 floats: inline loops, not memcpy/memset calls */
 #endif
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define VEC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -52,11 +52,13 @@ int64_t conv_work_size(const ConvShape *s) {
   return conv_block(s) * (s->C * s->k * s->k + s->F) * s->OH * s->OW;
 }
 
-/* dw [F, C·k·k] by one gemm per sample rather than one per block when it is this small:
-   a product of K = 64·784 ≫ M·N = 16·9 (the Fashion CNN's first layer) ran at 7 GFLOP/s
-   in OpenBLAS against 41 for 64 products of K = 784; at 32·144 (its second layer) the
-   single product was faster (61 against 54). */
-#define CONV_DW_PER_SAMPLE 2048
+/* Small layers (F·C·k·k below this) use one gemm per sample: a product of K = 64·784 ≫
+   M·N = 16·9 (the Fashion CNN's first layer's dw) ran at 7 GFLOP/s in OpenBLAS against
+   41 for 64 products of K = 784, and its forward [16, 9]·[9, 64·784] at 55 against 75;
+   at 32·144 (the second layer) the batched products were faster (62–74 against 51–54). */
+#define CONV_BATCHED_MIN 2048
+
+int conv_batched(const ConvShape *s) { return s->F * s->C * s->k * s->k >= CONV_BATCHED_MIN; }
 
 /* The output columns ow whose input column ow·s − p + j lies inside [0, W):
    [*lo, *hi). */
@@ -132,28 +134,29 @@ void conv_col2im(const ConvShape *s, const float *col, float *dx) {
 
 typedef struct Block {
   const ConvShape *s;
-  int64_t m;                  /* samples in the block */
+  int64_t m;                   /* samples in the block */
   const float *x, *w, *b, *dy; /* the block's first sample */
-  float *y, *dx, *col, *yt;   /* col [C·k·k, m·P], yt [F, m·P] */
+  float *y, *dx, *col, *yt;    /* col: batched [C·k·k, m·P] or per sample [m, C·k·k, P];
+                                  yt [F, m·P] */
 } Block;
 
+/* im2col of the block's samples in the layout conv_batched(s) picks */
 static void im2col_part(void *ctx, int64_t lo, int64_t hi) {
   const Block *k = ctx;
-  int64_t CHW = k->s->C * k->s->H * k->s->W, P = k->s->OH * k->s->OW;
-  for (int64_t n = lo; n < hi; n++) im2col_ld(k->s, k->x + n * CHW, k->col + n * P, k->m * P);
-}
-
-/* each sample's own column matrix: col [m, C·k·k, P] */
-static void im2col_each_part(void *ctx, int64_t lo, int64_t hi) {
-  const Block *k = ctx;
-  int64_t CHW = k->s->C * k->s->H * k->s->W, P = k->s->OH * k->s->OW;
-  for (int64_t n = lo; n < hi; n++) conv_im2col(k->s, k->x + n * CHW, k->col + n * k->s->C * k->s->k * k->s->k * P);
+  const ConvShape *s = k->s;
+  int64_t CHW = s->C * s->H * s->W, P = s->OH * s->OW, CKK = s->C * s->k * s->k;
+  for (int64_t n = lo; n < hi; n++)
+    if (conv_batched(s)) im2col_ld(s, k->x + n * CHW, k->col + n * P, k->m * P);
+    else im2col_ld(s, k->x + n * CHW, k->col + n * CKK * P, P);
 }
 
 static void col2im_part(void *ctx, int64_t lo, int64_t hi) {
   const Block *k = ctx;
-  int64_t CHW = k->s->C * k->s->H * k->s->W, P = k->s->OH * k->s->OW;
-  for (int64_t n = lo; n < hi; n++) col2im_ld(k->s, k->col + n * P, k->m * P, k->dx + n * CHW);
+  const ConvShape *s = k->s;
+  int64_t CHW = s->C * s->H * s->W, P = s->OH * s->OW, CKK = s->C * s->k * s->k;
+  for (int64_t n = lo; n < hi; n++)
+    if (conv_batched(s)) col2im_ld(s, k->col + n * P, k->m * P, k->dx + n * CHW);
+    else col2im_ld(s, k->col + n * CKK * P, P, k->dx + n * CHW);
 }
 
 /* y[n][f][q] = yt[f][n·P + q] + b[f] */
@@ -165,6 +168,17 @@ static void scatter_part(void *ctx, int64_t lo, int64_t hi) {
       const float *src = k->yt + f * ld + n * P;
       float *dst = k->y + (n * F + f) * P, bf = k->b[f];
       for (int64_t q = 0; q < P; q++) dst[q] = src[q] + bf;
+    }
+}
+
+/* y[n][f][q] = b[f], before the per-sample products add w · col_n */
+static void bias_part(void *ctx, int64_t lo, int64_t hi) {
+  const Block *k = ctx;
+  int64_t F = k->s->F, P = k->s->OH * k->s->OW;
+  for (int64_t n = lo; n < hi; n++)
+    for (int64_t f = 0; f < F; f++) {
+      float *dst = k->y + (n * F + f) * P, bf = k->b[f];
+      for (int64_t q = 0; q < P; q++) dst[q] = bf;
     }
 }
 
@@ -203,8 +217,14 @@ void conv2d_forward(const ConvShape *s, const float *x, const float *w, const fl
     Block k = {.s = s, .m = m, .x = x + n0 * CHW, .b = b, .y = y + n0 * s->F * P, .col = work,
                .yt = work + CKK * m * P};
     par_for(m, 1, im2col_part, &k);
-    t_gemm(0, 0, s->F, m * P, CKK, 1, w, k.col, 0, k.yt); /* yt [F, m·P] = w · col */
-    par_for(m, 1, scatter_part, &k);
+    if (conv_batched(s)) {
+      t_gemm(0, 0, s->F, m * P, CKK, 1, w, k.col, 0, k.yt); /* yt [F, m·P] = w · col */
+      par_for(m, 1, scatter_part, &k);
+    } else {
+      par_for(m, 1, bias_part, &k);
+      for (int64_t n = 0; n < m; n++) /* y_n [F, P] += w · col_n */
+        t_gemm(0, 0, s->F, P, CKK, 1, w, k.col + n * CKK * P, 1, k.y + n * s->F * P);
+    }
   }
 }
 
@@ -230,28 +250,48 @@ void conv2d_forward_naive(const ConvShape *s, const float *x, const float *w, co
 
 void conv2d_backward_naive(const ConvShape *s, const float *x, const float *w, const float *dy,
                            float *dx, float *dw, float *db) {
-  int64_t k = s->k;
-  for (int64_t n = 0; n < s->B; n++)
+  int64_t k = s->k, P = s->OH * s->OW;
+  if (db) /* db[f] += Σ_n Σ_q dy[n][f][q], in double */
+    for (int64_t f = 0; f < s->F; f++) {
+      double acc = 0;
+      for (int64_t n = 0; n < s->B; n++)
+        for (int64_t q = 0; q < P; q++) acc += dy[(n * s->F + f) * P + q];
+      db[f] += (float)acc;
+    }
+  if (dw) /* dw[f][c][i][j] += Σ_n Σ_(oh, ow) dy · x at the tap, in double */
     for (int64_t f = 0; f < s->F; f++)
-      for (int64_t oh = 0; oh < s->OH; oh++)
-        for (int64_t ow = 0; ow < s->OW; ow++) {
-          float g = dy[((n * s->F + f) * s->OH + oh) * s->OW + ow];
-          if (db) db[f] += g;
-          for (int64_t c = 0; c < s->C; c++)
-            for (int64_t i = 0; i < k; i++)
-              for (int64_t j = 0; j < k; j++) {
-                int64_t ih = oh * s->stride - s->pad + i, iw = ow * s->stride - s->pad + j;
-                if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W) continue;
-                int64_t xi = ((n * s->C + c) * s->H + ih) * s->W + iw;
-                int64_t wi = ((f * s->C + c) * k + i) * k + j;
-                if (dw) dw[wi] += g * x[xi];
-                if (dx) dx[xi] += g * w[wi];
-              }
-        }
+      for (int64_t c = 0; c < s->C; c++)
+        for (int64_t i = 0; i < k; i++)
+          for (int64_t j = 0; j < k; j++) {
+            double acc = 0;
+            for (int64_t n = 0; n < s->B; n++)
+              for (int64_t oh = 0; oh < s->OH; oh++)
+                for (int64_t ow = 0; ow < s->OW; ow++) {
+                  int64_t ih = oh * s->stride - s->pad + i, iw = ow * s->stride - s->pad + j;
+                  if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W) continue;
+                  acc += (double)dy[((n * s->F + f) * s->OH + oh) * s->OW + ow] *
+                         x[((n * s->C + c) * s->H + ih) * s->W + iw];
+                }
+            dw[((f * s->C + c) * k + i) * k + j] += (float)acc;
+          }
+  if (dx) /* each dy spread over the pixels of its window, weighted by w */
+    for (int64_t n = 0; n < s->B; n++)
+      for (int64_t f = 0; f < s->F; f++)
+        for (int64_t oh = 0; oh < s->OH; oh++)
+          for (int64_t ow = 0; ow < s->OW; ow++) {
+            float g = dy[((n * s->F + f) * s->OH + oh) * s->OW + ow];
+            for (int64_t c = 0; c < s->C; c++)
+              for (int64_t i = 0; i < k; i++)
+                for (int64_t j = 0; j < k; j++) {
+                  int64_t ih = oh * s->stride - s->pad + i, iw = ow * s->stride - s->pad + j;
+                  if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W) continue;
+                  dx[((n * s->C + c) * s->H + ih) * s->W + iw] += g * w[((f * s->C + c) * k + i) * k + j];
+                }
+          }
 }
 
 void conv2d_backward(const ConvShape *s, const float *x, const float *w, const float *dy,
-                     float *dx, float *dw, float *db, float *work) {
+                     float *dx, float *dw, float *db, const float *col, float *work) {
   int64_t CKK = s->C * s->k * s->k, P = s->OH * s->OW, CHW = s->C * s->H * s->W;
   if (db) /* db[f] += Σ_n Σ_q dy[n][f][q]: rows in float lanes, samples added in double */
     for (int64_t f = 0; f < s->F; f++) {
@@ -259,27 +299,26 @@ void conv2d_backward(const ConvShape *s, const float *x, const float *w, const f
       for (int64_t n = 0; n < s->B; n++) acc += sum_lanes(dy + (n * s->F + f) * P, P);
       db[f] += (float)acc;
     }
-  int dw_each = s->F * CKK < CONV_DW_PER_SAMPLE;
   int64_t nb = conv_block(s);
+  if (nb < s->B) col = NULL; /* the forward kept no column matrix of several blocks */
   for (int64_t n0 = 0; n0 < s->B; n0 += nb) {
     int64_t m = s->B - n0 < nb ? s->B - n0 : nb;
     const float *dy0 = dy + n0 * s->F * P;
     Block k = {.s = s, .m = m, .x = x + n0 * CHW, .dy = dy0, .dx = dx ? dx + n0 * CHW : NULL,
                .col = work, .yt = work + CKK * m * P};
-    if (dx || (dw && !dw_each))
+    const float *cols = col ? col : work;
+    if (dw && !col) par_for(m, 1, im2col_part, &k);
+    if (conv_batched(s)) {
       par_for(m, 1, gather_part, &k); /* yt [F, m·P]: the block's dy, samples side by side */
-    if (dw && dw_each) {
-      par_for(m, 1, im2col_each_part, &k); /* col [m, C·k·k, P] */
-      for (int64_t n = 0; n < m; n++) /* dw += dy_n · col_nᵀ */
-        t_gemm(0, 1, s->F, CKK, P, 1, dy0 + n * s->F * P, k.col + n * CKK * P, 1, dw);
-    } else if (dw) {
-      par_for(m, 1, im2col_part, &k);
-      t_gemm(0, 1, s->F, CKK, m * P, 1, k.yt, k.col, 1, dw); /* dw += yt · colᵀ */
+      if (dw) t_gemm(0, 1, s->F, CKK, m * P, 1, k.yt, cols, 1, dw); /* dw += yt · colᵀ */
+      if (dx) t_gemm(1, 0, CKK, m * P, s->F, 1, w, k.yt, 0, k.col); /* dcol = wᵀ · yt */
+    } else {
+      for (int64_t n = 0; n < m && dw; n++) /* dw += dy_n · col_nᵀ */
+        t_gemm(0, 1, s->F, CKK, P, 1, dy0 + n * s->F * P, cols + n * CKK * P, 1, dw);
+      for (int64_t n = 0; n < m && dx; n++) /* dcol_n = wᵀ · dy_n */
+        t_gemm(1, 0, CKK, P, s->F, 1, w, dy0 + n * s->F * P, 0, k.col + n * CKK * P);
     }
-    if (dx) {
-      t_gemm(1, 0, CKK, m * P, s->F, 1, w, k.yt, 0, k.col); /* dcol = wᵀ · yt */
-      par_for(m, 1, col2im_part, &k);
-    }
+    if (dx) par_for(m, 1, col2im_part, &k);
   }
 }
 

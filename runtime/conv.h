@@ -27,18 +27,22 @@ void conv_im2col(const ConvShape *s, const float *x, float *col);
 void conv_col2im(const ConvShape *s, const float *col, float *dx);
 
 /* How the fast kernels go (measured on the Fashion CNN, see conv.c): im2col over a
-   block of conv_block(s) samples (the whole batch unless its column matrix passes
-   16 MiB) into col [C·k·k, m·OH·OW], the samples side by side, then one gemm per block:
-   yt [F, m·OH·OW] = w [F, C·k·k] · col, scattered to y with the bias. Backward:
-   dw += dyt · colᵀ (or one gemm per sample when F·C·k·k is small) and dcol = wᵀ · dyt,
-   dx by col2im. im2col, col2im, the scatter and gather are split over samples by
-   par_for. (Direct summation for one input channel was measured too: 3.5× slower than
-   im2col + gemm on the first layer; see conv.c.) */
+   block of conv_block(s) samples (the whole batch unless its matrices pass 16 MiB),
+   then, when conv_batched(s), one gemm per block: col [C·k·k, m·OH·OW] holds the samples
+   side by side, yt [F, m·OH·OW] = w [F, C·k·k] · col is scattered to y with the bias;
+   backward dw += dyt · colᵀ and dcol = wᵀ · dyt, one gemm each. Small layers (few
+   filters × taps: a first layer) keep col per sample [m, C·k·k, OH·OW] and one gemm per
+   sample, which OpenBLAS runs faster there. dx by col2im. im2col, col2im, scatter and
+   gather are split over samples by par_for. (Direct summation for one input channel
+   was measured too: 3.5× slower than im2col + gemm on the first layer.) */
 int64_t conv_block(const ConvShape *s);
+int conv_batched(const ConvShape *s);
 /* Floats of scratch `work` conv2d_forward and conv2d_backward need. */
 int64_t conv_work_size(const ConvShape *s);
 
-/* y [B, F, OH, OW] = conv(x, w) + b. work: conv_work_size(s) floats. */
+/* y [B, F, OH, OW] = conv(x, w) + b. work: conv_work_size(s) floats; when
+   conv_block(s) == B it holds, on return, the batch's column matrix at its start, which
+   conv2d_backward can take as col. */
 void conv2d_forward(const ConvShape *s, const float *x, const float *w, const float *b,
                     float *y, float *work);
 /* The same by direct summation in double: the oracle of the tests. */
@@ -48,10 +52,11 @@ void conv2d_forward_naive(const ConvShape *s, const float *x, const float *w, co
      dw += Σ_b dy_b · col_bᵀ        [F, C·k·k]
      dx_b += col2im(wᵀ · dy_b)      [C, H, W]
      db += Σ_b Σ_pixels dy_b        [F]
-   work: conv_work_size(s) floats. */
+   col: the forward's work (its column matrix) or NULL (recomputed); work:
+   conv_work_size(s) floats, not col's. */
 void conv2d_backward(const ConvShape *s, const float *x, const float *w, const float *dy,
-                     float *dx, float *dw, float *db, float *work);
-/* The same, one product at a time in the order of the definition: the oracle. */
+                     float *dx, float *dw, float *db, const float *col, float *work);
+/* The same, straight from the definition (dw and db summed in double): the oracle. */
 void conv2d_backward_naive(const ConvShape *s, const float *x, const float *w, const float *dy,
                            float *dx, float *dw, float *db);
 
