@@ -208,20 +208,26 @@ VEC_CLONES static float sum_lanes(const float *a, int64_t n) {
 
 /* ---- conv2d ---- */
 
+/* Samples per par_for chunk: some 16k floats of column matrix, so that small images stay
+   on the calling thread (a worker's wake-up costs about a microsecond). */
+static int64_t sample_grain(const ConvShape *s) {
+  return 1 + 16384 / (s->C * s->k * s->k * s->OH * s->OW + s->F * s->OH * s->OW);
+}
+
 void conv2d_forward(const ConvShape *s, const float *x, const float *w, const float *b,
                     float *y, float *work) {
   int64_t CKK = s->C * s->k * s->k, P = s->OH * s->OW, CHW = s->C * s->H * s->W;
-  int64_t nb = conv_block(s);
+  int64_t nb = conv_block(s), grain = sample_grain(s);
   for (int64_t n0 = 0; n0 < s->B; n0 += nb) {
     int64_t m = s->B - n0 < nb ? s->B - n0 : nb;
     Block k = {.s = s, .m = m, .x = x + n0 * CHW, .b = b, .y = y + n0 * s->F * P, .col = work,
                .yt = work + CKK * m * P};
-    par_for(m, 1, im2col_part, &k);
+    par_for(m, grain, im2col_part, &k);
     if (conv_batched(s)) {
       t_gemm(0, 0, s->F, m * P, CKK, 1, w, k.col, 0, k.yt); /* yt [F, m·P] = w · col */
-      par_for(m, 1, scatter_part, &k);
+      par_for(m, grain, scatter_part, &k);
     } else {
-      par_for(m, 1, bias_part, &k);
+      par_for(m, grain, bias_part, &k);
       for (int64_t n = 0; n < m; n++) /* y_n [F, P] += w · col_n */
         t_gemm(0, 0, s->F, P, CKK, 1, w, k.col + n * CKK * P, 1, k.y + n * s->F * P);
     }
@@ -299,7 +305,7 @@ void conv2d_backward(const ConvShape *s, const float *x, const float *w, const f
       for (int64_t n = 0; n < s->B; n++) acc += sum_lanes(dy + (n * s->F + f) * P, P);
       db[f] += (float)acc;
     }
-  int64_t nb = conv_block(s);
+  int64_t nb = conv_block(s), grain = sample_grain(s);
   if (nb < s->B) col = NULL; /* the forward kept no column matrix of several blocks */
   for (int64_t n0 = 0; n0 < s->B; n0 += nb) {
     int64_t m = s->B - n0 < nb ? s->B - n0 : nb;
@@ -307,9 +313,9 @@ void conv2d_backward(const ConvShape *s, const float *x, const float *w, const f
     Block k = {.s = s, .m = m, .x = x + n0 * CHW, .dy = dy0, .dx = dx ? dx + n0 * CHW : NULL,
                .col = work, .yt = work + CKK * m * P};
     const float *cols = col ? col : work;
-    if (dw && !col) par_for(m, 1, im2col_part, &k);
+    if (dw && !col) par_for(m, grain, im2col_part, &k);
     if (conv_batched(s)) {
-      par_for(m, 1, gather_part, &k); /* yt [F, m·P]: the block's dy, samples side by side */
+      par_for(m, grain, gather_part, &k); /* yt [F, m·P]: the block's dy, samples side by side */
       if (dw) t_gemm(0, 1, s->F, CKK, m * P, 1, k.yt, cols, 1, dw); /* dw += yt · colᵀ */
       if (dx) t_gemm(1, 0, CKK, m * P, s->F, 1, w, k.yt, 0, k.col); /* dcol = wᵀ · yt */
     } else {
@@ -318,7 +324,7 @@ void conv2d_backward(const ConvShape *s, const float *x, const float *w, const f
       for (int64_t n = 0; n < m && dx; n++) /* dcol_n = wᵀ · dy_n */
         t_gemm(1, 0, CKK, P, s->F, 1, w, dy0 + n * s->F * P, 0, k.col + n * CKK * P);
     }
-    if (dx) par_for(m, 1, col2im_part, &k);
+    if (dx) par_for(m, grain, col2im_part, &k);
   }
 }
 
