@@ -17,16 +17,9 @@ typedef struct ConvShape {
 
 /* Output size of one axis, floor((n + 2·pad − k)/stride) + 1; < 1 when k does not fit. */
 int64_t conv_out_size(int64_t n, int64_t k, int64_t stride, int64_t pad);
-/* Floats in one sample's column matrix: C·k·k rows of OH·OW. */
-int64_t conv_col_size(const ConvShape *s);
-
-/* col [C·k·k, OH·OW]: col[(c·k + i)·k + j][oh·OW + ow] = x[c][oh·s − p + i][ow·s − p + j],
-   0 in the padding. x: one sample [C, H, W]. */
-void conv_im2col(const ConvShape *s, const float *x, float *col);
-/* The adjoint of im2col: dx [C, H, W] += each column entry at the pixel it came from. */
-void conv_col2im(const ConvShape *s, const float *col, float *dx);
-
-/* How the fast kernels go (measured on the Fashion CNN, see conv.c): im2col over a
+/* How the fast kernels go (measured on the Fashion CNN, see conv.c). One sample's
+   column matrix [C·k·k, OH·OW] is col[(c·k + i)·k + j][oh·OW + ow] =
+   x[c][oh·s − p + i][ow·s − p + j], 0 in the padding; im2col over a
    block of conv_block(s) samples (the whole batch unless its matrices pass 16 MiB),
    then, when conv_batched(s), one gemm per block: col [C·k·k, m·OH·OW] holds the samples
    side by side, yt [F, m·OH·OW] = w [F, C·k·k] · col is scattered to y with the bias;
