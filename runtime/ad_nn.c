@@ -213,33 +213,36 @@ static ConvShape conv_shape(const Tensor *x, const Tensor *w, const Tensor *b, i
    the batch + gemm (conv.h); the column matrix stays on the node for dw's backward */
 Tensor *ad_conv2d(Tensor *x, Tensor *w, Tensor *b, int stride, int pad) {
   ConvShape s = conv_shape(x, w, b, stride, pad);
-  Tensor *y = t_new(4, (int64_t[]){s.B, s.F, s.OH, s.OW});
-  Tensor *work;
+  Tensor *y = t_new(4, (int64_t[]){s.B, s.F, s.OH, s.OW}), *col = NULL, *yt = NULL;
+  int64_t n_out = conv_out_floats(&s);
   RtFrame f;
   if (RT_TRY(&f)) {
-    work = t_new(1, (int64_t[]){conv_work_size(&s)});
+    col = t_new(1, (int64_t[]){conv_col_floats(&s)});
+    if (n_out > 0) yt = t_new(1, &n_out);
     rt_pop(&f);
   } else {
     rt_pop(&f);
     t_release(y);
+    if (col) t_release(col);
     rt_rethrow();
   }
-  conv2d_forward(&s, x->data, w->data, b->data, y->data, work->data);
+  conv2d_forward(&s, x->data, w->data, b->data, y->data, col->data, yt ? yt->data : NULL);
+  if (yt) t_release(yt);
   AdNode *n = NULL;
   if (RT_TRY(&f)) {
     n = record(y, AD_CONV2D, 3, (Tensor *[]){x, w, b}, 0, 0);
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    t_release(work);
+    t_release(col);
     rt_rethrow();
   }
   if (n) {
     n->p.cv.stride = stride, n->p.cv.pad = pad;
-    if (need(n, 1) && conv_block(&s) == s.B) n->aux = work; /* the batch's column matrix */
-    else t_release(work);
+    if (need(n, 1) && conv_block(&s) == s.B) n->aux = col; /* the batch's column matrix */
+    else t_release(col);
   } else {
-    t_release(work);
+    t_release(col);
   }
   return y;
 }
@@ -253,9 +256,11 @@ static void bw_CONV2D(const Bw *b) {
   float *dx = need(n, 0) ? slot(b, 0, NULL)->data : NULL;
   float *dw = need(n, 1) ? slot(b, 1, NULL)->data : NULL;
   float *db = need(n, 2) ? slot(b, 2, NULL)->data : NULL;
-  float *work = dw || dx ? scratch_new(1, (int64_t[]){conv_work_size(&s)}, 0)->data : NULL;
-  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, n->aux ? n->aux->data : NULL,
-                  work);
+  const float *kept = n->aux ? n->aux->data : NULL;
+  int64_t n_col = conv_col_floats(&s), n_out = conv_out_floats(&s);
+  float *col = dx || (dw && !kept) ? scratch_new(1, &n_col, 0)->data : NULL;
+  float *yt = (dx || dw) && n_out > 0 ? scratch_new(1, &n_out, 0)->data : NULL;
+  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, kept, col, yt);
 }
 
 /* y = the maximum of each k×k window of the last two axes, every `stride` pixels */

@@ -49,10 +49,6 @@ int64_t conv_block(const ConvShape *s) {
   return nb < s->B ? nb : s->B;
 }
 
-int64_t conv_work_size(const ConvShape *s) {
-  return conv_block(s) * (s->C * s->k * s->k + s->F) * s->OH * s->OW;
-}
-
 /* Small layers (F·C·k·k below this) use one gemm per sample: a product of K = 64·784 ≫
    M·N = 16·9 (the Fashion CNN's first layer's dw) ran at 7 GFLOP/s in OpenBLAS against
    41 for 64 products of K = 784, and its forward [16, 9]·[9, 64·784] at 55 against 75;
@@ -60,6 +56,14 @@ int64_t conv_work_size(const ConvShape *s) {
 #define CONV_BATCHED_MIN 2048
 
 int conv_batched(const ConvShape *s) { return s->F * s->C * s->k * s->k >= CONV_BATCHED_MIN; }
+
+int64_t conv_col_floats(const ConvShape *s) {
+  return conv_block(s) * s->C * s->k * s->k * s->OH * s->OW;
+}
+
+int64_t conv_out_floats(const ConvShape *s) {
+  return conv_batched(s) ? conv_block(s) * s->F * s->OH * s->OW : 0;
+}
 
 /* The output columns ow whose input column ow·s − p + j lies inside [0, W):
    [*lo, *hi). */
@@ -209,13 +213,13 @@ static int64_t sample_grain(const ConvShape *s) {
 }
 
 void conv2d_forward(const ConvShape *s, const float *x, const float *w, const float *b,
-                    float *y, float *work) {
+                    float *y, float *col, float *yt) {
   int64_t CKK = s->C * s->k * s->k, P = s->OH * s->OW, CHW = s->C * s->H * s->W;
   int64_t nb = conv_block(s), grain = sample_grain(s);
   for (int64_t n0 = 0; n0 < s->B; n0 += nb) {
     int64_t m = s->B - n0 < nb ? s->B - n0 : nb;
-    Block k = {.s = s, .m = m, .x = x + n0 * CHW, .b = b, .y = y + n0 * s->F * P, .col = work,
-               .yt = work + CKK * m * P};
+    Block k = {.s = s, .m = m, .x = x + n0 * CHW, .b = b, .y = y + n0 * s->F * P, .col = col,
+               .yt = yt};
     par_for(m, grain, im2col_part, &k);
     if (conv_batched(s)) {
       t_gemm(0, 0, s->F, m * P, CKK, 1, w, k.col, 0, k.yt); /* yt [F, m·P] = w · col */
@@ -291,7 +295,8 @@ void conv2d_backward_naive(const ConvShape *s, const float *x, const float *w, c
 }
 
 void conv2d_backward(const ConvShape *s, const float *x, const float *w, const float *dy,
-                     float *dx, float *dw, float *db, const float *col, float *work) {
+                     float *dx, float *dw, float *db, const float *kept, float *col,
+                     float *yt) {
   int64_t CKK = s->C * s->k * s->k, P = s->OH * s->OW, CHW = s->C * s->H * s->W;
   if (db) /* db[f] += Σ_n Σ_q dy[n][f][q]: rows in float lanes, samples added in double */
     for (int64_t f = 0; f < s->F; f++) {
@@ -300,14 +305,14 @@ void conv2d_backward(const ConvShape *s, const float *x, const float *w, const f
       db[f] += (float)acc;
     }
   int64_t nb = conv_block(s), grain = sample_grain(s);
-  if (nb < s->B) col = NULL; /* the forward kept no column matrix of several blocks */
+  if (nb < s->B) kept = NULL; /* the forward keeps no column matrix of several blocks */
   for (int64_t n0 = 0; n0 < s->B; n0 += nb) {
     int64_t m = s->B - n0 < nb ? s->B - n0 : nb;
     const float *dy0 = dy + n0 * s->F * P;
     Block k = {.s = s, .m = m, .x = x + n0 * CHW, .dy = dy0, .dx = dx ? dx + n0 * CHW : NULL,
-               .col = work, .yt = work + CKK * m * P};
-    const float *cols = col ? col : work;
-    if (dw && !col) par_for(m, grain, im2col_part, &k);
+               .col = col, .yt = yt};
+    const float *cols = kept ? kept : col;
+    if (dw && !kept) par_for(m, grain, im2col_part, &k);
     if (conv_batched(s)) {
       par_for(m, grain, gather_part, &k); /* yt [F, m·P]: the block's dy, samples side by side */
       if (dw) t_gemm(0, 1, s->F, CKK, m * P, 1, k.yt, cols, 1, dw); /* dw += yt · colᵀ */

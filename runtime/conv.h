@@ -30,14 +30,16 @@ int64_t conv_out_size(int64_t n, int64_t k, int64_t stride, int64_t pad);
    was measured too: 3.5× slower than im2col + gemm on the first layer.) */
 int64_t conv_block(const ConvShape *s);
 int conv_batched(const ConvShape *s);
-/* Floats of scratch `work` conv2d_forward and conv2d_backward need. */
-int64_t conv_work_size(const ConvShape *s);
+/* Floats of the scratch conv2d_forward and conv2d_backward take: col, a block's column
+   matrix, and yt, a block's output or dy in gemm layout (0: not used, yt may be NULL). */
+int64_t conv_col_floats(const ConvShape *s);
+int64_t conv_out_floats(const ConvShape *s);
 
-/* y [B, F, OH, OW] = conv(x, w) + b. work: conv_work_size(s) floats; when
-   conv_block(s) == B it holds, on return, the batch's column matrix at its start, which
-   conv2d_backward can take as col. */
+/* y [B, F, OH, OW] = conv(x, w) + b. col, yt: scratch (above); when conv_block(s) == B,
+   col holds on return the whole batch's column matrix, which conv2d_backward can take
+   as `kept`. */
 void conv2d_forward(const ConvShape *s, const float *x, const float *w, const float *b,
-                    float *y, float *work);
+                    float *y, float *col, float *yt);
 /* The same by direct summation in double: the oracle of the tests. */
 void conv2d_forward_naive(const ConvShape *s, const float *x, const float *w, const float *b,
                           float *y);
@@ -45,10 +47,12 @@ void conv2d_forward_naive(const ConvShape *s, const float *x, const float *w, co
      dw += Σ_b dy_b · col_bᵀ        [F, C·k·k]
      dx_b += col2im(wᵀ · dy_b)      [C, H, W]
      db += Σ_b Σ_pixels dy_b        [F]
-   col: the forward's work (its column matrix) or NULL (recomputed); work:
-   conv_work_size(s) floats, not col's. */
+   kept: the forward's col, or NULL (then recomputed). col, yt: scratch as for the
+   forward (col needed with dx, or dw without kept; yt with dx or dw when
+   conv_out_floats(s) > 0). */
 void conv2d_backward(const ConvShape *s, const float *x, const float *w, const float *dy,
-                     float *dx, float *dw, float *db, const float *col, float *work);
+                     float *dx, float *dw, float *db, const float *kept, float *col,
+                     float *yt);
 /* The same, straight from the definition (dw and db summed in double): the oracle. */
 void conv2d_backward_naive(const ConvShape *s, const float *x, const float *w, const float *dy,
                            float *dx, float *dw, float *db);

@@ -67,8 +67,9 @@ static void conv_forward_vs_naive(void) {
     ConvShape s = shape_of(conv_cases[i]);
     int64_t nx = s.B * s.C * s.H * s.W, nw = s.F * s.C * s.k * s.k, ny = s.B * s.F * s.OH * s.OW;
     float *x = randv(nx), *w = randv(nw), *b = randv(s.F), *y = randv(ny), *want = randv(ny);
-    float *work = rt_malloc((size_t)conv_work_size(&s) * sizeof(float));
-    conv2d_forward(&s, x, w, b, y, work);
+    float *col = rt_malloc((size_t)conv_col_floats(&s) * sizeof(float));
+    float *yt = rt_malloc((size_t)(1 + conv_out_floats(&s)) * sizeof(float));
+    conv2d_forward(&s, x, w, b, y, col, conv_out_floats(&s) ? yt : NULL);
     conv2d_forward_naive(&s, x, w, b, want);
     check_close(NAME("conv2d forward = naive, B=%lld C=%lld %lldx%lld F=%lld k=%lld stride %lld "
                      "padding %lld (blocks of %lld)",
@@ -76,8 +77,8 @@ static void conv_forward_vs_naive(void) {
                      (long long)s.F, (long long)s.k, (long long)s.stride, (long long)s.pad,
                      (long long)conv_block(&s)),
                 y, want, ny, 1e-5);
-    float *ps[] = {x, w, b, y, want, work};
-    for (int j = 0; j < 6; j++) rt_free(ps[j]);
+    float *ps[] = {x, w, b, y, want, col, yt};
+    for (int j = 0; j < 7; j++) rt_free(ps[j]);
   }
 }
 
@@ -94,12 +95,15 @@ static void conv_backward_vs_naive(void) {
       float *x = randv(nx), *w = randv(nw), *dy = randv(ny);
       float *dx = randv(nx), *dw = randv(nw), *db = randv(s.F);
       float *dx0 = copyv(dx, nx), *dw0 = copyv(dw, nw), *db0 = copyv(db, s.F);
-      float *work = rt_malloc((size_t)conv_work_size(&s) * sizeof(float));
-      float *fwd = rt_malloc((size_t)conv_work_size(&s) * sizeof(float)), *y = randv(ny);
+      int64_t n_col = conv_col_floats(&s), n_out = conv_out_floats(&s);
+      float *col = rt_malloc((size_t)n_col * sizeof(float));
+      float *yt = rt_malloc((size_t)(1 + n_out) * sizeof(float));
+      float *fwd = rt_malloc((size_t)n_col * sizeof(float)), *y = randv(ny);
       float *bias = randv(s.F);
-      conv2d_forward(&s, x, w, bias, y, fwd); /* fwd: the column matrix, as the layer keeps it */
+      /* fwd: the column matrix, as the layer keeps it */
+      conv2d_forward(&s, x, w, bias, y, fwd, n_out ? yt : NULL);
       conv2d_backward(&s, x, w, dy, wants[v][0] ? dx : NULL, wants[v][1] ? dw : NULL,
-                      wants[v][2] ? db : NULL, keep ? fwd : NULL, work);
+                      wants[v][2] ? db : NULL, keep ? fwd : NULL, col, n_out ? yt : NULL);
       conv2d_backward_naive(&s, x, w, dy, wants[v][0] ? dx0 : NULL, wants[v][1] ? dw0 : NULL,
                             wants[v][2] ? db0 : NULL);
       const char *what = NAME("B=%lld C=%lld %lldx%lld F=%lld k=%lld stride %lld padding %lld%s",
@@ -113,8 +117,8 @@ static void conv_backward_vs_naive(void) {
                   dw, dw0, nw, 1e-4);
       check_close(NAME("conv2d backward db = naive, %s%s", what, wants[v][2] ? "" : " (not wanted)"),
                   db, db0, s.F, 1e-4);
-      float *ps[] = {x, w, dy, dx, dw, db, dx0, dw0, db0, work, fwd, y, bias};
-      for (int j = 0; j < 13; j++) rt_free(ps[j]);
+      float *ps[] = {x, w, dy, dx, dw, db, dx0, dw0, db0, col, yt, fwd, y, bias};
+      for (int j = 0; j < 14; j++) rt_free(ps[j]);
     }
 }
 
