@@ -210,28 +210,46 @@ static ConvShape conv_shape(const Tensor *x, const Tensor *w, const Tensor *b, i
   return s;
 }
 
-/* y[n, f] = b[f] + Σ_c x[n, c] ⋆ w[f, c] (cross-correlation, like torch), im2col + gemm */
+/* y[n, f] = b[f] + Σ_c x[n, c] ⋆ w[f, c] (cross-correlation, like torch): im2col over
+   the batch + gemm (conv.h); the column matrix stays on the node for dw's backward */
 Tensor *ad_conv2d(Tensor *x, Tensor *w, Tensor *b, int stride, int pad) {
   ConvShape s = conv_shape(x, w, b, stride, pad);
-  Tensor *y = t_new(4, (int64_t[]){s.B, s.F, s.OH, s.OW});
-  float *col;
+  Tensor *y = t_new(4, (int64_t[]){s.B, s.F, s.OH, s.OW}), *col = NULL, *yt = NULL;
+  int64_t n_out = conv_out_floats(&s);
   RtFrame f;
   if (RT_TRY(&f)) {
-    col = rt_malloc_aligned((size_t)conv_col_size(&s) * sizeof(float));
+    col = t_new(1, (int64_t[]){conv_col_floats(&s)});
+    if (n_out > 0) yt = t_new(1, &n_out);
     rt_pop(&f);
   } else {
     rt_pop(&f);
     t_release(y);
+    if (col) t_release(col);
     rt_rethrow();
   }
-  conv2d_forward(&s, x->data, w->data, b->data, y->data, col);
-  rt_free(col);
-  AdNode *n = record(y, AD_CONV2D, 3, (Tensor *[]){x, w, b}, 0, 0);
-  if (n) n->p.cv.stride = stride, n->p.cv.pad = pad;
+  conv2d_forward(&s, x->data, w->data, b->data, y->data, col->data, yt ? yt->data : NULL);
+  if (yt) t_release(yt);
+  AdNode *n = NULL;
+  if (RT_TRY(&f)) {
+    n = record(y, AD_CONV2D, 3, (Tensor *[]){x, w, b}, 0, 0);
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(col);
+    rt_rethrow();
+  }
+  if (n) {
+    n->p.cv.stride = stride, n->p.cv.pad = pad;
+    if (need(n, 1) && conv_block(&s) == s.B) n->aux = col; /* the batch's column matrix */
+    else t_release(col);
+  } else {
+    t_release(col);
+  }
   return y;
 }
 
-/* dw += Σ dy·colᵀ, dx += col2im(wᵀ·dy), db += Σ dy; one column buffer reused per sample */
+/* dw += Σ dy·colᵀ, dx += col2im(wᵀ·dy), db += Σ dy (conv.h's conv2d_backward), with the
+   forward's column matrix when it kept one */
 static void bw_CONV2D(const Bw *b) {
   AdNode *n = b->n;
   const Tensor *x = n->in[0], *w = n->in[1];
@@ -239,10 +257,11 @@ static void bw_CONV2D(const Bw *b) {
   float *dx = need(n, 0) ? slot(b, 0, NULL)->data : NULL;
   float *dw = need(n, 1) ? slot(b, 1, NULL)->data : NULL;
   float *db = need(n, 2) ? slot(b, 2, NULL)->data : NULL;
-  int64_t cs[1] = {conv_col_size(&s)};
-  float *col = dw ? scratch_new(1, cs, 0)->data : NULL;
-  float *dcol = dx ? scratch_new(1, cs, 0)->data : NULL;
-  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, col, dcol);
+  const float *kept = n->aux ? n->aux->data : NULL;
+  int64_t n_col = conv_col_floats(&s), n_out = conv_out_floats(&s);
+  float *col = dx || (dw && !kept) ? scratch_new(1, &n_col, 0)->data : NULL;
+  float *yt = (dx || dw) && n_out > 0 ? scratch_new(1, &n_out, 0)->data : NULL;
+  conv2d_backward(&s, x->data, w->data, b->dy->data, dx, dw, db, kept, col, yt);
 }
 
 /* y = the maximum of each k×k window of the last two axes, every `stride` pixels */
