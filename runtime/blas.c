@@ -249,8 +249,11 @@ static void choose(void) {
 #else
   bool own_slow = false; /* the web build: the portable kernel is all there is */
 #endif
-#ifndef NN_NO_BLAS
+#ifdef NN_NO_BLAS
+  const char *want = "none"; /* a build without libraries (make BLAS=0, the web) */
+#else
   const char *want = getenv("NN_BLAS");
+#endif
   if (want && *want) {
     if (strcmp(want, "none") && strcmp(want, "0")) try_library(want, true);
   } else {
@@ -258,7 +261,6 @@ static void choose(void) {
     for (size_t i = 0; i < sizeof libs / sizeof *libs; i++)
       if (try_library(libs[i], false)) break;
   }
-#endif
   if (!choice.sgemm && own_slow) choice.slow = true;
   /* drop the trailing "; " */
   size_t n = strlen(choice.note);
