@@ -18,7 +18,7 @@
 #include "tensor.h"
 
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
-enum { SLOW_FACTOR = 4 }; /* a library this many times slower than nn's kernel is slow */
+enum { SLOW_FACTOR = 8 }; /* a library this many times slower than nn's kernel is slow */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static BlasChoice choice; /* written once under `once`, then only read */
@@ -219,19 +219,22 @@ static bool try_library(const char *file, bool forced) {
   double own, lib;
   speed(f, &own, &lib);
   choice.own_gflops = own;
-  /* A library under a quarter of nn's kernel's speed is a slow path: Debian's reference
-     BLAS is 1/25 to 1/100 of it; OpenBLAS is within tens of percent, and timing noise on a
-     busy machine stays well inside the factor. */
+  /* A library under an eighth of nn's kernel's speed is a slow path: Debian's reference
+     BLAS is 1/25 to 1/100 of it; OpenBLAS is a third to all of it at this size (waking its
+     threads costs it most), and timing noise on a busy machine stays inside the factor. */
   if (lib < own / SLOW_FACTOR && !forced) {
     note(_("%s not used: %.0f× slower than nn's kernel; "), file, own / lib);
     return false;
   }
-  choice.sgemm = f;
   choice.lib_gflops = lib;
-  choice.all_products = forced || !strcmp(gemm_own_isa(), "portable");
   describe_library(file, f, fresh);
   if (fresh) snprintf(choice.core, sizeof choice.core, "Haswell");
   else if (openblas && !choice.core[0] && core) snprintf(choice.core, sizeof choice.core, "%s", core);
+  /* A right, fast library that nn's own SIMD kernel still beats stays unused (and the
+     search ends: it is the best library here). */
+  if (!forced && strcmp(gemm_own_isa(), "portable") && lib <= own) return true;
+  choice.sgemm = f;
+  choice.all_products = forced || !strcmp(gemm_own_isa(), "portable");
   if (lib < own / SLOW_FACTOR) {
     choice.slow = true;
     note(_("%s (NN_BLAS) is %.0f× slower than nn's own kernel; "), file, own / lib);
@@ -292,7 +295,7 @@ void blas_describe(char *buf, int n) {
   if (n <= 0) return;
   buf[0] = 0;
   append(buf, n, &used, _("nn's %s kernel (threads: %d)"), gemm_own_isa(), threads);
-  if (c->sgemm) {
+  if (c->library[0]) {
     append(buf, n, &used, "; %s", c->library);
     if (c->core[0] || c->lib_threads) {
       append(buf, n, &used, " (%s", c->core);
@@ -300,7 +303,11 @@ void blas_describe(char *buf, int n) {
         append(buf, n, &used, _("%sthreads: %d"), c->core[0] ? ", " : "", c->lib_threads);
       append(buf, n, &used, ")");
     }
-    append(buf, n, &used, " %s", c->all_products ? _("for all but small products") : _("for large products"));
+    if (c->sgemm)
+      append(buf, n, &used, " %s", c->all_products ? _("for all but small products") : _("for large products"));
+    else
+      append(buf, n, &used, _(" checked, not used: nn's kernel is faster here (%.0f against %.0f GFLOP/s)"),
+             c->own_gflops, c->lib_gflops);
   }
   if (c->note[0]) append(buf, n, &used, " [%s]", c->note);
 }

@@ -3,9 +3,11 @@
  * t_gemm (tensor.h) sends every product either to nn's own kernel (gemm.h: AVX-512, AVX2
  * or portable C, by what the CPU has) or to a CBLAS library found at run time
  * (OpenBLAS first). A library is trusted only after two checks when it loads (on the
- * first product that needs it): its results match nn's kernel on awkward shapes (tails,
- * every transpose), and it is not much slower than nn's kernel on a training-sized
- * product. So Debian's reference BLAS (libblas3, twenty times slower than OpenBLAS) is
+ * first product that needs it): its results match the naive kernel on awkward shapes
+ * (tails, every transpose), and it is not far slower than nn's kernel on a 256³ product
+ * (then it is a slow path, never used unless NN_BLAS names it). A right, fast library is
+ * used for large products only where it beats nn's own SIMD kernel (for every product
+ * above the small ones where nn has no SIMD kernel). So Debian's reference BLAS (libblas3, twenty times slower than OpenBLAS) is
  * never what nn silently runs on, and an OpenBLAS kernel that computes wrong results on
  * this CPU is replaced (SkylakeX → Haswell) or dropped.
  *
@@ -32,7 +34,9 @@ enum { BLAS_LARGE = 512 };
 
 typedef struct BlasChoice {
   BlasSgemm *sgemm;     /* the trusted library's sgemm, or NULL: nn's own kernel only */
-  char library[64];     /* "OpenBLAS 0.3.21", "libblas.so.3"; "" when none is used */
+  char library[64];     /* "OpenBLAS 0.3.21", "libblas.so.3": the library checked and
+                           found right and fast (used when sgemm is set, else nn's kernel
+                           beat it); "" when none passed */
   char core[32];        /* OpenBLAS's kernel ("SkylakeX", "Haswell"), else "" */
   int lib_threads;      /* the library's threads (0: unknown) */
   double lib_gflops;    /* the speed probe (256×256×256 product), 0 when not measured */

@@ -87,7 +87,8 @@ static void run(const char *name) {
                  !strcmp(core_at_load, "SkylakeX"), core_at_load);
       check_true("wrong SkylakeX: a fresh copy with Haswell", fresh_loads == 1 && !strcmp(core_at_fresh, "Haswell"),
                  core_at_fresh);
-      check_true("wrong SkylakeX: the fresh copy is used", c->sgemm == right_sgemm, line);
+      check_true("wrong SkylakeX: the fresh copy passes (used, or beaten by nn's kernel)",
+                 c->sgemm != wrong_sgemm && c->library[0], line);
       check_true("wrong SkylakeX: blas() says Haswell and why", strstr(line, "(Haswell") &&
                  strstr(line, "SkylakeX kernel failed the self-check"), line);
     } else {
