@@ -164,6 +164,25 @@ typedef void UnGrad(int64_t n, const float *x, const float *y, const float *dy, 
 AD_UNARY_RULES(X)
 #undef X
 
+/* relu's rule, the backward of nearly every network: the same products as du_RELU
+   (dy · [y > 0], a multiply by 1 or 0, so NaN and inf in dy behave the same), in blocks of
+   8 with restrict pointers, which -O2's straight-line vectoriser turns into vector
+   compares, blends and multiplies (du_RELU's loop stays scalar: a sixth of a CNN's step). */
+static void du_relu_fast(int64_t n, const float *restrict xs, const float *restrict ys,
+                         const float *restrict dy, float *restrict g, int fresh) {
+  (void)xs;
+  int64_t i = 0;
+  if (fresh) {
+    for (; i + 8 <= n; i += 8)
+      for (int k = 0; k < 8; k++) g[i + k] = dy[i + k] * (ys[i + k] > 0 ? 1.0f : 0.0f);
+    for (; i < n; i++) g[i] = dy[i] * (ys[i] > 0 ? 1.0f : 0.0f);
+  } else {
+    for (; i + 8 <= n; i += 8)
+      for (int k = 0; k < 8; k++) g[i + k] += dy[i + k] * (ys[i + k] > 0 ? 1.0f : 0.0f);
+    for (; i < n; i++) g[i] += dy[i] * (ys[i] > 0 ? 1.0f : 0.0f);
+  }
+}
+
 static UnGrad *const du_kern[T_N_UNARY] = {
 #define X(id, name) [T_##id] = du_##id,
     T_UNARY_OPS(X)
@@ -205,7 +224,8 @@ static void bw_UNARY(const Bw *b) {
     return;
   }
   Tensor *g = slot(b, 0, &fresh);
-  UnGradJob j = {du_kern[b->n->sub], x->data, b->y->data, b->dy->data, g->data, fresh};
+  UnGradJob j = {b->n->sub == T_RELU ? du_relu_fast : du_kern[b->n->sub], x->data, b->y->data,
+                 b->dy->data, g->data, fresh};
   par_for(x->size, AD_ELEM_GRAIN, un_grad_chunk, &j);
 }
 
