@@ -206,8 +206,7 @@ typedef struct Sel {
   int64_t shape[T_MAXDIM]; /* shape of the result */
 } Sel;
 
-/* Python's slice.indices(len) followed by len(range(...)). */
-static void slice(const TIndex *x, int64_t len, int64_t *start, int64_t *cnt) {
+void t_slice_range(const TIndex *x, int64_t len, int64_t *start, int64_t *cnt) {
   int64_t step = x->step, lo = step < 0 ? -1 : 0, hi = step < 0 ? len - 1 : len;
   int64_t b = x->has_start ? x->start : step < 0 ? hi : lo;
   int64_t e = x->has_stop ? x->stop : step < 0 ? lo : hi;
@@ -246,7 +245,7 @@ static void sel(const Tensor *a, int n, const TIndex *ix, Sel *s) {
     } else if (k < n) {
       if (ix[k].step == 0) rt_throw("slice step cannot be zero (axis %d)", k);
       s->step[k] = ix[k].step;
-      slice(&ix[k], len, &s->start[k], &s->cnt[k]);
+      t_slice_range(&ix[k], len, &s->start[k], &s->cnt[k]);
     }
     if (s->keep[k]) s->shape[s->nd++] = s->cnt[k];
   }

@@ -201,6 +201,9 @@ typedef struct TIndex {
   int64_t start, stop, step;  /* step != 0 (throws otherwise); default 1 */
 } TIndex;
 Tensor *t_index(const Tensor *a, int n, const TIndex *ix);
+/* A slice (step != 0) of an axis of length len as Python's slice.indices(len) and
+   len(range(...)) make it: the first index in *start, the count in *cnt. */
+void t_slice_range(const TIndex *x, int64_t len, int64_t *start, int64_t *cnt);
 /* x[ix] = v, in place; v broadcast to the selected shape. */
 void t_index_assign(Tensor *a, int n, const TIndex *ix, const Tensor *v);
 

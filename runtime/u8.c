@@ -111,22 +111,8 @@ U8Tensor *u8_index0(const U8Tensor *a, const TIndex *ix) {
     return r;
   }
   if (ix->step == 0) rt_throw("slice step cannot be zero (axis %d)", 0);
-  /* Python's slice.indices(len) and len(range(...)), as t_index (runtime/shape.c). */
-  int64_t step = ix->step, lo = step < 0 ? -1 : 0, hi = step < 0 ? len - 1 : len;
-  int64_t b = ix->has_start ? ix->start : step < 0 ? hi : lo;
-  int64_t e = ix->has_stop ? ix->stop : step < 0 ? lo : hi;
-  if (ix->has_start) {
-    if (b < 0) b = b + len < lo ? lo : b + len;
-    else if (b > hi) b = hi;
-  }
-  if (ix->has_stop) {
-    if (e < 0) e = e + len < lo ? lo : e + len;
-    else if (e > hi) e = hi;
-  }
-  uint64_t us = step < 0 ? 0 - (uint64_t)step : (uint64_t)step;
-  int64_t cnt;
-  if (step > 0) cnt = e > b ? (int64_t)((uint64_t)(e - b - 1) / us + 1) : 0;
-  else cnt = b > e ? (int64_t)((uint64_t)(b - e - 1) / us + 1) : 0;
+  int64_t b, cnt, step = ix->step;
+  t_slice_range(ix, len, &b, &cnt);
   U8Tensor *r = like(a, cnt, 0);
   for (int64_t k = 0; k < cnt; k++) memcpy(r->data + k * row, a->data + (b + k * step) * row, (size_t)row);
   return r;

@@ -6,25 +6,13 @@
 # cross_entropy the same way), BENCH_EPOCHS (1) epochs over the first 10000 training
 # images. Prints the last epoch's time (data loading excluded) and the test accuracy. Threads:
 # BENCH_THREADS (tests/bench.sh passes nn's count).
-import gzip, os, struct, sys, time
-import numpy as np
+import os, time
 import torch
 
-DIR = os.environ.get("NN_DATA") or "/usr/share/datasets/fashion-mnist"
-
-def idx(name):
-    for p in (os.path.join(DIR, name + ".gz"), os.path.join(DIR, name)):
-        if os.path.exists(p):
-            with (gzip.open if p.endswith(".gz") else open)(p, "rb") as f:
-                data = f.read()
-            nd = data[3]
-            dims = struct.unpack(">" + "I" * nd, data[4:4 + 4 * nd])
-            return np.frombuffer(data, np.uint8, offset=4 + 4 * nd).reshape(dims)
-    sys.exit(f"fashion_cnn.py: {name} not found in {DIR}")
+from fashion_data import arrays
 
 def dataset(prefix, n=None):
-    x = idx(f"{prefix}-images-idx3-ubyte")[:n].astype(np.float32) / 255
-    y = idx(f"{prefix}-labels-idx1-ubyte")[:n].astype(np.int64)
+    x, y = arrays(prefix, n)
     return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
 
 torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "1")))

@@ -3,26 +3,14 @@
 # batch BENCH_BATCH (64), shuffled, cross-entropy on the logits (nn fuses softmax + cross_entropy the
 # same way), one epoch. Prints the epoch's time (data loading excluded) and the test
 # accuracy after it. Threads: BENCH_THREADS (tests/bench.sh passes nn's count).
-import gzip, os, struct, sys, time
-import numpy as np
+import os, time
 import torch
 
-DIR = os.environ.get("NN_DATA") or "/usr/share/datasets/fashion-mnist"
-
-def idx(name):
-    for p in (os.path.join(DIR, name + ".gz"), os.path.join(DIR, name)):
-        if os.path.exists(p):
-            with (gzip.open if p.endswith(".gz") else open)(p, "rb") as f:
-                data = f.read()
-            nd = data[3]
-            dims = struct.unpack(">" + "I" * nd, data[4:4 + 4 * nd])
-            return np.frombuffer(data, np.uint8, offset=4 + 4 * nd).reshape(dims)
-    sys.exit(f"fashion_mlp.py: {name} not found in {DIR}")
+from fashion_data import arrays
 
 def dataset(prefix):
-    x = torch.from_numpy(idx(f"{prefix}-images-idx3-ubyte").astype(np.float32) / 255)
-    y = torch.from_numpy(idx(f"{prefix}-labels-idx1-ubyte").astype(np.int64))
-    return x, y
+    x, y = arrays(prefix)
+    return torch.from_numpy(x), torch.from_numpy(y)
 
 torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "1")))
 torch.set_flush_denormal(True)
