@@ -424,26 +424,6 @@ Tensor *ad_linear(Tensor *x, Tensor *W, Tensor *b, GemmAct act) {
      db += Σ_rows g,   dW += xᵀ·g   t_gemm(1, 0, in, out, rows),
      dx += g·Wᵀ        t_gemm(0, 1, rows, in, out)
    (no transposed copies; a new accumulator is written with β = 0). */
-/* Blocks of 8 with a constant trip count and restrict pointers, which -O2's straight-line
-   vectoriser turns into vector code (a plain loop is left scalar: its cost model will not
-   add the alias checks and the tail). */
-
-/* m = dy where y > 0, else 0: relu's derivative read from its output. */
-static void relu_mask(int64_t n, const float *restrict y, const float *restrict dy, float *restrict m) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int k = 0; k < 8; k++) m[i + k] = y[i + k] > 0 ? dy[i + k] : 0;
-  for (; i < n; i++) m[i] = y[i] > 0 ? dy[i] : 0;
-}
-
-/* acc += row, n floats. */
-static void add_row(int64_t n, const float *restrict row, float *restrict acc) {
-  int64_t j = 0;
-  for (; j + 8 <= n; j += 8)
-    for (int k = 0; k < 8; k++) acc[j + k] += row[j + k];
-  for (; j < n; j++) acc[j] += row[j];
-}
-
 static void bw_LINEAR(const Bw *bw) {
   AdNode *n = bw->n;
   const Tensor *x = n->in[0], *W = n->in[1];
@@ -451,7 +431,7 @@ static void bw_LINEAR(const Bw *bw) {
   const Tensor *gt = bw->dy; /* g as [rows, out] */
   if (n->p.act == GEMM_ACT_RELU) {
     Tensor *m = scratch_new(2, (int64_t[]){rows, out}, 0);
-    relu_mask(rows * out, bw->y->data, bw->dy->data, m->data);
+    relu_grad(rows * out, bw->y->data, bw->dy->data, m->data, 1);
     gt = m;
   } else if (gt->ndim != 2) {
     gt = scratch_keep(t_reshape(gt, 2, (int64_t[]){rows, out}));
@@ -462,7 +442,7 @@ static void bw_LINEAR(const Bw *bw) {
     /* row by row into the accumulator, as the broadcast add's rule sums dy down to b */
     float *db = slot(bw, 2, &fresh)->data;
     if (fresh) memset(db, 0, (size_t)out * sizeof *db);
-    for (int64_t r = 0; r < rows; r++) add_row(out, g + r * out, db);
+    for (int64_t r = 0; r < rows; r++) axpy(out, 1, g + r * out, db, 0);
   }
   if (need(n, 1)) {
     float *dW = slot(bw, 1, &fresh)->data;

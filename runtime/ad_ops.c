@@ -168,9 +168,8 @@ AD_UNARY_RULES(X)
    (dy · [y > 0], a multiply by 1 or 0, so NaN and inf in dy behave the same), in blocks of
    8 with restrict pointers, which -O2's straight-line vectoriser turns into vector
    compares, blends and multiplies (du_RELU's loop stays scalar: a sixth of a CNN's step). */
-static void du_relu_fast(int64_t n, const float *restrict xs, const float *restrict ys,
-                         const float *restrict dy, float *restrict g, int fresh) {
-  (void)xs;
+void relu_grad(int64_t n, const float *restrict ys, const float *restrict dy, float *restrict g,
+               int fresh) {
   int64_t i = 0;
   if (fresh) {
     for (; i + 8 <= n; i += 8)
@@ -181,6 +180,12 @@ static void du_relu_fast(int64_t n, const float *restrict xs, const float *restr
       for (int k = 0; k < 8; k++) g[i + k] += dy[i + k] * (ys[i + k] > 0 ? 1.0f : 0.0f);
     for (; i < n; i++) g[i] += dy[i] * (ys[i] > 0 ? 1.0f : 0.0f);
   }
+}
+
+static void du_relu_fast(int64_t n, const float *xs, const float *ys, const float *dy, float *g,
+                         int fresh) {
+  (void)xs;
+  relu_grad(n, ys, dy, g, fresh);
 }
 
 static UnGrad *const du_kern[T_N_UNARY] = {

@@ -112,7 +112,11 @@ AdNode *ad_record(Tensor *y, AdOp op, BwRule *rule, int n, Tensor *const *in,
 Tensor *scratch_new(int ndim, const int64_t *shape, int zero); /* a rule's temporaries */
 Tensor *scratch_keep(Tensor *t);
 Tensor *slot(const Bw *b, int i, int *fresh); /* input i's writable accumulator */
-void axpy(int64_t n, float s, const float *src, float *g, int fresh);
+void axpy(int64_t n, float s, const float *restrict src, float *restrict g, int fresh);
+/* relu's rule from its output (ad_ops.c): g = dy·[y > 0] (fresh) or g += dy·[y > 0]; a
+   multiply by 1 or 0, so NaN and inf in dy give what the generic rule gives. */
+void relu_grad(int64_t n, const float *restrict y, const float *restrict dy, float *restrict g,
+               int fresh);
 void pass(const Bw *b, int i, const Tensor *g, float s); /* d(input i) += s·g */
 
 #endif

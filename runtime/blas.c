@@ -150,13 +150,12 @@ static void note(const char *fmt, const char *a, double x) {
 }
 
 /* The library's name and kernel, through OpenBLAS's own functions when it has them. */
-static void describe_library(const char *file, BlasSgemm *f, bool fresh) {
+static void describe_library(const char *file, bool fresh) {
   typedef char *Str(void);
   typedef int Int(void);
   Str *config = (Str *)(fresh ? NULL : pf_load_symbol(file, "openblas_get_config"));
   Str *corename = (Str *)(fresh ? NULL : pf_load_symbol(file, "openblas_get_corename"));
   Int *threads = (Int *)(fresh ? NULL : pf_load_symbol(file, "openblas_get_num_threads"));
-  (void)f;
   if (config) {
     /* "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH …": the first two words */
     const char *c = config();
@@ -227,7 +226,7 @@ static bool try_library(const char *file, bool forced) {
     return false;
   }
   choice.lib_gflops = lib;
-  describe_library(file, f, fresh);
+  describe_library(file, fresh);
   if (fresh) snprintf(choice.core, sizeof choice.core, "Haswell");
   else if (openblas && !choice.core[0] && core) snprintf(choice.core, sizeof choice.core, "%s", core);
   /* A right, fast library that nn's own SIMD kernel still beats stays unused (and the
