@@ -9,6 +9,8 @@
 #   make fuzz       libFuzzer harnesses (tests/fuzz/) for FUZZ_SECONDS (60) each, clang with
 #                   ASan+UBSan in build/fuzz; replays tests/fuzz/regress/ first
 #                   (make fuzz-deps installs clang and libFuzzer)
+#   make test-export the tests of ONNX export/import, --to-torch and NumPy files against
+#                   PyTorch, NumPy and ONNX Runtime (make deps-export installs them)
 #   make install PREFIX=/usr/local ; make clean
 #   make BLAS=0     build without CBLAS (portable matmul kernel only)
 #   make CC=clang   build ./nn with clang (objects in build/clang; both are warning-free)
@@ -151,6 +153,18 @@ nn-asan: $(OBJ) $(UNIT_BIN) $(EMBED_BIN) $(BUILD)/tools/ptyrun
 
 valgrind: nn
 	@NN=./nn BUILD=$(BUILD) NN_VALGRIND=1 sh tests/run.sh golden
+
+# make test-export: the tests of issue 12 that need Python (torch, numpy, onnx) and Node
+# (onnxruntime-node): ONNX export and import, --to-torch, NumPy files (tests/export/).
+# make deps-export installs them (Debian packages, then npm ci in tests/export).
+.PHONY: test-export deps-export
+test-export: nn
+	@NN=./nn sh tests/export/run.sh
+deps-export:
+	@sh tools/deps.sh export
+	@if [ ! -e tests/export/node_modules/onnxruntime-node/package.json ]; then \
+	  echo "deps-export: npm ci in tests/export (onnxruntime-node, its CPU build)"; \
+	  cd tests/export && npm ci --ignore-scripts --no-audit --no-fund; fi
 
 bench: nn
 	@sh tests/bench.sh

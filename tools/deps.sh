@@ -7,6 +7,9 @@
 #   sh tools/deps.sh web    that, and what `make web` and its tests need on top: emscripten,
 #                           Node and npm, and Debian's chromium for the browser test (the
 #                           npm part, puppeteer-core, is `make deps-web`'s next step)
+#   sh tools/deps.sh export that, and what `make test-export` needs on top: Debian's
+#                           python3 with torch, numpy and onnx, Node and npm (the npm
+#                           part, onnxruntime-node, is `make deps-export`'s next step)
 set -e
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -49,6 +52,14 @@ if [ "${1:-}" = web ]; then
   have_cmd node || need="$need nodejs"
   have_cmd npm || need="$need npm"
   have_cmd chromium || need="$need chromium"
+fi
+if [ "${1:-}" = export ]; then
+  # Debian's python3 by path: a python3 earlier on PATH (pyenv, a venv) lacks its modules
+  for m in torch:python3-torch numpy:python3-numpy onnx:python3-onnx; do
+    /usr/bin/python3 -c "import ${m%%:*}" 2>/dev/null || need="$need ${m#*:}"
+  done
+  have_cmd node || need="$need nodejs"
+  have_cmd npm || need="$need npm"
 fi
 if [ -z "$need" ]; then
   echo "deps: everything the build needs is installed"
