@@ -116,6 +116,24 @@ void t_gemm_bias_act(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, 
 
 /* ---- matmul with NumPy's rules ---- */
 
+/* A product larger than this many multiply-adds (a second or so of one core) runs in
+   parts with a check for Ctrl-C between them: one `x @ x` of 8000×8000 matrices must
+   not be a minute nothing can stop. */
+#define MATMUL_PANEL_MACS 4294967296.0
+
+/* Between two parts of a product: on Ctrl-C (error.h) free the unfinished y and throw. */
+static void interrupt_point(Tensor *y) {
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    rt_check_interrupt();
+    rt_pop(&f);
+  } else {
+    rt_pop(&f);
+    t_release(y);
+    rt_rethrow();
+  }
+}
+
 /* a: [..., M, K] (or [K]), b: [..., K, N] (or [K]) → [..., M, N] without the axes
    that came from 1-D operands. */
 Tensor *t_matmul(const Tensor *a, const Tensor *b) {
@@ -152,8 +170,18 @@ Tensor *t_matmul(const Tensor *a, const Tensor *b) {
   for (int i = 0; i < n; i++) batch *= shape[i];
   for (int i = 0; i < nb; i++) bbatch *= b->shape[i];
   if (bbatch == 1) {
-    /* [..., M, K] @ [K, N]: a's batches stacked are one [batch·M, K] matrix */
-    t_gemm(0, 0, batch * M, N, K, 1, a->data, b->data, 0, y->data);
+    /* [..., M, K] @ [K, N]: a's batches stacked are one [batch·M, K] matrix; a huge one
+       in panels of rows (each row of y is the same whatever the panels) */
+    int64_t rows = batch * M, panel = rows;
+    if ((double)rows * N * K > MATMUL_PANEL_MACS) {
+      panel = (int64_t)(MATMUL_PANEL_MACS / ((double)N * K));
+      if (panel < BLAS_LARGE) panel = BLAS_LARGE;
+    }
+    for (int64_t r = 0; r < rows; r += panel) {
+      if (r > 0) interrupt_point(y);
+      int64_t m = rows - r < panel ? rows - r : panel;
+      t_gemm(0, 0, m, N, K, 1, a->data + r * K, b->data, 0, y->data + r * N);
+    }
     return y;
   }
   /* strides counted in matrices: the batch axes are a contiguous shape of their own */
@@ -161,6 +189,7 @@ Tensor *t_matmul(const Tensor *a, const Tensor *b) {
   t_broadcast_strides(nb, b->shape, n, shape, sb);
   int64_t idx[T_MAXDIM] = {0}, oa = 0, ob = 0;
   for (int64_t t = 0; t < batch; t++) {
+    if (t > 0 && (double)M * N * K * t > MATMUL_PANEL_MACS) interrupt_point(y);
     t_gemm(0, 0, M, N, K, 1, a->data + oa * M * K, b->data + ob * K * N, 0,
            y->data + t * M * N);
     for (int i = n - 1; i >= 0; i--) {

@@ -78,7 +78,7 @@ typedef struct {
   const float *a;
   int64_t outer, n, inner;
   float *out;
-  double *acc; /* [inner] accumulators (column-wise path) */
+  double *acc; /* [inner] accumulators (column-wise path), then [inner] indices for the extremes */
 } RedJob;
 
 /* Outputs [lo, hi) of the flattened [outer, inner], each by row() striding down its column. */
@@ -90,16 +90,29 @@ static void red_strided(void *ctx, int64_t lo, int64_t hi) {
   }
 }
 
-/* Columns [lo, hi) of every outer block: rows of contiguous floats into acc[lo, hi). */
+/* Columns [lo, hi) of every outer block: rows of contiguous floats into acc[lo, hi)
+   (and, for the extremes, the index of each column's extreme into at[lo, hi)). The
+   extremes follow row()'s rules column by column: a NaN sticks, ties keep the first. */
 static void red_columns(void *ctx, int64_t lo, int64_t hi) {
   const RedJob *j = ctx;
   TRedOp op = j->op;
-  double *acc = j->acc;
+  double *acc = j->acc, *at = j->acc + j->inner;
+  int extreme = op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN;
+  int larger = op == T_RMAX || op == T_ARGMAX;
   for (int64_t o = 0; o < j->outer; o++) {
-    for (int64_t k = lo; k < hi; k++) acc[k] = op == T_PROD ? 1 : 0;
-    for (int64_t r = 0; r < j->n; r++) {
-      const float *x = j->a + (o * j->n + r) * j->inner;
-      if (op == T_PROD)
+    const float *first = j->a + o * j->n * j->inner;
+    for (int64_t k = lo; k < hi; k++) {
+      acc[k] = extreme ? first[k] : op == T_PROD ? 1 : 0;
+      if (extreme) at[k] = 0;
+    }
+    for (int64_t r = extreme ? 1 : 0; r < j->n; r++) {
+      const float *x = first + r * j->inner;
+      if (extreme)
+        for (int64_t k = lo; k < hi; k++) {
+          float m = (float)acc[k], v = x[k];
+          if (m == m && (v != v || (larger ? v > m : v < m))) acc[k] = v, at[k] = (double)r;
+        }
+      else if (op == T_PROD)
         for (int64_t k = lo; k < hi; k++) acc[k] *= x[k];
       else if (op == T_NORM)
         for (int64_t k = lo; k < hi; k++) acc[k] += (double)x[k] * x[k];
@@ -108,7 +121,10 @@ static void red_columns(void *ctx, int64_t lo, int64_t hi) {
     }
     float *y = j->out + o * j->inner;
     for (int64_t k = lo; k < hi; k++)
-      y[k] = (float)(op == T_NORM ? sqrt(acc[k]) : op == T_MEAN ? acc[k] / (double)j->n : acc[k]);
+      y[k] = (float)(op == T_ARGMAX || op == T_ARGMIN ? at[k]
+                     : op == T_NORM                   ? sqrt(acc[k])
+                     : op == T_MEAN                   ? acc[k] / (double)j->n
+                                                      : acc[k]);
   }
 }
 
@@ -116,11 +132,13 @@ static void red_columns(void *ctx, int64_t lo, int64_t hi) {
    Never throws. */
 static void reduce3(TRedOp op, const float *a, int64_t outer, int64_t n, int64_t inner,
                     float *out) {
-  /* sum-like over a middle axis: walk rows of `inner` contiguous floats into a double
-     accumulator row, rather than striding down columns; without memory for that row,
-     stride down the columns after all (the same sums in the same order) */
-  int strided = inner == 1 || op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN;
-  double *acc = strided || outer == 0 ? NULL : acc_row(inner);
+  /* over a middle axis (inner > 1): walk rows of `inner` contiguous floats into a
+     double accumulator row (two rows for argmax/argmin: value and index) rather than
+     striding down columns, which misses the cache at every element once a row is
+     larger than it; without memory for that row, stride down the columns after all
+     (the same results in the same order). Extremes need n ≥ 1 (t_reduce checks). */
+  int extreme = op == T_RMAX || op == T_RMIN || op == T_ARGMAX || op == T_ARGMIN;
+  double *acc = inner == 1 || outer == 0 || n == 0 ? NULL : acc_row(extreme ? 2 * inner : inner);
   RedJob j = {op, a, outer, n, inner, out, acc};
   int64_t per_output = n > 0 ? n : 1;
   if (!acc) {
