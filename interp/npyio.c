@@ -71,6 +71,30 @@ static Value bi_load_npy(Call *c) {
   return r;
 }
 
+/* Field i of the record argument as a new tensor; a field that is no tensor is an error naming it. */
+static Tensor *field_tensor(Call *c, Record *rec, int i) {
+  Interp *I = c->I;
+  Value fv = rec->vals[i];
+  char why[1024];
+  if (!is_tensorish(fv) && fv.type != V_LIST) {
+    snprintf(why, sizeof why, _("field '%s' is a %s, not a tensor"), rec->keys[i]->name, v_type_name(fv));
+    arg_fail(c, 0, "%s", why);
+  }
+  Tensor *volatile t = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    t = to_tensor(I, fv, _("each field"));
+    rt_pop(&f);
+  } else { /* a list that is no tensor (ragged, or holding strings): blame the field */
+    rt_pop(&f);
+    if (rt_errkind() != RT_ERR_GENERIC) rt_rethrow();
+    snprintf(why, sizeof why, _("field '%s' is not a tensor: %s"), rec->keys[i]->name, rt_errmsg());
+    I->err_node = NULL;
+    arg_fail(c, 0, "%s", why);
+  }
+  return t;
+}
+
 /* save_npy(t, path): a tensor to a .npy; a record of tensors to a .npz. */
 static Value bi_save_npy(Call *c) {
   Interp *I = c->I;
@@ -98,16 +122,7 @@ static Value bi_save_npy(Call *c) {
   }
   Record *rec = v.as.rec;
   int n = rec->n;
-  for (int i = 0; i < n; i++) { /* each converted tensor is rooted until the builtin returns */
-    Value fv = rec->vals[i];
-    if (!is_tensorish(fv) && fv.type != V_LIST) {
-      char why[256];
-      snprintf(why, sizeof why, _("field '%s' is a %s, not a tensor"), rec->keys[i]->name,
-               v_type_name(fv));
-      arg_fail(c, 0, "%s", why);
-    }
-    call_keep(c, to_tensor_at(I, fv, _("each field"), c->arg_nodes ? c->arg_nodes[0] : NULL));
-  }
+  for (int i = 0; i < n; i++) call_keep(c, field_tensor(c, rec, i)); /* rooted until we return */
   const char **volatile names = rt_calloc((size_t)(n ? n : 1), sizeof *names);
   Tensor **volatile ts = NULL;
   RtFrame f;

@@ -553,6 +553,7 @@ typedef struct Zip {
   const char *path;
   int fd;
   uint64_t size;
+  uint64_t cd_off;   /* where the central directory starts: members end before it */
   unsigned char *cd; /* the central directory */
   NpzFile *out;
   Src src;           /* the member being read */
@@ -658,9 +659,9 @@ static size_t read_member(Zip *z, const unsigned char *p, size_t left, int index
   if (get_le(local, 4) != SIG_LOCAL)
     rt_throw("%s: bad zip archive: the local header of member '%s' is damaged", z->path, name);
   uint64_t data = off + 30 + get_le(local + 26, 2) + get_le(local + 28, 2);
-  if (data > z->size || csize > z->size - data)
+  if (data > z->cd_off || csize > z->cd_off - data)
     rt_throw("%s: member '%s' is truncated: %llu bytes of data are missing", z->path, name,
-             (unsigned long long)(data > z->size ? csize : csize - (z->size - data)));
+             (unsigned long long)(data > z->cd_off ? csize : csize - (z->cd_off - data)));
   if (method == 0 && csize != usize)
     rt_throw("%s: bad zip archive: stored member '%s' has %llu bytes, its size says %llu",
              z->path, name, (unsigned long long)csize, (unsigned long long)usize);
@@ -697,6 +698,7 @@ static void read_zip(Zip *z) {
   find_directory(z, &cd_off, &cd_size, &entries);
   if (cd_off > z->size || cd_size > z->size - cd_off)
     rt_throw("%s: truncated zip archive: the central directory lies past the end of the file", z->path);
+  z->cd_off = cd_off;
   z->cd = rt_malloc(cd_size ? (size_t)cd_size : 1);
   read_at(z, cd_off, z->cd, (size_t)cd_size, N_("the central directory"));
   NpzFile *o = z->out;
