@@ -207,6 +207,7 @@ static bool inflater_ended(Src *s) { return gunzip_status(s->inf->gz) == GUNZIP_
 
 /* Up to n bytes of the .npy (fewer only at its end), through the member's CRC. */
 static size_t src_read(Src *s, unsigned char *buf, size_t n) {
+  if (n > s->size - s->pos) n = (size_t)(s->size - s->pos); /* a member inflating to more */
   size_t got = s->inf ? inflater_read(s, buf, n) : read_raw(s, buf, n);
   if (s->member) s->crc = crc_update(s->table, s->crc, buf, got);
   s->pos += got;
@@ -803,7 +804,7 @@ static void write_npz(Out *o, int n, const char *const *names, Tensor *const *ts
   RtFrame f;
   if (RT_TRY(&f)) {
     for (int i = 0; i < n; i++) {
-      char head[256];
+      char head[512]; /* 10 + the dict of 8 dims of 19 digits, padded */
       size_t hn = npy_header(ts[i], head, sizeof head);
       uint32_t crc = crc_update(o->table, 0, (const unsigned char *)head, hn);
       each_chunk(o, ts[i], false, &crc);
@@ -883,7 +884,7 @@ static void save(const char *path, int n, const char *const *names, Tensor *cons
     if (names) {
       write_npz(o, n, names, ts);
     } else {
-      char head[256];
+      char head[512]; /* 10 + the dict of 8 dims of 19 digits, padded */
       out_bytes(o, head, npy_header(ts[0], head, sizeof head));
       each_chunk(o, ts[0], true, NULL);
     }
