@@ -104,3 +104,24 @@ put("fuzz_npy", "fortran.npy", npy("{'descr': '<f4', 'fortran_order': True, 'sha
 put("fuzz_npy", "short.npy", f4[:-3])
 put("fuzz_npy", "stored.npz", stored_zip([("x.npy", f4), ("y.npy", be)]))
 put("fuzz_npy", "deflated.npz", deflated_zip([("x.npy", f4), ("img.npy", u1)]))
+
+
+def zip64_zip(members):
+    """the zip64 layout: 0xFFFFFFFF sizes and offsets, the real ones in extra fields"""
+    import zlib
+    body, central = b"", b""
+    for name, data in members:
+        crc, nm = zlib.crc32(data), name.encode()
+        x = struct.pack("<HHQQQ", 1, 24, len(data), len(data), len(body))
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 0, 0, 33, crc, 0xFFFFFFFF,
+                               0xFFFFFFFF, len(nm), len(x), 0, 0, 0, 0, 0xFFFFFFFF) + nm + x
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 0, 0, 33, crc, len(data),
+                            len(data), len(nm), 0) + nm + data
+    n = len(members)
+    end64 = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, n, n, len(central), len(body))
+    locator = struct.pack("<IIQI", 0x07064B50, 0, len(body) + len(central), 1)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return body + central + end64 + locator + end
+
+
+put("fuzz_npy", "zip64.npz", zip64_zip([("x.npy", f4), ("b.npy", be)]))
