@@ -13,6 +13,7 @@
 #include "losscheck.h"
 #include "metrics.h"
 #include "model.h"
+#include "npyio.h"
 #include "plot.h"
 #include "train.h"
 
@@ -30,4 +31,5 @@ void lib_register_all(Interp *I) {
   losscheck_register(I);
   metrics_register(I);
   graph_register(I);
+  npyio_register(I);
 }
