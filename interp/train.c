@@ -17,6 +17,7 @@
 #include "live.h"
 #include "mem.h"
 #include "platform.h"
+#include "totorch.h"
 #include "train.h"
 
 /* ------------------------------------------------------------------ lint */
@@ -647,6 +648,14 @@ static Value bi_train(Call *c) {
     rt_free(names[i]);
   }
   rt_free(names);
+  if (I->to_torch) /* nn --to-torch: this call becomes a PyTorch program, and the script stops */
+    totorch_write(I, &(TorchTrain){.site = r.site, .model = r.model, .loss = r.loss, .o = r.o, .d = r.d,
+                                   .val = r.val, .has_val = r.has_val, .shuffle = r.shuffle,
+                                   .verbose = r.verbose, .fused = r.fused, .epochs = r.epochs,
+                                   .batch = r.batch, .clip = r.clip, .clip_value = r.clip_value,
+                                   .patience = !r.patience ? NULL
+                                               : c->arg_nodes && c->arg_nodes[12] ? c->arg_nodes[12]
+                                                                                  : c->node});
   size_t ne = (size_t)(r.epochs ? r.epochs : 1);
   bool by_epoch = r.o->by_epoch;
   r.o->by_epoch = true; /* the schedules run per epoch here, not per step */
