@@ -616,17 +616,20 @@ static const char *func_ref(Tr *t, Func *f, const Node *at) {
 
 /* ------------------------------------------------------------------ layers and models */
 
-/* A class name in Python's style: heavy_ball → HeavyBall. */
-static void class_name(StrBuf *b, const char *name) {
+/* A class name in Python's style: heavy_ball → HeavyBall. out [n]. */
+static const char *class_name(char *out, size_t n, const char *name) {
   bool up = true;
-  for (const char *c = name; *c; c++) {
+  size_t k = 0;
+  for (const char *c = name; *c && k + 1 < n; c++) {
     if (*c == '_' && c[1] && c != name) {
       up = true;
       continue;
     }
-    sb_putc(b, (char)(up && *c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c));
+    out[k++] = (char)(up && *c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
     up = false;
   }
+  out[k] = 0;
+  return out;
 }
 
 /* The declaration a declared layer was made by: the constructor of its kind whose body
@@ -646,10 +649,8 @@ static const char *layer_class(Tr *t, const Layer *l, const Node *at) {
   const Node *decl = layer_decl(t, l, at);
   const char *have = done_name(t, decl);
   if (have) return have;
-  StrBuf cn = {0};
-  class_name(&cn, decl->sym->name);
-  const char *name = done_add(t, decl, cn.s, decl);
-  sb_free(&cn);
+  char cn[256];
+  const char *name = done_add(t, decl, class_name(cn, sizeof cn, decl->sym->name), decl);
   Env *env = l->env;
   Scope sc = {0};
   StrBuf b = {0}, bind = {0};
@@ -801,10 +802,9 @@ static void model_expr(Tr *t, StrBuf *b, Value v, const Node *at) {
   Model *m = v.as.model;
   const char *name = done_name(t, m);
   if (!name) {
-    StrBuf cn = {0}, body = {0};
-    class_name(&cn, m->name);
-    name = done_add(t, m, cn.s, at);
-    sb_free(&cn);
+    char cn[256];
+    StrBuf body = {0};
+    name = done_add(t, m, class_name(cn, sizeof cn, m->name), at);
     RtFrame fr;
     if (RT_TRY(&fr)) {
       sb_printf(&body, "\n\nclass %s(NNModel):\n    \"\"\"model %s\"\"\"\n    def __init__(self):\n"
@@ -833,10 +833,9 @@ static void model_expr(Tr *t, StrBuf *b, Value v, const Node *at) {
    parameter with w, g, t, the hyper-parameters and its state, as nn does (decl.c). */
 static const char *optim_class(Tr *t, const Optim *o, const Node *at) {
   const Node *decl = o->decl;
-  StrBuf cn = {0}, b = {0};
-  class_name(&cn, o->name);
-  const char *name = done_add(t, decl, cn.s, at);
-  sb_free(&cn);
+  char cn[256];
+  StrBuf b = {0};
+  const char *name = done_add(t, decl, class_name(cn, sizeof cn, o->name), at);
   Scope sc = {0};
   RtFrame fr;
   if (RT_TRY(&fr)) {
@@ -1034,13 +1033,14 @@ static void files_own(Files *f, const char *name, Tensor *t) {
 
 /* The sample order of each epoch as nn's shuffle draws it from the interpreter's
    generator at this point (when nothing else draws in between: no dropout, no random
-   numbers in a forward): [epochs, N] as floats (exact below 2^24). NULL when the order
-   would be over 2^24 numbers; the program then shuffles with torch's generator. */
-static Tensor *epoch_order(Interp *I, const TorchTrain *tt) {
+   numbers in a forward): "order" [epochs, N] as floats (exact below 2^24). None when the
+   order would be over 2^24 numbers; the program then shuffles with torch's generator. */
+static void epoch_order(Interp *I, const TorchTrain *tt, Files *f) {
   int64_t N = tt->d.n;
-  if (!tt->shuffle || tt->epochs < 1 || N < 1 || (double)tt->epochs * (double)N > (double)(1 << 24)) return NULL;
+  if (!tt->shuffle || tt->epochs < 1 || N < 1 || (double)tt->epochs * (double)N > (double)(1 << 24)) return;
   int64_t shape[2] = {tt->epochs, N};
   Tensor *o = t_new(2, shape);
+  files_own(f, "order", o);
   int64_t *perm = rt_malloc(sizeof(int64_t) * (size_t)N);
   Rng rng = I->rng;
   for (int64_t i = 0; i < N; i++) perm[i] = i;
@@ -1053,7 +1053,6 @@ static Tensor *epoch_order(Interp *I, const TorchTrain *tt) {
     for (int64_t i = 0; i < N; i++) o->data[e * N + i] = (float)perm[i];
   }
   rt_free(perm);
-  return o;
 }
 
 static void tr_free(Tr *t) {
@@ -1163,7 +1162,6 @@ _Noreturn void totorch_write(Interp *I, const TorchTrain *tt) {
   int nw = 0;
   RtFrame fr;
   if (RT_TRY(&fr)) {
-    Tensor *order = epoch_order(I, tt);
     files_own(&data, "x", all_rows(tt->d.x, tt->d.n));
     data.names[data.n] = "y";
     data.ts[data.n++] = tt->d.y;
@@ -1172,7 +1170,7 @@ _Noreturn void totorch_write(Interp *I, const TorchTrain *tt) {
       data.names[data.n] = "val_y";
       data.ts[data.n++] = tt->val.y;
     }
-    if (order) files_own(&data, "order", order);
+    epoch_order(I, tt, &data);
     program(&t, &prog, tt, run->out);
     for (int i = 0; i < t.n_tensor; i++) {
       data.names[data.n] = t.tensor_name[i];
