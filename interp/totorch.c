@@ -100,7 +100,7 @@ static bool scope_has(const Scope *sc, const Sym *s) {
    inside nested functions. */
 static void scope_collect(Tr *t, Scope *sc, const Node *n) {
   if (!n) return;
-  if (n->kind == N_LET || (n->kind == N_FOR)) scope_add(t, sc, n->sym, n);
+  if ((n->kind == N_LET && n->op != 'n') || n->kind == N_FOR) scope_add(t, sc, n->sym, n);
   if (n->kind == N_FN && n->sym) {
     scope_add(t, sc, n->sym, n);
     return;

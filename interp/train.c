@@ -641,13 +641,6 @@ static Value bi_train(Call *c) {
   /* Only trainable parameters (tracked leaves) go to the optimizer; layers sized by
      their input get theirs first. */
   nn_materialize(I, r.model, r.d.x);
-  char **names;
-  int np = nn_params(r.model, &names, &r.ps);
-  for (int i = 0; i < np; i++) {
-    if (ad_is_tracked(r.ps[i])) r.ps[r.nt++] = r.ps[i];
-    rt_free(names[i]);
-  }
-  rt_free(names);
   if (I->to_torch) /* nn --to-torch: this call becomes a PyTorch program, and the script stops */
     totorch_write(I, &(TorchTrain){.site = r.site, .model = r.model, .loss = r.loss, .o = r.o, .d = r.d,
                                    .val = r.val, .has_val = r.has_val, .shuffle = r.shuffle,
@@ -656,6 +649,13 @@ static Value bi_train(Call *c) {
                                    .patience = !r.patience ? NULL
                                                : c->arg_nodes && c->arg_nodes[12] ? c->arg_nodes[12]
                                                                                   : c->node});
+  char **names;
+  int np = nn_params(r.model, &names, &r.ps);
+  for (int i = 0; i < np; i++) {
+    if (ad_is_tracked(r.ps[i])) r.ps[r.nt++] = r.ps[i];
+    rt_free(names[i]);
+  }
+  rt_free(names);
   size_t ne = (size_t)(r.epochs ? r.epochs : 1);
   bool by_epoch = r.o->by_epoch;
   r.o->by_epoch = true; /* the schedules run per epoch here, not per step */
