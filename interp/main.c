@@ -150,6 +150,12 @@ int main(int argc, char **argv) {
           return 2;
         }
         torch_out = argv[i + 2];
+        size_t n = strlen(torch_out);
+        if (n < 4 || strcmp(torch_out + n - 3, ".py")) { /* never over the script or a data file */
+          fprintf(pf_err(), _("nn: error: -o names the Python program to write (ending in .py), got '%s'\n"),
+                  torch_out);
+          return 2;
+        }
         i += 2;
       }
       if (i + 1 < argc) {

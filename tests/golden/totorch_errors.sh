@@ -35,4 +35,5 @@ print("never")'
 ls
 $RUN --to-torch 2>&1; echo "status $?"
 $RUN --to-torch x.nn -o 2>&1; echo "status $?"
+$RUN --to-torch x.nn -o x.nn 2>&1; echo "status $?"
 $RUN --to-torch x.nn extra 2>&1; echo "status $?"
