@@ -684,15 +684,15 @@ static const char *layer_class(Tr *t, const Layer *l, const Node *at) {
         fwd = s;
         continue;
       }
-      if (s->kind != N_LET) stmt(t, &b, s, env, &sc, 2);
-      if (s->kind != N_LET) continue;
-      /* param W = e: a Parameter; state s = e: a buffer; let n = e: an attribute */
+      /* param W = e: a Parameter; state s = e: a buffer; let n = e: an attribute that
+         forward reads; anything else would leave names forward cannot see */
+      if (s->kind != N_LET || (s->op && s->op != 'p' && s->op != 's'))
+        ev_error(t->I, s, "--to-torch cannot translate this line of a layer");
       sb_puts(&b, "        ");
       put_name(&b, s->sym->name);
       sb_puts(&b, " = ");
       if (s->op == 'p') sb_puts(&b, "torch.nn.Parameter(_f(");
       else if (s->op == 's') sb_puts(&b, "_f(");
-      else if (s->op) ev_error(t->I, s, "--to-torch cannot translate this line of a layer");
       expr(t, &b, s->a, env, &sc, P_LAMBDA);
       sb_puts(&b, s->op == 'p' ? ").clone())\n" : s->op == 's' ? ").clone()\n" : "\n");
       scope_add(t, &sc, s->sym, s);

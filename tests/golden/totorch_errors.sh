@@ -25,6 +25,13 @@ t lambda 'activation act(x) {
 }
 model m() { dense(2, 2); act; softmax }
 train(m(), xor(), optimizer = sgd(), verbose = false)'
+t layerline 'layer noisy(n) {
+  print("making", n)
+  param W = zeros(n, n)
+  forward(x) = x @ W
+}
+model m() { noisy(2); softmax }
+train(m(), xor(), optimizer = sgd(), verbose = false)'
 t patience 'let d = xor()
 train(dense(2, 2), d, loss = mse, optimizer = sgd(), validate = d, patience = 2, verbose = false)'
 t late 'print("before")
