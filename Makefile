@@ -45,11 +45,12 @@ STDLIB_NN   = $(sort $(wildcard stdlib/*.nn))
 HELP_MD     = $(sort $(wildcard docs/help/*.md))
 PO          = $(sort $(wildcard po/*.po))
 GEN_SRC     = $(BUILD)/parser.c $(BUILD)/lexer.c $(BUILD)/stdlib_embed.c $(BUILD)/help_embed.c \
-              $(BUILD)/catalog_zh.c
+              $(BUILD)/catalog_zh.c $(BUILD)/torch_embed.c
 # The runtime includes the message catalogue (runtime/i18n.c and its generated table).
 RUNTIME_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC)) $(BUILD)/catalog_zh.o
 OBJ = $(RUNTIME_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(INTERP_SRC)) \
-      $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o $(BUILD)/help_embed.o
+      $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib_embed.o $(BUILD)/help_embed.o \
+      $(BUILD)/torch_embed.o
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 
@@ -94,6 +95,11 @@ $(BUILD)/stdlib_embed.o: $(BUILD)/stdlib_embed.c
 $(BUILD)/help_embed.c: $(BUILD)/tools/embed $(HELP_MD)
 	$(BUILD)/tools/embed -a nn_help_files $(HELP_MD) > $@.tmp && mv $@.tmp $@
 $(BUILD)/help_embed.o: $(BUILD)/help_embed.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c -o $@ $<
+# interp/totorch_prelude.py (the Python half of nn --to-torch) the same way: nn_torch_files.
+$(BUILD)/torch_embed.c: $(BUILD)/tools/embed interp/totorch_prelude.py
+	$(BUILD)/tools/embed -a nn_torch_files interp/totorch_prelude.py > $@.tmp && mv $@.tmp $@
+$(BUILD)/torch_embed.o: $(BUILD)/torch_embed.c
 	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c -o $@ $<
 
 # po/zh.po (the Chinese messages) becomes a sorted C table (tools/po2c.c says why not libintl).

@@ -74,6 +74,8 @@ typedef struct Interp {
   Str **importing;      /* files being imported, for cycle detection */
   int n_importing;
   StrBuf out;           /* scratch for formatting */
+  struct TorchRun *to_torch; /* nn --to-torch: the first train call writes a PyTorch
+                                program and stops the script (totorch.h); else NULL */
 } Interp;
 
 /* The state of one builtin call, passed to each NativeFn. args[i] is bound to

@@ -1,5 +1,6 @@
 /* main.c — the command line: nn (REPL on a terminal), nn FILE.nn, nn -e CODE, nn - (or
- * piped stdin), nn --help, nn --version. Exit status 0 on success, 1 on any error. */
+ * piped stdin), nn --to-torch FILE.nn [-o OUT.py], nn --help, nn --version. Exit status
+ * 0 on success, 1 on any error. */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "help.h"
 #include "platform.h"
 #include "repl.h"
+#include "totorch.h"
 
 static void usage(FILE *f) {
   fputs(_("usage: nn [-i] [--lang en|zh] [FILE.nn | -e CODE | -]\n"
@@ -29,6 +31,14 @@ static void usage(FILE *f) {
         "  nn --version   the version\n"
         "\n"
         "In the REPL, :help lists the builtins and :help NAME explains one.\n"),
+        f);
+  fputs(_("\n"
+        "nn --to-torch FILE.nn [-o OUT.py]\n"
+        "  runs the script up to its first train(...) call and writes that call as one\n"
+        "  PyTorch program (default OUT.py: FILE.py), with its data and the model's initial\n"
+        "  weights beside it (OUT.data.safetensors, OUT.init.safetensors). The program runs\n"
+        "  with python3 or torchrun and saves the trained weights to\n"
+        "  OUT.trained.safetensors, which load(net, PATH) reads back into nn.\n"),
         f);
 }
 
@@ -94,7 +104,8 @@ static void process_setup(void) {
 int main(int argc, char **argv) {
   process_setup();
   msg_set_lang(msg_lang_from_env()); /* for the option errors; interp_init sets it again */
-  const char *code = NULL, *file = NULL, *lang = NULL;
+  const char *code = NULL, *file = NULL, *lang = NULL, *torch_out = NULL;
+  bool to_torch = false;
   bool from_stdin = false, interactive = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -126,6 +137,34 @@ int main(int argc, char **argv) {
       msg_set_lang(!strcmp(help_lang_code(lang), "zh") ? MSG_ZH : MSG_EN);
       continue;
     }
+    if (!strcmp(a, "--to-torch")) {
+      /* nn --to-torch FILE.nn [-o OUT.py]: the rest of the command line is this */
+      if (i + 1 >= argc || argv[i + 1][0] == '-') {
+        fprintf(pf_err(), _("nn: error: --to-torch needs a script (nn --to-torch FILE.nn [-o OUT.py])\n"));
+        return 2;
+      }
+      file = argv[++i];
+      if (i + 1 < argc && !strcmp(argv[i + 1], "-o")) {
+        if (i + 2 >= argc) {
+          fprintf(pf_err(), _("nn: error: -o needs an argument (the program to write)\n"));
+          return 2;
+        }
+        torch_out = argv[i + 2];
+        size_t n = strlen(torch_out);
+        if (n < 4 || strcmp(torch_out + n - 3, ".py")) { /* never over the script or a data file */
+          fprintf(pf_err(), _("nn: error: -o names the Python program to write (ending in .py), got '%s'\n"),
+                  torch_out);
+          return 2;
+        }
+        i += 2;
+      }
+      if (i + 1 < argc) {
+        fprintf(pf_err(), _("nn: error: unexpected argument '%s' (nn --to-torch FILE.nn [-o OUT.py])\n"), argv[i + 1]);
+        return 2;
+      }
+      to_torch = true;
+      break;
+    }
     if (!strcmp(a, "-i") || !strcmp(a, "--interactive")) {
       interactive = true;
       continue;
@@ -142,7 +181,7 @@ int main(int argc, char **argv) {
     break;
   }
   /* Everything after the program is unused: say so rather than ignore it silently. */
-  int used = 1;
+  int used = to_torch ? argc : 1;
   while (used < argc && strcmp(argv[used], "-e") && strcmp(argv[used], "-") &&
          argv[used][0] == '-')
     used += !strcmp(argv[used], "--lang") ? 2 : 1;
@@ -161,6 +200,11 @@ int main(int argc, char **argv) {
   if (code) {
     I.echo = true;
     st = interp_run(&I, "-e", code, strlen(code), NULL);
+  } else if (to_torch) {
+    I.to_torch = totorch_new(file, torch_out);
+    st = totorch_finish(&I, interp_run_file(&I, file));
+    totorch_free(I.to_torch);
+    I.to_torch = NULL;
   } else if (file) {
     st = interp_run_file(&I, file);
   } else if (from_stdin || (!pf_is_terminal(PF_IN) && !interactive)) {

@@ -21,6 +21,7 @@
 #include "lib.h"
 #include "mem.h"
 #include "platform.h"
+#include "totorch.h"
 
 /* ------------------------------------------------------------------ running sources */
 
@@ -151,7 +152,9 @@ static void run_source(Interp *I, void *ctx) {
 /* Report an error where it was caught: the call trace still holds the calls it unwinds. */
 static void report_error(Interp *I, void *ctx) {
   const Node *at = I->err_node ? I->err_node : I->cur;
-  if (rt_errkind() == RT_ERR_INTERRUPT) {
+  if (totorch_stopped(I)) {
+    /* not an error: nn --to-torch stops the script once its program is written */
+  } else if (rt_errkind() == RT_ERR_INTERRUPT) {
     fflush(pf_out());
     fprintf(pf_err(), "%s\n", rt_errmsg()); /* "interrupted", as rt_throw_kind translated it */
   } else {

@@ -17,6 +17,7 @@
 #include "live.h"
 #include "mem.h"
 #include "platform.h"
+#include "totorch.h"
 #include "train.h"
 
 /* ------------------------------------------------------------------ lint */
@@ -640,6 +641,14 @@ static Value bi_train(Call *c) {
   /* Only trainable parameters (tracked leaves) go to the optimizer; layers sized by
      their input get theirs first. */
   nn_materialize(I, r.model, r.d.x);
+  if (I->to_torch) /* nn --to-torch: this call becomes a PyTorch program, and the script stops */
+    totorch_write(I, &(TorchTrain){.site = r.site, .model = r.model, .loss = r.loss, .o = r.o, .d = r.d,
+                                   .val = r.val, .has_val = r.has_val, .shuffle = r.shuffle,
+                                   .verbose = r.verbose, .fused = r.fused, .epochs = r.epochs,
+                                   .batch = r.batch, .clip = r.clip, .clip_value = r.clip_value,
+                                   .patience = !r.patience ? NULL
+                                               : c->arg_nodes && c->arg_nodes[12] ? c->arg_nodes[12]
+                                                                                  : c->node});
   char **names;
   int np = nn_params(r.model, &names, &r.ps);
   for (int i = 0; i < np; i++) {
