@@ -965,9 +965,10 @@ typedef struct {
 } EmbeddedFile;
 extern const EmbeddedFile nn_torch_files[];
 
-/* The prelude from its #! line on, each @KEY@ replaced by its value (keys[i] → vals[i]). */
+/* The prelude from its #! line on (the first line that starts with "#!": its own header
+   comment names that line too), each @KEY@ replaced by its value (keys[i] → vals[i]). */
 static void put_prelude(StrBuf *b, int n, const char *const *keys, const char *const *vals) {
-  const char *s = strstr(nn_torch_files[0].text, "#!/usr/bin/env");
+  const char *s = strstr(nn_torch_files[0].text, "\n#!") + 1;
   while (*s) {
     const char *at = strchr(s, '@');
     if (!at) {
