@@ -6,6 +6,7 @@
 #include "compare.h"
 #include "data.h"
 #include "decl.h"
+#include "export.h"
 #include "graph.h"
 #include "help.h"
 #include "lib.h"
@@ -30,4 +31,5 @@ void lib_register_all(Interp *I) {
   losscheck_register(I);
   metrics_register(I);
   graph_register(I);
+  export_register(I);
 }
