@@ -17,3 +17,12 @@ for f in export_bytes_xor.onnx export_bytes_cnn.onnx; do
   echo "$f $(wc -c < "$f") bytes $(sha256sum < "$f" | cut -c1-16)"
 done
 rm -f export_bytes_xor.onnx export_bytes_cnn.onnx
+# Without input =: the sample shape of the last batch the model saw, here train's
+# (its fused softmax + cross-entropy path) — [2], written as x [N, 2].
+$RUN -e 'model m() { dense(2, 4); relu; dense(4, 2); softmax }
+seed(2)
+let net = m()
+let h = train(net, xor(), optimizer = adam(lr = 0.05), epochs = 2, batch = 4, verbose = false)
+export(net, "export_bytes_trained.onnx")'; echo "status $?"
+echo "export_bytes_trained.onnx $(wc -c < export_bytes_trained.onnx) bytes"
+rm -f export_bytes_trained.onnx
