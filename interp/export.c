@@ -40,7 +40,6 @@ typedef struct {
   int n_params;        /* nn's names of the model's tensors, for their initializers */
   char **pnames;
   Tensor **ptensors;
-  const Tensor *cur;   /* the node being written, for messages */
 } Ex;
 
 /* ------------------------------------------------------------------ names and messages */
@@ -185,8 +184,9 @@ static const char *lookup(const char *const (*table)[2], size_t n, const char *o
 }
 #define LOOKUP(table, op) lookup(table, sizeof table / sizeof *table, op)
 
-/* reshape: the shape written keeps the batch dynamic (-1 in its place), which needs the
-   batch to stay the leading axis: [B, 28, 28] → [-1, 784]. */
+/* reshape: the shape written keeps the batch dynamic, which needs the batch to stay the
+   leading axis. When it keeps its size, 0 copies it from the input (and a rank-2 result
+   is [0, -1], flatten's form: [B, 28, 28] → [B, 784]); else -1 infers it. */
 static int emit_reshape(Ex *e, const Tensor *t, const Val *a, const char *out) {
   int64_t shape[T_MAXDIM];
   memcpy(shape, t->shape, sizeof(int64_t) * (size_t)t->ndim);
@@ -200,7 +200,9 @@ static int emit_reshape(Ex *e, const Tensor *t, const Val *a, const char *out) {
                at, TRACE_B, t_shape_str(a->t->ndim, a->t->shape, s1, sizeof s1),
                t_shape_str(t->ndim, t->shape, s2, sizeof s2));
     }
-    shape[0] = -1;
+    bool same = t->shape[0] == a->t->shape[0];
+    shape[0] = same ? 0 : -1;
+    if (same && t->ndim == 2) shape[1] = -1;
     batch = 0;
   }
   char c[24];
@@ -337,9 +339,9 @@ static int emit_op(Ex *e, const Tensor *t, const char *op, const Val *const *in,
     int b = in[0]->batch;
     if (b < 0 || all || at.axis == b) return -1;
     return at.keepdim || at.axis > b ? b : b - 1;
-  } else if (!strcmp(op, "softmax") || !strcmp(op, "log_softmax")) {
+  } else if (!strcmp(op, "softmax") || !strcmp(op, "log_softmax")) { /* the last axis: -1 */
     node1(e, LOOKUP(same_op, op), in[0]->name, out);
-    onnx_attr_int(&e->w, "axis", at.axis);
+    onnx_attr_int(&e->w, "axis", at.axis == r - 1 ? -1 : at.axis);
   } else if (!strcmp(op, "matmul")) {
     node2(e, "MatMul", in[0]->name, in[1]->name, out);
     const Val *a = in[0], *b = in[1];
