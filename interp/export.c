@@ -17,8 +17,11 @@
 #include "onnx_proto.h"
 #include "onnx_write.h"
 
-/* The batch the trace runs: 3 rows, so a size that is the batch is seldom a coincidence. */
-enum { TRACE_B = 3 };
+/* The batches the model is traced with: 3 rows, so that a size equal to the batch is
+   seldom a coincidence; then 5, whose file must come out the same byte for byte (a part
+   that depends on the batch's size or on the input's values outside the recorded ops
+   would not). */
+enum { TRACE_B = 3, TRACE_B2 = 5 };
 
 /* A value of the graph: the tensor the trace made, its ONNX name, and which of its axes
    is the batch (-1: none), so that shapes written into the file can leave it dynamic. */
@@ -34,6 +37,7 @@ typedef struct {
   Model *m;
   OnnxWriter w;
   const Tensor *x, *y; /* the traced input and output */
+  int batch;           /* x's rows */
   Val **vals;          /* each allocated alone, so a Val * stays valid as the table grows */
   int n_vals, cap_vals;
   int n_tmp, n_nodes, n_consts;
@@ -192,12 +196,12 @@ static int emit_reshape(Ex *e, const Tensor *t, const Val *a, const char *out) {
   memcpy(shape, t->shape, sizeof(int64_t) * (size_t)t->ndim);
   int batch = -1;
   if (a->batch >= 0) {
-    if (a->batch != 0 || t->ndim < 1 || t->shape[0] % TRACE_B != 0) {
+    if (a->batch != 0 || t->ndim < 1 || t->shape[0] % e->batch != 0) {
       char at[256], s1[96], s2[96];
       where_made(e, t, at, sizeof at);
       ev_error(e->I, e->site, "export: %s reshapes a batch of %d samples %s to %s, mixing the "
                "samples: a model with a dynamic batch must keep the batch as the leading axis",
-               at, TRACE_B, t_shape_str(a->t->ndim, a->t->shape, s1, sizeof s1),
+               at, e->batch, t_shape_str(a->t->ndim, a->t->shape, s1, sizeof s1),
                t_shape_str(t->ndim, t->shape, s2, sizeof s2));
     }
     bool same = t->shape[0] == a->t->shape[0];
@@ -510,7 +514,7 @@ static void ex_free(Ex *e) {
 }
 
 /* The graph of the traced output y: input x [N, …], the nodes, output y. */
-static void write_graph(Ex *e, const Tensor *y, const int64_t *in, int nin, const char *path) {
+static void write_graph(Ex *e, const Tensor *y, const int64_t *in, int nin) {
   onnx_begin(&e->w, e->m->name);
   int64_t xs[T_MAXDIM] = {-1};
   memcpy(xs + 1, in, sizeof(int64_t) * (size_t)nin);
@@ -522,14 +526,38 @@ static void write_graph(Ex *e, const Tensor *y, const int64_t *in, int nin, cons
   if (v->batch >= 0) ys[v->batch] = -1;
   onnx_output(&e->w, "y", y->ndim, ys, "N");
   onnx_finish(&e->w);
+}
+
+/* The model traced on `batch` samples of shape in [nin] and encoded as ONNX into *w
+   (zeroed by the caller, who frees it, also after an error). */
+static void encode(Interp *I, const Node *site, Value model, const int64_t *in, int nin,
+                   int batch, OnnxWriter *w) {
+  Model *m = model.as.model;
+  /* fixed pseudo-random values: the user's seed stays as it was */
+  int64_t xs[T_MAXDIM] = {batch};
+  memcpy(xs + 1, in, sizeof(int64_t) * (size_t)nin);
+  Rng rng;
+  rng_seed(&rng, (uint64_t)batch);
+  Tensor *x = t_rand(&rng, nin + 1, xs);
+  ev_root(I, v_tensor(x));
+  Value out = trace(I, m, x, site);
+  if (out.type != V_TENSOR)
+    ev_error(I, site, "export: model '%s' must give a tensor, got %s", m->name, v_type_name(out));
+  Ex e = {.I = I, .site = site, .m = m, .x = x, .y = out.as.t, .batch = batch};
   RtFrame f;
   if (RT_TRY(&f)) {
-    onnx_save(&e->w, path);
+    e.n_params = nn_params(model, &e.pnames, &e.ptensors);
+    write_graph(&e, out.as.t, in, nin);
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    ev_error(e->I, e->site, "export: %s", rt_errmsg());
+    ex_free(&e);
+    rt_rethrow();
   }
+  *w = e.w; /* the caller's now */
+  e.w = (OnnxWriter){0};
+  ex_free(&e);
+  ev_unroot(I, 2); /* x and the traced graph */
 }
 
 /* export(net, path, input = none): input is the shape of one sample ([28, 28]); none
@@ -561,28 +589,33 @@ static Value bi_export(Call *c) {
       in[i] = (int64_t)d;
     }
   }
-  /* The trace's batch: fixed pseudo-random values (the user's seed stays as it was). */
-  int64_t xs[T_MAXDIM] = {TRACE_B};
-  memcpy(xs + 1, in, sizeof(int64_t) * (size_t)nin);
-  Rng rng;
-  rng_seed(&rng, 12);
-  Tensor *x = t_rand(&rng, nin + 1, xs);
-  ev_root(I, v_tensor(x));
-  Value out = trace(I, m, x, c->node);
-  if (out.type != V_TENSOR)
-    ev_error(I, c->node, "export: model '%s' must give a tensor, got %s", m->name, v_type_name(out));
-  Ex e = {.I = I, .site = c->node, .m = m, .x = x, .y = out.as.t};
+  OnnxWriter a = {0}, b = {0};
   RtFrame f;
   if (RT_TRY(&f)) {
-    e.n_params = nn_params(c->args[0], &e.pnames, &e.ptensors);
-    write_graph(&e, out.as.t, in, nin, path);
+    encode(I, c->node, c->args[0], in, nin, TRACE_B, &a);
+    encode(I, c->node, c->args[0], in, nin, TRACE_B2, &b);
+    if (a.buf.len != b.buf.len || memcmp(a.buf.data, b.buf.data, a.buf.len))
+      ev_error(I, c->node, "export: model '%s' does not make the same graph for a batch of %d and a "
+               "batch of %d: part of it depends on the batch's size or on the input's values "
+               "outside the ops nn records (one_hot, tensor(), a slice of the batch axis, an if "
+               "on a value), which an ONNX graph cannot follow", m->name, TRACE_B, TRACE_B2);
+    RtFrame sf;
+    if (RT_TRY(&sf)) {
+      onnx_save(&a, path);
+      rt_pop(&sf);
+    } else {
+      rt_pop(&sf);
+      ev_error(I, c->node, "export: %s", rt_errmsg());
+    }
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    ex_free(&e);
+    onnx_free(&a);
+    onnx_free(&b);
     rt_rethrow();
   }
-  ex_free(&e);
+  onnx_free(&a);
+  onnx_free(&b);
   return v_none();
 }
 
