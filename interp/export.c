@@ -1,8 +1,9 @@
 /* export.c — export(net, path, input = none): a model as an ONNX file (opset 13), by
- * tracing: the model runs once in inference mode on a tracked batch with autograd
- * tracing on (runtime/autograd.h), and the recorded graph is written node by node with
- * runtime/onnx_write.h. Parameters become initializers under nn's names ("0.W"), other
- * constants initializers of their own; the input is x [N, …], the output y, N dynamic.
+ * tracing: the model runs in inference mode on a tracked batch with autograd tracing on
+ * (runtime/autograd.h), and the recorded graph is written node by node with
+ * runtime/onnx_write.h; a second batch of another size must give the same bytes.
+ * Parameters become initializers under nn's names ("0.W"), other constants initializers
+ * of their own; the input is x [N, …], the output y, N dynamic.
  */
 #include "export.h"
 
@@ -459,14 +460,15 @@ static const Val *emit(Ex *e, const Tensor *t) {
 
 /* ------------------------------------------------------------------ the builtin */
 
-/* Runs the model on a tracked batch with every op recorded, each node tagged with the
-   top-level layer that made it; the output, rooted. */
+/* The tagger of a trace: each node recorded keeps the top-level layer running (i + 1). */
 static _Thread_local int trace_layer;
 static int tag_layer(void *ctx) {
   (void)ctx;
   return trace_layer;
 }
 
+/* Runs model m on the tracked batch x with every op recorded, each node tagged with the
+   top-level layer that made it; the output, rooted. */
 static Value trace(Interp *I, Model *m, Tensor *x, const Node *site) {
   ad_track(x);
   /* The catcher (ev_pcall) puts recording and grad_depth back on an error; tracing and
