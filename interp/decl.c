@@ -500,6 +500,14 @@ Value nn_apply_layer(Interp *I, Model *m, int i, Value x, bool training, const N
   return r;
 }
 
+void model_saw_input(Model *m, Value x) {
+  int nd = x.type == V_TENSOR ? x.as.t->ndim : x.type == V_U8 ? x.as.u8->ndim : 0;
+  if (nd < 2) return;
+  const int64_t *sh = x.type == V_TENSOR ? x.as.t->shape : x.as.u8->shape;
+  m->in_ndim = nd - 1;
+  memcpy(m->in_shape, sh + 1, sizeof(int64_t) * (size_t)(nd - 1));
+}
+
 Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site) {
   bool saved = I->training;
   I->training = training;
@@ -507,6 +515,7 @@ Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site)
   switch (layer.type) {
   case V_MODEL: {
     Model *m = layer.as.model;
+    model_saw_input(m, x);
     r = v_retain(x);
     for (int i = 0, used; i < m->n; i += used) {
       ev_root(I, r);

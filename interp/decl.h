@@ -46,6 +46,11 @@ struct Model {
   int n;
   Value *layers; /* V_LAYER, or V_MODEL for a nested model */
   int depth;     /* 1 + the deepest nested model's depth; at most MAX_MODEL_DEPTH */
+  /* The shape of one sample of the last batch it was applied to (export's default
+     input): in_shape [in_ndim] is the batch's shape without its leading axis; in_ndim 0
+     until it has been applied to a batch of rank 2 or more. */
+  int in_ndim;
+  int64_t in_shape[T_MAXDIM];
 };
 
 /* Models nest at most this deep: every walk over a model (apply, params, save, print,
@@ -95,6 +100,8 @@ void decl_register_types(void);
 /* Run a declaration statement (exec of N_DECL). */
 void decl_exec(Interp *I, Env *env, const Node *n);
 
+/* A batch x (rank 2 or more) goes into m: remember one sample's shape (in_shape). */
+void model_saw_input(Model *m, Value x);
 /* Apply a layer, model or function to x; owned result. */
 Value nn_apply(Interp *I, Value layer, Value x, bool training, const Node *site);
 /* Layer i of model m on x; errors inside name the layer ("layer 1 (dense) of model 'clf': ..."). */

@@ -208,6 +208,7 @@ Value forward(Interp *I, Value model, Tensor *x, bool training, bool fused,
   if (!fused) return nn_apply(I, model, v_tensor(x), training, site);
   /* every layer but the final activation, which may sit inside a nested last model */
   Value r = v_tensor(t_retain(x));
+  model_saw_input(model.as.model, r);
   for (Model *m = model.as.model;; m = m->layers[m->n - 1].as.model) {
     for (int i = 0, used; i < m->n - 1; i += used) {
       ev_root(I, r);

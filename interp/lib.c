@@ -6,6 +6,7 @@
 #include "compare.h"
 #include "data.h"
 #include "decl.h"
+#include "export.h"
 #include "graph.h"
 #include "help.h"
 #include "lib.h"
@@ -32,4 +33,5 @@ void lib_register_all(Interp *I) {
   metrics_register(I);
   graph_register(I);
   npyio_register(I);
+  export_register(I);
 }

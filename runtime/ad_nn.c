@@ -377,7 +377,8 @@ Tensor *ad_batchnorm(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *running_mea
   }
   if (n) {
     n->aux = stats;
-    n->p.batch_stats = training;
+    n->p.bn.batch_stats = training;
+    n->p.bn.eps = eps;
   } else {
     t_release(stats);
   }
@@ -394,7 +395,7 @@ static void bw_BATCHNORM(const Bw *b) {
   float *dg = need(n, 1) ? slot(b, 1, NULL)->data : NULL;
   float *dbeta = need(n, 2) ? slot(b, 2, NULL)->data : NULL;
   bn_backward(B, C, S, x->data, n->aux->data, n->aux->data + C, n->in[1]->data, b->dy->data,
-              n->p.batch_stats, dx, dg, dbeta);
+              n->p.bn.batch_stats, dx, dg, dbeta);
 }
 
 /* ---- the fused dense layer ---- */

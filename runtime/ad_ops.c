@@ -287,8 +287,9 @@ static const bool db_diff[T_N_BINARY] = {
 
 Tensor *ad_binary(TBinOp op, Tensor *a, Tensor *b) {
   Tensor *y = t_binary(op, a, b);
-  if ((unsigned)op < T_N_BINARY && db_diff[op]) {
-    AdNode *n = record(y, AD_BINARY, 2, (Tensor *[]){a, b}, 0, 0);
+  /* a comparison is recorded only while tracing, passing no gradient (nograd 3) */
+  if ((unsigned)op < T_N_BINARY && (db_diff[op] || ad_is_tracing())) {
+    AdNode *n = record(y, AD_BINARY, 2, (Tensor *[]){a, b}, db_diff[op] ? 0 : 3u, 0);
     if (n) n->sub = op;
   }
   return y;
@@ -396,8 +397,9 @@ static void bw_WHERE(const Bw *b) {
 
 Tensor *ad_reduce(TRedOp op, Tensor *a, int axis, int keepdim) {
   Tensor *y = t_reduce(op, a, axis, keepdim);
-  if (op == T_ARGMAX || op == T_ARGMIN) return y; /* indices: no gradient */
-  AdNode *n = record(y, AD_REDUCE, 1, &a, 0, 0);
+  bool index = op == T_ARGMAX || op == T_ARGMIN; /* indices: no gradient */
+  if (index && !ad_is_tracing()) return y;
+  AdNode *n = record(y, AD_REDUCE, 1, &a, index ? 1u : 0, 0);
   if (n) {
     n->sub = op;
     n->p.r.axis = axis == T_AXIS_ALL ? axis : t_axis(t_reduce_names[op], axis, a->ndim);
@@ -413,6 +415,7 @@ Tensor *ad_reduce(TRedOp op, Tensor *a, int axis, int keepdim) {
    reduction too (torch would split it evenly between ties there). */
 static void bw_REDUCE(const Bw *b) {
   TRedOp op = b->n->sub;
+  if (op == T_ARGMAX || op == T_ARGMIN) return; /* traced indices (ad_set_tracing): flat */
   const Tensor *x = b->n->in[0];
   const float *dy = b->dy->data, *y = b->y->data, *xs = x->data;
   int64_t outer, n, inner;

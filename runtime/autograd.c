@@ -20,6 +20,7 @@
 #include "mem.h"
 
 static _Thread_local bool recording = true;
+static _Thread_local bool tracing;
 static _Thread_local AdTagger *tagger;
 static _Thread_local void *tagger_ctx;
 
@@ -30,6 +31,14 @@ bool ad_set_recording(bool on) {
 }
 
 bool ad_is_recording(void) { return recording; }
+
+bool ad_set_tracing(bool on) {
+  bool was = tracing;
+  tracing = on;
+  return was;
+}
+
+bool ad_is_tracing(void) { return tracing; }
 
 bool ad_is_tracked(const Tensor *t) { return t->ad != NULL; }
 bool ad_is_leaf(const Tensor *t) { return t->ad && t->ad->op == AD_LEAF; }
@@ -55,7 +64,7 @@ AdNode *ad_record(Tensor *y, AdOp op, BwRule *rule, int n, Tensor *const *in,
                   unsigned nograd, size_t extra) {
   if (!recording) return NULL;
   int any = 0;
-  for (int i = 0; i < n && !any; i++) any = in[i]->ad && !(i < 32 && (nograd >> i & 1));
+  for (int i = 0; i < n && !any; i++) any = in[i]->ad && (tracing || !(i < 32 && (nograd >> i & 1)));
   if (!any) return NULL;
   size_t size = sizeof(AdNode) + (size_t)n * sizeof(Tensor *) + extra;
   AdNode *nd;
@@ -342,6 +351,27 @@ const char *ad_op_name(const Tensor *t) {
 int ad_n_inputs(const Tensor *t) { return t->ad ? t->ad->n_in : 0; }
 
 Tensor *ad_input(const Tensor *t, int i) { return t->ad->in[i]; }
+
+bool ad_attrs(const Tensor *t, AdAttrs *out) {
+  memset(out, 0, sizeof *out);
+  const AdNode *n = t->ad;
+  if (!n) return false;
+  switch (n->op) {
+  case AD_LEAKY_RELU: out->slope = n->p.f[0]; break;
+  case AD_CLIP: out->lo = n->p.f[0], out->hi = n->p.f[1]; break;
+  case AD_REDUCE: case AD_SOFTMAX: case AD_LOG_SOFTMAX: case AD_CONCAT: case AD_STACK:
+    out->axis = n->p.r.axis, out->keepdim = n->p.r.keepdim;
+    break;
+  case AD_PERMUTE: memcpy(out->perm, n->p.perm, sizeof out->perm); break;
+  case AD_INDEX: out->n_index = n->p.ix.n, out->index = n->p.ix.v; break;
+  case AD_CONV2D: out->stride = n->p.cv.stride, out->pad = n->p.cv.pad; break;
+  case AD_MAXPOOL2D: out->k = n->p.pool.k, out->stride = n->p.pool.stride; break;
+  case AD_BATCHNORM: out->eps = n->p.bn.eps, out->batch_stats = n->p.bn.batch_stats; break;
+  case AD_LINEAR: out->act = n->p.act; break;
+  default: break;
+  }
+  return true;
+}
 
 void ad_set_tagger(AdTagger *fn, void *ctx, AdTagger **prev_fn, void **prev_ctx) {
   if (prev_fn) *prev_fn = tagger;

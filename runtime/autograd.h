@@ -40,6 +40,30 @@ void ad_backward(Tensor *y, const Tensor *seed);
 const char *ad_op_name(const Tensor *t);
 int ad_n_inputs(const Tensor *t);
 Tensor *ad_input(const Tensor *t, int i);
+/* The settings t's node was recorded with (read-only), for a graph export; every field
+   not named for t's op is 0. false when t is not tracked. */
+typedef struct AdAttrs {
+  int axis, keepdim;      /* reduce (axis T_AXIS_ALL: every axis), softmax, log_softmax,
+                             concat, stack (the new axis) */
+  float slope;            /* leaky_relu */
+  float lo, hi;           /* clip */
+  int perm[T_MAXDIM];     /* permute and transpose: y's axis k is x's axis perm[k] */
+  int stride, pad;        /* conv2d; maxpool2d's stride */
+  int k;                  /* maxpool2d's window */
+  float eps;              /* batchnorm */
+  bool batch_stats;       /* batchnorm normalised by the batch's statistics (training) */
+  int n_index;            /* index: n_index entries, borrowed from the node */
+  const TIndex *index;
+  int act;                /* linear: its GemmAct */
+} AdAttrs;
+bool ad_attrs(const Tensor *t, AdAttrs *out);
+/* Tracing (per thread), off by default: while on, every op with a tracked input is
+   recorded, also those that take no gradient (comparisons, argmax/argmin, where's
+   condition alone), so that the recorded graph holds every op the output depends on
+   (interp/export.c writes it as ONNX). Their nodes pass no gradient. Returns the previous
+   setting. */
+bool ad_set_tracing(bool on);
+bool ad_is_tracing(void);
 /* As ad_backward, except that no leaf's grad changes: visit(ctx, t, dt) is called once for
    every node t the pass reaches (leaves included), with dt = dL/dt (borrowed, valid during
    the call), in the order the pass processes them: y first, each node after all of its

@@ -85,7 +85,7 @@ struct AdNode {
     int probs;                       /* XENT: the target holds probabilities */
     struct { int stride, pad; } cv;  /* CONV2D */
     struct { int k, stride; } pool;  /* MAXPOOL2D */
-    int batch_stats;                 /* BATCHNORM: normalised by the batch's statistics */
+    struct { int batch_stats; float eps; } bn; /* BATCHNORM: the batch's statistics used; eps */
     int act;                         /* LINEAR: its GemmAct */
   } p;
   /* scratch of ad_backward */
@@ -106,7 +106,7 @@ struct Bw {
 
 int need(const AdNode *n, int i); /* input i is tracked and takes a gradient */
 /* y's node, recorded with its op's rule when recording is on and an input that takes
-   a gradient is tracked; else NULL. Each op file wraps it as a static record(). */
+   a gradient is tracked (while tracing, any tracked input); else NULL. Each op file wraps it as a static record(). */
 AdNode *ad_record(Tensor *y, AdOp op, BwRule *rule, int n, Tensor *const *in,
                   unsigned nograd, size_t extra);
 Tensor *scratch_new(int ndim, const int64_t *shape, int zero); /* a rule's temporaries */
