@@ -8,6 +8,7 @@
 #include "decl.h"
 #include "graph.h"
 #include "help.h"
+#include "import.h"
 #include "lib.h"
 #include "lib_core.h"
 #include "losscheck.h"
@@ -30,4 +31,5 @@ void lib_register_all(Interp *I) {
   losscheck_register(I);
   metrics_register(I);
   graph_register(I);
+  import_register(I);
 }
