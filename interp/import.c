@@ -24,6 +24,11 @@
 #include "mem.h"
 #include "onnx_read.h"
 
+/* ConstantOfShape makes at most this many values (a file's shape could ask for any);
+   and the importer runs a zero sample through the layers only when the input's declared
+   sample holds at most this many. */
+#define ONNX_MAX_MADE ((uint64_t)1 << 24)
+
 static Sym *sym(Interp *I, const char *s) { return sym_intern(&I->syms, s, strlen(s)); }
 
 /* ------------------------------------------------------------------ the ops of an "onnx" layer */
@@ -372,7 +377,7 @@ static Tensor *node_eval(const SegNode *n, Tensor **v, Temps *tp) {
     int nd = int_list(a, shape, T_MAXDIM, "ConstantOfShape's shape");
     uint64_t count = 1;
     for (int i = 0; i < nd; i++)
-      if (shape[i] < 0 || __builtin_mul_overflow(count, (uint64_t)shape[i], &count) || count > ((uint64_t)1 << 32))
+      if (shape[i] < 0 || __builtin_mul_overflow(count, (uint64_t)shape[i], &count) || count > ONNX_MAX_MADE)
         rt_throw("ConstantOfShape: shape %s is not a size nn can make", t_shape_str(nd, shape, (char[96]){0}, 96));
     return t_full(nd, shape, n->alpha);
   }
@@ -513,8 +518,8 @@ static const char *node_label(Imp *P, int i, char *buf, size_t n) {
   return buf;
 }
 
-_Noreturn static void node_error(Imp *P, int i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-_Noreturn static void node_error(Imp *P, int i, const char *fmt, ...) {
+_Noreturn static void fail(Imp *P, int i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+_Noreturn static void fail(Imp *P, int i, const char *fmt, ...) {
   char label[128], msg[512];
   va_list ap;
   va_start(ap, fmt);
@@ -541,7 +546,7 @@ static int attr_ints(Imp *P, int i, const char *name, int64_t *out, int max) {
   const OnnxAttr *a = onnx_attr(&P->m->nodes[i], name);
   if (!a) return -1;
   if (a->type != ONNX_ATTR_INTS || a->n > max)
-    node_error(P, i, "attribute '%s' must be a list of at most %d numbers", name, max);
+    fail(P, i, "attribute '%s' must be a list of at most %d numbers", name, max);
   memcpy(out, a->ints, sizeof(int64_t) * (size_t)a->n);
   return a->n;
 }
@@ -642,7 +647,7 @@ static void set_param(Imp *P, int node, Tensor *dst, const Tensor *src, bool tra
   bool same = transpose ? src->ndim == 2 && dst->ndim == 2 && shape[0] == dst->shape[0] && shape[1] == dst->shape[1]
                         : src->size == dst->size;
   if (!same)
-    node_error(P, node, "a constant of shape %s where nn's layer needs %s", t_shape_str(src->ndim, src->shape, a, sizeof a),
+    fail(P, node, "a constant of shape %s where nn's layer needs %s", t_shape_str(src->ndim, src->shape, a, sizeof a),
                t_shape_str(dst->ndim, dst->shape, b, sizeof b));
   if (!transpose) {
     memcpy(dst->data, src->data, sizeof(float) * (size_t)src->size);
@@ -811,15 +816,15 @@ static void seg_node(Imp *P, int i, SegNode *s) {
              node_label(P, i, label, sizeof label), n->op);
   s->op = (SegOp)op;
   if (n->n_in < op_info[op].min_in || n->n_in > op_info[op].max_in)
-    node_error(P, i, "it has %d inputs; nn reads %s with %d to %d", n->n_in, n->op, op_info[op].min_in,
+    fail(P, i, "it has %d inputs; nn reads %s with %d to %d", n->n_in, n->op, op_info[op].min_in,
                op_info[op].max_in);
-  if (n->n_out < 1 || !*n->out[0]) node_error(P, i, "it has no output");
+  if (n->n_out < 1 || !*n->out[0]) fail(P, i, "it has no output");
   for (int k = 1; k < n->n_out; k++)
     if (*n->out[k] && name_get(P, n->out[k])->n_uses)
-      node_error(P, i, "its output %d is used, and nn computes only the first", k + 1);
+      fail(P, i, "its output %d is used, and nn computes only the first", k + 1);
   for (int k = 0; k < n->n_in; k++)
     if (!*n->in[k] && (k < op_info[op].min_in || op == OP_CONCAT || op == OP_MAX || op == OP_MIN || op == OP_SUM))
-      node_error(P, i, "its input %d is left out", k + 1);
+      fail(P, i, "its input %d is left out", k + 1);
   s->keepdims = (int)attr_int(n, "keepdims", 1);
   s->alpha = attr_float(n, "alpha", op == OP_LEAKY_RELU ? 0.01f : 1);
   s->beta = attr_float(n, "beta", 1);
@@ -830,7 +835,7 @@ static void seg_node(Imp *P, int i, SegNode *s) {
   s->eps = attr_float(n, "epsilon", 1e-5f);
   int64_t axis = attr_int(n, "axis", op == OP_SOFTMAX || op == OP_LOG_SOFTMAX ? (P->m->opset >= 13 ? -1 : 1)
                                      : op == OP_FLATTEN ? 1 : 0);
-  if (axis < -T_MAXDIM || axis > T_MAXDIM) node_error(P, i, "axis %lld is out of range", (long long)axis);
+  if (axis < -T_MAXDIM || axis > T_MAXDIM) fail(P, i, "axis %lld is out of range", (long long)axis);
   s->axis = (int)axis;
   const char *ints_name = op == OP_TRANSPOSE ? "perm" : "axes";
   int ni = attr_ints(P, i, ints_name, s->ints, T_MAXDIM);
@@ -841,38 +846,38 @@ static void seg_node(Imp *P, int i, SegNode *s) {
     /* before opset 13 the input is seen as 2-D [d0·…·d(axis−1), rest]: the same as nn's
        only when the axis is the last */
     if (P->m->opset < 13 && axis != -1 && !(P->known && axis == P->nd))
-      node_error(P, i, "axis %lld of opset %lld flattens the axes after it, which nn does not", (long long)axis,
+      fail(P, i, "axis %lld of opset %lld flattens the axes after it, which nn does not", (long long)axis,
                  (long long)P->m->opset);
     break;
   case OP_ARGMAX: case OP_ARGMIN:
-    if (attr_int(n, "select_last_index", 0)) node_error(P, i, "select_last_index is not supported");
+    if (attr_int(n, "select_last_index", 0)) fail(P, i, "select_last_index is not supported");
     break;
   case OP_REDUCE_SUM: case OP_REDUCE_MEAN: case OP_REDUCE_MAX: case OP_REDUCE_MIN: case OP_REDUCE_PROD:
   case OP_REDUCE_L2:
-    if (attr_int(n, "noop_with_empty_axes", 0)) node_error(P, i, "noop_with_empty_axes is not supported");
+    if (attr_int(n, "noop_with_empty_axes", 0)) fail(P, i, "noop_with_empty_axes is not supported");
     break;
   case OP_CAST: {
     int64_t to = attr_int(n, "to", 0);
     if (!(to == ONNX_FLOAT || to == ONNX_DOUBLE || to == ONNX_FLOAT16 || to == ONNX_BOOL ||
           (to >= ONNX_UINT8 && to <= ONNX_INT64) || to == ONNX_UINT32 || to == ONNX_UINT64))
-      node_error(P, i, "a cast to %s is not supported", onnx_dtype_name((int)to));
+      fail(P, i, "a cast to %s is not supported", onnx_dtype_name((int)to));
     s->to = (int)to;
     break;
   }
   case OP_CONV: case OP_MAXPOOL: {
     const char *why;
-    if (!pool_form(P, i, s->op == OP_CONV, &s->k, &s->stride, &s->pad, &why)) node_error(P, i, "%s", _(why));
-    if (s->op == OP_MAXPOOL && n->n_out > 1 && *n->out[1]) node_error(P, i, "MaxPool's indices are not supported");
+    if (!pool_form(P, i, s->op == OP_CONV, &s->k, &s->stride, &s->pad, &why)) fail(P, i, "%s", _(why));
+    if (s->op == OP_MAXPOOL && n->n_out > 1 && *n->out[1]) fail(P, i, "MaxPool's indices are not supported");
     break;
   }
   case OP_BATCHNORM:
-    if (attr_int(n, "training_mode", 0)) node_error(P, i, "training_mode is not supported");
+    if (attr_int(n, "training_mode", 0)) fail(P, i, "training_mode is not supported");
     break;
   case OP_CONSTANT_OF_SHAPE: {
     /* its value: a one-element tensor (default 0) */
     const OnnxAttr *a = onnx_attr(n, "value");
     s->alpha = 0;
-    if (a && (!a->t || a->t->size != 1)) node_error(P, i, "its value must be a tensor of one element");
+    if (a && (!a->t || a->t->size != 1)) fail(P, i, "its value must be a tensor of one element");
     if (a) s->alpha = a->t->data[0];
     break;
   }
@@ -931,7 +936,7 @@ static void add_segment(Imp *P, int first, int last, const char *cur, const char
       Name *v = name_get(P, n->in[k]);
       if (v->seg != seg) {
         if (!v->konst)
-          node_error(P, i, "it reads '%s', which is not made by an earlier node of its part of the graph", n->in[k]);
+          fail(P, i, "it reads '%s', which is not made by an earlier node of its part of the graph", n->in[k]);
         v->seg = seg;
         v->slot = s->n_slots++;
         bool trained = v->dtype == ONNX_FLOAT && v->producer < 0 && !setting_input(sn->op, k);
@@ -983,7 +988,7 @@ static void import_graph(Imp *P) {
       if (*n->out[k]) {
         Name *v = name_get(P, n->out[k]);
         if (v->producer >= 0 || v->konst)
-          node_error(P, i, "its output '%s' is made twice in the graph", n->out[k]);
+          fail(P, i, "its output '%s' is made twice in the graph", n->out[k]);
         v->producer = i;
       }
     if (!strcmp(n->op, "Constant")) {
@@ -999,9 +1004,9 @@ static void import_graph(Imp *P) {
         for (int k = 0; k < a->n; k++) t->data[k] = a->name[6] == 'f' ? a->floats[k] : (float)a->ints[k];
         dt = a->name[6] == 'f' ? ONNX_FLOAT : ONNX_INT64;
       }
-      if (!t) node_error(P, i, "a Constant must have one value (a tensor, a number or a list)");
+      if (!t) fail(P, i, "a Constant must have one value (a tensor, a number or a list)");
       P->owned[P->n_owned++] = t;
-      if (n->n_out != 1) node_error(P, i, "a Constant has one output");
+      if (n->n_out != 1) fail(P, i, "a Constant has one output");
       Name *v = name_get(P, n->out[0]);
       v->konst = t;
       v->dtype = dt == ONNX_DOUBLE ? ONNX_FLOAT : dt;
@@ -1029,8 +1034,11 @@ static void import_graph(Imp *P) {
   /* the per-sample shape: the input's dims after the batch axis, when all are numbers */
   P->known = input->has_shape && input->ndim >= 1;
   P->nd = P->known ? input->ndim - 1 : 0;
+  uint64_t count = 1;
   for (int k = 1; P->known && k < input->ndim; k++) {
-    if (input->dims[k] < 1 || input->dims[k] > (1 << 24)) P->known = false;
+    if (input->dims[k] < 1 || __builtin_mul_overflow(count, (uint64_t)input->dims[k], &count) ||
+        count > ONNX_MAX_MADE)
+      P->known = false;
     P->shape[k - 1] = input->dims[k];
   }
   const char *cur = input->name;
@@ -1069,7 +1077,7 @@ static void import_graph(Imp *P) {
         }
         if (next >= M->n_nodes) {
           add_segment(P, first, k, cur, o0 ? n->out[0] : cur); /* checks every node: names the unsupported */
-          node_error(P, k, "the graph does not end in a single value made by its last node");
+          fail(P, k, "the graph does not end in a single value made by its last node");
         }
         k = next;
       }

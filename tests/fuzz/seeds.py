@@ -58,3 +58,31 @@ put("fuzz_csv", "numeric.csv", b"a,b,y\n1,2,3\n4.5,-6e2,7\n")
 put("fuzz_csv", "classes.csv", b'x,"y"\n1,cat\n2,"dog"\n3,cat\n')
 put("fuzz_csv", "target_first.csv", b"y,f1,f2\n0,1,2\r\n1,3,4\r\n\n")
 put("fuzz_csv", "quoted.csv", b'"a ""q""",b,label\n"1",  2 ,"x\ny"\n')
+
+# fuzz_onnx: the committed test models (tests/ref/gen_onnx_import.py made them) and two
+# hand-made messages: a model whose graph is one Relu, and 40 nested fields the reader
+# skips (an unknown field is never descended into).
+for name in ["mlp", "cnn", "swish", "scaled", "nnstyle", "ops", "external", "two_inputs", "truncated"]:
+    with open(os.path.join("tests/golden/onnx", name + ".onnx"), "rb") as f:
+        put("fuzz_onnx", name + ".onnx", f.read())
+
+
+def pb_len(num, body):
+    """a length-delimited protobuf field"""
+    n, v = len(body), b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        v += bytes([b | (0x80 if n else 0)])
+        if not n:
+            break
+    return bytes([num << 3 | 2]) + v + body
+
+
+relu = pb_len(1, b"x") + pb_len(2, b"y") + pb_len(4, b"Relu")
+graph = pb_len(1, relu) + pb_len(11, pb_len(1, b"x")) + pb_len(12, pb_len(1, b"y"))
+put("fuzz_onnx", "relu.onnx", bytes([0x08, 0x08]) + pb_len(7, graph) + pb_len(8, bytes([0x10, 13])))
+deep = b""
+for _ in range(40):
+    deep = pb_len(7, deep)
+put("fuzz_onnx", "deep.onnx", deep)
