@@ -524,7 +524,7 @@ OnnxModel *onnx_load(const char *path) {
   int fd = rt_open_regular(path, &why);
   if (fd == -2) rt_throw("%s: is a folder, not an ONNX file", path);
   if (fd < 0) rt_throw("%s: cannot open: %s", path, why);
-  uint8_t *buf = NULL;
+  uint8_t *volatile buf = NULL;
   OnnxModel *m = NULL;
   RtFrame fr;
   if (RT_TRY(&fr)) {

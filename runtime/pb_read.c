@@ -70,12 +70,10 @@ int pb_next(PbReader *r, PbField *f) {
 }
 
 PbReader pb_sub(const PbReader *r, const PbField *f, const char *what) {
-  PbReader s = {f->data, f->data + f->len, r->base, r->path, r->depth + 1};
-  if (f->wire != PB_LEN) {
-    s.p = r->p;
+  if (f->wire != PB_LEN)
     rt_throw("%s: truncated or corrupt ONNX file at byte %llu: %s is not a message", r->path,
              (unsigned long long)(r->p - r->base), what);
-  }
+  PbReader s = {f->data, f->data + f->len, r->base, r->path, r->depth + 1};
   if (s.depth > PB_MAX_DEPTH) pb_corrupt(&s, N_("messages nest too deep"));
   return s;
 }
