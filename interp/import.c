@@ -468,7 +468,7 @@ static const NativeLayer onnx_kind = {"onnx", seg_forward, NULL};
 typedef struct Name {
   const char *s;
   int n_uses, last_use;  /* nodes reading it; the last one (n_nodes: a graph output) */
-  int producer;          /* the node making it, or -1 */
+  int producer;          /* the node making it; -1: none (an initializer), -2: a Constant */
   Tensor *konst;         /* borrowed from the file, or NULL */
   OnnxDataType dtype;
   int seg, slot;         /* the layer being built that gave it a slot, and the slot */
@@ -939,7 +939,7 @@ static void add_segment(Imp *P, int first, int last, const char *cur, const char
           fail(P, i, "it reads '%s', which is not made by an earlier node of its part of the graph", n->in[k]);
         v->seg = seg;
         v->slot = s->n_slots++;
-        bool trained = v->dtype == ONNX_FLOAT && v->producer < 0 && !setting_input(sn->op, k);
+        bool trained = v->dtype == ONNX_FLOAT && v->producer == -1 && !setting_input(sn->op, k);
         if (trained) {
           s->param[v->slot] = l->n_params;
           layer_add_param(l, sym(I, v->s), t_copy(v->konst));

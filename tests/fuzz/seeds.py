@@ -62,7 +62,7 @@ put("fuzz_csv", "quoted.csv", b'"a ""q""",b,label\n"1",  2 ,"x\ny"\n')
 # fuzz_onnx: the committed test models (tests/ref/gen_onnx_import.py made them) and two
 # hand-made messages: a model whose graph is one Relu, and 40 nested fields the reader
 # skips (an unknown field is never descended into).
-for name in ["mlp", "cnn", "swish", "scaled", "nnstyle", "ops", "external", "two_inputs", "truncated"]:
+for name in ["mlp", "cnn", "swish", "scaled", "nnstyle", "nnops", "ops", "external", "two_inputs", "truncated"]:
     with open(os.path.join("tests/golden/onnx", name + ".onnx"), "rb") as f:
         put("fuzz_onnx", name + ".onnx", f.read())
 
