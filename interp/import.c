@@ -479,7 +479,7 @@ typedef struct Imp {
   const Node *site;
   const char *path;
   OnnxModel *m;
-  int cap;               /* hash table of names: a power of two, open addressing */
+  size_t cap;             /* hash table of names: a power of two, open addressing */
   Name *names;
   Tensor **owned;        /* Constant nodes' values made here */
   int n_owned;
@@ -962,13 +962,12 @@ static void add_segment(Imp *P, int first, int last, const char *cur, const char
 static void import_graph(Imp *P) {
   OnnxModel *M = P->m;
   Interp *I = P->I;
-  char label[128];
   /* the hash table: every name the graph mentions */
   size_t n_names = (size_t)M->n_inits + (size_t)M->n_inputs + (size_t)M->n_outputs;
   for (int i = 0; i < M->n_nodes; i++) n_names += (size_t)M->nodes[i].n_in + (size_t)M->nodes[i].n_out;
   P->cap = 16;
-  while ((size_t)P->cap < 2 * n_names) P->cap *= 2;
-  P->names = rt_calloc((size_t)P->cap, sizeof(Name));
+  while (P->cap < 2 * n_names) P->cap *= 2;
+  P->names = rt_calloc(P->cap, sizeof(Name));
   P->skip = rt_calloc((size_t)M->n_nodes + 1, sizeof(bool));
   P->owned = rt_calloc((size_t)M->n_nodes + 1, sizeof(Tensor *));
   for (int i = 0; i < M->n_inits; i++) {
@@ -1054,7 +1053,9 @@ static void import_graph(Imp *P) {
       }
       /* an "onnx" layer: grow it until one value alone lives on past its last node, and
          that value is the last node's output */
-      memset(dec, 0, sizeof(int) * ((size_t)M->n_nodes + 2));
+      /* dec[j]: values of this layer whose last reader is node j; every entry is 0
+         between layers (each is cleared once read, and the one value that outlives the
+         layer is cleared when it closes) */
       Name *c = name_get(P, cur);
       int live = c->last_use >= i;
       if (live) dec[c->last_use]++;
@@ -1066,10 +1067,12 @@ static void import_graph(Imp *P) {
           if (v && v->last_use > k) live++, dec[v->last_use]++;
         }
         live -= dec[k];
+        dec[k] = 0;
         int next = next_node(P, k);
         Name *o0 = n->n_out ? name_get(P, n->out[0]) : NULL;
         bool closes = live == 1 && o0 && o0->last_use > k;
         if (closes && (next >= M->n_nodes || try_pattern(P, next, n->out[0], true) >= 0)) {
+          dec[o0->last_use] = 0;
           add_segment(P, first, k, cur, n->out[0]);
           cur = n->out[0];
           i = next;
@@ -1087,7 +1090,6 @@ static void import_graph(Imp *P) {
     ev_error(I, P->site, "load_onnx: %s: the graph's output '%s' is not the end of its chain of nodes ('%s')",
              P->path, M->outputs[0].name, cur);
   if (P->model.as.model->n == 0) add_layer(P, activation(P, "identity"));
-  (void)label;
 }
 
 /* The model's name: the file's, without folders and extension ("mlp" for data/mlp.onnx). */
