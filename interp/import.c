@@ -684,7 +684,7 @@ static int try_pattern(Imp *P, int i, const char *cur, bool dry) {
   Interp *I = P->I;
   if (!takes_chain(P, i, cur)) return -1;
   const char *op = n->op;
-  if (!strcmp(op, "Gemm") || !strcmp(op, "MatMul")) {
+  if ((!strcmp(op, "Gemm") || !strcmp(op, "MatMul")) && n->n_in >= 2) {
     Tensor *W = konst(P, n->in[1]);
     int last = i;
     Tensor *b = NULL;
@@ -714,7 +714,7 @@ static int try_pattern(Imp *P, int i, const char *cur, bool dry) {
     add_layer(P, (Value){.type = V_LAYER, .as.layer = l});
     return last;
   }
-  if (!strcmp(op, "Conv")) {
+  if (!strcmp(op, "Conv") && n->n_in >= 2) {
     int k, stride, pad;
     const char *why;
     if (!pool_form(P, i, true, &k, &stride, &pad, &why)) return -1;
@@ -740,6 +740,7 @@ static int try_pattern(Imp *P, int i, const char *cur, bool dry) {
   if (!strcmp(op, "BatchNormalization")) {
     if (n->n_in != 5 || attr_int(n, "training_mode", 0)) return -1;
     Tensor *g = konst(P, n->in[1]), *be = konst(P, n->in[2]), *mu = konst(P, n->in[3]), *var = konst(P, n->in[4]);
+    if (!g || !be || !mu || !var) return -1;
     int64_t c = g->size;
     if (g->ndim != 1 || be->size != c || mu->size != c || var->size != c || c < 1) return -1;
     float eps = attr_float(n, "epsilon", 1e-5f), mom = attr_float(n, "momentum", 0.9f);
