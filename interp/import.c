@@ -661,7 +661,8 @@ static void set_param(Imp *P, int node, Tensor *dst, const Tensor *src, bool tra
    constant (or left out), and nothing after it reads cur or its extra outputs. */
 static bool takes_chain(Imp *P, int i, const char *cur) {
   const OnnxNode *n = &P->m->nodes[i];
-  if (n->n_in < 1 || n->n_out < 1 || strcmp(n->in[0], cur) || name_get(P, cur)->last_use != i) return false;
+  if (n->n_in < 1 || n->n_out < 1 || !*n->out[0] || strcmp(n->in[0], cur) || name_get(P, cur)->last_use != i)
+    return false;
   for (int k = 1; k < n->n_in; k++)
     if (*n->in[k] && !konst(P, n->in[k])) return false;
   for (int k = 1; k < n->n_out; k++)
@@ -698,7 +699,7 @@ static int try_pattern(Imp *P, int i, const char *cur, bool dry) {
       int j = next_node(P, i);
       if (j >= M->n_nodes) return -1;
       const OnnxNode *add = &M->nodes[j];
-      if (strcmp(add->op, "Add") || add->n_in != 2 || name_get(P, n->out[0])->last_use != j ||
+      if (strcmp(add->op, "Add") || add->n_in != 2 || add->n_out < 1 || !*add->out[0] || name_get(P, n->out[0])->last_use != j ||
           name_get(P, n->out[0])->n_uses != 1)
         return -1;
       b = !strcmp(add->in[0], n->out[0]) ? konst(P, add->in[1]) : konst(P, add->in[0]);
