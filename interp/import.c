@@ -532,18 +532,18 @@ _Noreturn static void fail(Imp *P, int i, const char *fmt, ...) {
 static Tensor *konst(Imp *P, const char *name) { return *name ? name_get(P, name)->konst : NULL; }
 
 static int64_t attr_int(const OnnxNode *n, const char *name, int64_t dflt) {
-  const OnnxAttr *a = onnx_attr(n, name);
+  const OnnxAttr *a = onnx_node_attr(n, name);
   return a && a->type == ONNX_ATTR_INT ? a->i : dflt;
 }
 
 static float attr_float(const OnnxNode *n, const char *name, float dflt) {
-  const OnnxAttr *a = onnx_attr(n, name);
+  const OnnxAttr *a = onnx_node_attr(n, name);
   return a && a->type == ONNX_ATTR_FLOAT ? a->f : dflt;
 }
 
 /* An INTS attribute into out[max]; its count, or -1 when absent. */
 static int attr_ints(Imp *P, int i, const char *name, int64_t *out, int max) {
-  const OnnxAttr *a = onnx_attr(&P->m->nodes[i], name);
+  const OnnxAttr *a = onnx_node_attr(&P->m->nodes[i], name);
   if (!a) return -1;
   if (a->type != ONNX_ATTR_INTS || a->n > max)
     fail(P, i, "attribute '%s' must be a list of at most %d numbers", name, max);
@@ -558,7 +558,7 @@ static bool pool_form(Imp *P, int i, bool conv, int *k, int *stride, int *pad, c
   int64_t ks[4], st[4], pads[8], dil[4];
   int nk = attr_ints(P, i, "kernel_shape", ks, 4), ns = attr_ints(P, i, "strides", st, 4);
   int np = attr_ints(P, i, "pads", pads, 8), nd = attr_ints(P, i, "dilations", dil, 4);
-  const OnnxAttr *ap = onnx_attr(n, "auto_pad");
+  const OnnxAttr *ap = onnx_node_attr(n, "auto_pad");
   *why = NULL;
   if (conv) {
     Tensor *W = konst(P, n->in[1]);
@@ -877,7 +877,7 @@ static void seg_node(Imp *P, int i, SegNode *s) {
     break;
   case OP_CONSTANT_OF_SHAPE: {
     /* its value: a one-element tensor (default 0) */
-    const OnnxAttr *a = onnx_attr(n, "value");
+    const OnnxAttr *a = onnx_node_attr(n, "value");
     s->alpha = 0;
     if (a && (!a->t || a->t->size != 1)) fail(P, i, "its value must be a tensor of one element");
     if (a) s->alpha = a->t->data[0];
@@ -1110,7 +1110,7 @@ static void imp_free(Imp *P) {
   rt_free(P->names);
   rt_free(P->skip);
   rt_free(P->dec);
-  onnx_free(P->m);
+  onnx_model_free(P->m);
 }
 
 /* load_onnx(path): the model, or a located error naming what nn cannot read. */
@@ -1121,7 +1121,7 @@ static Value bi_load_onnx(Call *c) {
   Imp P = {.I = I, .site = c->node, .path = path};
   RtFrame f;
   if (RT_TRY(&f)) {
-    P.m = onnx_load(path);
+    P.m = onnx_read_file(path);
     rt_pop(&f);
   } else {
     rt_pop(&f);

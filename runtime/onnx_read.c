@@ -65,7 +65,7 @@ static Tensor *arena_tensor(OnnxArena *A, Tensor *t) {
   return A->tensors[A->n_tensors++] = t;
 }
 
-void onnx_free(OnnxModel *m) {
+void onnx_model_free(OnnxModel *m) {
   if (!m) return;
   OnnxArena *A = m->arena;
   if (A) {
@@ -163,10 +163,11 @@ static void read_elems(const PbReader *r, const PbField *f, char kind, float *ou
       (kind == 'd' && f->wire != PB_LEN && f->wire != PB_FIXED64) ||
       ((kind == 'i' || kind == 'u') && f->wire != PB_LEN && f->wire != PB_VARINT))
     pb_corrupt(r, N_("a number field has the wrong wire type"));
-  do {
+  /* a packed field may be empty (a scalar's dims) */
+  for (bool once = true; packed ? pb_more(&s) : once; once = false) {
     if (*k >= cap) pb_corrupt(r, N_("a tensor holds more values than its dims say"));
     uint64_t v = f->v;
-    if (packed) v = kind == 'f' ? pb_fixed32(&s) : kind == 'd' ? pb_fixed64(&s) : pb_varint(&s);
+    if (packed) v = kind == 'f' ? pb_read_fixed32(&s) : kind == 'd' ? pb_read_fixed64(&s) : pb_read_varint(&s);
     float x;
     if (kind == 'f') {
       uint32_t u = (uint32_t)v;
@@ -179,7 +180,7 @@ static void read_elems(const PbReader *r, const PbField *f, char kind, float *ou
       x = kind == 'i' ? (float)(int64_t)v : (float)v;
     }
     out[(*k)++] = x;
-  } while (packed && pb_more(&s));
+  }
 }
 
 /* A TensorProto as a float32 tensor; *dtype gets its type. what: "initializer" or
@@ -201,12 +202,13 @@ static Tensor *read_tensor(Ctx *C, PbReader r, OnnxDataType *dtype, const char *
       if (f.wire != PB_LEN && f.wire != PB_VARINT) pb_corrupt(&r, N_("a number field has the wrong wire type"));
       PbReader s = f.wire == PB_LEN ? pb_packed(&r, &f) : r;
       bool packed = f.wire == PB_LEN;
-      do {
-        uint64_t v = packed ? pb_varint(&s) : f.v;
+      /* a packed field may be empty (a scalar's dims) */
+      for (bool once = true; packed ? pb_more(&s) : once; once = false) {
+        uint64_t v = packed ? pb_read_varint(&s) : f.v;
         if (ndim == T_MAXDIM) rt_throw("%s: a tensor has more than %d dimensions", C->path, T_MAXDIM);
         if ((int64_t)v < 0) rt_throw("%s: a tensor has a negative dimension (%lld)", C->path, (long long)(int64_t)v);
         dims[ndim++] = (int64_t)v;
-      } while (packed && pb_more(&s));
+      }
       break;
     }
     case PB_TENSOR_DATA_TYPE: dt = (int)f.v; break;
@@ -377,10 +379,11 @@ static void read_attr(Ctx *C, PbReader r, OnnxAttr *a, const char *node) {
       if (f.wire != PB_LEN && f.wire != PB_VARINT) pb_corrupt(&r, N_("a number field has the wrong wire type"));
       PbReader s = f.wire == PB_LEN ? pb_packed(&r, &f) : r;
       bool packed = f.wire == PB_LEN;
-      do {
+      /* a packed field may be empty (a scalar's dims) */
+      for (bool once = true; packed ? pb_more(&s) : once; once = false) {
         if ((uint64_t)ki >= n_ints) pb_corrupt(&r, N_("an attribute has too many values"));
-        a->ints[ki++] = (int64_t)(packed ? pb_varint(&s) : f.v);
-      } while (packed && pb_more(&s));
+        a->ints[ki++] = (int64_t)(packed ? pb_read_varint(&s) : f.v);
+      }
       break;
     }
     default: break;
@@ -503,7 +506,7 @@ static void read_model(Ctx *C, PbReader r, OnnxModel *m) {
   if (!graph) rt_throw("%s: not an ONNX model (it has no graph)", C->path);
 }
 
-OnnxModel *onnx_parse(const uint8_t *data, size_t n, const char *path) {
+OnnxModel *onnx_read_bytes(const uint8_t *data, size_t n, const char *path) {
   OnnxModel *m = rt_calloc(1, sizeof *m);
   RtFrame fr;
   if (RT_TRY(&fr)) {
@@ -513,13 +516,13 @@ OnnxModel *onnx_parse(const uint8_t *data, size_t n, const char *path) {
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
-    onnx_free(m);
+    onnx_model_free(m);
     rt_rethrow();
   }
   return m;
 }
 
-OnnxModel *onnx_load(const char *path) {
+OnnxModel *onnx_read_file(const char *path) {
   const char *why;
   int fd = rt_open_regular(path, &why);
   if (fd == -2) rt_throw("%s: is a folder, not an ONNX file", path);
@@ -543,7 +546,7 @@ OnnxModel *onnx_load(const char *path) {
       got += (size_t)k;
     }
     if (size == 0) rt_throw("%s: not an ONNX model (the file is empty)", path);
-    m = onnx_parse(buf, size, path);
+    m = onnx_read_bytes(buf, size, path);
     rt_pop(&fr);
   } else {
     rt_pop(&fr);
@@ -556,7 +559,7 @@ OnnxModel *onnx_load(const char *path) {
   return m;
 }
 
-const OnnxAttr *onnx_attr(const OnnxNode *n, const char *name) {
+const OnnxAttr *onnx_node_attr(const OnnxNode *n, const char *name) {
   for (int i = n->n_attrs - 1; i >= 0; i--) /* the last of repeated names wins */
     if (!strcmp(n->attrs[i].name, name)) return &n->attrs[i];
   return NULL;

@@ -3,7 +3,7 @@
  * and its initializers as float32 tensors.
  *
  * Everything a model holds (strings, arrays, tensors) is owned by it and freed by
- * onnx_free. The reader is strict where the file could make it crash, hang or allocate
+ * onnx_model_free. The reader is strict where the file could make it crash, hang or allocate
  * without bound: lengths are bounded by the bytes of their message (pb_read.h), element
  * counts of tensors are overflow-checked and must equal the data the file holds, and
  * arrays are sized by counting fields first. What nn cannot use is an error naming it:
@@ -81,13 +81,13 @@ typedef struct OnnxModel {
 
 /* Read and check the ONNX file at path; an owned model. On an error nothing is left
    allocated. */
-OnnxModel *onnx_load(const char *path);
+OnnxModel *onnx_read_file(const char *path);
 /* The same on n bytes in memory (path names them in messages). */
-OnnxModel *onnx_parse(const uint8_t *data, size_t n, const char *path);
-void onnx_free(OnnxModel *m); /* NULL is fine */
+OnnxModel *onnx_read_bytes(const uint8_t *data, size_t n, const char *path);
+void onnx_model_free(OnnxModel *m); /* NULL is fine */
 
 /* Node n's attribute of that name, or NULL. */
-const OnnxAttr *onnx_attr(const OnnxNode *n, const char *name);
+const OnnxAttr *onnx_node_attr(const OnnxNode *n, const char *name);
 /* The element type's name as ONNX spells it ("FLOAT", "INT64", ...; "?" if unknown). */
 const char *onnx_dtype_name(int dtype);
 

@@ -17,7 +17,7 @@ PbReader pb_reader(const uint8_t *data, size_t n, const char *path) {
 
 int pb_more(const PbReader *r) { return r->p < r->end; }
 
-uint64_t pb_varint(PbReader *r) {
+uint64_t pb_read_varint(PbReader *r) {
   uint64_t v = 0;
   for (int shift = 0; shift < 70; shift += 7) {
     if (r->p >= r->end) pb_corrupt(r, N_("a number runs past the end of its message"));
@@ -29,7 +29,7 @@ uint64_t pb_varint(PbReader *r) {
   pb_corrupt(r, N_("a number is longer than 64 bits"));
 }
 
-uint32_t pb_fixed32(PbReader *r) {
+uint32_t pb_read_fixed32(PbReader *r) {
   if (r->end - r->p < 4) pb_corrupt(r, N_("a number runs past the end of its message"));
   uint32_t v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
                (uint32_t)r->p[3] << 24;
@@ -37,14 +37,14 @@ uint32_t pb_fixed32(PbReader *r) {
   return v;
 }
 
-uint64_t pb_fixed64(PbReader *r) {
-  uint64_t lo = pb_fixed32(r);
-  return lo | (uint64_t)pb_fixed32(r) << 32;
+uint64_t pb_read_fixed64(PbReader *r) {
+  uint64_t lo = pb_read_fixed32(r);
+  return lo | (uint64_t)pb_read_fixed32(r) << 32;
 }
 
 int pb_next(PbReader *r, PbField *f) {
   if (r->p >= r->end) return 0;
-  uint64_t tag = pb_varint(r);
+  uint64_t tag = pb_read_varint(r);
   f->num = (uint32_t)(tag >> 3);
   f->wire = (int)(tag & 7);
   f->v = 0;
@@ -52,11 +52,11 @@ int pb_next(PbReader *r, PbField *f) {
   f->len = 0;
   if (f->num == 0 || tag >> 3 > 0x1fffffff) pb_corrupt(r, N_("bad field number"));
   switch (f->wire) {
-  case PB_VARINT: f->v = pb_varint(r); break;
-  case PB_FIXED64: f->v = pb_fixed64(r); break;
-  case PB_FIXED32: f->v = pb_fixed32(r); break;
+  case PB_VARINT: f->v = pb_read_varint(r); break;
+  case PB_FIXED64: f->v = pb_read_fixed64(r); break;
+  case PB_FIXED32: f->v = pb_read_fixed32(r); break;
   case PB_LEN: {
-    uint64_t n = pb_varint(r);
+    uint64_t n = pb_read_varint(r);
     if (n > (uint64_t)(r->end - r->p))
       pb_corrupt(r, N_("a length runs past the end of its message"));
     f->data = r->p;

@@ -45,13 +45,13 @@ int pb_next(PbReader *r, PbField *f);
    message). */
 PbReader pb_sub(const PbReader *r, const PbField *f, const char *what);
 /* A packed repeated scalar field (f length-delimited): a reader over its bytes, read
-   with pb_varint / pb_fixed32 / pb_fixed64 while pb_more. An unpacked element is a
+   with pb_read_varint / pb_read_fixed32 / pb_read_fixed64 while pb_more. An unpacked element is a
    field of its own, with its value in f->v. */
 PbReader pb_packed(const PbReader *r, const PbField *f);
 int pb_more(const PbReader *r);
-uint64_t pb_varint(PbReader *r);
-uint32_t pb_fixed32(PbReader *r);
-uint64_t pb_fixed64(PbReader *r);
+uint64_t pb_read_varint(PbReader *r);
+uint32_t pb_read_fixed32(PbReader *r);
+uint64_t pb_read_fixed64(PbReader *r);
 /* Throw the reader's "truncated or corrupt" error at its position with a message. */
 _Noreturn void pb_corrupt(const PbReader *r, const char *what);
 

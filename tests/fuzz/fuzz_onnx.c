@@ -1,4 +1,4 @@
-/* fuzz_onnx.c — libFuzzer harness: the input is an ONNX file. onnx_load
+/* fuzz_onnx.c — libFuzzer harness: the input is an ONNX file. onnx_read_file
  * (runtime/onnx_read.h) either reads it, and then every string, array and tensor it
  * returns is read through (so ASan sees a short buffer), or throws a message naming the
  * file. Then load_onnx (interp/import.c) builds a model from it in a fresh interpreter
@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   RtFrame f;
   fuzz_deadline_arm(fuzz_budget_ms());
   if (RT_TRY(&f)) {
-    m = onnx_load(path);
+    m = onnx_read_file(path);
     rt_pop(&f);
   } else {
     rt_pop(&f);
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_deadline_arm(0);
   if (m) {
     check_model(m);
-    onnx_free(m);
+    onnx_model_free(m);
     char code[256];
     int n = snprintf(code, sizeof code, "let m = load_onnx(\"%s\")\nprint(m)\nprint(params(m))\n", path);
     Interp I;

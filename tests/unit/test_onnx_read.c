@@ -96,8 +96,10 @@ static void reads_a_model(void) {
   str(&s, PB_TENSOR_NAME, "s");
   msg(&s, PB_TENSOR_INT64_DATA, &packed);
   msg(&g, PB_GRAPH_INITIALIZER, &s);
-  /* d: 0-d DOUBLE in raw_data */
+  /* d: 0-d DOUBLE in raw_data, its dims an empty packed field (as nn's export writes a
+     scalar's) */
   double half = 0.25;
+  bytes(&d, PB_TENSOR_DIMS, "", 0);
   vint(&d, PB_TENSOR_DATA_TYPE, ONNX_DOUBLE);
   str(&d, PB_TENSOR_NAME, "d");
   bytes(&d, PB_TENSOR_RAW_DATA, &half, 8);
@@ -105,7 +107,7 @@ static void reads_a_model(void) {
   value_info(&g, PB_GRAPH_INPUT, "x", 3);
   value_info(&g, PB_GRAPH_OUTPUT, "y", 2);
   Buf m = model(&g);
-  OnnxModel *om = onnx_parse(m.b, m.n, "m.onnx");
+  OnnxModel *om = onnx_read_bytes(m.b, m.n, "m.onnx");
   check_int("model/ir_version", om->ir_version, 8);
   check_int("model/opset", om->opset, 13);
   check_int("model/nodes", om->n_nodes, 1);
@@ -114,10 +116,10 @@ static void reads_a_model(void) {
   check_int("model/inputs of the node", om->nodes[0].n_in, 2);
   check_str("model/second input", om->nodes[0].in[1], "w");
   check_str("model/output", om->nodes[0].out[0], "y");
-  const OnnxAttr *tb = onnx_attr(&om->nodes[0], "transB"), *al = onnx_attr(&om->nodes[0], "alpha");
+  const OnnxAttr *tb = onnx_node_attr(&om->nodes[0], "transB"), *al = onnx_node_attr(&om->nodes[0], "alpha");
   check_true("model/transB", tb && tb->type == ONNX_ATTR_INT && tb->i == 1, "missing or wrong");
   check_true("model/alpha (type inferred)", al && al->type == ONNX_ATTR_FLOAT && al->f == 0.5f, "missing or wrong");
-  check_true("model/no such attribute", !onnx_attr(&om->nodes[0], "beta"), "found");
+  check_true("model/no such attribute", !onnx_node_attr(&om->nodes[0], "beta"), "found");
   check_int("model/initializers", om->n_inits, 3);
   check_data("model/packed float_data", om->inits[0].t, "[2, 3]", (double[]){1, -2, 3.5, 0, 1e-3f, 7}, 6, 0);
   check_data("model/int64_data varints", om->inits[1].t, "[2]", (double[]){-1, 4}, 2, 0);
@@ -126,7 +128,7 @@ static void reads_a_model(void) {
   check_int("model/graph inputs", om->n_inputs, 1);
   check_true("model/input shape [N, 3]", om->inputs[0].has_shape && om->inputs[0].ndim == 2 &&
              om->inputs[0].dims[0] == -1 && om->inputs[0].dims[1] == 3, "wrong");
-  onnx_free(om);
+  onnx_model_free(om);
 }
 
 /* A graph with one initializer made by fill(t). */
@@ -167,44 +169,44 @@ static void raw_odd(Buf *t) {
 
 static void bad_tensors(void) {
   Buf m = with_tensor(short_data);
-  CHECK_THROWS("tensor/too few values", onnx_free(onnx_parse(m.b, m.n, "m.onnx")),
+  CHECK_THROWS("tensor/too few values", onnx_model_free(onnx_read_bytes(m.b, m.n, "m.onnx")),
                "m.onnx: tensor 'w' of shape [3] needs 3 values but the file holds 2");
   m = with_tensor(huge_dims);
-  CHECK_THROWS("tensor/dims overflow", onnx_free(onnx_parse(m.b, m.n, "m.onnx")),
+  CHECK_THROWS("tensor/dims overflow", onnx_model_free(onnx_read_bytes(m.b, m.n, "m.onnx")),
                "m.onnx: tensor 'w' has shape [1099511627776, 1099511627776], which is too large");
   m = with_tensor(external);
-  CHECK_THROWS("tensor/external data", onnx_free(onnx_parse(m.b, m.n, "m.onnx")),
+  CHECK_THROWS("tensor/external data", onnx_model_free(onnx_read_bytes(m.b, m.n, "m.onnx")),
                "m.onnx: tensor 'w' keeps its data in an external file, which nn does not read");
   m = with_tensor(strings);
-  CHECK_THROWS("tensor/strings", onnx_free(onnx_parse(m.b, m.n, "m.onnx")),
+  CHECK_THROWS("tensor/strings", onnx_model_free(onnx_read_bytes(m.b, m.n, "m.onnx")),
                "m.onnx: tensor 'w' has element type STRING, which nn does not read");
   m = with_tensor(raw_odd);
-  CHECK_THROWS("tensor/raw bytes not a whole number of floats", onnx_free(onnx_parse(m.b, m.n, "m.onnx")),
+  CHECK_THROWS("tensor/raw bytes not a whole number of floats", onnx_model_free(onnx_read_bytes(m.b, m.n, "m.onnx")),
                "m.onnx: tensor 'w' of shape [1] needs 1 values but the file holds 0");
 }
 
 static void bad_wire(void) {
   /* graph field with a length of 100 and 2 bytes after it */
   uint8_t past[] = {0x3a, 100, 0, 0};
-  CHECK_THROWS("wire/length past the end", onnx_free(onnx_parse(past, sizeof past, "m.onnx")),
+  CHECK_THROWS("wire/length past the end", onnx_model_free(onnx_read_bytes(past, sizeof past, "m.onnx")),
                "m.onnx: truncated or corrupt ONNX file at byte 2: a length runs past the end of its message");
   uint8_t longv[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
-  CHECK_THROWS("wire/varint over 10 bytes", onnx_free(onnx_parse(longv, sizeof longv, "m.onnx")),
+  CHECK_THROWS("wire/varint over 10 bytes", onnx_model_free(onnx_read_bytes(longv, sizeof longv, "m.onnx")),
                "m.onnx: truncated or corrupt ONNX file at byte 11: a number is longer than 64 bits");
   uint8_t cut[] = {0x08, 0x80};
-  CHECK_THROWS("wire/varint cut short", onnx_free(onnx_parse(cut, sizeof cut, "m.onnx")),
+  CHECK_THROWS("wire/varint cut short", onnx_model_free(onnx_read_bytes(cut, sizeof cut, "m.onnx")),
                "m.onnx: truncated or corrupt ONNX file at byte 2: a number runs past the end of its message");
   uint8_t group[] = {0x0b, 0x0c};
-  CHECK_THROWS("wire/group", onnx_free(onnx_parse(group, sizeof group, "m.onnx")),
+  CHECK_THROWS("wire/group", onnx_model_free(onnx_read_bytes(group, sizeof group, "m.onnx")),
                "m.onnx: truncated or corrupt ONNX file at byte 1: unknown wire type (groups are not read)");
   uint8_t zero[] = {0x00, 0x01};
-  CHECK_THROWS("wire/field 0", onnx_free(onnx_parse(zero, sizeof zero, "m.onnx")),
+  CHECK_THROWS("wire/field 0", onnx_model_free(onnx_read_bytes(zero, sizeof zero, "m.onnx")),
                "m.onnx: truncated or corrupt ONNX file at byte 1: bad field number");
   uint8_t nograph[] = {0x08, 0x08};
-  CHECK_THROWS("model/no graph", onnx_free(onnx_parse(nograph, sizeof nograph, "m.onnx")),
+  CHECK_THROWS("model/no graph", onnx_model_free(onnx_read_bytes(nograph, sizeof nograph, "m.onnx")),
                "m.onnx: not an ONNX model (it has no graph)");
   uint8_t notmsg[] = {0x38, 0x01}; /* graph as a varint */
-  CHECK_THROWS("model/graph not a message", onnx_free(onnx_parse(notmsg, sizeof notmsg, "m.onnx")),
+  CHECK_THROWS("model/graph not a message", onnx_model_free(onnx_read_bytes(notmsg, sizeof notmsg, "m.onnx")),
                "m.onnx: truncated or corrupt ONNX file at byte 2: ModelProto.graph is not a message");
 }
 
@@ -214,7 +216,7 @@ static void foreign(void) {
   str(&node, PB_NODE_DOMAIN, "com.microsoft");
   msg(&g, PB_GRAPH_NODE, &node);
   Buf m = model(&g);
-  CHECK_THROWS("node/foreign domain", onnx_free(onnx_parse(m.b, m.n, "m.onnx")),
+  CHECK_THROWS("node/foreign domain", onnx_model_free(onnx_read_bytes(m.b, m.n, "m.onnx")),
                "m.onnx: node '#0' is of domain 'com.microsoft', which nn does not read (only the default ONNX domain)");
   Buf node2 = {0}, attr = {0}, g2 = {0}, sub = {0};
   str(&attr, PB_ATTR_NAME, "then_branch");
@@ -224,7 +226,7 @@ static void foreign(void) {
   msg(&node2, PB_NODE_ATTRIBUTE, &attr);
   msg(&g2, PB_GRAPH_NODE, &node2);
   m = model(&g2);
-  CHECK_THROWS("node/subgraph", onnx_free(onnx_parse(m.b, m.n, "m.onnx")),
+  CHECK_THROWS("node/subgraph", onnx_model_free(onnx_read_bytes(m.b, m.n, "m.onnx")),
                "m.onnx: node 'if1' has a subgraph (attribute 'then_branch'), which nn does not read");
 }
 
