@@ -32,6 +32,7 @@ static void layer_free(Layer *l) {
   rt_free(l->buf_names);
   v_release(l->fn);
   if (l->env) env_release(l->env);
+  if (l->ext) l->ext->free(l->ext);
   rt_free(l);
 }
 

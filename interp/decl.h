@@ -15,6 +15,13 @@
 
 struct Layer;
 
+/* The data of a layer kind kept outside this file's fields (interp/import.c's "onnx"
+   layer: the ONNX nodes it runs): it begins with its own free function, which the
+   layer's release calls. */
+typedef struct LayerExt {
+  void (*free)(struct LayerExt *ext);
+} LayerExt;
+
 /* A built-in layer kind (dense, flatten, dropout, conv2d, ...). */
 typedef struct NativeLayer {
   const char *name;
@@ -38,6 +45,7 @@ struct Layer {
   Sym **buf_names;
   Tensor **bufs;           /* state that is saved but not trained (batchnorm statistics) */
   bool lazy;               /* its parameters are made by the first forward (sizes from x) */
+  LayerExt *ext;           /* a kind's own data, or NULL; owned */
 };
 
 struct Model {
@@ -142,5 +150,8 @@ void layer_add_buf(Layer *l, Sym *name, Tensor *t);   /* takes t */
    owned; the activation itself when the settings are its defaults; none when e is not a
    call of a declared activation. */
 Value activation_with_settings(Interp *I, Env *env, const Node *e);
+/* Activation fn as a layer with settings: settings[i] binds its parameter i (settings[0]
+   is unused: the layer's input goes there); kind names it ("leaky_relu(a = 0.01)"). Owned. */
+Value activation_layer(Interp *I, Value fn, int n, const Value *settings, const char *kind);
 
 #endif

@@ -449,13 +449,21 @@ Value activation_with_settings(Interp *I, Env *env, const Node *e) {
       ev_error(I, e, "'%s' in a model needs its parameter '%s' (it has no default)", name,
                p->names[i]->name);
   if (shown == 0) return v_retain(fv); /* only defaults: the plain activation */
-  settings[0] = fv;
-  Value fn = func_native(I, &activation_set, p->n, settings);
-  fn.as.fn->name = kind->name;
-  ev_root(I, fn);
-  Value lv = layer_new(I, kind->name);
-  lv.as.layer->fn = v_retain(fn);
-  return lv; /* the rooted temporaries go when the model's constructor returns */
+  return activation_layer(I, fv, p->n, settings, kind->name);
+  /* the rooted temporaries go when the model's constructor returns */
+}
+
+Value activation_layer(Interp *I, Value fn, int n, const Value *settings, const char *kind) {
+  Value bound[n];
+  bound[0] = fn;
+  for (int i = 1; i < n; i++) bound[i] = settings[i];
+  Value f = func_native(I, &activation_set, n, bound);
+  f.as.fn->name = kind;
+  ev_root(I, f);
+  Value lv = layer_new(I, kind);
+  lv.as.layer->fn = v_retain(f);
+  ev_unroot(I, 1);
+  return lv;
 }
 
 static const Builtin layer_builtins[] = {

@@ -9,6 +9,7 @@
 #include "export.h"
 #include "graph.h"
 #include "help.h"
+#include "import.h"
 #include "lib.h"
 #include "lib_core.h"
 #include "losscheck.h"
@@ -34,4 +35,5 @@ void lib_register_all(Interp *I) {
   graph_register(I);
   npyio_register(I);
   export_register(I);
+  import_register(I);
 }

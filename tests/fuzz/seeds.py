@@ -125,3 +125,30 @@ def zip64_zip(members):
 
 
 put("fuzz_npy", "zip64.npz", zip64_zip([("x.npy", f4), ("b.npy", be)]))
+# fuzz_onnx: the committed test models (tests/ref/gen_onnx_import.py made them) and two
+# hand-made messages: a model whose graph is one Relu, and 40 nested fields the reader
+# skips (an unknown field is never descended into).
+for name in ["mlp", "cnn", "swish", "scaled", "nnstyle", "nnops", "ops", "external", "two_inputs", "truncated"]:
+    with open(os.path.join("tests/golden/onnx", name + ".onnx"), "rb") as f:
+        put("fuzz_onnx", name + ".onnx", f.read())
+
+
+def pb_len(num, body):
+    """a length-delimited protobuf field"""
+    n, v = len(body), b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        v += bytes([b | (0x80 if n else 0)])
+        if not n:
+            break
+    return bytes([num << 3 | 2]) + v + body
+
+
+relu = pb_len(1, b"x") + pb_len(2, b"y") + pb_len(4, b"Relu")
+graph = pb_len(1, relu) + pb_len(11, pb_len(1, b"x")) + pb_len(12, pb_len(1, b"y"))
+put("fuzz_onnx", "relu.onnx", bytes([0x08, 0x08]) + pb_len(7, graph) + pb_len(8, bytes([0x10, 13])))
+deep = b""
+for _ in range(40):
+    deep = pb_len(7, deep)
+put("fuzz_onnx", "deep.onnx", deep)
