@@ -1042,6 +1042,13 @@ static void import_graph(Imp *P) {
       P->known = false;
     P->shape[k - 1] = input->dims[k];
   }
+  /* the sample shape the file declares, as if the model had seen a batch of it:
+     summary(net) and export(net, …) then need no input = */
+  if (P->known && P->nd > 0) {
+    Model *model = P->model.as.model;
+    model->in_ndim = P->nd;
+    memcpy(model->in_shape, P->shape, sizeof(int64_t) * (size_t)P->nd);
+  }
   const char *cur = input->name;
   int *dec = P->dec = rt_calloc((size_t)M->n_nodes + 2, sizeof(int));
   {

@@ -81,9 +81,13 @@ static Value bi_summary(Call *c) {
   int nin = 0;
   Value shape = c->args[1];
   if (shape.type == V_NONE) {
-    /* Without an input shape: the first layer's weight matrix (x @ W) tells it. */
+    /* Without an input shape: the sample shape of the last batch the model saw (or its
+       ONNX file declared), else the first layer's weight matrix (x @ W) tells it. */
     Value first = model.type == V_MODEL ? model.as.model->layers[0] : model;
-    if (first.type == V_LAYER && first.as.layer->n_params > 0 && first.as.layer->params[0]->ndim == 2) {
+    if (model.type == V_MODEL && model.as.model->in_ndim > 0) {
+      nin = model.as.model->in_ndim;
+      memcpy(in, model.as.model->in_shape, sizeof(int64_t) * (size_t)nin);
+    } else if (first.type == V_LAYER && first.as.layer->n_params > 0 && first.as.layer->params[0]->ndim == 2) {
       in[0] = first.as.layer->params[0]->shape[0];
       nin = 1;
     } else {
