@@ -158,3 +158,11 @@ Tensor *arg_tensor(Call *c, int i) {
 void builtins_register_table(Interp *I, const Builtin *table) {
   for (const Builtin *b = table; b->name; b++) ev_define_global(I, b->name, func_native(I, b, 0, NULL));
 }
+
+_Noreturn void arg_rethrow_as(const char *name) {
+  if (rt_errkind() == RT_ERR_INTERRUPT) rt_rethrow();
+  char msg[2048];
+  snprintf(msg, sizeof msg, "%s", rt_errmsg());
+  static const char name_msg[] = "%s: %s"; /* a builtin's name and a translated message */
+  rt_throw_kind(rt_errkind(), name_msg, name, msg);
+}

@@ -15,6 +15,9 @@ _Noreturn void arg_error(Call *c, int i, const char *expected);
 /* The same with a message of its own: "bad argument #1 'n' to 'zeros' (fmt % detail)".
    fmt is translated here (i18n.h); a fmt without %s takes NULL as detail. */
 _Noreturn void arg_fail(Call *c, int i, const char *fmt, const char *detail);
+/* The error the runtime just threw (idx.c, safetensors.c, npy.c), again with the
+   builtin's name in front: "load_npy: a.npy: …". Ctrl-C passes unchanged. */
+_Noreturn void arg_rethrow_as(const char *name);
 /* The argument expression that the call `site` passes for parameter j of f, or NULL. */
 const Node *site_arg(const Node *site, const Func *f, int j);
 double arg_num(Call *c, int i);             /* number, bool, or size-1 tensor */

@@ -54,14 +54,6 @@ static double arg_nonneg(Call *c, int i, const char *what) {
   return x;
 }
 
-/* An error thrown by the runtime (idx.c, safetensors.c) again, with our name in front. */
-static _Noreturn void rethrow_as(const char *name) {
-  if (rt_errkind() == RT_ERR_INTERRUPT) rt_rethrow();
-  char msg[2048];
-  snprintf(msg, sizeof msg, "%s", rt_errmsg());
-  static const char name_msg[] = "%s: %s"; /* a builtin's name and a translated message */
-  rt_throw_kind(rt_errkind(), name_msg, name, msg);
-}
 
 /* The file as bytes (images) or floats (labels: bytes = false). */
 static Value load_idx_file(const char *name, const char *path, double divisor, bool bytes) {
@@ -72,7 +64,7 @@ static Value load_idx_file(const char *name, const char *path, double divisor, b
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    rethrow_as(name);
+    arg_rethrow_as(name);
   }
   return t;
 }
@@ -498,7 +490,7 @@ static Value bi_load_csv(Call *c) {
       rt_pop(&in);
     } else {
       rt_pop(&in);
-      rethrow_as("load_csv");
+      arg_rethrow_as("load_csv");
     }
     int64_t n = (int64_t)s->n_rows, nf = s->n_cols - 1;
     Record *rec = rec_new(I);
@@ -849,7 +841,7 @@ static Value bi_save_tensors(Call *c) {
     rt_pop(&f);
     free((void *)names);
     free(ts);
-    rethrow_as("save_tensors");
+    arg_rethrow_as("save_tensors");
   }
   free((void *)names);
   free(ts);
@@ -867,7 +859,7 @@ static Value bi_load_tensors(Call *c) {
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    rethrow_as("load_tensors");
+    arg_rethrow_as("load_tensors");
   }
   Value r;
   if (RT_TRY(&f)) {

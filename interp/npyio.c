@@ -20,15 +20,6 @@ static Ext extension(const char *path) {
   return EXT_OTHER;
 }
 
-/* An error thrown by runtime/npy.c again, with the builtin's name in front. */
-static _Noreturn void rethrow_as(const char *name) {
-  if (rt_errkind() == RT_ERR_INTERRUPT) rt_rethrow();
-  char msg[2048];
-  snprintf(msg, sizeof msg, "%s", rt_errmsg());
-  static const char name_msg[] = "%s: %s"; /* a builtin's name and a translated message */
-  rt_throw_kind(rt_errkind(), name_msg, name, msg);
-}
-
 static Value array_value(NpyArray a) { return a.u8 ? v_u8(a.u8) : v_tensor(a.t); }
 
 /* load_npy(path): a .npy → its tensor; a .npz → a record of its members by name. */
@@ -47,7 +38,7 @@ static Value bi_load_npy(Call *c) {
     rt_pop(&f);
   } else {
     rt_pop(&f);
-    rethrow_as("load_npy");
+    arg_rethrow_as("load_npy");
   }
   if (ext == EXT_NPY) return array_value(a);
   Value r;
@@ -116,7 +107,7 @@ static Value bi_save_npy(Call *c) {
       rt_pop(&f);
     } else {
       rt_pop(&f);
-      rethrow_as("save_npy");
+      arg_rethrow_as("save_npy");
     }
     return v_none();
   }
@@ -138,7 +129,7 @@ static Value bi_save_npy(Call *c) {
     rt_pop(&f);
     free((void *)names);
     free(ts);
-    rethrow_as("save_npy");
+    arg_rethrow_as("save_npy");
   }
   free((void *)names);
   free(ts);
