@@ -487,8 +487,10 @@ static Value call_bound(Interp *I, Func *f, Value *args, const Node **arg_nodes,
     const Node *saved = I->cur;
     if (site) I->cur = site;
     /* Ctrl-C before each builtin too: one statement may chain many long kernels
-       (max(x, axis = 0) + max(x, axis = 0) + …), and a kernel is not interruptible */
-    rt_check_interrupt();
+       (max(x, axis = 0) + max(x, axis = 0) + …), and a kernel is not interruptible.
+       Only when the flag is up: a poll here (pf_poll) would let a page's live-frame
+       throttle (web_poll) hold up any statement, not only a training step. */
+    if (rt_interrupted) rt_check_interrupt();
     int height = I->n_roots;
     Value *floats = args; /* the bound values, converted in place when they hold bytes */
     if (has_bytes(f, args)) floats_for_builtin(I, f, floats);
@@ -672,7 +674,7 @@ static Value binary(Interp *I, const Node *n, Value a, Value b) {
   bool ta = na || a.type == V_TENSOR, tb = nb || b.type == V_TENSOR;
   if (ta && tb) {
     I->cur = n;
-    rt_check_interrupt(); /* as before a builtin: x @ x @ … is one statement */
+    if (rt_interrupted) rt_check_interrupt(); /* as before a builtin: x @ x @ … is one statement */
     Tensor *x = na ? t_scalar((float)a.as.num) : t_retain(a.as.t);
     ev_root(I, v_tensor(x));
     Tensor *y = nb ? t_scalar((float)b.as.num) : t_retain(b.as.t);

@@ -121,8 +121,10 @@ void t_gemm_bias_act(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, 
    not be a minute nothing can stop. */
 #define MATMUL_PANEL_MACS 4294967296.0
 
-/* Between two parts of a product: on Ctrl-C (error.h) free the unfinished y and throw. */
+/* Between two parts of a product: on Ctrl-C (error.h) free the unfinished y and throw.
+   Only the flag is read (no pf_poll): a page's poll may wait for its live frames. */
 static void interrupt_point(Tensor *y) {
+  if (!rt_interrupted) return;
   RtFrame f;
   if (RT_TRY(&f)) {
     rt_check_interrupt();
