@@ -15,6 +15,7 @@ computes the same accuracy from the loaded weights as PyTorch did (within 0.1 po
 """
 import os
 import re
+import socket
 import subprocess
 import sys
 
@@ -51,7 +52,18 @@ out = os.path.join(TMP, name + ".py")
 run([NN, "--to-torch", script, "-o", out])
 # What the program reports: val_accuracy when the script validates on DATA, else accuracy.
 metric = "val_accuracy: " if "validate = " + data in open(script).read() else "accuracy: "
+
+
+def free_port():
+    """A port no one listens on now: torchrun's default, 29500, may still be held by the
+    rendezvous of the run before (errno 98, address already in use)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 runs = [("torchrun --nproc_per_node=2", [PY, "-m", "torch.distributed.run", "--nproc_per_node=2",
+                                          "--master_addr", "127.0.0.1", "--master_port", str(free_port()),
                                           "--redirects", "1", "--tee", "1", out])]
 if single:
     runs.insert(0, ("python3", [PY, out]))
