@@ -65,7 +65,8 @@ help("activation")
 # ---------------------------------------------------------------- 1 activations
 
 section("1", "Activation functions", "激活函数",
-        [r"y = h(b + w_1 x_1 + w_2 x_2)",
+        [r"y = \begin{cases} 0 & (b + w_1 x_1 + w_2 x_2 \le 0) \\ 1 & (b + w_1 x_1 + w_2 x_2 > 0) \end{cases}",
+         r"y = h(b + w_1 x_1 + w_2 x_2)",
          r"h(x) = \begin{cases} 0 & (x \le 0) \\ 1 & (x > 0) \end{cases}"],
         [("An activation function decides how the sum of a neuron's inputs activates it.",
           "激活函数：作用在于决定如何来激活输入信号的总和。"),
@@ -120,6 +121,11 @@ deriv(sigmoid)(0)
 """, "check:sigmoid_slope0")
 
 code(r"""
+# the slope is h(x)(1 − h(x)): the largest difference from autodiff's slope
+max(abs(deriv(sigmoid)(x) - sigmoid(x) * (1 - sigmoid(x))))
+""", "check:sigmoid_slope_formula")
+
+code(r"""
 plot([sigmoid, deriv(sigmoid)], -6, 6, title = "sigmoid and its derivative")
 """, "figure")
 
@@ -147,6 +153,11 @@ tanh(x)
 """, "check:tanh")
 
 code(r"""
+# the notes' formula, written out
+(exp(x) - exp(-x)) / (exp(x) + exp(-x))
+""", "check:tanh_formula")
+
+code(r"""
 explain tanh(0.5)
 """)
 
@@ -169,6 +180,11 @@ relu(x)
 code(r"""
 leaky_relu(x)
 """, "check:leaky_relu")
+
+code(r"""
+# max(0.1x, x), written out
+where(x > 0, x, 0.1 * x)
+""", "check:leaky_relu_formula")
 
 code(r"""
 plot([step, sigmoid, tanh, relu, leaky_relu], -3, 3, title = "activation functions")
@@ -204,6 +220,12 @@ softmax([1, 2, 3])
 code(r"""
 sum(softmax([1, 2, 3]))
 """, "check:softmax_sum")
+
+code(r"""
+# the formula with C′ = max a, written out
+let a = [1, 2, 3]
+exp(a - max(a)) / sum(exp(a - max(a)))
+""", "check:softmax_formula")
 
 code(r"""
 # the naive formula overflows: e^1000 is inf in float32
@@ -260,6 +282,11 @@ cross_entropy(p, q)
 code(r"""
 kl(p, q)
 """, "check:kl")
+
+code(r"""
+# the notes' formula, written out
+-sum(p * log(q / p))
+""", "check:kl_formula")
 
 code(r"""
 # the relation H(p, q) = KL(p‖q) + H(p)
@@ -483,6 +510,13 @@ explain momentum(lr = 0.1, w = [1, 1], g = [0.5, -0.5])
 """)
 
 code(r"""
+# the saddle x² − y², starting almost on the ridge: f after 100 steps of sgd, of momentum
+let s_sgd = minimize(saddle, [1, 0.001], sgd(lr = 0.01), steps = 100)
+let s_mom = minimize(saddle, [1, 0.001], momentum(lr = 0.01, u = 0.9), steps = 100)
+[saddle(s_sgd[-1]), saddle(s_mom[-1])]
+""", "check:saddle")
+
+code(r"""
 # a local minimum near x = 1.13 and the global one near x = −1.30
 let well_sgd = minimize(double_well, 2, sgd(lr = 0.01), steps = 150)
 let well_mom = minimize(double_well, 2, momentum(lr = 0.01, u = 0.9), steps = 150)
@@ -520,6 +554,11 @@ plot(list(pa[:-1, 0] - pa[1:, 0], pr[:-1, 0] - pr[1:, 0]), labels = list("adagra
 
 code(r"""
 explain adam(lr = 0.1, w = [1, -2], g = [0.5, -0.1])
+""")
+
+code(r"""
+# v and r start at 0: early on they are too small, 1 − u^t and 1 − ρ^t scale them up
+for t in list(1, 2, 10, 100) { print("t =", t, " 1 − 0.9^t =", 1 - 0.9 ^ t, " 1 − 0.999^t =", 1 - 0.999 ^ t) }
 """)
 
 code(r"""

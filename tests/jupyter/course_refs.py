@@ -111,6 +111,9 @@ walk1 = descend(torch_grad(cliff_valley), [-0.5], sgd(0.1), 1, clip=1)
 walk = descend(torch_grad(cliff_valley), [-0.5], sgd(0.1), 100, clip=1)
 well_sgd = descend(torch_grad(double_well), [2.0], sgd(0.01), 150)
 well_mom = descend(torch_grad(double_well), [2.0], momentum(0.01, u=0.9), 150)
+saddle = lambda w: w[0] ** 2 - w[1] ** 2
+saddle_ends = [descend(torch_grad(saddle), [1.0, 0.001], way, 100)
+               for way in (sgd(0.01), momentum(0.01, u=0.9))]
 ravine_ways = [sgd(0.09), momentum(0.09, u=0.8), adagrad(0.5), rmsprop(0.1, rho=0.9), adam(0.1)]
 ravine_ends = [descend(torch_grad(ravine), [-3.0, 1.0], way, 50) for way in ravine_ways]
 adam_first = descend(torch_grad(rosenbrock), [-1.0, 2.0], adam(0.01), 1) - np.array([-1.0, 2.0])
@@ -122,17 +125,22 @@ checks = {
     "step_slope": close(np.zeros(7)),
     "sigmoid": close(torch.sigmoid(torch.tensor(x)).numpy()),
     "sigmoid_slope0": close(autograd(torch.sigmoid, 0.0)),
+    "sigmoid_slope_formula": close([0.0]),
     "tanh": close(np.tanh(x)),
+    "tanh_formula": close(np.tanh(x)),
     "relu": close(torch.relu(torch.tensor(x)).numpy()),
     "leaky_relu": close(torch.nn.functional.leaky_relu(torch.tensor(x), 0.1).numpy()),
+    "leaky_relu_formula": close(torch.nn.functional.leaky_relu(torch.tensor(x), 0.1).numpy()),
     "identity": close([1, -2, 3]),
     "softmax": close(torch.softmax(torch.tensor([1.0, 2, 3]), 0).numpy()),
     "softmax_sum": close([1.0]),
+    "softmax_formula": close(torch.softmax(torch.tensor([1.0, 2, 3]), 0).numpy()),
     "softmax_big": close(softmax(np.array([1000.0, 1001, 1002]))),
     "softmax_batch": close(softmax(np.array([[1.0, 2, 3], [1, 1, 1]]))),
     "entropy": close([entropy]),
     "cross_entropy": close([cross]),
     "kl": close([kl_pq]),
+    "kl_formula": close([kl_pq]),
     "kl_plus_h": close([cross]),
     "kl_qp": close([kl_qp]),
     "ce_onehot": close([-np.log(0.7)]),
@@ -148,6 +156,7 @@ checks = {
     # first layer / last layer: below 1e-3 through sigmoids, above 1e-2 through relus.
     "gradnorm_ratio": {"kind": "range", "lo": [0, 1e-2], "hi": [1e-3, 1e3]},
     "clip": close([fly[0], walk1[0], walk[0]], PATH),
+    "saddle": close([saddle(s) for s in saddle_ends], PATH),
     "double_well": close([well_sgd[0], well_mom[0]], PATH),
     "ravine_ends": close(ravine_ends, PATH),
     "adam_first_step": close(adam_first, PATH),
