@@ -37,7 +37,7 @@ def section(number, title_en, title_zh, formulas, rows, level=2, tag=None):
     heading = "#" * level + " %s %s · %s" % (number, title_en, title_zh)
     parts = [heading]
     if formulas:
-        parts.append("\n".join("$$%s$$" % f for f in formulas))
+        parts.append("\n\n".join("$$%s$$" % f for f in formulas))
     table = ["| English | 中文 |", "|---|---|"]
     for en, zh in rows:
         assert "|" not in en + zh, "a '|' would split the table cell: " + en
@@ -487,10 +487,11 @@ plot(cliff_valley, -0.6, 3, paths = walk[:40], labels = "clip = 1, the first 40 
 """, "figure")
 
 section("3.3", "Problems of gradient descent, and improvements", "梯度下降算法的问题及改进",
-        [r"v = uv + g, \quad w = w - \varepsilon v \qquad (u = 0.9)",
-         r"r = r + g \odot g, \quad w = w - {\varepsilon \over \sqrt{r} + \delta} \odot g \qquad (\delta = 10^{-5})",
-         r"r = \rho r + (1-\rho)\, g \odot g \qquad (\rho = 0.999)",
-         r"v = uv + (1-u)\,g, \quad r = \rho r + (1-\rho)\, g \odot g, \quad \tilde{v} = {v \over 1-u^t}, \quad \tilde{r} = {r \over 1-\rho^t}, \quad w = w - {\varepsilon \over \sqrt{\tilde{r}} + \delta}\,\tilde{v}"],
+        [r"\text{Momentum:}\quad v = uv + g, \quad w = w - \varepsilon v \qquad (u = 0.9)",
+         r"\text{AdaGrad:}\quad r = r + g \odot g, \quad w = w - {\varepsilon \over \sqrt{r} + \delta} \odot g \qquad (\delta = 10^{-5})",
+         r"\text{RMSProp:}\quad r = \rho r + (1-\rho)\, g \odot g \qquad (\rho = 0.999)",
+         r"\text{Adam:}\quad v = uv + (1-u)\,g, \quad r = \rho r + (1-\rho)\, g \odot g \qquad (u = 0.9,\ \rho = 0.999)",
+         r"\tilde{v} = {v \over 1-u^t}, \quad \tilde{r} = {r \over 1-\rho^t}, \quad w = w - {\varepsilon \over \sqrt{\tilde{r}} + \delta}\,\tilde{v}"],
         [("The problem: the loss changes fast in one direction and slowly in another, and a larger step does not speed up convergence.",
           "梯度下降算法的问题：在一个方向上变化迅速而在另一个方向上的变化缓慢，并且通过增大步长不能提高算法的收敛速度。"),
          ("Momentum accumulates past gradients (u: momentum coefficient, u = 0 is gradient descent). At a local minimum or a saddle point the gradient is 0 and gradient descent stops; momentum can pass.",
