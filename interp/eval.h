@@ -74,6 +74,11 @@ typedef struct Interp {
   Str **importing;      /* files being imported, for cycle detection */
   int n_importing;
   StrBuf out;           /* scratch for formatting */
+  StrBuf *result;       /* a notebook front end: a run's last top-level expression
+                           statement echoes its value here (interp.h); NULL: printed */
+  FILE *report;         /* where error reports go, whole (located message, source line,
+                           carets, call trace; "interrupted"): NULL is pf_err() */
+  bool interrupted;     /* the last interp_run ended with an interrupt */
   struct TorchRun *to_torch; /* nn --to-torch: the first train call writes a PyTorch
                                 program and stops the script (totorch.h); else NULL */
 } Interp;

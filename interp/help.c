@@ -120,6 +120,16 @@ static bool find_in(const char *text, const char *name, size_t n, Entry *e) {
   return false;
 }
 
+void help_each_name(void (*fn)(void *ud, const char *name, size_t n), void *ud) {
+  for (const EmbeddedFile *f = nn_help_files; f->name; f++) {
+    const char *p = f->text;
+    Slice sec = {"", 0}, a;
+    Entry e;
+    while (next_entry(&p, &sec, &e))
+      for (int i = 0; head_name(e.head, i, &a); i++) fn(ud, a.s, a.n);
+  }
+}
+
 /* The notes name each function "X函数" (sigmoid函数, ReLU函数, Leaky ReLU函数): the length
    of X without the suffix and the blanks, '_' or '-' before it; 0 when there is none. */
 static size_t strip_hanshu(const char *name, size_t n) {

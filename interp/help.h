@@ -24,6 +24,10 @@
    `lang`, and returns false. */
 bool help_print(Interp *I, FILE *out, const char *name, const char *lang);
 
+/* Call fn with every entry's name and alias in the texts of every language (not
+   NUL-terminated: n bytes; repeats across languages), for completion. */
+void help_each_name(void (*fn)(void *ud, const char *name, size_t n), void *ud);
+
 /* The overview on out: how to ask, then the topics grouped by the notes' sections, then
    the functions by kind, then any builtin or stdlib function the texts do not cover. */
 void help_index(Interp *I, FILE *out, const char *lang);

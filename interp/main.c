@@ -1,6 +1,6 @@
 /* main.c — the command line: nn (REPL on a terminal), nn FILE.nn, nn -e CODE, nn - (or
- * piped stdin), nn --to-torch FILE.nn [-o OUT.py], nn --help, nn --version. Exit status
- * 0 on success, 1 on any error. */
+ * piped stdin), nn --to-torch FILE.nn [-o OUT.py], nn --kernel, nn --help, nn --version.
+ * Exit status 0 on success, 1 on any error. */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "blas.h"
 #include "interp.h"
 #include "help.h"
+#include "kernel.h"
 #include "platform.h"
 #include "repl.h"
 #include "totorch.h"
@@ -39,6 +40,11 @@ static void usage(FILE *f) {
         "  weights beside it (OUT.data.safetensors, OUT.init.safetensors). The program runs\n"
         "  with python3 or torchrun and saves the trained weights to\n"
         "  OUT.trained.safetensors, which load(net, PATH) reads back into nn.\n"),
+        f);
+  fputs(_("\n"
+        "nn --kernel\n"
+        "  serves a notebook: the Jupyter kernel (make jupyter installs it) runs nn this way\n"
+        "  and sends it cells as framed requests on standard input.\n"),
         f);
 }
 
@@ -106,7 +112,7 @@ int main(int argc, char **argv) {
   msg_set_lang(msg_lang_from_env()); /* for the option errors; interp_init sets it again */
   const char *code = NULL, *file = NULL, *lang = NULL, *torch_out = NULL;
   bool to_torch = false;
-  bool from_stdin = false, interactive = false;
+  bool from_stdin = false, interactive = false, kernel = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -165,6 +171,10 @@ int main(int argc, char **argv) {
       to_torch = true;
       break;
     }
+    if (!strcmp(a, "--kernel")) {
+      kernel = true;
+      continue;
+    }
     if (!strcmp(a, "-i") || !strcmp(a, "--interactive")) {
       interactive = true;
       continue;
@@ -190,6 +200,13 @@ int main(int argc, char **argv) {
     fprintf(pf_err(), _("nn: error: unexpected argument '%s' (nn takes one program: a file, -e CODE or -)\n"),
             argv[used]);
     return 2;
+  }
+  if (kernel) {
+    if (code || file || from_stdin || to_torch || interactive) {
+      fprintf(pf_err(), "%s", _("nn: error: --kernel takes no program: the notebook sends the code\n"));
+      return 2;
+    }
+    return kernel_run(lang);
   }
   Interp I;
   interp_init(&I);

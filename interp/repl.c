@@ -19,10 +19,10 @@
 #define PROMPT_MORE "... "
 #define HISTORY_MAX 1000 /* entries kept in the history file */
 
-static const char *const keywords[] = {
+const char *const repl_keywords[] = {
     "let", "fn", "if", "else", "while", "for", "in", "break", "continue", "return",
     "import", "and", "or", "not", "true", "false", "none", "explain", NULL};
-static const char *const commands[] = {":help", ":lang", ":source", ":vars", ":load", ":quit", NULL};
+const char *const repl_commands[] = {":help", ":lang", ":source", ":vars", ":load", ":quit", NULL};
 
 /* The REPL session. */
 typedef struct Repl {
@@ -184,7 +184,7 @@ static char *complete_next(void *ud, const char *text, int state) {
   for (; *list < 2; ++*list, *idx = 0) {
     for (;;) {
       const char *cand = NULL;
-      if (*list == 0) cand = text[0] == ':' ? commands[*idx] : keywords[*idx];
+      if (*list == 0) cand = text[0] == ':' ? repl_commands[*idx] : repl_keywords[*idx];
       else cand = text[0] != ':' && *idx < I->n_globals ? I->global_names[*idx]->name : NULL;
       if (!cand) break;
       ++*idx;

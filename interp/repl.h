@@ -16,4 +16,9 @@ int repl_run(Interp *I);
    on (those defined after the stdlib); :quit sets *quit (when non-NULL). */
 int repl_command(Interp *I, const char *line, int first_user_global, bool *quit);
 
+/* What completion offers besides the globals, for the REPL and the notebook kernel
+   (kernel.c): the language's keywords, and the ':' commands. NULL-terminated. */
+extern const char *const repl_keywords[];
+extern const char *const repl_commands[];
+
 #endif

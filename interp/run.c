@@ -53,7 +53,7 @@ static void source_free(Source *s) {
 
 /* The call trace, innermost first. Runs of the same call site collapse into one line
    with a count, and a very deep trace keeps its two ends. */
-static void report_trace(Interp *I) {
+static void report_trace(Interp *I, FILE *out) {
   enum { KEEP = 12 };
   int printed = 0, skipped = 0;
   for (int i = I->n_calls - 1; i >= 0; i--) {
@@ -63,25 +63,28 @@ static void report_trace(Interp *I) {
     while (i - run >= 0 && I->calls[i - run].site == f->site) run++;
     bool shown = printed < KEEP || i < KEEP;
     if (shown) {
-      if (skipped) fprintf(pf_err(), _("  ... %d more calls ...\n"), skipped);
+      if (skipped) fprintf(out, _("  ... %d more calls ...\n"), skipped);
       skipped = 0;
-      fprintf(pf_err(), _("  in '%s' called at %s:%d:%d\n"), f->fn->name, f->site->src->name,
+      fprintf(out, _("  in '%s' called at %s:%d:%d\n"), f->fn->name, f->site->src->name,
               f->site->span.first_line, f->site->span.first_col);
-      if (run > 1) fprintf(pf_err(), _("  ... the call above repeated %d more times\n"), run - 1);
+      if (run > 1) fprintf(out, _("  ... the call above repeated %d more times\n"), run - 1);
       printed++;
     } else {
       skipped += run;
     }
     i -= run - 1;
   }
-  if (skipped) fprintf(pf_err(), _("  ... %d more calls ...\n"), skipped);
+  if (skipped) fprintf(out, _("  ... %d more calls ...\n"), skipped);
 }
+
+/* Where error reports go: the front end's stream (I->report) or standard error. */
+static FILE *report_stream(Interp *I) { return I->report ? I->report : pf_err(); }
 
 static void report(Interp *I, const Node *at, const char *msg) {
   fflush(pf_out());
-  if (at) diag_report(pf_err(), I->color, at->src, at->span, "error", msg);
-  else diag_report(pf_err(), I->color, NULL, (Span){0}, "error", msg);
-  report_trace(I);
+  if (at) diag_report(report_stream(I), I->color, at->src, at->span, "error", msg);
+  else diag_report(report_stream(I), I->color, NULL, (Span){0}, "error", msg);
+  report_trace(I, report_stream(I));
 }
 
 /* Parse a source; on a syntax error report it (or flag incomplete) and return NULL. */
@@ -89,7 +92,7 @@ static Node *parse_or_report(Interp *I, Source *src, bool *incomplete) {
   Span bad;
   char why[128];
   if (!diag_check_utf8(src->text, src->len, &bad, why, sizeof why)) {
-    diag_report(pf_err(), I->color, src, bad, "error", why);
+    diag_report(report_stream(I), I->color, src, bad, "error", why);
     return NULL;
   }
   ParseError pe = {0};
@@ -100,11 +103,12 @@ static Node *parse_or_report(Interp *I, Source *src, bool *incomplete) {
     return NULL;
   }
   fflush(pf_out());
-  diag_report(pf_err(), I->color, src, pe.span, "error", pe.msg);
+  diag_report(report_stream(I), I->color, src, pe.span, "error", pe.msg);
   return NULL;
 }
 
-/* Run the statements of prog at top level; echo expression values when asked. */
+/* Run the statements of prog at top level; echo expression values when asked (the last
+   one into I->result when a front end asked for it). */
 static void run_program(Interp *I, const Node *prog, bool echo) {
   for (int i = 0; i < prog->n_kids; i++) {
     const Node *s = prog->kids[i];
@@ -112,7 +116,9 @@ static void run_program(Interp *I, const Node *prog, bool echo) {
       I->cur = s;
       Value v = ev_eval(I, NULL, s->a);
       ev_root(I, v);
-      if (v.type != V_NONE) {
+      if (v.type != V_NONE && I->result && i == prog->n_kids - 1) {
+        v_echo(I->result, v);
+      } else if (v.type != V_NONE) {
         I->out.len = 0;
         v_echo(&I->out, v);
         fputs(I->out.s, pf_out());
@@ -156,7 +162,8 @@ static void report_error(Interp *I, void *ctx) {
     /* not an error: nn --to-torch stops the script once its program is written */
   } else if (rt_errkind() == RT_ERR_INTERRUPT) {
     fflush(pf_out());
-    fprintf(pf_err(), "%s\n", rt_errmsg()); /* "interrupted", as rt_throw_kind translated it */
+    fprintf(report_stream(I), "%s\n", rt_errmsg()); /* "interrupted", as rt_throw_kind translated it */
+    I->interrupted = true;
   } else {
     report(I, at, rt_errmsg());
   }
@@ -168,6 +175,7 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
   bool outer = I->stack_base == NULL;
   if (outer) I->stack_base = &probe;
   if (incomplete) *incomplete = false;
+  I->interrupted = false;
   RunSource r = {.name = name, .text = text, .len = len, .incomplete = incomplete};
   if (!ev_pcall(I, run_source, report_error, &r)) r.status = 1;
   Source *src = r.src;
@@ -238,12 +246,53 @@ int interp_run_file(Interp *I, const char *path) {
   char why[256];
   char *text = read_file(path, &len, why, sizeof why);
   if (!text) {
-    fprintf(pf_err(), _("nn: error: cannot read '%s': %s\n"), path, why);
+    fprintf(report_stream(I), _("nn: error: cannot read '%s': %s\n"), path, why);
     return 1;
   }
   int st = interp_run(I, path, text, len, NULL);
   free(text);
   return st;
+}
+
+/* Brackets left open at the end of text: (, [ and { outside strings and comments. */
+static int open_brackets(const char *text, size_t len) {
+  int depth = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    if (c == '#') {
+      while (i < len && text[i] != '\n') i++;
+    } else if (c == '"') {
+      for (i++; i < len && text[i] != '"'; i++)
+        if (text[i] == '\\') i++;
+    } else if (c == '(' || c == '[' || c == '{') {
+      depth++;
+    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return depth;
+}
+
+InterpCheck interp_check(Interp *I, const char *text, size_t len, int *depth) {
+  *depth = 0;
+  Span bad;
+  char why[128];
+  if (!diag_check_utf8(text, len, &bad, why, sizeof why)) return INTERP_INVALID;
+  InterpCheck got = INTERP_INVALID;
+  Source *src = NULL;
+  RtFrame f;
+  if (RT_TRY(&f)) {
+    src = source_new("<check>", text, len);
+    ParseError pe = {0};
+    got = parse_source(src, &I->syms, &pe) ? INTERP_COMPLETE : pe.incomplete ? INTERP_INCOMPLETE
+                                                                               : INTERP_INVALID;
+    rt_pop(&f);
+  } else {
+    rt_pop(&f); /* out of memory: the front end runs the code and reports it there */
+  }
+  if (src) source_free(src);
+  if (got == INTERP_INCOMPLETE) *depth = open_brackets(text, len);
+  return got;
 }
 
 /* import "file.nn": relative to the importing file's folder; each file runs once. */

@@ -217,18 +217,34 @@ static void clip_grads(int n, Tensor **ps, double clip, double clip_value) {
   }
 }
 
-static void progress(int fd_tty, long epoch, long epochs, long step, long steps, double loss,
+/* The progress line of a step: the platform's show_progress when it has one, else
+   redrawn with \r on a terminal (tty), else not shown. */
+static void progress(bool tty, long epoch, long epochs, long step, long steps, double loss,
                      double acc, double started) {
-  if (!fd_tty) return;
+  const Platform *p = pf_get();
+  if (!tty && !p->show_progress) return;
   double el = now_seconds() - started, eta = step ? el / (double)step * (double)(steps - step) : 0;
   int width = 24, done = (int)((double)width * (double)step / (double)(steps ? steps : 1));
-  char bar[32];
+  char bar[32], line[256];
   for (int i = 0; i < width; i++) bar[i] = i < done ? '=' : i == done ? '>' : ' ';
   bar[width] = 0;
+  int n = snprintf(line, sizeof line, _("epoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs"),
+                   epoch, epochs, bar, step, steps, loss, acc, eta);
+  if (n < 0) return;
+  if (p->show_progress) {
+    p->show_progress(p->ctx, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    return;
+  }
   fputs("\r\033[K", pf_err());
-  fprintf(pf_err(), _("epoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs"),
-          epoch, epochs, bar, step, steps, loss, acc, eta);
+  fputs(line, pf_err());
   fflush(pf_err());
+}
+
+/* Training is over (ended, stopped or failed): a platform that shows the progress line
+   itself is told so; a terminal's line was already cleared. */
+static void progress_over(bool verbose) {
+  const Platform *p = pf_get();
+  if (verbose && p->show_progress) p->show_progress(p->ctx, "", 0);
 }
 
 static Value tensor_of(const double *v, int64_t n) {
@@ -687,10 +703,12 @@ static Value bi_train(Call *c) {
     }
     run_epochs(&r);
     rt_pop(&fr);
+    progress_over(r.verbose);
   } else {
     rt_pop(&fr);
     r.o->by_epoch = by_epoch;
     if (r.tty && r.verbose) fputs("\r\033[K", pf_err());
+    progress_over(r.verbose);
     run_free(&r);
     rt_rethrow();
   }

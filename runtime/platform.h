@@ -131,6 +131,15 @@ typedef struct Platform {
      progress line. Stays NULL in pf_set unless the front end gives one. */
   void (*show_live)(void *ctx, const char *json, size_t n);
 
+  /* ---- training progress ---- */
+  /* Show the current text of train's progress line (n bytes: "epoch 2/5 [====>   ] 3/8
+     loss …", no \r, no escape codes) in place of the previous one; n == 0: the line is
+     over (training ended, stopped or failed). train calls it whenever it is set, whatever
+     the terminal or CI say. NULL (the POSIX choice): the line is redrawn with \r on
+     PF_ERR when that is a terminal, and not shown otherwise. Stays NULL in pf_set unless
+     the front end gives one. */
+  void (*show_progress)(void *ctx, const char *line, size_t n);
+
   /* ---- files the user hands over ---- */
   /* The folder where files the user gives the front end land (a page's "Open files":
      picked from disk, written into the page's in-memory file system), where data sets
@@ -150,8 +159,8 @@ typedef struct Platform {
 /* Install P (copied; NULL members take the POSIX ones); P NULL reinstalls POSIX. Text
    written so far to the previous output is flushed first. */
 void pf_set(const Platform *p);
-/* The installed table: every member non-NULL except write, show_svg, show_live, poll and
-   opened_files_dir. */
+/* The installed table: every member non-NULL except write, show_svg, show_live,
+   show_progress, poll and opened_files_dir. */
 const Platform *pf_get(void);
 /* The POSIX table (platform_posix.c), all members filled but show_svg. The WebAssembly
    build links web/platform_web.c's base table under this name instead. */
