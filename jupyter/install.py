@@ -26,6 +26,9 @@ def kernel_json():
         # Ctrl-C is a SIGINT to the kernel's process group; the wrapper forwards it.
         "interrupt_mode": "signal",
         "metadata": {"debugger": False},
+        # ipykernel loads debugpy, which warns on stderr about Python 3.11's frozen
+        # modules; this kernel offers no debugger.
+        "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1"},
     }
 
 
@@ -45,7 +48,7 @@ def main():
         shutil.copy(nn, os.path.join(spec, "nn"))
         where = KernelSpecManager().install_kernel_spec(spec, "nn", user=True)
     print("jupyter: kernel 'nn' installed in %s (nn %s)" % (where, os.path.abspath(nn)))
-    print("jupyter: pick the kernel \"nn\" in Jupyter, or: jupyter console --kernel nn")
+    print("jupyter: choose the kernel \"nn\" in Jupyter (Kernel > Change kernel)")
 
 
 if __name__ == "__main__":

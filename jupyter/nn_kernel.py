@@ -159,9 +159,11 @@ class Child:
             except subprocess.TimeoutExpired:
                 stop()
         self.proc.wait()
-        self.proc.stdout.close()
+        # stdout is left to the garbage collector: a shutdown closes the child from the
+        # control thread while the shell thread may still be reading its frames.
         self.stderr_thread.join(timeout=CLOSE_WAIT)
-        self.proc.stderr.close()
+        if not self.stderr_thread.is_alive():
+            self.proc.stderr.close()
 
 
 def env_lang(env):
@@ -203,6 +205,16 @@ HOW_ZH = [
 ]
 
 LANG_LINE = re.compile(r"^[ \t]*:lang[ \t]+(zh|en)[ \t]*$", re.M)
+
+
+def svg_element(doc):
+    """The <svg> element of an SVG document: its XML declaration would sit inside the
+    notebook's HTML (IPython's SVG display drops it too)."""
+    if doc.startswith("<?xml"):
+        end = doc.find("?>")
+        if end >= 0:
+            return doc[end + 2:].lstrip()
+    return doc
 
 
 def nn_path():
@@ -418,7 +430,7 @@ class NNKernel(Kernel):
                 continue
             elif kind == "svg":
                 self.send_response(self.iopub_socket, "display_data", {
-                    "data": {"image/svg+xml": text, "text/plain": "<figure>"},
+                    "data": {"image/svg+xml": svg_element(text), "text/plain": "<figure>"},
                     "metadata": {}})
             elif kind == "progress":
                 if arg == 1:
