@@ -14,6 +14,9 @@
 #   make install PREFIX=/usr/local ; make clean
 #   make BLAS=0     build without CBLAS (portable matmul kernel only)
 #   make CC=clang   build ./nn with clang (objects in build/clang; both are warning-free)
+#   make jupyter    install the Jupyter kernel "nn" for the user (jupyter/; a copy of ./nn)
+#   make test-jupyter the kernel through jupyter_client, and notebooks executed headlessly
+#                   (make deps-jupyter installs Debian's ipykernel, jupyter_client, nbconvert)
 #   make web        the WebAssembly build in build/web (make deps-web installs emscripten;
 #                   make test-web-node runs the goldens through it): web/web.mk
 
@@ -171,6 +174,16 @@ deps-export:
 	@if [ ! -e tests/export/node_modules/onnxruntime-node/package.json ]; then \
 	  echo "deps-export: npm ci in tests/export (onnxruntime-node, its CPU build)"; \
 	  cd tests/export && npm ci --ignore-scripts --no-audit --no-fund; fi
+
+# make jupyter: the kernelspec "nn" for the user (JUPYTER_DATA_DIR if set), holding the
+# wrapper kernel jupyter/nn_kernel.py, the logos and a copy of ./nn (README, "In Jupyter").
+.PHONY: jupyter deps-jupyter test-jupyter
+jupyter: nn
+	@/usr/bin/python3 jupyter/install.py ./nn
+deps-jupyter:
+	@sh tools/deps.sh jupyter
+test-jupyter: nn
+	@NN=./nn sh tests/jupyter/run.sh
 
 bench: nn
 	@sh tests/bench.sh

@@ -10,6 +10,9 @@
 #   sh tools/deps.sh export that, and what `make test-export` needs on top: Debian's
 #                           python3 with torch, numpy and onnx, Node and npm (the npm
 #                           part, onnxruntime-node, is `make deps-export`'s next step)
+#   sh tools/deps.sh jupyter that, and what `make jupyter` and `make test-jupyter` need on
+#                           top: Debian's python3 with ipykernel, jupyter_client,
+#                           nbformat, nbclient and nbconvert
 set -e
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -60,6 +63,13 @@ if [ "${1:-}" = export ]; then
   done
   have_cmd node || need="$need nodejs"
   have_cmd npm || need="$need npm"
+fi
+if [ "${1:-}" = jupyter ]; then
+  # Debian's python3 by path, as for export
+  for m in ipykernel:python3-ipykernel jupyter_client:python3-jupyter-client \
+           nbformat:python3-nbformat nbclient:python3-nbclient nbconvert:jupyter-nbconvert; do
+    /usr/bin/python3 -c "import ${m%%:*}" 2>/dev/null || need="$need ${m#*:}"
+  done
 fi
 if [ -z "$need" ]; then
   echo "deps: everything the build needs is installed"

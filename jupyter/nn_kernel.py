@@ -1,0 +1,511 @@
+"""nn_kernel.py — the Jupyter kernel for nn: ipykernel speaks the messaging protocol,
+and the interpreter runs as a child process `nn --kernel` behind two pipes.
+
+The child's frames (JUPYTER-CONTRACT.md, "The pipe protocol") become iopub messages as
+they arrive: `out`/`err` stream text, `svg` figures, one progress display updated in
+place, the cell's `result`, `error` reports. A child that dies is replaced by a fresh
+one, and the cell that was running says so. Run by Jupyter through the kernelspec that
+jupyter/install.py writes (`make jupyter`); the nn binary is $NN_KERNEL_NN, else the
+`nn` beside this file.
+"""
+
+import os
+import re
+import select
+import signal
+import subprocess
+import threading
+import uuid
+
+from ipykernel.kernelbase import Kernel
+
+# How long a closing child gets after end of input, then after SIGTERM, in seconds.
+CLOSE_WAIT = 2.0
+# A frame header is three fields on one line; a longer "line" means a broken stream.
+MAX_HEADER = 64
+KIND = re.compile(rb"^[a-z_]+$")
+
+
+class ChildGone(Exception):
+    """The child exited, or broke the frame stream; `how` says which, in words."""
+
+    def __init__(self, how):
+        super().__init__(how)
+        self.how = how
+
+
+class Child:
+    """One `nn --kernel` process: requests go to its stdin, frames come from its
+    stdout, and its stderr (normally empty) is drained by a thread so that a full pipe
+    can never block it; take_stderr() hands over what was read."""
+
+    def __init__(self, path):
+        # Its own session, so the client's killpg(SIGINT) of the kernel's process group
+        # reaches only us: we forward exactly one SIGINT per interrupt (nn reads a
+        # second one as "stop at once").
+        self.proc = subprocess.Popen(
+            [path, "--kernel"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, bufsize=0, start_new_session=True)
+        self.buf = bytearray()
+        self.stderr_parts = []
+        self.stderr_lock = threading.Lock()
+        self.stderr_thread = threading.Thread(target=self._drain_stderr, daemon=True)
+        self.stderr_thread.start()
+
+    def _drain_stderr(self):
+        fd = self.proc.stderr.fileno()
+        while True:
+            data = os.read(fd, 65536)
+            if not data:
+                return
+            with self.stderr_lock:
+                self.stderr_parts.append(data)
+
+    def take_stderr(self):
+        """The child's stderr text read since the last call ('' when none)."""
+        with self.stderr_lock:
+            data = b"".join(self.stderr_parts)
+            self.stderr_parts = []
+        return data.decode("utf-8", "replace")
+
+    def send(self, kind, arg, payload=b""):
+        """Write one request frame; ChildGone when the child no longer reads."""
+        data = memoryview(b"%s %d %d\n" % (kind.encode(), arg, len(payload)) + payload)
+        try:
+            # A signal can cut a write to a pipe short: write the rest.
+            while data:
+                data = data[os.write(self.proc.stdin.fileno(), data):]
+        except (BrokenPipeError, ValueError):
+            raise ChildGone(self.exit_words()) from None
+
+    def frame(self, timeout):
+        """The next frame (kind, arg, payload bytes), or None when none is complete
+        within timeout seconds (0: only what has already arrived). ChildGone on end of
+        stream or a malformed header."""
+        while True:
+            got = self._parse()
+            if got is not None:
+                return got
+            ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+            if not ready:
+                return None
+            data = os.read(self.proc.stdout.fileno(), 65536)
+            if not data:
+                raise ChildGone(self.exit_words())
+            self.buf += data
+
+    def _parse(self):
+        end = self.buf.find(b"\n")
+        if end < 0:
+            if len(self.buf) > MAX_HEADER:
+                self.kill()
+                raise ChildGone("bad frame header")
+            return None
+        fields = bytes(self.buf[:end]).split(b" ")
+        if (len(fields) != 3 or not KIND.match(fields[0]) or not fields[1].isdigit()
+                or not fields[2].isdigit()):
+            self.kill()
+            raise ChildGone("bad frame header")
+        size = int(fields[2])
+        if len(self.buf) < end + 1 + size:
+            return None
+        payload = bytes(self.buf[end + 1:end + 1 + size])
+        del self.buf[:end + 1 + size]
+        return fields[0].decode(), int(fields[1]), payload
+
+    def request(self, kind, arg, payload):
+        """Send a request whose reply is a single frame, and return that frame."""
+        self.send(kind, arg, payload)
+        return self.frame(None)
+
+    def interrupt(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def exit_words(self):
+        """How the child ended, once it has: ('exit status 3', 'signal 11 (SIGSEGV)')."""
+        try:
+            code = self.proc.wait(timeout=CLOSE_WAIT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return "stopped answering"
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = "?"
+            return "signal %d (%s)" % (-code, name)
+        return "exit status %d" % code
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+    def close(self):
+        """End of input first (nn frees everything and exits 0), then SIGTERM, then
+        SIGKILL, each after CLOSE_WAIT seconds."""
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        for stop in (self.proc.terminate, self.proc.kill):
+            try:
+                self.proc.wait(timeout=CLOSE_WAIT)
+                break
+            except subprocess.TimeoutExpired:
+                stop()
+        self.proc.wait()
+        # stdout is left to the garbage collector: a shutdown closes the child from the
+        # control thread while the shell thread may still be reading its frames.
+        self.stderr_thread.join(timeout=CLOSE_WAIT)
+        if not self.stderr_thread.is_alive():
+            self.proc.stderr.close()
+
+
+def env_lang(env):
+    """'zh' or 'en' from the environment, by nn's rule (README, "In Chinese"): LC_ALL,
+    else LC_MESSAGES, else LANG names the locale; C/POSIX is English; else the first
+    zh*/en* entry of LANGUAGE, else the locale itself."""
+    locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    if locale in ("", "C", "POSIX") or locale.startswith(("C.", "POSIX.")):
+        return "en"
+    for entry in env.get("LANGUAGE", "").split(":"):
+        if entry.startswith("zh"):
+            return "zh"
+        if entry.startswith("en"):
+            return "en"
+    return "zh" if locale.startswith("zh") else "en"
+
+
+# The wrapper's own few messages, in both languages (nn's own are in its catalogue).
+MESSAGES = {
+    "died": (
+        "nn stopped while running this cell ({how}). A fresh nn has started: the "
+        "definitions of earlier cells are gone, run them again.",
+        "nn 在运行这个单元时停止了（{how}）。已启动新的 nn：之前单元的定义都已丢失，请重新运行它们。"),
+    "died_idle": (
+        "nn had stopped ({how}). A fresh nn has started: the definitions of earlier "
+        "cells are gone, run them again.\n",
+        "nn 已经停止（{how}）。已启动新的 nn：之前单元的定义都已丢失，请重新运行它们。\n"),
+    "no_start": (
+        "cannot start nn ({path}): {why}",
+        "无法启动 nn（{path}）：{why}"),
+}
+
+# exit_words() in Chinese.
+HOW_ZH = [
+    (re.compile(r"^exit status (\d+)$"), r"退出状态 \1"),
+    (re.compile(r"^signal (\d+) \((\w+|\?)\)$"), r"被信号 \1（\2）终止"),
+    (re.compile(r"^stopped answering$"), "不再响应"),
+    (re.compile(r"^bad frame header$"), "输出的帧格式有误"),
+]
+
+LANG_LINE = re.compile(r"^[ \t]*:lang[ \t]+(zh|en)[ \t]*$", re.M)
+
+
+def svg_element(doc):
+    """The <svg> element of an SVG document: its XML declaration would sit inside the
+    notebook's HTML (IPython's SVG display drops it too)."""
+    if doc.startswith("<?xml"):
+        end = doc.find("?>")
+        if end >= 0:
+            return doc[end + 2:].lstrip()
+    return doc
+
+
+def nn_path():
+    return os.environ.get("NN_KERNEL_NN") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "nn")
+
+
+def nn_version(path):
+    """The version `nn --version` prints on its first line ('0.1.0'), or '?'."""
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, timeout=30).stdout
+        first = out.decode("utf-8", "replace").splitlines()[0]
+        return first.split()[1]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def byte_offset(text, pos):
+    """Jupyter's cursor (code points) as a byte offset into text's UTF-8."""
+    return len(text[:pos].encode("utf-8"))
+
+
+def char_offset(data, pos):
+    """A byte offset into UTF-8 data as code points (Jupyter's unit)."""
+    return len(data[:pos].decode("utf-8", "ignore"))
+
+
+class NNKernel(Kernel):
+    implementation = "nn"
+    language = "nn"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.path = nn_path()
+        version = nn_version(self.path)
+        self.implementation_version = version
+        self.language_version = version
+        self.language_info = {
+            "name": "nn", "version": version, "mimetype": "text/x-nn",
+            "file_extension": ".nn", "pygments_lexer": "text",
+        }
+        # jupyter/install.py puts nn's README beside this file.
+        readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md")
+        self.help_links = [{"text": "nn README", "url": "file://" + readme}]
+        self.banner = ("nn %s — neural networks as formulas. help(\"NAME\"), :help, "
+                       ":lang zh|en" % version)
+        self.lang = env_lang(os.environ)
+        # True once a cell chose the language (`:lang`): a fresh child is told it.
+        self.lang_chosen = False
+        self.child = None
+        self.shutting_down = False
+        self.progress_id = None
+        # Started now, so that the first cell does not wait for it; should it fail,
+        # the first request tries again and says why.
+        self.start_child()
+
+    # ---- the child -------------------------------------------------------------
+
+    def say(self, key, **args):
+        text = MESSAGES[key][self.lang == "zh"]
+        if self.lang == "zh" and "how" in args:
+            for pattern, zh in HOW_ZH:
+                args["how"] = pattern.sub(zh, args["how"])
+        return text.format(**args)
+
+    def start_child(self):
+        """A fresh child, told the session's language if a cell chose one. Returns an
+        error text when it cannot start, else None."""
+        try:
+            self.child = Child(self.path)
+            if self.lang_chosen:
+                self.child.request("lang", 0, self.lang.encode())
+        except OSError as e:
+            self.child = None
+            return self.say("no_start", path=self.path, why=e.strerror or str(e))
+        except ChildGone as e:
+            self.child = None
+            return self.say("no_start", path=self.path, why=e.how)
+        return None
+
+    def ready_child(self):
+        """Make sure a live child is there. Returns (error text or None, note for the
+        cell's stderr or '' when an earlier child had died between requests)."""
+        note = ""
+        if self.child is not None and not self.child.alive():
+            note = self.say("died_idle", how=self.child.exit_words())
+            self.child.close()
+            self.child = None
+        if self.child is None:
+            return self.start_child(), note
+        return None, note
+
+    def replace_child(self):
+        if self.child is not None:
+            self.child.close()
+        self.child = None
+        if not self.shutting_down:
+            self.start_child()
+
+    def ask(self, kind, arg, code):
+        """A one-frame request (complete, inspect, is_complete) or None when the child
+        cannot answer (it is then replaced)."""
+        err, _ = self.ready_child()
+        if err:
+            return None
+        with sigint(signal.SIG_IGN):
+            try:
+                return self.child.request(kind, arg, code)
+            except ChildGone:
+                self.replace_child()
+                return None
+
+    # ---- iopub -----------------------------------------------------------------
+
+    def stream(self, name, text):
+        if text:
+            self.send_response(self.iopub_socket, "stream", {"name": name, "text": text})
+
+    def progress(self, text):
+        content = {"data": {"text/plain": text}, "metadata": {}, "transient": {}}
+        if self.progress_id is None:
+            self.progress_id = uuid.uuid4().hex
+            content["transient"]["display_id"] = self.progress_id
+            self.send_response(self.iopub_socket, "display_data", content)
+        else:
+            content["transient"]["display_id"] = self.progress_id
+            self.send_response(self.iopub_socket, "update_display_data", content)
+
+    # ---- requests --------------------------------------------------------------
+
+    def do_execute(self, code, silent, store_history=True, user_expressions=None,
+                   allow_stdin=False):
+        if not silent and not store_history:
+            # The base class counted this cell already; a cell kept out of the
+            # history does not advance the count.
+            self.execution_count -= 1
+        count = self.execution_count + (0 if silent or store_history else 1)
+        publish = not silent
+        err, note = self.ready_child()
+        if publish:
+            self.stream("stderr", note)
+        if err:
+            return self.fail("Error", err, [err], publish)
+        # do_shutdown (on the control thread) may drop self.child meanwhile.
+        child = self.child
+        self.progress_id = None
+        errors = []
+        status = None
+        with sigint(lambda signum, frame: child.interrupt()):
+            try:
+                child.send("run", count, code.encode("utf-8"))
+                status = self.relay(child, errors, publish)
+            except ChildGone as e:
+                how = e.how
+        if publish:
+            self.stream("stderr", child.take_stderr())
+        if status is None:
+            self.replace_child()
+            text = self.say("died", how=how)
+            return self.fail("Error", text, [text], publish)
+        for chosen in LANG_LINE.findall(code):
+            self.lang = chosen
+            self.lang_chosen = True
+        if not errors:
+            return {"status": "ok", "execution_count": self.execution_count,
+                    "payload": [], "user_expressions": {}}
+        ename = "KeyboardInterrupt" if status == 2 else "Error"
+        for report in errors[:-1]:
+            self.publish_error(ename, report, publish)
+        report = errors[-1]
+        return self.fail(ename, report.split("\n", 1)[0], report.rstrip("\n").split("\n"),
+                         publish)
+
+    def relay(self, child, errors, publish):
+        """Turn the frames of a run into iopub messages until `done`; returns its
+        status. Error reports are collected in errors (their ename depends on the
+        status). Stream text of one kind that arrives together goes out as one
+        message, so a loop of prints does not become thousands of messages."""
+        pending_name, pending = None, []
+
+        def flush():
+            nonlocal pending_name, pending
+            if pending and publish:
+                self.stream(pending_name, "".join(pending))
+            pending_name, pending = None, []
+
+        while True:
+            frame = child.frame(0 if pending else 0.1)
+            text = child.take_stderr()
+            if text:
+                flush()
+                if publish:
+                    self.stream("stderr", text)
+            if frame is None:
+                flush()
+                continue
+            kind, arg, payload = frame
+            text = payload.decode("utf-8", "replace")
+            if kind in ("out", "err"):
+                name = "stdout" if kind == "out" else "stderr"
+                if name != pending_name:
+                    flush()
+                pending_name = name
+                pending.append(text)
+                continue
+            flush()
+            if kind == "done":
+                self.progress_id = None
+                return arg
+            if kind == "error":
+                errors.append(text)
+            elif not publish:
+                continue
+            elif kind == "svg":
+                self.send_response(self.iopub_socket, "display_data", {
+                    "data": {"image/svg+xml": svg_element(text), "text/plain": "<figure>"},
+                    "metadata": {}})
+            elif kind == "progress":
+                if arg == 1:
+                    self.progress_id = None
+                else:
+                    self.progress(text)
+            elif kind == "result":
+                self.send_response(self.iopub_socket, "execute_result", {
+                    "execution_count": self.execution_count,
+                    "data": {"text/plain": text}, "metadata": {}})
+            else:
+                self.log.warning("nn sent an unknown frame %r", kind)
+
+    def publish_error(self, ename, report, publish):
+        if publish:
+            self.send_response(self.iopub_socket, "error", {
+                "ename": ename, "evalue": report.split("\n", 1)[0],
+                "traceback": report.rstrip("\n").split("\n")})
+
+    def fail(self, ename, evalue, traceback, publish):
+        if publish:
+            self.send_response(self.iopub_socket, "error", {
+                "ename": ename, "evalue": evalue, "traceback": traceback})
+        return {"status": "error", "execution_count": self.execution_count,
+                "ename": ename, "evalue": evalue, "traceback": traceback}
+
+    def do_complete(self, code, cursor_pos):
+        data = code.encode("utf-8")
+        pos = byte_offset(code, cursor_pos)
+        got = self.ask("complete", pos, data)
+        matches, start = [], cursor_pos
+        if got is not None and got[0] == "matches":
+            start = char_offset(data, got[1])
+            matches = [m for m in got[2].decode("utf-8", "replace").split("\n") if m]
+        return {"status": "ok", "matches": matches, "cursor_start": start,
+                "cursor_end": cursor_pos, "metadata": {}}
+
+    def do_inspect(self, code, cursor_pos, detail_level=0, omit_sections=()):
+        got = self.ask("inspect", byte_offset(code, cursor_pos), code.encode("utf-8"))
+        found = got is not None and got[0] == "inspect" and got[1] == 1
+        data = {"text/plain": got[2].decode("utf-8", "replace")} if found else {}
+        return {"status": "ok", "found": found, "data": data, "metadata": {}}
+
+    def do_is_complete(self, code):
+        got = self.ask("is_complete", 0, code.encode("utf-8"))
+        if got is None or got[0] != "is_complete":
+            return {"status": "unknown"}
+        status = got[2].decode("utf-8", "replace")
+        reply = {"status": status}
+        if status == "incomplete":
+            reply["indent"] = " " * got[1]
+        return reply
+
+    def do_shutdown(self, restart):
+        self.shutting_down = True
+        if self.child is not None:
+            self.child.close()
+            self.child = None
+        return {"status": "ok", "restart": restart}
+
+
+class sigint:
+    """While the child works, SIGINT goes to handler instead of ipykernel's
+    KeyboardInterrupt, which would leave a reply half read."""
+
+    def __init__(self, handler):
+        self.handler = handler
+
+    def __enter__(self):
+        self.saved = signal.signal(signal.SIGINT, self.handler)
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self.saved)
+
+
+if __name__ == "__main__":
+    from ipykernel.kernelapp import IPKernelApp
+    IPKernelApp.launch_instance(kernel_class=NNKernel)

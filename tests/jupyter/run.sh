@@ -1,0 +1,97 @@
+#!/bin/sh
+# run.sh — `make test-jupyter`: the nn kernel for Jupyter (issue 13), on Debian's
+# ipykernel, jupyter_client and nbconvert (`make deps-jupyter` installs them). Installs
+# the kernelspec into a scratch JUPYTER_DATA_DIR with jupyter/install.py, the path
+# `make jupyter` takes, holding a copy of NN; then drives the kernel with jupyter_client
+# (test_kernel.py), executes tests/jupyter/edge.ipynb headlessly and checks it
+# (check_edge.py), and executes examples/notebooks/course.ipynb and checks it with
+# tests/jupyter/check_course.py. Each prints PASS/FAIL lines; a script that exits
+# non-zero or prints no PASS line fails. Ends with "N passed, N failed"; exits non-zero
+# on any failure.
+#   NN=./nn sh tests/jupyter/run.sh
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+NN=${NN:-./nn}
+case "$NN" in /*) ;; *) NN="$ROOT/$NN" ;; esac
+# Debian's python3 (its ipykernel and jupyter_client), not whatever python3 is on PATH
+PY=${PY:-/usr/bin/python3}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+# A Jupyter of our own: kernelspecs, connection files and config in the scratch folder.
+JUPYTER_DATA_DIR="$TMP/data"
+JUPYTER_RUNTIME_DIR="$TMP/runtime"
+JUPYTER_CONFIG_DIR="$TMP/config"
+export NN PY JUPYTER_DATA_DIR JUPYTER_RUNTIME_DIR JUPYTER_CONFIG_DIR NO_COLOR=1
+unset LANGUAGE LC_ALL LC_MESSAGES NN_KERNEL_NN
+export LANG=C.UTF-8
+passed=0
+failed=0
+
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+
+# count NAME STATUS OUT: add OUT's PASS/FAIL lines; a bad exit or no PASS line fails.
+count() {
+  p=$(grep -c '^PASS' "$3")
+  f=$(grep -c '^FAIL' "$3")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  cat "$3"
+  if [ "$2" -ne 0 ] && [ "$f" -eq 0 ] || [ "$p" -eq 0 ]; then
+    fail "$1: exited with status $2 after $p passed checks; its last lines:"
+    tail -15 "$3" | sed 's/^/    /'
+  fi
+}
+
+# execute NOTEBOOK OUT.ipynb: run every cell with the notebook's kernel ("nn"), keeping
+# going after error cells, as a teacher's "Run all" does.
+execute() {
+  "$PY" -m nbconvert --to notebook --execute --allow-errors \
+    --ExecutePreprocessor.timeout=600 --output-dir "$(dirname "$2")" \
+    --output "$(basename "$2")" "$1" > "$TMP/nbconvert.log" 2>&1
+}
+
+if "$PY" jupyter/install.py "$NN" > "$TMP/install.log" 2>&1; then
+  spec="$JUPYTER_DATA_DIR/kernels/nn"
+  missing=""
+  for f in kernel.json nn_kernel.py nn logo-32x32.png logo-64x64.png logo-svg.svg; do
+    [ -e "$spec/$f" ] || missing="$missing $f"
+  done
+  if [ -z "$missing" ] && cmp -s "$NN" "$spec/nn"; then
+    pass "install: kernelspec nn with the wrapper, the logos and a copy of nn"
+  else
+    fail "install: the kernelspec lacks:$missing (or its nn is not NN)"
+  fi
+else
+  fail "install: jupyter/install.py failed:"
+  sed 's/^/    /' "$TMP/install.log"
+  echo "$passed passed, $failed failed"
+  exit 1
+fi
+
+"$PY" tests/jupyter/test_kernel.py > "$TMP/kernel.out" 2>&1
+count test_kernel.py $? "$TMP/kernel.out"
+
+if execute tests/jupyter/edge.ipynb "$TMP/edge.ipynb"; then
+  "$PY" tests/jupyter/check_edge.py "$TMP/edge.ipynb" > "$TMP/edge.out" 2>&1
+  count check_edge.py $? "$TMP/edge.out"
+else
+  fail "edge.ipynb: nbconvert --execute failed:"
+  tail -15 "$TMP/nbconvert.log" | sed 's/^/    /'
+fi
+
+# The course notebook and its checks come together (examples/notebooks/make_course.py
+# writes the one, tests/jupyter/check_course.py reads it): either missing is a failure.
+if [ ! -e examples/notebooks/course.ipynb ] || [ ! -e tests/jupyter/check_course.py ]; then
+  fail "course notebook missing: examples/notebooks/course.ipynb and tests/jupyter/check_course.py"
+elif execute examples/notebooks/course.ipynb "$TMP/course.ipynb"; then
+  "$PY" tests/jupyter/check_course.py "$TMP/course.ipynb" > "$TMP/course.out" 2>&1
+  count check_course.py $? "$TMP/course.out"
+else
+  fail "course.ipynb: nbconvert --execute failed:"
+  tail -15 "$TMP/nbconvert.log" | sed 's/^/    /'
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
