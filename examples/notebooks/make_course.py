@@ -241,11 +241,11 @@ code(r"""
 :lang zh
 help("softmax")
 :lang en
-""")
+""", "check:help_zh")
 
 code(r"""
 explain softmax([1000, 1001, 1002])
-""")
+""", "check:explain_softmax")
 
 code(r"""
 # a batch: one row per sample, softmax along the last axis

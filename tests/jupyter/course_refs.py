@@ -161,6 +161,10 @@ checks = {
     "ravine_ends": close(ravine_ends, PATH),
     "adam_first_step": close(adam_first, PATH),
     "train_accuracy": {"kind": "range", "lo": [0.95], "hi": [1.0]},
+    # help in Chinese after `:lang zh` (softmax "turns scores into probabilities": 概率) …
+    "help_zh": {"kind": "contains", "text": "概率"},
+    # … and English again after `:lang en`: explain's words on the naive formula
+    "explain_softmax": {"kind": "contains", "text": "without C (the naive formula)"},
     "graph": {"kind": "contains", "text": "grad [%s]" % ", ".join(
         "%.6g" % v for v in autograd(neuron, [1.0, -1.0]))},
 }
