@@ -46,6 +46,12 @@ def section(number, title_en, title_zh, formulas, rows, level=2, tag=None):
     md("\n\n".join(parts), tags=["section:%s" % (tag or number)])
 
 
+def note(en, zh):
+    """A short bilingual caption before a demonstration, in the sections' two columns."""
+    assert "|" not in en + zh
+    md("| English | 中文 |\n|---|---|\n| %s | %s |" % (en, zh))
+
+
 # ---------------------------------------------------------------- title
 
 md(r"""
@@ -383,6 +389,9 @@ code(r"""
 plot(bowl, paths = [path], title = "20 steps of gradient descent, lr = 0.1")
 """, "figure")
 
+note("**SGD against minibatch.** The same 128 steps of gradient descent on two clusters, with one sample or with 16 samples per step; the loss over the whole set after each step shows how noisy single samples are.",
+     "**随机梯度下降与小批量。** 在两个簇上同样走 128 步梯度下降，每步用 1 个或 16 个样本；每步之后在整个数据集上的损失显示单个样本有多嘈杂。")
+
 code(r"""
 # two clusters, one sample per step against 16 samples per step
 seed(1)
@@ -433,6 +442,9 @@ section("3.2", "Vanishing and exploding gradients", "梯度消失与梯度爆炸
           "通过限制步长的大小（梯度裁剪，第二个公式：把 g 缩放到范数不超过 c）可以避免梯度爆炸：train(..., clip = 1)、minimize(..., clip = 1)。")],
         level=3)
 
+note("**Vanishing.** Ten sigmoid layers against ten relu layers on the same data: gradient_norms gives the norm of each layer's weight gradient, the first layer first.",
+     "**梯度消失。** 同样的数据上，十层 sigmoid 对比十层 relu：gradient_norms 给出每一层权重梯度的范数，第一层在前。")
+
 code(r"""
 seed(0)
 let moons_data = moons(n = 200, noise = 0.1)
@@ -470,6 +482,9 @@ plot(gs, bars = true, log = true, title = "sigmoid: gradient norm by layer (log 
 code(r"""
 plot(gr, bars = true, title = "relu: gradient norm by layer")
 """, "figure")
+
+note("**Exploding, and clipping.** cliff_valley has a steep wall left of 0 and its minimum at x = 2. From the wall one step of sgd(lr = 0.1) flies to x ≈ 148, onto a plateau it never leaves; with clip = 1 no step is longer than lr · clip = 0.1.",
+     "**梯度爆炸与梯度裁剪。** cliff_valley 在 0 的左边是陡峭的断崖，最小值在 x = 2。从断崖出发，sgd(lr = 0.1) 一步就飞到 x ≈ 148 的平台上，再也回不来；取 clip = 1 时每一步都不超过 lr · clip = 0.1。")
 
 code(r"""
 help("cliff_valley")
@@ -528,6 +543,9 @@ code(r"""
 plot(double_well, -2, 2.2, paths = list(well_mom, well_sgd), labels = list("momentum(u = 0.9)", "sgd"))
 """, "figure")
 
+note("**The ravine.** The notes' problem in two dimensions: the five optimizers from the same start, 50 steps each. compare draws their paths and tabulates how close each came.",
+     "**峡谷。** 笔记中的问题在二维上的样子：五种优化算法从同一点出发，各走 50 步。compare 画出它们的路径，并列表比较各自的结果。")
+
 code(r"""
 # the ravine 0.1x² + 10y²: fast across, slow along; 50 steps of each optimizer
 let x0 = [-3, 1]
@@ -559,7 +577,9 @@ explain adam(lr = 0.1, w = [1, -2], g = [0.5, -0.1])
 
 code(r"""
 # v and r start at 0: early on they are too small, 1 − u^t and 1 − ρ^t scale them up
-for t in list(1, 2, 10, 100) { print("t =", t, " 1 − 0.9^t =", 1 - 0.9 ^ t, " 1 − 0.999^t =", 1 - 0.999 ^ t) }
+for t in list(1, 2, 10, 100) {
+  print("t =", t, " 1 − 0.9^t =", 1 - 0.9 ^ t, " 1 − 0.999^t =", 1 - 0.999 ^ t)
+}
 """)
 
 code(r"""
