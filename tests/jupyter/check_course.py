@@ -59,7 +59,7 @@ def numbers(text):
     return [float(n) for n in NUMBER.findall(text)]
 
 
-def judge(name, ref, cell):
+def judge(ref, cell):
     """One check of a tagged cell against its reference entry: (ok, detail)."""
     if ref["kind"] == "contains":
         ok = ref["text"] in all_text(cell)
@@ -153,7 +153,7 @@ def main():
         if name not in tagged:
             report(False, "course: %s: no cell tagged check:%s" % (name, name))
             continue
-        ok, detail = judge(name, ref, tagged[name])
+        ok, detail = judge(ref, tagged[name])
         report(ok, "course: %s: %s" % (name, detail))
 
     figures = [c for c in code if "figure" in tags(c)]
