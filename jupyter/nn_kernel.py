@@ -265,6 +265,8 @@ class NNKernel(Kernel):
         # True once a cell chose the language (`:lang`): a fresh child is told it.
         self.lang_chosen = False
         self.child = None
+        # What the next cell says first on stderr: that an idle child had died.
+        self.note = ""
         self.shutting_down = False
         self.progress_id = None
         # Started now, so that the first cell does not wait for it; should it fail,
@@ -296,16 +298,16 @@ class NNKernel(Kernel):
         return None
 
     def ready_child(self):
-        """Make sure a live child is there. Returns (error text or None, note for the
-        cell's stderr or '' when an earlier child had died between requests)."""
-        note = ""
+        """Make sure a live child is there; returns an error text when none can start,
+        else None. A child found dead between requests leaves a note for the next cell
+        (its definitions are gone)."""
         if self.child is not None and not self.child.alive():
-            note = self.say("died_idle", how=self.child.exit_words())
+            self.note = self.say("died_idle", how=self.child.exit_words())
             self.child.close()
             self.child = None
         if self.child is None:
-            return self.start_child(), note
-        return None, note
+            return self.start_child()
+        return None
 
     def replace_child(self):
         if self.child is not None:
@@ -317,8 +319,7 @@ class NNKernel(Kernel):
     def ask(self, kind, arg, code):
         """A one-frame request (complete, inspect, is_complete) or None when the child
         cannot answer (it is then replaced)."""
-        err, _ = self.ready_child()
-        if err:
+        if self.ready_child():
             return None
         with sigint(signal.SIG_IGN):
             try:
@@ -347,26 +348,27 @@ class NNKernel(Kernel):
 
     def do_execute(self, code, silent, store_history=True, user_expressions=None,
                    allow_stdin=False):
+        # The base class has counted this cell unless it is silent; one kept out of
+        # the history does not advance the count, but is named In[count] all the same.
+        count = self.execution_count
         if not silent and not store_history:
-            # The base class counted this cell already; a cell kept out of the
-            # history does not advance the count.
             self.execution_count -= 1
-        count = self.execution_count + (0 if silent or store_history else 1)
         publish = not silent
-        err, note = self.ready_child()
+        err = self.ready_child()
         if publish:
-            self.stream("stderr", note)
+            self.stream("stderr", self.note)
+            self.note = ""
         if err:
             return self.fail("Error", err, [err], publish)
         # do_shutdown (on the control thread) may drop self.child meanwhile.
         child = self.child
         self.progress_id = None
         errors = []
-        status = None
+        status, how = None, ""
         with sigint(lambda signum, frame: child.interrupt()):
             try:
                 child.send("run", count, code.encode("utf-8"))
-                status = self.relay(child, errors, publish)
+                status = self.relay(child, count, errors, publish)
             except ChildGone as e:
                 how = e.how
         if publish:
@@ -388,7 +390,7 @@ class NNKernel(Kernel):
         return self.fail(ename, report.split("\n", 1)[0], report.rstrip("\n").split("\n"),
                          publish)
 
-    def relay(self, child, errors, publish):
+    def relay(self, child, count, errors, publish):
         """Turn the frames of a run into iopub messages until `done`; returns its
         status. Error reports are collected in errors (their ename depends on the
         status). Stream text of one kind that arrives together goes out as one
@@ -439,7 +441,7 @@ class NNKernel(Kernel):
                     self.progress(text)
             elif kind == "result":
                 self.send_response(self.iopub_socket, "execute_result", {
-                    "execution_count": self.execution_count,
+                    "execution_count": count,
                     "data": {"text/plain": text}, "metadata": {}})
             else:
                 self.log.warning("nn sent an unknown frame %r", kind)

@@ -345,6 +345,14 @@ def test_child_dies(s):
     r, msgs = s.run("kept")
     check("a child that dies mid-cell: the definitions are gone, the kernel works",
           r["status"] == "error" and "undefined name 'kept'" in r.get("evalue", ""), r)
+    s.run("let kept2 = 6")
+    [pid] = s.nn_pids()
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.5)
+    r, msgs = s.run("kept2")
+    check("a child that died between cells: the next cell says so and runs afresh",
+          "nn had stopped (signal 9 (SIGKILL))" in streams(msgs, "stderr")
+          and "undefined name 'kept2'" in r.get("evalue", ""), (streams(msgs, "stderr"), r))
 
 
 def test_restart(s):
