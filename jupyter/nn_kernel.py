@@ -9,6 +9,7 @@ jupyter/install.py writes (`make jupyter`); the nn binary is $NN_KERNEL_NN, else
 `nn` beside this file.
 """
 
+import ctypes
 import os
 import re
 import select
@@ -19,11 +20,27 @@ import uuid
 
 from ipykernel.kernelbase import Kernel
 
-# How long a closing child gets after end of input, then after SIGTERM, in seconds.
-CLOSE_WAIT = 2.0
+# How long a closing child gets after end of input, then after SIGTERM, in seconds
+# (both well within the 5 s jupyter_client waits for a kernel to shut down).
+CLOSE_WAIT = 1.0
 # A frame header is three fields on one line; a longer "line" means a broken stream.
 MAX_HEADER = 64
 KIND = re.compile(rb"^[a-z_]+$")
+
+
+try:
+    PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):
+    PRCTL = None
+PR_SET_PDEATHSIG = 1
+SIGKILL = int(signal.SIGKILL)
+
+
+def die_with_parent():
+    """Run in the forked child before nn starts: Linux kills it when the kernel dies,
+    even by SIGKILL (a forced restart), so no nn goes on running a cell for nobody —
+    it is in a session of its own, out of reach of the kill of the kernel's group."""
+    PRCTL(PR_SET_PDEATHSIG, SIGKILL)
 
 
 class ChildGone(Exception):
@@ -45,7 +62,8 @@ class Child:
         # second one as "stop at once").
         self.proc = subprocess.Popen(
             [path, "--kernel"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, bufsize=0, start_new_session=True)
+            stderr=subprocess.PIPE, bufsize=0, start_new_session=True,
+            preexec_fn=die_with_parent if PRCTL else None)
         self.buf = bytearray()
         self.stderr_parts = []
         self.stderr_lock = threading.Lock()

@@ -376,6 +376,15 @@ def test_restart(s):
     r, msgs = s.run("2 + 2")
     check("restart while a cell runs: the old nn has exited, the new kernel runs cells",
           not alive(old) and result(msgs) == "4" and took < 30, (old, took, msgs))
+    [old] = s.nn_pids()
+    s.execute("while true { }")
+    time.sleep(1.0)
+    s.km.restart_kernel(now=True)
+    s.kc.wait_for_ready(timeout=TIMEOUT)
+    time.sleep(0.5)
+    r, msgs = s.run("3 + 3")
+    check("forced restart (the kernel killed) while a cell runs: its nn goes too",
+          not alive(old) and result(msgs) == "6", (old, alive(old), result(msgs)))
     [pid] = s.nn_pids()
     s.close()
     check("shutdown: the nn child has exited", not alive(pid), pid)
