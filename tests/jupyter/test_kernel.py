@@ -2,8 +2,8 @@
 it: kernel_info, execution (values, streams, errors, figures, help), completion,
 inspection, is_complete, interrupts (training keeps its weights; a plain loop stops),
 the progress display, a child that dies, shutdown and restart, Chinese.
-Run by tests/jupyter/run.sh with the kernelspec "nn" installed in JUPYTER_DATA_DIR and
-NN (the nn binary the kernelspec holds a copy of). Prints PASS/FAIL lines.
+Run by tests/jupyter/run.sh with the kernelspec "nn" installed in JUPYTER_DATA_DIR (in
+its scratch folder) and NN (the nn binary the kernelspec holds a copy of). Prints PASS/FAIL lines.
 """
 
 import os
@@ -418,6 +418,20 @@ def test_chinese():
     s.close()
 
 
+def test_override(nn):
+    """NN_KERNEL_NN names the binary the kernel runs instead of its copy: here a script
+    that runs NN in Chinese, which the error message shows."""
+    tmp = os.path.dirname(os.environ["JUPYTER_DATA_DIR"])
+    script = os.path.join(tmp, "nn-zh")
+    with open(script, "w") as f:
+        f.write('#!/bin/sh\nexec "%s" --lang zh "$@"\n' % nn)
+    os.chmod(script, 0o755)
+    s = Session(NN_KERNEL_NN=script)
+    r, _ = s.run("nope")
+    check("NN_KERNEL_NN: the kernel runs that nn", "错误" in r.get("evalue", ""), r)
+    s.close()
+
+
 def main():
     nn = os.environ["NN"]
     version = subprocess.run([nn, "--version"], capture_output=True,
@@ -436,6 +450,7 @@ def main():
     test_child_dies(s)
     test_restart(s)
     test_chinese()
+    test_override(nn)
     return 1 if failures else 0
 
 
