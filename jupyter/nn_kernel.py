@@ -9,6 +9,7 @@ jupyter/install.py writes (`make jupyter`); the nn binary is $NN_KERNEL_NN, else
 `nn` beside this file.
 """
 
+import codecs
 import ctypes
 import os
 import re
@@ -16,6 +17,7 @@ import select
 import signal
 import subprocess
 import threading
+import time
 import uuid
 
 from ipykernel.kernelbase import Kernel
@@ -26,6 +28,8 @@ CLOSE_WAIT = 1.0
 # A frame header is three fields on one line; a longer "line" means a broken stream.
 MAX_HEADER = 64
 KIND = re.compile(rb"^[a-z_]+$")
+# Stream text that arrives together goes out as one message, held at most this long.
+STREAM_HOLD = 0.1
 
 
 try:
@@ -65,6 +69,7 @@ class Child:
             stderr=subprocess.PIPE, bufsize=0, start_new_session=True,
             preexec_fn=die_with_parent if PRCTL else None)
         self.buf = bytearray()
+        self.stderr_text = codecs.getincrementaldecoder("utf-8")("replace")
         self.stderr_parts = []
         self.stderr_lock = threading.Lock()
         self.stderr_thread = threading.Thread(target=self._drain_stderr, daemon=True)
@@ -84,7 +89,7 @@ class Child:
         with self.stderr_lock:
             data = b"".join(self.stderr_parts)
             self.stderr_parts = []
-        return data.decode("utf-8", "replace")
+        return self.stderr_text.decode(data)
 
     def send(self, kind, arg, payload=b""):
         """Write one request frame; ChildGone when the child no longer reads."""
@@ -412,17 +417,22 @@ class NNKernel(Kernel):
         """Turn the frames of a run into iopub messages until `done`; returns its
         status. Error reports are collected in errors (their ename depends on the
         status). Stream text of one kind that arrives together goes out as one
-        message, so a loop of prints does not become thousands of messages."""
-        pending_name, pending = None, []
+        message, so a loop of prints does not become thousands of messages; it is
+        decoded as one stream, so a character cut between two frames stays whole."""
+        pending_name, pending, since = None, [], 0.0
+        decoders = {name: codecs.getincrementaldecoder("utf-8")("replace")
+                    for name in ("stdout", "stderr")}
 
         def flush():
             nonlocal pending_name, pending
             if pending and publish:
-                self.stream(pending_name, "".join(pending))
+                self.stream(pending_name, decoders[pending_name].decode(b"".join(pending)))
             pending_name, pending = None, []
 
         while True:
-            frame = child.frame(0 if pending else 0.1)
+            if pending and time.monotonic() - since > STREAM_HOLD:
+                flush()
+            frame = child.frame(0 if pending else STREAM_HOLD)
             text = child.take_stderr()
             if text:
                 flush()
@@ -432,15 +442,16 @@ class NNKernel(Kernel):
                 flush()
                 continue
             kind, arg, payload = frame
-            text = payload.decode("utf-8", "replace")
             if kind in ("out", "err"):
                 name = "stdout" if kind == "out" else "stderr"
                 if name != pending_name:
                     flush()
+                    since = time.monotonic()
                 pending_name = name
-                pending.append(text)
+                pending.append(payload)
                 continue
             flush()
+            text = payload.decode("utf-8", "replace")
             if kind == "done":
                 self.progress_id = None
                 return arg
