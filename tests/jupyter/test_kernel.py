@@ -272,8 +272,7 @@ def test_interrupt_training(s):
 
     t0 = time.time()
     r, msgs = s.run("let h = train(net, d, loss = bce, optimizer = sgd(lr = 0.01), "
-                    "epochs = 10000000)\nprint(\"epochs run:\", len(h.loss))\nh.loss[len(h.loss) - 1]",
-                    on_msg)
+                    "epochs = 10000000)\nprint(\"epochs run:\", len(h.loss))", on_msg)
     took = time.time() - t0
     text = streams(msgs, "stderr") + streams(msgs) + "".join(
         m["content"]["data"]["text/plain"] for m in msgs
@@ -283,18 +282,24 @@ def test_interrupt_training(s):
     check("interrupt during training: output says training was interrupted",
           "training interrupted" in text, text[-400:])
     epochs = [float(n) for n in re.findall(r"epochs run: (\d+)", streams(msgs))]
-    last = numbers(result(msgs) if isinstance(result(msgs), str) else "")
     check("interrupt during training: the history stops early",
           len(epochs) == 1 and 0 < epochs[0] < 10000000, streams(msgs))
-    r, msgs = s.run("let h2 = train(net, d, loss = bce, optimizer = sgd(lr = 0.01), "
-                    "epochs = 1)\nh2.loss[0]")
-    first = numbers(result(msgs) if isinstance(result(msgs), str) else "")
-    start = s.run("evaluate(bin(), d, loss = bce).loss")[1]
-    fresh = numbers(result(start) if isinstance(result(start), str) else "")
+
+    def value(code):
+        got = result(s.run(code)[1])
+        return numbers(got)[0] if isinstance(got, str) and numbers(got) else None
+
+    # The loss of the weights reached, of the next epoch of training, and of the same
+    # model freshly made (seed(1) above: the weights training started from).
+    kept = value("evaluate(net, d, loss = bce).loss")
+    first = value("let h2 = train(net, d, loss = bce, optimizer = sgd(lr = 0.01), "
+                  "epochs = 1)\nh2.loss[0]")
+    fresh = value("seed(1)\nevaluate(bin(), d, loss = bce).loss")
     check("interrupt during training: the weights are kept (training continues from "
-          "where it stopped)", len(first) == 1 and len(last) == 1 and len(fresh) == 1
-          and first[0] < 1.5 * last[0] + 1e-3 and first[0] < 0.5 * fresh[0],
-          "loss after the interrupt %s, next epoch %s, a fresh model %s" % (last, first, fresh))
+          "where it stopped)", None not in (kept, first, fresh)
+          and kept < 0.2 * fresh and first < 0.2 * fresh and first < 4 * kept + 0.01,
+          "loss of the weights kept %s, of the next epoch %s, of the model at the start %s"
+          % (kept, first, fresh))
 
 
 def test_progress(s):
