@@ -304,7 +304,7 @@ def test_interrupt_training(s):
 
 def test_progress(s):
     _, msgs = s.run("let hp = train(net, d, loss = bce, optimizer = sgd(lr = 0.01), "
-                    "epochs = 20000)")
+                    "epochs = 40000)")
     shown = [m for m in msgs if m["msg_type"] == "display_data"
              and "image/svg+xml" not in m["content"]["data"]]
     updates = [m for m in msgs if m["msg_type"] == "update_display_data"]
@@ -314,7 +314,7 @@ def test_progress(s):
           [m["content"] for m in shown])
     last = updates[-1]["content"]["data"]["text/plain"] if updates else ""
     check("progress: several update_display_data, the last at the last epoch",
-          len(updates) >= 3 and "20000/20000" in last and "\r" not in last,
+          len(updates) >= 3 and "40000/40000" in last and "\r" not in last,
           (len(updates), last))
 
 
