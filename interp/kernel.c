@@ -176,6 +176,14 @@ static int run_command(Kernel *K, const char *line, size_t len) {
   return piece_status(K, st);
 }
 
+/* Does the code not yet run (from code_from on) end where an entry may end, so that a ':'
+   line after it is a command rather than part of an unfinished expression? */
+static bool at_boundary(Kernel *K, const StrBuf *code, size_t code_from) {
+  int depth;
+  return blank(code->s + code_from, code->len - code_from) ||
+         interp_check(&K->I, code->s, code->len, &depth) != INTERP_INCOMPLETE;
+}
+
 /* A cell: its code, with ':' command lines at entry boundaries run in order. */
 static void run_cell(Kernel *K, long count, const char *cell, size_t len) {
   rt_interrupted = 0; /* a Ctrl-C while idle stops nothing */
@@ -191,10 +199,7 @@ static void run_cell(Kernel *K, long count, const char *cell, size_t len) {
     at += n;
     size_t b = 0;
     while (b < n && (line[b] == ' ' || line[b] == '\t')) b++;
-    int depth;
-    bool boundary = blank(code.s + code_from, code.len - code_from) ||
-                    interp_check(&K->I, code.s, code.len, &depth) != INTERP_INCOMPLETE;
-    if (b < n && line[b] == ':' && boundary) {
+    if (b < n && line[b] == ':' && at_boundary(K, &code, code_from)) {
       if (!blank(code.s + code_from, code.len - code_from)) status = run_code(K, name, &code, false);
       if (!status) status = run_command(K, line, nl ? n - 1 : n);
       /* what ran becomes blank lines, so the lines after keep their numbers */
@@ -296,10 +301,9 @@ static char *name_at(const char *code, size_t len, size_t pos) {
       if (c == ')' || c == ']') depth++;
       else if ((c == '(' || c == '[') && depth) depth--;
       else if (c == '(') break;
-      else if (c == '\n' && depth == 0 && i + 1 == pos) return NULL;
       if (i == 0) return NULL;
     }
-    if (code[i] != '(') return NULL;
+    if (pos == 0) return NULL;
     to = i;
     while (to > 0 && (code[to - 1] == ' ' || code[to - 1] == '\t')) to--;
     from = to;
@@ -337,8 +341,7 @@ static void is_complete(Kernel *K, const char *code, size_t len) {
     size_t n = nl ? (size_t)(nl - line) + 1 : len - at, b = 0;
     at += n;
     while (b < n && (line[b] == ' ' || line[b] == '\t')) b++;
-    int depth;
-    if (b < n && line[b] == ':' && (blank(c.s, c.len) || interp_check(&K->I, c.s, c.len, &depth) != INTERP_INCOMPLETE))
+    if (b < n && line[b] == ':' && at_boundary(K, &c, 0))
       sb_putc(&c, '\n');
     else
       sb_putn(&c, line, n);

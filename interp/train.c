@@ -225,7 +225,7 @@ static void progress(bool tty, long epoch, long epochs, long step, long steps, d
   if (!tty && !p->show_progress) return;
   double el = now_seconds() - started, eta = step ? el / (double)step * (double)(steps - step) : 0;
   int width = 24, done = (int)((double)width * (double)step / (double)(steps ? steps : 1));
-  char bar[32], line[256];
+  char bar[32], line[512];
   for (int i = 0; i < width; i++) bar[i] = i < done ? '=' : i == done ? '>' : ' ';
   bar[width] = 0;
   int n = snprintf(line, sizeof line, _("epoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs"),

@@ -21,4 +21,8 @@ let = 3'
   req run 6 'x'
   req run 7 'none'
   req run 8 '[1, 2] + [1, 2, 3]'
+  req run 9 'seed(1)
+model twice() { dense(2, 2); softmax; softmax }
+let t = train(twice(), blobs(n = 8, centers = 2), optimizer = sgd(), epochs = 1, verbose = false)
+len(t.loss)'
 } | kernel
