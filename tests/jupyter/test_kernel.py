@@ -121,8 +121,7 @@ def alive(pid):
 TRAIN_SETUP = """seed(1)
 model bin() { dense(2, 16); relu; dense(16, 1); sigmoid }
 let net = bin()
-let d = moons(n = 200)
-print(evaluate(net, d, loss = bce).loss)"""
+let d = moons(n = 200)"""
 
 
 def test_info(s, version):
@@ -132,8 +131,13 @@ def test_info(s, version):
     check("kernel_info language nn",
           li.get("name") == "nn" and li.get("mimetype") == "text/x-nn"
           and li.get("file_extension") == ".nn" and info.get("implementation") == "nn", li)
-    check("kernel_info version is nn's", li.get("version") == version,
+    check("kernel_info version is nn's", li.get("version") == version
+          and info.get("implementation_version") == version
+          and info.get("banner", "").startswith("nn " + version),
           "%r, nn --version says %r" % (li.get("version"), version))
+    links = info.get("help_links") or [{}]
+    check("kernel_info help link: the installed README", links[0].get("url", "").endswith(
+          "/kernels/nn/README.md") and os.path.exists(links[0]["url"][len("file://"):]), links)
 
 
 def test_execute(s):
