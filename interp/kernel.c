@@ -176,11 +176,11 @@ static int run_command(Kernel *K, const char *line, size_t len) {
   return piece_status(K, st);
 }
 
-/* Does the code not yet run (from code_from on) end where an entry may end, so that a ':'
-   line after it is a command rather than part of an unfinished expression? */
-static bool at_boundary(Kernel *K, const StrBuf *code, size_t code_from) {
+/* Does the code not yet run end where an entry may end, so that a ':' line after it is a
+   command rather than part of an unfinished expression? */
+static bool at_boundary(Kernel *K, const StrBuf *code) {
   int depth;
-  return blank(code->s + code_from, code->len - code_from) ||
+  return blank(code->s, code->len) ||
          interp_check(&K->I, code->s, code->len, &depth) != INTERP_INCOMPLETE;
 }
 
@@ -192,27 +192,25 @@ static void run_cell(Kernel *K, long count, const char *cell, size_t len) {
   StrBuf code = {0};
   sb_puts(&code, "");
   int status = 0;
-  size_t code_from = 0; /* code.len where the lines not yet run start */
   for (size_t at = 0; at < len && !status;) {
     const char *line = cell + at, *nl = memchr(line, '\n', len - at);
     size_t n = nl ? (size_t)(nl - line) + 1 : len - at;
     at += n;
     size_t b = 0;
     while (b < n && (line[b] == ' ' || line[b] == '\t')) b++;
-    if (b < n && line[b] == ':' && at_boundary(K, &code, code_from)) {
-      if (!blank(code.s + code_from, code.len - code_from)) status = run_code(K, name, &code, false);
+    if (b < n && line[b] == ':' && at_boundary(K, &code)) {
+      if (!blank(code.s, code.len)) status = run_code(K, name, &code, false);
       if (!status) status = run_command(K, line, nl ? n - 1 : n);
       /* what ran becomes blank lines, so the lines after keep their numbers */
       size_t lines = 0;
       for (size_t i = 0; i < code.len; i++) lines += code.s[i] == '\n';
       code.len = 0;
       for (size_t i = 0; i <= lines; i++) sb_putc(&code, '\n');
-      code_from = code.len;
     } else {
       sb_putn(&code, line, n);
     }
   }
-  if (!status && !blank(code.s + code_from, code.len - code_from)) status = run_code(K, name, &code, true);
+  if (!status && !blank(code.s, code.len)) status = run_code(K, name, &code, true);
   sb_free(&code);
   flush_text(K);
   frame(K, "done", status, "", 0);
@@ -341,7 +339,7 @@ static void is_complete(Kernel *K, const char *code, size_t len) {
     size_t n = nl ? (size_t)(nl - line) + 1 : len - at, b = 0;
     at += n;
     while (b < n && (line[b] == ' ' || line[b] == '\t')) b++;
-    if (b < n && line[b] == ':' && at_boundary(K, &c, 0))
+    if (b < n && line[b] == ':' && at_boundary(K, &c))
       sb_putc(&c, '\n');
     else
       sb_putn(&c, line, n);
