@@ -9,21 +9,42 @@ jupyter/install.py writes (`make jupyter`); the nn binary is $NN_KERNEL_NN, else
 `nn` beside this file.
 """
 
+import codecs
+import ctypes
 import os
 import re
 import select
 import signal
 import subprocess
 import threading
+import time
 import uuid
 
 from ipykernel.kernelbase import Kernel
 
-# How long a closing child gets after end of input, then after SIGTERM, in seconds.
-CLOSE_WAIT = 2.0
+# How long a closing child gets after end of input, then after SIGTERM, in seconds
+# (both well within the 5 s jupyter_client waits for a kernel to shut down).
+CLOSE_WAIT = 1.0
 # A frame header is three fields on one line; a longer "line" means a broken stream.
 MAX_HEADER = 64
 KIND = re.compile(rb"^[a-z_]+$")
+# Stream text that arrives together goes out as one message, held at most this long.
+STREAM_HOLD = 0.1
+
+
+try:
+    PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):
+    PRCTL = None
+PR_SET_PDEATHSIG = 1
+SIGKILL = int(signal.SIGKILL)
+
+
+def die_with_parent():
+    """Run in the forked child before nn starts: Linux kills it when the kernel dies,
+    even by SIGKILL (a forced restart), so no nn goes on running a cell for nobody —
+    it is in a session of its own, out of reach of the kill of the kernel's group."""
+    PRCTL(PR_SET_PDEATHSIG, SIGKILL)
 
 
 class ChildGone(Exception):
@@ -45,8 +66,10 @@ class Child:
         # second one as "stop at once").
         self.proc = subprocess.Popen(
             [path, "--kernel"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, bufsize=0, start_new_session=True)
+            stderr=subprocess.PIPE, bufsize=0, start_new_session=True,
+            preexec_fn=die_with_parent if PRCTL else None)
         self.buf = bytearray()
+        self.stderr_text = codecs.getincrementaldecoder("utf-8")("replace")
         self.stderr_parts = []
         self.stderr_lock = threading.Lock()
         self.stderr_thread = threading.Thread(target=self._drain_stderr, daemon=True)
@@ -66,7 +89,7 @@ class Child:
         with self.stderr_lock:
             data = b"".join(self.stderr_parts)
             self.stderr_parts = []
-        return data.decode("utf-8", "replace")
+        return self.stderr_text.decode(data)
 
     def send(self, kind, arg, payload=b""):
         """Write one request frame; ChildGone when the child no longer reads."""
@@ -265,6 +288,8 @@ class NNKernel(Kernel):
         # True once a cell chose the language (`:lang`): a fresh child is told it.
         self.lang_chosen = False
         self.child = None
+        # What the next cell says first on stderr: that an idle child had died.
+        self.note = ""
         self.shutting_down = False
         self.progress_id = None
         # Started now, so that the first cell does not wait for it; should it fail,
@@ -296,16 +321,16 @@ class NNKernel(Kernel):
         return None
 
     def ready_child(self):
-        """Make sure a live child is there. Returns (error text or None, note for the
-        cell's stderr or '' when an earlier child had died between requests)."""
-        note = ""
+        """Make sure a live child is there; returns an error text when none can start,
+        else None. A child found dead between requests leaves a note for the next cell
+        (its definitions are gone)."""
         if self.child is not None and not self.child.alive():
-            note = self.say("died_idle", how=self.child.exit_words())
+            self.note = self.say("died_idle", how=self.child.exit_words())
             self.child.close()
             self.child = None
         if self.child is None:
-            return self.start_child(), note
-        return None, note
+            return self.start_child()
+        return None
 
     def replace_child(self):
         if self.child is not None:
@@ -317,8 +342,7 @@ class NNKernel(Kernel):
     def ask(self, kind, arg, code):
         """A one-frame request (complete, inspect, is_complete) or None when the child
         cannot answer (it is then replaced)."""
-        err, _ = self.ready_child()
-        if err:
+        if self.ready_child():
             return None
         with sigint(signal.SIG_IGN):
             try:
@@ -347,26 +371,27 @@ class NNKernel(Kernel):
 
     def do_execute(self, code, silent, store_history=True, user_expressions=None,
                    allow_stdin=False):
+        # The base class has counted this cell unless it is silent; one kept out of
+        # the history does not advance the count, but is named In[count] all the same.
+        count = self.execution_count
         if not silent and not store_history:
-            # The base class counted this cell already; a cell kept out of the
-            # history does not advance the count.
             self.execution_count -= 1
-        count = self.execution_count + (0 if silent or store_history else 1)
         publish = not silent
-        err, note = self.ready_child()
+        err = self.ready_child()
         if publish:
-            self.stream("stderr", note)
+            self.stream("stderr", self.note)
+            self.note = ""
         if err:
             return self.fail("Error", err, [err], publish)
         # do_shutdown (on the control thread) may drop self.child meanwhile.
         child = self.child
         self.progress_id = None
         errors = []
-        status = None
+        status, how = None, ""
         with sigint(lambda signum, frame: child.interrupt()):
             try:
                 child.send("run", count, code.encode("utf-8"))
-                status = self.relay(child, errors, publish)
+                status = self.relay(child, count, errors, publish)
             except ChildGone as e:
                 how = e.how
         if publish:
@@ -388,21 +413,26 @@ class NNKernel(Kernel):
         return self.fail(ename, report.split("\n", 1)[0], report.rstrip("\n").split("\n"),
                          publish)
 
-    def relay(self, child, errors, publish):
+    def relay(self, child, count, errors, publish):
         """Turn the frames of a run into iopub messages until `done`; returns its
         status. Error reports are collected in errors (their ename depends on the
         status). Stream text of one kind that arrives together goes out as one
-        message, so a loop of prints does not become thousands of messages."""
-        pending_name, pending = None, []
+        message, so a loop of prints does not become thousands of messages; it is
+        decoded as one stream, so a character cut between two frames stays whole."""
+        pending_name, pending, since = None, [], 0.0
+        decoders = {name: codecs.getincrementaldecoder("utf-8")("replace")
+                    for name in ("stdout", "stderr")}
 
         def flush():
             nonlocal pending_name, pending
             if pending and publish:
-                self.stream(pending_name, "".join(pending))
+                self.stream(pending_name, decoders[pending_name].decode(b"".join(pending)))
             pending_name, pending = None, []
 
         while True:
-            frame = child.frame(0 if pending else 0.1)
+            if pending and time.monotonic() - since > STREAM_HOLD:
+                flush()
+            frame = child.frame(0 if pending else STREAM_HOLD)
             text = child.take_stderr()
             if text:
                 flush()
@@ -412,15 +442,16 @@ class NNKernel(Kernel):
                 flush()
                 continue
             kind, arg, payload = frame
-            text = payload.decode("utf-8", "replace")
             if kind in ("out", "err"):
                 name = "stdout" if kind == "out" else "stderr"
                 if name != pending_name:
                     flush()
+                    since = time.monotonic()
                 pending_name = name
-                pending.append(text)
+                pending.append(payload)
                 continue
             flush()
+            text = payload.decode("utf-8", "replace")
             if kind == "done":
                 self.progress_id = None
                 return arg
@@ -439,7 +470,7 @@ class NNKernel(Kernel):
                     self.progress(text)
             elif kind == "result":
                 self.send_response(self.iopub_socket, "execute_result", {
-                    "execution_count": self.execution_count,
+                    "execution_count": count,
                     "data": {"text/plain": text}, "metadata": {}})
             else:
                 self.log.warning("nn sent an unknown frame %r", kind)

@@ -109,6 +109,12 @@ def main():
     out = stream(cells, "help-command")
     check("`:help NAME` in a cell", out.startswith("softmax(") and "Softmax turns" in out,
           out[:200])
+    out = stream(cells, "vars")
+    check("`:vars` lists the session's names", "a = 3\n" in out and "f = <fn f(x)>\n" in out,
+          out)
+    check("`:quit` is ignored in a notebook, with a note",
+          "restart the kernel" in stream(cells, "quit", "stderr")
+          and stream(cells, "quit") == "still here\n", outputs(cells, "quit"))
     return 1 if failures else 0
 
 

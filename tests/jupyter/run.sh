@@ -18,11 +18,13 @@ case "$NN" in /*) ;; *) NN="$ROOT/$NN" ;; esac
 PY=${PY:-/usr/bin/python3}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-# A Jupyter of our own: kernelspecs, connection files and config in the scratch folder.
+# A Jupyter of our own: kernelspecs, connection files and config (ipykernel's IPython
+# profile too) in the scratch folder, nothing read from or written to $HOME.
 JUPYTER_DATA_DIR="$TMP/data"
 JUPYTER_RUNTIME_DIR="$TMP/runtime"
 JUPYTER_CONFIG_DIR="$TMP/config"
-export NN PY JUPYTER_DATA_DIR JUPYTER_RUNTIME_DIR JUPYTER_CONFIG_DIR NO_COLOR=1
+IPYTHONDIR="$TMP/ipython"
+export NN PY JUPYTER_DATA_DIR JUPYTER_RUNTIME_DIR JUPYTER_CONFIG_DIR IPYTHONDIR NO_COLOR=1
 unset LANGUAGE LC_ALL LC_MESSAGES NN_KERNEL_NN
 export LANG=C.UTF-8
 passed=0
