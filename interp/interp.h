@@ -19,8 +19,9 @@ int interp_run(Interp *I, const char *name, const char *text, size_t len, bool *
 /* Run a file by path; errors reported; 0 or 1. */
 int interp_run_file(Interp *I, const char *path);
 /* Does text parse, without running it? INTERP_INCOMPLETE when it ended inside a bracket,
-   block or string (the REPL would ask for another line); then *depth is the number of
-   brackets left open, else 0. Nothing is reported. */
+   block or string (the REPL would ask for another line), or when a bracket is still open
+   at the end after a syntax error (`model {`: the error is reported once it is closed);
+   then *depth is the number of brackets left open, else 0. Nothing is reported. */
 typedef enum { INTERP_COMPLETE, INTERP_INCOMPLETE, INTERP_INVALID } InterpCheck;
 InterpCheck interp_check(Interp *I, const char *text, size_t len, int *depth);
 /* The language of messages and help for this session ("en", "zh", or a spelling help.h's

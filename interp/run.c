@@ -291,7 +291,11 @@ InterpCheck interp_check(Interp *I, const char *text, size_t len, int *depth) {
     rt_pop(&f); /* out of memory: the front end runs the code and reports it there */
   }
   if (src) source_free(src);
-  if (got == INTERP_INCOMPLETE) *depth = open_brackets(text, len);
+  /* A syntax error before a bracket still open at the end (`model {`, a name forgotten)
+     is reported once the user closes it: a console asks for more lines first. */
+  int open = open_brackets(text, len);
+  if (got == INTERP_INVALID && open > 0) got = INTERP_INCOMPLETE;
+  if (got == INTERP_INCOMPLETE) *depth = open;
   return got;
 }
 

@@ -254,7 +254,7 @@ def test_inspect(s):
 
 
 def test_is_complete(s):
-    cases = [("1 + 1", "complete", None), ("model m() {", "incomplete", "  "),
+    cases = [("1 + 1", "complete", None), ("model m() {", "incomplete", "  "), ("model {", "incomplete", "  "),
              ("model m() {\n  dense(2, f(", "incomplete", "      "), ("1 + )", "invalid", None),
              (":help softmax", "complete", None)]
     for code, status, indent in cases:
