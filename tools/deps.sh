@@ -12,7 +12,8 @@
 #                           part, onnxruntime-node, is `make deps-export`'s next step)
 #   sh tools/deps.sh jupyter that, and what `make jupyter` and `make test-jupyter` need on
 #                           top: Debian's python3 with ipykernel, jupyter_client,
-#                           nbformat, nbclient and nbconvert
+#                           nbformat, nbclient and nbconvert; jupyter kernelspec and
+#                           jupyter console
 set -e
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -70,6 +71,10 @@ if [ "${1:-}" = jupyter ]; then
            nbformat:python3-nbformat nbclient:python3-nbclient nbconvert:jupyter-nbconvert; do
     /usr/bin/python3 -c "import ${m%%:*}" 2>/dev/null || need="$need ${m#*:}"
   done
+  # the commands: `jupyter kernelspec list`, and `jupyter console --kernel nn` (a REPL
+  # that asks the kernel whether an entry is complete)
+  have_cmd jupyter-kernelspec || need="$need jupyter-client"
+  have_cmd jupyter-console || need="$need jupyter-console"
 fi
 if [ -z "$need" ]; then
   echo "deps: everything the build needs is installed"

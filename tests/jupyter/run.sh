@@ -2,7 +2,8 @@
 # run.sh — `make test-jupyter`: the nn kernel for Jupyter (issue 13), on Debian's
 # ipykernel, jupyter_client and nbconvert (`make deps-jupyter` installs them). Installs
 # the kernelspec into a scratch JUPYTER_DATA_DIR with jupyter/install.py, the path
-# `make jupyter` takes, holding a copy of NN; then drives the kernel with jupyter_client
+# `make jupyter` takes, holding a copy of NN; then finds it with `jupyter kernelspec` and
+# runs a few entries in `jupyter console`, drives the kernel with jupyter_client
 # (test_kernel.py), executes tests/jupyter/edge.ipynb headlessly and checks it
 # (check_edge.py), and executes examples/notebooks/course.ipynb and checks it with
 # tests/jupyter/check_course.py. Each prints PASS/FAIL lines; a script that exits
@@ -71,6 +72,26 @@ else
   echo "$passed passed, $failed failed"
   exit 1
 fi
+
+# Jupyter's own commands find the kernel: kernelspec lists it, and the console runs
+# entries in it (--simple-prompt: lines from a pipe, no terminal needed).
+if jupyter-kernelspec list 2>/dev/null | grep -q "^  nn  *$spec\$"; then
+  pass "jupyter kernelspec list: nn in $JUPYTER_DATA_DIR"
+else
+  fail "jupyter kernelspec list does not show nn:"
+  jupyter-kernelspec list 2>&1 | sed 's/^/    /'
+fi
+printf 'let a = 3\na * 2\nsoftmax([1, 2, 3])\nzz\n' |
+  timeout 120 jupyter-console --kernel nn --simple-prompt > "$TMP/console.out" 2>&1
+for want in 'Out[2]: 6' 'Out[3]: [0.0900306, 0.244728, 0.665241]' \
+            "In[4]:1:1: error: undefined name 'zz'"; do
+  if grep -qF "$want" "$TMP/console.out"; then
+    pass "jupyter console --kernel nn: $want"
+  else
+    fail "jupyter console --kernel nn: no '$want' in:"
+    sed 's/^/    /' "$TMP/console.out"
+  fi
+done
 
 "$PY" tests/jupyter/test_kernel.py > "$TMP/kernel.out" 2>&1
 count test_kernel.py $? "$TMP/kernel.out"
