@@ -11,7 +11,12 @@ import shutil
 import sys
 import tempfile
 
-from jupyter_client.kernelspec import KernelSpecManager
+try:
+    import ipykernel  # noqa: F401 (the kernel runs on it: find out now, not in the notebook)
+    from jupyter_client.kernelspec import KernelSpecManager
+except ImportError as e:
+    sys.exit("install.py: %s: the kernel needs Debian's python3-ipykernel and "
+             "python3-jupyter-client (make deps-jupyter installs them)" % e)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILES = ["nn_kernel.py", "logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]
