@@ -20,6 +20,7 @@
 
 #define MAX_REQUEST ((size_t)1 << 30) /* bytes of one request's payload */
 #define PROGRESS_EVERY 0.125           /* seconds between progress frames: 8 a second */
+#define LIVE_EVERY 0.25                /* seconds between live frames (each is a figure) */
 
 typedef struct Kernel {
   Interp I;
@@ -31,6 +32,9 @@ typedef struct Kernel {
   bool progress_shown;   /* a progress frame went out since the line began */
   bool progress_pending; /* the latest text has not gone out (throttled) */
   double progress_sent;  /* when the last progress frame went out (pf_clock) */
+  StrBuf live;           /* the latest live-training frame (JSON, interp/live.c) */
+  bool live_shown, live_pending;
+  double live_sent;
   int first_user_global; /* globals from here on are the user's (for :vars) */
 } Kernel;
 
@@ -106,6 +110,35 @@ static void k_show_progress(void *ctx, const char *line, size_t n) {
   K->progress_shown = K->progress_pending = false;
 }
 
+static void send_live(Kernel *K, double now) {
+  flush_text(K);
+  frame(K, "live", 0, K->live.s, K->live.len);
+  K->live_sent = now;
+  K->live_shown = true;
+  K->live_pending = false;
+}
+
+/* The end of a live view: its latest frame, then "live 1 0". */
+static void end_live(Kernel *K) {
+  if (K->live_pending) send_live(K, pf_clock());
+  if (K->live_shown) frame(K, "live", 1, "", 0);
+  K->live_shown = K->live_pending = false;
+}
+
+/* Platform.show_live: a `train(..., live = true)` frame after each epoch, sent at most
+   one per LIVE_EVERY (the wrapper draws each as a figure); a run's last frame (its
+   last epoch, an interrupt, an early stop: "last": true) goes at once and ends the
+   view. A run that fails ends it when the cell's code ends. */
+static void k_show_live(void *ctx, const char *json, size_t n) {
+  Kernel *K = ctx;
+  double now = pf_clock();
+  K->live.len = 0;
+  sb_putn(&K->live, json, n);
+  if (!K->live_shown || now - K->live_sent >= LIVE_EVERY) send_live(K, now);
+  else K->live_pending = true;
+  if (strstr(K->live.s, ",\"last\":true,")) end_live(K);
+}
+
 /* ------------------------------------------------------------------ run */
 
 /* A second Ctrl-C while the first is pending stops even loops that defer it (train). */
@@ -140,6 +173,7 @@ static int run_code(Kernel *K, const char *name, const StrBuf *code, bool with_r
   K->I.result = with_result ? &result : NULL;
   int st = interp_run(&K->I, name, code->s, code->len, NULL);
   k_show_progress(K, "", 0); /* a line left open by a failed train ends with the run */
+  end_live(K);
   if (K->I.report) fclose(K->I.report);
   K->I.report = NULL;
   K->I.result = NULL;
@@ -436,7 +470,7 @@ int kernel_run(const char *lang) {
     return 1;
   }
   pf_set(&(Platform){.name = "jupyter", .ctx = &K, .write = k_write, .show_svg = k_show_svg,
-                     .show_progress = k_show_progress});
+                     .show_progress = k_show_progress, .show_live = k_show_live});
   interp_init(&K.I);
   if (lang) interp_set_lang(&K.I, lang);
   K.I.echo = true;
@@ -449,6 +483,7 @@ int kernel_run(const char *lang) {
   pf_set(NULL);
   sb_free(&K.text);
   sb_free(&K.progress);
+  sb_free(&K.live);
   close(K.fd);
   return status;
 }

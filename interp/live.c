@@ -4,7 +4,7 @@
  * of nn's own model). Natively show_live is NULL and nothing is computed.
  *
  * A frame (numbers as JSON numbers, NaN/Inf as null):
- *   {"epoch": e, "epochs": E, "interrupted": false,
+ *   {"epoch": e, "epochs": E, "interrupted": false, "last": false (true: no frame follows),
  *    "loss": [e values], "accuracy": [e], "val_loss": [e], "val_accuracy": [e] (with validate),
  *    "outputs": k,                         -- the model's output width
  *    "points": {"x": [x0, y0, x1, y1, …], "label": [class or target, …]},
@@ -201,8 +201,8 @@ void live_frame(Interp *I, const LiveState *s) {
   StrBuf b = {0};
   RtFrame fr;
   if (RT_TRY(&fr)) {
-    sb_printf(&b, "{\"epoch\":%ld,\"epochs\":%ld,\"interrupted\":%s", s->epoch, s->epochs,
-              s->interrupted ? "true" : "false");
+    sb_printf(&b, "{\"epoch\":%ld,\"epochs\":%ld,\"interrupted\":%s,\"last\":%s", s->epoch, s->epochs,
+              s->interrupted ? "true" : "false", s->last ? "true" : "false");
     put_array(&b, "loss", s->loss, s->epoch);
     put_array(&b, "accuracy", s->accuracy, s->epoch);
     if (s->val_loss) {

@@ -13,6 +13,7 @@ typedef struct {
   const Node *site;
   long epoch, epochs;
   bool interrupted;
+  bool last; /* no frame follows: the last epoch, an interrupt, or an early stop */
   const double *loss, *accuracy, *val_loss, *val_accuracy;
 } LiveState;
 

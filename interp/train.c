@@ -573,7 +573,8 @@ static void run_epochs(Run *r) {
     watch_epoch(r, e);
     if (r->live)
       live_frame(r->I, &(LiveState){.model = r->model, .data = r->d, .site = r->site, .epoch = e,
-                                    .epochs = r->epochs, .interrupted = stop, .loss = r->h_loss,
+                                    .epochs = r->epochs, .interrupted = stop,
+                                    .last = stop || early || e == r->epochs, .loss = r->h_loss,
                                     .accuracy = r->h_acc, .val_loss = r->has_val ? r->h_vloss : NULL,
                                     .val_accuracy = r->has_val ? r->h_vacc : NULL});
     if (early) {

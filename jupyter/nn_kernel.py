@@ -1,9 +1,9 @@
 """nn_kernel.py — the Jupyter kernel for nn: ipykernel speaks the messaging protocol,
 and the interpreter runs as a child process `nn --kernel` behind two pipes.
 
-The child's frames (JUPYTER-CONTRACT.md, "The pipe protocol") become iopub messages as
-they arrive: `out`/`err` stream text, `svg` figures, one progress display updated in
-place, the cell's `result`, `error` reports. A child that dies is replaced by a fresh
+The child's frames (the pipe protocol: interp/kernel.h) become iopub messages as they
+arrive: `out`/`err` stream text, `svg` figures, one progress display and one live
+training figure, each updated in place, the cell's `result`, `error` reports. A child that dies is replaced by a fresh
 one, and the cell that was running says so. Run by Jupyter through the kernelspec that
 jupyter/install.py writes (`make jupyter`); the nn binary is $NN_KERNEL_NN, else the
 `nn` beside this file.
@@ -11,6 +11,7 @@ jupyter/install.py writes (`make jupyter`); the nn binary is $NN_KERNEL_NN, else
 
 import codecs
 import ctypes
+import json
 import os
 import re
 import select
@@ -240,6 +241,139 @@ def svg_element(doc):
     return doc
 
 
+# The live view's colours, as the web page's (web/live.js): class k's colour; a
+# one-output model's value runs from orange (0) through white to blue (1).
+LIVE_COLOURS = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                "#e377c2", "#17becf"]
+
+
+def _hex(c):
+    return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
+
+
+def _mix(a, b, t):
+    """Colour a moved towards colour b by t in [0, 1], as #rrggbb."""
+    (r1, g1, b1), (r2, g2, b2) = _hex(a), _hex(b)
+    return "#%02x%02x%02x" % (round(r1 + (r2 - r1) * t), round(g1 + (g2 - g1) * t),
+                              round(b1 + (b2 - b1) * t))
+
+
+def _cell_colour(p, k):
+    """A grid cell's colour from the model's k outputs there (None when unknown)."""
+    if any(v is None for v in p):
+        return None
+    if k == 1:
+        v = min(max(p[0], 0.0), 1.0)
+        return (_mix("#ffffff", LIVE_COLOURS[0], (0.5 - v) * 2) if v < 0.5
+                else _mix("#ffffff", LIVE_COLOURS[1], (v - 0.5) * 2))
+    best = max(range(k), key=lambda c: p[c])
+    # stronger as the model is surer: from 1/k (a guess) to 1
+    sure = (p[best] - 1.0 / k) / (1 - 1.0 / k)
+    return _mix("#ffffff", LIVE_COLOURS[best % len(LIVE_COLOURS)], 0.15 + 0.6 * max(sure, 0.0))
+
+
+def _point_colour(label, k):
+    if label is None:
+        return "#888888"
+    if k == 1:
+        return _mix(LIVE_COLOURS[0], LIVE_COLOURS[1], min(max(label, 0.0), 1.0))
+    return LIVE_COLOURS[int(label) % len(LIVE_COLOURS)]
+
+
+def _polyline(values, x0, y0, w, h, lo, hi, n):
+    pts = []
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        x = x0 + (w * i / (n - 1) if n > 1 else w / 2)
+        y = y0 + h - (v - lo) / (hi - lo) * h
+        pts.append("%.1f,%.1f" % (x, y))
+    return " ".join(pts)
+
+
+def live_svg(frame):
+    """One frame of `train(..., live = true)` (the JSON of interp/live.c) as an SVG
+    figure: the model's decision regions with the data points (for 2-D inputs), and the
+    loss curve so far (val_loss dashed), under a title with the epoch and the numbers."""
+    e, epochs = frame["epoch"], frame["epochs"]
+    loss, acc = frame.get("loss", []), frame.get("accuracy", [])
+    val = frame.get("val_loss")
+    grid, pts, k = frame.get("grid"), frame.get("points"), frame.get("outputs", 0)
+    left = 300 if grid else 0
+    width, height = left + 340, 320
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'viewBox="0 0 %d %d" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" '
+           'font-size="12">' % (width, height, width, height),
+           '<rect width="100%" height="100%" fill="white"/>']
+    title = "epoch %d/%d" % (e, epochs)
+    if loss and loss[-1] is not None:
+        title += "   loss %.4f" % loss[-1]
+    if acc and acc[-1] is not None:
+        title += "   accuracy %.4f" % acc[-1]
+    if frame.get("interrupted"):
+        title += "   (interrupted)"
+    out.append('<text x="12" y="20" font-size="14">%s</text>' % title)
+    if grid:
+        n, (x0, x1), (y0, y1), p = grid["n"], grid["x"], grid["y"], grid["p"]
+        size, ox, oy = 260.0, 20.0, 40.0
+        cell = size / n
+        out.append('<g shape-rendering="crispEdges">')
+        for i in range(n):          # rows from ymin (drawn at the bottom)
+            row = [_cell_colour(p[(i * n + j) * k:(i * n + j + 1) * k], k) for j in range(n)]
+            j = 0
+            while j < n:            # a run of cells of one colour is one rectangle
+                run = j
+                while run + 1 < n and row[run + 1] == row[j]:
+                    run += 1
+                if row[j]:
+                    out.append('<rect x="%.2f" y="%.2f" width="%.2f" height="%.2f" fill="%s"/>'
+                               % (ox + j * cell, oy + size - (i + 1) * cell,
+                                  (run - j + 1) * cell, cell, row[j]))
+                j = run + 1
+        out.append('</g>')
+        if pts:
+            xy, labels = pts["x"], pts["label"]
+            for m, label in enumerate(labels):
+                px = ox + (xy[2 * m] - x0) / (x1 - x0) * size
+                py = oy + size - (xy[2 * m + 1] - y0) / (y1 - y0) * size
+                out.append('<circle cx="%.1f" cy="%.1f" r="3" fill="%s" stroke="#333333" '
+                           'stroke-width="0.6"/>' % (px, py, _point_colour(label, k)))
+        out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" '
+                   'stroke="#999999"/>' % (ox, oy, size, size))
+    elif frame.get("grid_error"):
+        out.append('<text x="12" y="40" fill="#d62728">%s</text>'
+                   % html_escape(frame["grid_error"]))
+    # the loss panel: epochs 1..E across, the loss from 0 to its largest up
+    px0, py0, pw, ph = left + 50.0, 40.0, 270.0, 240.0
+    curves = [v for v in (loss or []) + (val or []) if v is not None]
+    hi = max(curves) if curves else 1.0
+    hi = hi if hi > 0 else 1.0
+    out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#999999"/>'
+               % (px0, py0, pw, ph))
+    out.append('<text x="%.1f" y="%.1f" text-anchor="end">%.3g</text>' % (px0 - 4, py0 + 10, hi))
+    out.append('<text x="%.1f" y="%.1f" text-anchor="end">0</text>' % (px0 - 4, py0 + ph))
+    out.append('<text x="%.1f" y="%.1f" text-anchor="middle">epoch (1 to %d)</text>'
+               % (px0 + pw / 2, py0 + ph + 18, epochs))
+    if loss:
+        out.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
+                   % (LIVE_COLOURS[1], _polyline(loss, px0, py0, pw, ph, 0.0, hi, epochs)))
+    if val:
+        out.append('<polyline fill="none" stroke="%s" stroke-width="2" stroke-dasharray="5,3" '
+                   'points="%s"/>' % (LIVE_COLOURS[0], _polyline(val, px0, py0, pw, ph, 0.0, hi, epochs)))
+    legend = [("loss", LIVE_COLOURS[1], "")] + ([("val_loss", LIVE_COLOURS[0], ' stroke-dasharray="5,3"')] if val else [])
+    for m, (name, colour, dash) in enumerate(legend):
+        y = py0 + 14 + 16 * m
+        out.append('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>'
+                   % (px0 + pw - 90, y - 4, px0 + pw - 66, y - 4, colour, dash))
+        out.append('<text x="%.1f" y="%.1f">%s</text>' % (px0 + pw - 60, y, name))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def html_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def nn_path():
     return os.environ.get("NN_KERNEL_NN") or os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "nn")
@@ -292,6 +426,7 @@ class NNKernel(Kernel):
         self.note = ""
         self.shutting_down = False
         self.progress_id = None
+        self.live_id = None
         # Started now, so that the first cell does not wait for it; should it fail,
         # the first request tries again and says why.
         self.start_child()
@@ -367,6 +502,23 @@ class NNKernel(Kernel):
             content["transient"]["display_id"] = self.progress_id
             self.send_response(self.iopub_socket, "update_display_data", content)
 
+    def live(self, text):
+        """A live-training frame: one figure per training run, redrawn in place."""
+        try:
+            svg = live_svg(json.loads(text))
+        except (ValueError, KeyError, TypeError, IndexError, ZeroDivisionError) as e:
+            self.log.warning("nn sent a live frame that cannot be drawn: %s", e)
+            return
+        content = {"data": {"image/svg+xml": svg, "text/plain": "<figure>"}, "metadata": {},
+                   "transient": {}}
+        if self.live_id is None:
+            self.live_id = uuid.uuid4().hex
+            content["transient"]["display_id"] = self.live_id
+            self.send_response(self.iopub_socket, "display_data", content)
+        else:
+            content["transient"]["display_id"] = self.live_id
+            self.send_response(self.iopub_socket, "update_display_data", content)
+
     # ---- requests --------------------------------------------------------------
 
     def do_execute(self, code, silent, store_history=True, user_expressions=None,
@@ -385,7 +537,7 @@ class NNKernel(Kernel):
             return self.fail("Error", err, [err], publish)
         # do_shutdown (on the control thread) may drop self.child meanwhile.
         child = self.child
-        self.progress_id = None
+        self.progress_id = self.live_id = None
         errors = []
         status, how = None, ""
         with sigint(lambda signum, frame: child.interrupt()):
@@ -453,7 +605,7 @@ class NNKernel(Kernel):
             flush()
             text = payload.decode("utf-8", "replace")
             if kind == "done":
-                self.progress_id = None
+                self.progress_id = self.live_id = None
                 return arg
             if kind == "error":
                 errors.append(text)
@@ -468,6 +620,11 @@ class NNKernel(Kernel):
                     self.progress_id = None
                 else:
                     self.progress(text)
+            elif kind == "live":
+                if arg == 1:
+                    self.live_id = None
+                else:
+                    self.live(text)
             elif kind == "result":
                 self.send_response(self.iopub_socket, "execute_result", {
                     "execution_count": count,

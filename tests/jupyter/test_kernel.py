@@ -322,6 +322,33 @@ def test_progress(s):
           (len(updates), last))
 
 
+def test_live(s):
+    """train(..., live = true): one figure per run (decision regions, points, the loss
+    curve), redrawn in place; the last drawing is the last epoch's, and its numbers are
+    the history's."""
+    _, msgs = s.run("seed(3)\nlet dl = moons(120, noise = 0.1)\n"
+                    "model lm() { dense(2, 12); tanh; dense(12, 2); softmax }\n"
+                    "let hl = train(lm(), dl, loss = cross_entropy, optimizer = adam(lr = 0.05), "
+                    "epochs = 600, live = true, verbose = false)")
+    figs = [m for m in msgs if m["msg_type"] in ("display_data", "update_display_data")
+            and "image/svg+xml" in m["content"]["data"]]
+    ids = {m["content"].get("transient", {}).get("display_id") for m in figs}
+    kinds = [m["msg_type"] for m in figs]
+    check("live: one figure (display_data then update_display_data, one display_id)",
+          len(figs) >= 2 and kinds[0] == "display_data" and set(kinds[1:]) == {"update_display_data"}
+          and len(ids) == 1 and None not in ids, kinds)
+    last = figs[-1]["content"]["data"]["image/svg+xml"] if figs else ""
+    _, end = s.run("[hl.loss[599], hl.accuracy[599]]")
+    want = [float(v) for v in result(end).strip("[]").split(",")]
+    drawn = re.search(r"epoch 600/600 +loss ([0-9.]+) +accuracy ([0-9.]+)", last)
+    check("live: the last drawing is epoch 600's, with the history's loss and accuracy",
+          drawn is not None and abs(float(drawn.group(1)) - want[0]) < 1e-4
+          and abs(float(drawn.group(2)) - want[1]) < 1e-4, (want, last[:400]))
+    check("live: decision regions (both classes' colours) and 120 points",
+          last.count("<circle") == 120 and 'fill="#f5' in last and 'fill="#08' in last
+          and "<polyline" in last, last[:300])
+
+
 def test_interrupt_loop(s):
     msg_id = s.execute("let n = 0\nwhile true { n += 1 }")
     time.sleep(1.5)
@@ -455,6 +482,7 @@ def main():
     test_is_complete(s)
     test_interrupt_training(s)
     test_progress(s)
+    test_live(s)
     test_interrupt_loop(s)
     test_child_dies(s)
     test_restart(s)
