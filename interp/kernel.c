@@ -19,8 +19,19 @@
 #include "repl.h"
 
 #define MAX_REQUEST ((size_t)1 << 30) /* bytes of one request's payload */
-#define PROGRESS_EVERY 0.125           /* seconds between progress frames: 8 a second */
-#define LIVE_EVERY 0.25                /* seconds between live frames (each is a figure) */
+
+/* A frame kind whose latest state matters, not every state: the progress line, the
+   live-training figure. Sent at most once per `every` seconds: the first state at once,
+   a later one when the time has come, else kept (pending) until then or the end; the
+   end sends what is pending, then "KIND 1 0". */
+typedef struct Throttled {
+  const char *kind;
+  double every;
+  StrBuf latest;
+  bool shown;   /* a frame went out since the view began */
+  bool pending; /* latest has not gone out */
+  double sent;  /* when the last frame went out (pf_clock) */
+} Throttled;
 
 typedef struct Kernel {
   Interp I;
@@ -28,13 +39,8 @@ typedef struct Kernel {
   StrBuf text;           /* out or err text not yet sent, up to a line end */
   PfStream text_stream;  /* which of the two it is */
   StrBuf *capture;       /* non-NULL: err text is collected here (a ':' command's) */
-  StrBuf progress;       /* the progress line's latest text */
-  bool progress_shown;   /* a progress frame went out since the line began */
-  bool progress_pending; /* the latest text has not gone out (throttled) */
-  double progress_sent;  /* when the last progress frame went out (pf_clock) */
-  StrBuf live;           /* the latest live-training frame (JSON, interp/live.c) */
-  bool live_shown, live_pending;
-  double live_sent;
+  Throttled progress;    /* the progress line: 8 frames a second at most */
+  Throttled live;        /* train(..., live = true)'s figures (interp/live.c's JSON): 4 */
   int first_user_global; /* globals from here on are the user's (for :vars) */
 } Kernel;
 
@@ -85,58 +91,43 @@ static void k_show_svg(void *ctx, const char *svg, size_t n) {
   frame(K, "svg", 0, svg, n);
 }
 
-static void send_progress(Kernel *K, double now) {
+static void send_latest(Kernel *K, Throttled *t, double now) {
   flush_text(K);
-  frame(K, "progress", 0, K->progress.s, K->progress.len);
-  K->progress_sent = now;
-  K->progress_shown = true;
-  K->progress_pending = false;
+  frame(K, t->kind, 0, t->latest.s, t->latest.len);
+  t->sent = now;
+  t->shown = true;
+  t->pending = false;
 }
 
-/* Platform.show_progress: at most one frame per PROGRESS_EVERY; the latest text is sent
-   before the line ends, then "progress 1 0". */
+static void throttled_put(Kernel *K, Throttled *t, const char *data, size_t n) {
+  double now = pf_clock();
+  t->latest.len = 0;
+  sb_putn(&t->latest, data, n);
+  if (!t->shown || now - t->sent >= t->every) send_latest(K, t, now);
+  else t->pending = true;
+}
+
+static void throttled_end(Kernel *K, Throttled *t) {
+  if (t->pending) send_latest(K, t, pf_clock());
+  if (t->shown) frame(K, t->kind, 1, "", 0);
+  t->shown = t->pending = false;
+}
+
+/* Platform.show_progress: the line's text, or n == 0 when the line is over. */
 static void k_show_progress(void *ctx, const char *line, size_t n) {
   Kernel *K = ctx;
-  double now = pf_clock();
-  if (n) {
-    K->progress.len = 0;
-    sb_putn(&K->progress, line, n);
-    if (!K->progress_shown || now - K->progress_sent >= PROGRESS_EVERY) send_progress(K, now);
-    else K->progress_pending = true;
-    return;
-  }
-  if (K->progress_pending) send_progress(K, now);
-  if (K->progress_shown) frame(K, "progress", 1, "", 0);
-  K->progress_shown = K->progress_pending = false;
+  if (n) throttled_put(K, &K->progress, line, n);
+  else throttled_end(K, &K->progress);
 }
 
-static void send_live(Kernel *K, double now) {
-  flush_text(K);
-  frame(K, "live", 0, K->live.s, K->live.len);
-  K->live_sent = now;
-  K->live_shown = true;
-  K->live_pending = false;
-}
-
-/* The end of a live view: its latest frame, then "live 1 0". */
-static void end_live(Kernel *K) {
-  if (K->live_pending) send_live(K, pf_clock());
-  if (K->live_shown) frame(K, "live", 1, "", 0);
-  K->live_shown = K->live_pending = false;
-}
-
-/* Platform.show_live: a `train(..., live = true)` frame after each epoch, sent at most
-   one per LIVE_EVERY (the wrapper draws each as a figure); a run's last frame (its
-   last epoch, an interrupt, an early stop: "last": true) goes at once and ends the
-   view. A run that fails ends it when the cell's code ends. */
+/* Platform.show_live: a `train(..., live = true)` frame after each epoch (the wrapper
+   draws each as a figure); a run's last frame (its last epoch, an interrupt, an early
+   stop: "last": true) ends the view at once. A run that fails ends it when the cell's
+   code ends. */
 static void k_show_live(void *ctx, const char *json, size_t n) {
   Kernel *K = ctx;
-  double now = pf_clock();
-  K->live.len = 0;
-  sb_putn(&K->live, json, n);
-  if (!K->live_shown || now - K->live_sent >= LIVE_EVERY) send_live(K, now);
-  else K->live_pending = true;
-  if (strstr(K->live.s, ",\"last\":true,")) end_live(K);
+  throttled_put(K, &K->live, json, n);
+  if (strstr(K->live.latest.s, ",\"last\":true,")) throttled_end(K, &K->live);
 }
 
 /* ------------------------------------------------------------------ run */
@@ -172,8 +163,9 @@ static int run_code(Kernel *K, const char *name, const StrBuf *code, bool with_r
   K->I.report = open_memstream(&report, &n); /* NULL: reports go to err frames */
   K->I.result = with_result ? &result : NULL;
   int st = interp_run(&K->I, name, code->s, code->len, NULL);
-  k_show_progress(K, "", 0); /* a line left open by a failed train ends with the run */
-  end_live(K);
+  /* a line or a view left open by a failed train ends with the run */
+  throttled_end(K, &K->progress);
+  throttled_end(K, &K->live);
   if (K->I.report) fclose(K->I.report);
   K->I.report = NULL;
   K->I.result = NULL;
@@ -463,6 +455,8 @@ static int serve(Kernel *K) {
 
 int kernel_run(const char *lang) {
   static Kernel K; /* static: the platform's ctx outlives every call into it */
+  K.progress = (Throttled){.kind = "progress", .every = 0.125};
+  K.live = (Throttled){.kind = "live", .every = 0.25};
   fflush(stdout);
   K.fd = dup(STDOUT_FILENO);
   if (K.fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
@@ -482,8 +476,8 @@ int kernel_run(const char *lang) {
   flush_text(&K);
   pf_set(NULL);
   sb_free(&K.text);
-  sb_free(&K.progress);
-  sb_free(&K.live);
+  sb_free(&K.progress.latest);
+  sb_free(&K.live.latest);
   close(K.fd);
   return status;
 }
