@@ -11,11 +11,14 @@ mkfifo "$dir/in"
 $RUN --kernel < "$dir/in" > "$dir/frames" &
 pid=$!
 exec 3> "$dir/in"
+# running: is nn still there (not exited, nor a zombie not yet waited for)?
+running() { [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ] && kill -0 $pid 2>/dev/null; }
 # wait_for TEXT [N]: until N (default 1) lines of the frames so far hold TEXT (at most a
-# minute)
+# minute, and no longer than nn runs)
 wait_for() {
   n=0
   while [ "$(grep -c "$1" "$dir/frames")" -lt "${2:-1}" ]; do
+    if ! running; then echo "nn exited before '$1'"; break; fi
     sleep 0.1
     n=$((n + 1))
     if [ $n -ge 600 ]; then echo "timed out waiting for '$1'"; kill $pid; break; fi
