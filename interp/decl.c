@@ -359,6 +359,21 @@ static void check_schedule(Call *c, int i) {
                  "fn(e) = 0.1 * 0.5 ^ floor((e - 1) / 10); this one has %s parameters", got);
 }
 
+/* The notes' ranges for the hyper-parameters of the stdlib optimizers (a user's own
+   declaration gives its names its own meanings): PyTorch's checks (lr >= 0, momentum
+   and betas in [0, 1), weight decay >= 0), except that δ must be > 0, since the notes
+   add it so that nothing is divided by zero (AdaGrad's first step with a zero gradient
+   would be 0/0). Returns the rule x breaks (untranslated), or NULL. */
+static const char *hyper_rule_broken(const char *name, double x) {
+  if (!strcmp(name, "lr")) return x >= 0 ? NULL : N_("the learning rate lr must be >= 0");
+  if (!strcmp(name, "u")) return x >= 0 && x < 1 ? NULL : N_("the momentum coefficient u must be in [0, 1)");
+  if (!strcmp(name, "rho")) return x >= 0 && x < 1 ? NULL : N_("the decay rate rho must be in [0, 1)");
+  if (!strcmp(name, "delta"))
+    return x > 0 ? NULL : N_("delta keeps the division away from zero, so it must be > 0");
+  if (!strcmp(name, "decay")) return x >= 0 ? NULL : N_("the weight decay must be >= 0");
+  return NULL;
+}
+
 static Value bi_optim_ctor(Call *c) {
   const Node *decl = c->fn->def;
   /* A hyper-parameter whose default is a number must be given as a number, or as a
@@ -378,6 +393,13 @@ static Value bi_optim_ctor(Call *c) {
     double x = 0;
     if (v.type == V_BOOL || !v_to_num(v, &x) || !isfinite(x))
       arg_error(c, i, "a finite number or a function of the epoch, fn(e)");
+    const char *rule = ev_in_stdlib(decl) ? hyper_rule_broken(p->names[i]->name, x) : NULL;
+    if (rule) {
+      char got[32], msg[256];
+      snprintf(got, sizeof got, "%g", x);
+      snprintf(msg, sizeof msg, _("%s, got %s"), _(rule), got);
+      arg_fail(c, i, "%s", msg);
+    }
   }
   Env *env = ctor_scope(c);
   Optim *o = rt_calloc(1, sizeof *o);
@@ -629,6 +651,10 @@ static double sched_at(Interp *I, Optim *o, Sym *name, long e, const Node *site)
   if (!num || !isfinite(x))
     ev_error(I, site, "optimizer '%s': the schedule of '%s' must give a finite number at each epoch, "
                       "but at epoch %ld it gave %s", o->name, name->name, e, got);
+  const char *rule = ev_in_stdlib(o->decl) ? hyper_rule_broken(name->name, x) : NULL;
+  if (rule)
+    ev_error(I, site, "optimizer '%s': at epoch %ld the schedule of '%s' gave %s, but %s", o->name, e,
+             name->name, got, _(rule));
   return x;
 }
 
