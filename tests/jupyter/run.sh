@@ -99,6 +99,26 @@ count test_kernel.py $? "$TMP/kernel.out"
 if execute tests/jupyter/edge.ipynb "$TMP/edge.ipynb"; then
   "$PY" tests/jupyter/check_edge.py "$TMP/edge.ipynb" > "$TMP/edge.out" 2>&1
   count check_edge.py $? "$TMP/edge.out"
+  # Exported to HTML with jupyter/nn-html.j2, the figure is an image of the same SVG
+  # (nbconvert 6.5's own template strips the SVG's elements).
+  "$PY" -m nbconvert --to html --template-file "$ROOT/jupyter/nn-html.j2" --output-dir "$TMP" \
+    --output edge.html "$TMP/edge.ipynb" > "$TMP/html.log" 2>&1
+  if "$PY" - "$TMP/edge.ipynb" "$TMP/edge.html" <<'PYEOF'
+import base64, re, sys, nbformat
+nb = nbformat.read(sys.argv[1], 4)
+svgs = [o["data"]["image/svg+xml"] for c in nb.cells if c.cell_type == "code"
+        for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+html = open(sys.argv[2], encoding="utf-8").read()
+imgs = [base64.b64decode(m).decode("utf-8")
+        for m in re.findall(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)]
+sys.exit(0 if svgs and imgs == svgs and "<polyline" in imgs[0] else 1)
+PYEOF
+  then
+    pass "nbconvert --to html --template-file jupyter/nn-html.j2: the figures as images of their SVG"
+  else
+    fail "nbconvert --to html --template-file jupyter/nn-html.j2: figures missing or changed"
+    tail -5 "$TMP/html.log" | sed 's/^/    /'
+  fi
 else
   fail "edge.ipynb: nbconvert --execute failed:"
   tail -15 "$TMP/nbconvert.log" | sed 's/^/    /'
