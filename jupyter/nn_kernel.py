@@ -492,15 +492,18 @@ class NNKernel(Kernel):
         if text:
             self.send_response(self.iopub_socket, "stream", {"name": name, "text": text})
 
+    def in_place(self, slot, data):
+        """Show data in the display whose id the attribute `slot` holds (progress_id,
+        live_id): a new display the first time in a run, then updates of that one."""
+        kind = "update_display_data"
+        if getattr(self, slot) is None:
+            setattr(self, slot, uuid.uuid4().hex)
+            kind = "display_data"
+        self.send_response(self.iopub_socket, kind, {
+            "data": data, "metadata": {}, "transient": {"display_id": getattr(self, slot)}})
+
     def progress(self, text):
-        content = {"data": {"text/plain": text}, "metadata": {}, "transient": {}}
-        if self.progress_id is None:
-            self.progress_id = uuid.uuid4().hex
-            content["transient"]["display_id"] = self.progress_id
-            self.send_response(self.iopub_socket, "display_data", content)
-        else:
-            content["transient"]["display_id"] = self.progress_id
-            self.send_response(self.iopub_socket, "update_display_data", content)
+        self.in_place("progress_id", {"text/plain": text})
 
     def live(self, text):
         """A live-training frame: one figure per training run, redrawn in place."""
@@ -509,15 +512,7 @@ class NNKernel(Kernel):
         except (ValueError, KeyError, TypeError, IndexError, ZeroDivisionError) as e:
             self.log.warning("nn sent a live frame that cannot be drawn: %s", e)
             return
-        content = {"data": {"image/svg+xml": svg, "text/plain": "<figure>"}, "metadata": {},
-                   "transient": {}}
-        if self.live_id is None:
-            self.live_id = uuid.uuid4().hex
-            content["transient"]["display_id"] = self.live_id
-            self.send_response(self.iopub_socket, "display_data", content)
-        else:
-            content["transient"]["display_id"] = self.live_id
-            self.send_response(self.iopub_socket, "update_display_data", content)
+        self.in_place("live_id", {"image/svg+xml": svg, "text/plain": "<figure>"})
 
     # ---- requests --------------------------------------------------------------
 
