@@ -81,8 +81,23 @@ else
   fail "jupyter kernelspec list does not show nn:"
   jupyter-kernelspec list 2>&1 | sed 's/^/    /'
 fi
-printf 'let a = 3\na * 2\nsoftmax([1, 2, 3])\nzz\n' |
-  timeout 120 jupyter-console --kernel nn --simple-prompt > "$TMP/console.out" 2>&1
+# The lines are typed after the first prompt, as a person would: jupyter-console 6.4
+# sends the first cell as soon as kernel_info is answered, and its IOPub socket may
+# still be reconnecting then (ZeroMQ retries every 100 ms while the kernel starts), so
+# a cell piped in at once can lose its "idle" status and wait forever — with the
+# IPython kernel too (seen here in about 1 run of 8).
+mkfifo "$TMP/console.in"
+timeout 120 jupyter-console --kernel nn --simple-prompt < "$TMP/console.in" > "$TMP/console.out" 2>&1 &
+console=$!
+exec 3> "$TMP/console.in"
+waited=0
+while ! grep -qF 'In [1]:' "$TMP/console.out" && [ $waited -lt 600 ]; do
+  sleep 0.1; waited=$((waited + 1))
+done
+sleep 1
+printf 'let a = 3\na * 2\nsoftmax([1, 2, 3])\nzz\n' >&3
+exec 3>&-
+wait $console
 for want in 'Out[2]: 6' 'Out[3]: [0.0900306, 0.244728, 0.665241]' \
             "In[4]:1:1: error: undefined name 'zz'"; do
   if grep -qF "$want" "$TMP/console.out"; then
