@@ -9,6 +9,7 @@ jupyter/install.py writes (`make jupyter`); the nn binary is $NN_KERNEL_NN, else
 `nn` beside this file.
 """
 
+import asyncio
 import codecs
 import ctypes
 import json
@@ -31,6 +32,9 @@ MAX_HEADER = 64
 KIND = re.compile(rb"^[a-z_]+$")
 # Stream text that arrives together goes out as one message, held at most this long.
 STREAM_HOLD = 0.1
+# How long after the kernel's sockets are bound its first kernel_info is answered
+# (NNKernel.__init__ says why): several of ZeroMQ's 100 ms reconnect intervals.
+IOPUB_JOIN_SECONDS = 0.5
 
 
 try:
@@ -427,9 +431,22 @@ class NNKernel(Kernel):
         self.shutting_down = False
         self.progress_id = None
         self.live_id = None
+        # Clients connect while this process starts; ZeroMQ retries their IOPub socket
+        # every 100 ms, so it may join after the shell socket. jupyter-console 6.4 sends
+        # its first cell as soon as kernel_info is answered and waits for that cell's
+        # "idle" on IOPub: published before its socket joined, it is lost and the
+        # console hangs (with the IPython kernel too). kernel_info is answered no
+        # sooner than this, when every client's IOPub has had time to join.
+        self.iopub_joined_at = time.monotonic() + IOPUB_JOIN_SECONDS
         # Started now, so that the first cell does not wait for it; should it fail,
         # the first request tries again and says why.
         self.start_child()
+
+    async def kernel_info_request(self, stream, ident, parent):
+        wait = self.iopub_joined_at - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        await super().kernel_info_request(stream, ident, parent)
 
     # ---- the child -------------------------------------------------------------
 
