@@ -13,6 +13,8 @@ import os
 import re
 import sys
 
+from checks import Checks
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The sections of the course notes (神经网络(1)); the notes number parameter optimisation
 # "3" again, so its tag names it.
@@ -21,12 +23,7 @@ NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:nan|in
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
-results = []
-
-
-def report(ok, what):
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + what)
+check = Checks("course: ")
 
 
 def text_of(value):
@@ -113,14 +110,14 @@ def check_sections(cells):
     for number in NOTES_SECTIONS:
         source = found.get(number)
         if source is None:
-            report(False, "course: section %s of the notes has a markdown cell" % number)
+            check("section %s of the notes has a markdown cell" % number, False)
             continue
         rows = [line for line in source.splitlines()
                 if line.startswith("| ") and not line.startswith("| English")]
         paired = rows and all(len(cols) == 2 and english(cols[0]) and chinese(cols[1])
                               for cols in (row.strip().strip("|").split(" | ") for row in rows))
-        report(bool(paired), "course: section %s has English and Chinese side by side (%d rows)"
-               % (number, len(rows)))
+        check("section %s has English and Chinese side by side (%d rows)"
+              % (number, len(rows)), bool(paired))
 
 
 def main():
@@ -135,12 +132,12 @@ def main():
 
     errors = [(i, out) for i, c in enumerate(code) for out in c.get("outputs", [])
               if out.get("output_type") == "error"]
-    report(not errors, "course: no error outputs" + (
+    check("no error outputs" + (
         "" if not errors else " (code cell %d: %s: %s)" % (errors[0][0] + 1, errors[0][1].get("ename"),
-                                                       errors[0][1].get("evalue"))))
+                                                          errors[0][1].get("evalue"))), not errors)
     unrun = [i for i, c in enumerate(code) if c.get("execution_count") is None]
-    report(not unrun, "course: all %d code cells ran" % len(code) + (
-        "" if not unrun else " (code cell %d did not)" % (unrun[0] + 1)))
+    check("all %d code cells ran" % len(code) + (
+        "" if not unrun else " (code cell %d did not)" % (unrun[0] + 1)), not unrun)
 
     check_sections(cells)
 
@@ -151,24 +148,24 @@ def main():
                 tagged[tag[len("check:"):]] = cell
     for name, ref in refs.items():
         if name not in tagged:
-            report(False, "course: %s: no cell tagged check:%s" % (name, name))
+            check("%s: no cell tagged check:%s" % (name, name), False)
             continue
         ok, detail = judge(ref, tagged[name])
-        report(ok, "course: %s: %s" % (name, detail))
+        check("%s: %s" % (name, detail), ok)
 
     figures = [c for c in code if "figure" in tags(c)]
     blank = [c for c in figures if not any("image/svg+xml" in out.get("data", {})
                                            for out in c.get("outputs", []))]
     svgs = sum(1 for c in code for out in c.get("outputs", []) if "image/svg+xml" in out.get("data", {}))
-    report(len(figures) >= 15 and not blank,
-           "course: %d SVG figures, every one of the %d plotting cells shows one" % (svgs, len(figures))
-           + ("" if not blank else " (not: %s)" % text_of(blank[0]["source"]).splitlines()[-1][:60]))
+    check("%d SVG figures, every one of the %d plotting cells shows one" % (svgs, len(figures))
+          + ("" if not blank else " (not: %s)" % text_of(blank[0]["source"]).splitlines()[-1][:60]),
+          len(figures) >= 15 and not blank)
     for out in (o for c in code for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})):
         if not text_of(out["data"]["image/svg+xml"]).lstrip().startswith(("<svg", "<?xml")):
-            report(False, "course: an image/svg+xml output is an SVG document")
+            check("an image/svg+xml output is an SVG document", False)
             break
 
-    sys.exit(0 if all(results) else 1)
+    sys.exit(check.status())
 
 
 if __name__ == "__main__":

@@ -8,16 +8,9 @@ import sys
 
 import nbformat
 
-failures = 0
+from checks import Checks
 
-
-def check(name, ok, why=""):
-    global failures
-    if ok:
-        print("PASS edge: " + name)
-    else:
-        failures += 1
-        print("FAIL edge: %s: %s" % (name, why))
+check = Checks("edge: ")
 
 
 def outputs(cells, tag):
@@ -115,7 +108,7 @@ def main():
     check("`:quit` is ignored in a notebook, with a note",
           "restart the kernel" in stream(cells, "quit", "stderr")
           and stream(cells, "quit") == "still here\n", outputs(cells, "quit"))
-    return 1 if failures else 0
+    return check.status()
 
 
 if __name__ == "__main__":

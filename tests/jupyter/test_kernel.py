@@ -15,18 +15,10 @@ import time
 
 from jupyter_client.manager import KernelManager
 
+from checks import Checks
+
 TIMEOUT = 120
-failures = 0
-
-
-def check(name, ok, why=""):
-    global failures
-    if ok:
-        print("PASS " + name)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (name, why))
-    sys.stdout.flush()
+check = Checks()
 
 
 class Session:
@@ -488,7 +480,7 @@ def main():
     test_restart(s)
     test_chinese()
     test_override(nn)
-    return 1 if failures else 0
+    return check.status()
 
 
 if __name__ == "__main__":
