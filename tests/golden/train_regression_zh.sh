@@ -1,3 +1,0 @@
-# train_regression.nn in Chinese (--lang zh): the epoch lines without accuracy and the
-# error about the missing field, translated.
-$RUN --lang zh train_regression.nn 2>&1; echo "status $?"
