@@ -413,7 +413,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   clip_grads(r->nt, r->ps, r->clip, r->clip_value);
   optim_step(I, r->o, r->nt, r->ps, r->site);
   *sum_loss += lv * (double)n;
-  if (r->classes) *correct += batch_correct(r->loss, r->fused, out.as.t, yb);
+  if (r->classes && out.type == V_TENSOR) *correct += batch_correct(r->loss, r->fused, out.as.t, yb);
   while (I->n_roots > height) ev_unroot(I, 1);
 }
 
