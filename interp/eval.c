@@ -883,6 +883,10 @@ static _Noreturn void no_field(Interp *I, const Node *at, Record *r, const char 
   char fields[256];
   snprintf(fields, sizeof fields, "%s", b.s ? b.s : _("none"));
   sb_free(&b);
+  /* a history or evaluate's record without accuracy: its targets were not classes */
+  if ((!strcmp(f, "accuracy") || !strcmp(f, "val_accuracy")) && record_get(r, sym_intern(&I->syms, "loss", 4)))
+    ev_error(I, at, "the record has no field '%s' (its fields: %s): accuracy is recorded only for "
+             "class targets (y: whole numbers 0 to k−1, or rows of k class probabilities)", f, fields);
   ev_error(I, at, "the record has no field '%s' (its fields: %s)", f, fields);
 }
 

@@ -96,6 +96,66 @@ int64_t count_correct(const Tensor *out, const Tensor *y) {
   return ok;
 }
 
+/* Outputs per sample of a model's output for B samples: its size / B (1 for [B]); 0
+   when it is not a tensor of B rows, so that no targets are its classes. */
+int64_t outputs_per_sample(Value out, int64_t B) {
+  if (out.type != V_TENSOR || out.as.t->ndim < 1 || out.as.t->shape[0] != B || B < 1) return 0;
+  return out.as.t->size / B;
+}
+
+/* Rows of probabilities may miss 1 by float rounding (soft labels, k in the thousands). */
+#define ROW_SUM_TOLERANCE 1e-3
+
+/* Indices 0 … k−1 (0, 1 for one output) or rows of k probabilities; else why names the
+   first element that is not. */
+bool class_targets(const Tensor *y, int64_t k, char *why, size_t n) {
+  int64_t N = y->ndim ? y->shape[0] : 0, ky = N ? y->size / N : 0;
+  char buf[160];
+  buf[0] = 0;
+  if (k < 1 || N < 1) {
+    snprintf(buf, sizeof buf, "%s", _("the model does not give one row of outputs per sample"));
+  } else if (ky == 1) {
+    /* class indices 0 … k−1; one output p is a yes/no classifier: 0 or 1 */
+    int64_t top = k == 1 ? 1 : k - 1;
+    for (int64_t i = 0; i < N && !buf[0]; i++) {
+      float v = y->data[i];
+      if (v >= 0 && v <= (float)top && v == floorf(v)) continue;
+      char at[48];
+      if (y->ndim == 1) snprintf(at, sizeof at, "y[%lld]", (long long)i);
+      else snprintf(at, sizeof at, "y[%lld, 0]", (long long)i);
+      snprintf(buf, sizeof buf, _("%s is %g, not a class index 0..%lld"), at, (double)v, (long long)top);
+    }
+  } else if (ky != k) {
+    snprintf(buf, sizeof buf, _("each y[i] has %lld values but the model gives %lld outputs"),
+             (long long)ky, (long long)k);
+  } else {
+    /* rows of k class probabilities: one-hot or soft labels */
+    for (int64_t i = 0; i < N && !buf[0]; i++) {
+      const float *row = y->data + i * ky;
+      double sum = 0;
+      for (int64_t j = 0; j < ky && !buf[0]; j++) {
+        if (row[j] >= 0 && isfinite(row[j])) sum += row[j];
+        else snprintf(buf, sizeof buf, _("y[%lld, %lld] is %g, not a class probability (0 to 1)"),
+                      (long long)i, (long long)j, (double)row[j]);
+      }
+      if (!buf[0] && fabs(sum - 1) > ROW_SUM_TOLERANCE)
+        snprintf(buf, sizeof buf, _("the row y[%lld] sums to %g, not 1 as class probabilities do"),
+                 (long long)i, sum);
+    }
+  }
+  if (why && n) snprintf(why, n, "%s", buf);
+  return !buf[0];
+}
+
+/* accuracy, confusion and report count classes: anything else is an error at the data
+   argument (1), naming the first element that is not a class. */
+void need_class_targets(Call *c, const Tensor *y, int64_t k) {
+  char why[192];
+  if (class_targets(y, k, why, sizeof why)) return;
+  ev_error(c->I, c->arg_nodes && c->arg_nodes[1] ? c->arg_nodes[1] : c->node,
+           "%s needs class targets: %s", c->fn->name, why);
+}
+
 /* Is this the stdlib cross-entropy (so softmax + cross-entropy can be fused)? */
 bool is_cross_entropy(Value loss) {
   return loss.type == V_FUNC && loss.as.fn->def && ev_in_stdlib(loss.as.fn->def) &&
@@ -285,13 +345,14 @@ void labels_in_range(Interp *I, const Node *site, const Tensor *y, const Value o
   }
 }
 
-/* Loss and accuracy over a dataset, in batches, without recording or training mode. */
+/* Loss and accuracy over a dataset, in batches, without recording or training mode; the
+   accuracy means something only when class_targets(d.y, outputs) holds. */
 Score score(Interp *I, Value model, Data d, Value loss, const Node *site) {
   bool rec = ad_set_recording(false);
   bool fused = fusable(loss, model);
   int64_t N = d.n, B = 1024;
   double total = 0;
-  int64_t correct = 0;
+  int64_t correct = 0, outputs = 0;
   int64_t *idx = rt_malloc(sizeof(int64_t) * (size_t)B);
   int height = I->n_roots;
   RtFrame fr;
@@ -310,6 +371,7 @@ Score score(Interp *I, Value model, Data d, Value loss, const Node *site) {
       Tensor *l = batch_loss(I, loss, fused, out, yb, site);
       total += (double)l->data[0] * (double)n;
       t_release(l);
+      if (s == 0) outputs = outputs_per_sample(out, n);
       if (out.type == V_TENSOR) correct += batch_correct(loss, fused, out.as.t, yb);
       while (I->n_roots > height) ev_unroot(I, 1);
     }
@@ -321,7 +383,7 @@ Score score(Interp *I, Value model, Data d, Value loss, const Node *site) {
   }
   rt_free(idx);
   ad_set_recording(rec);
-  return (Score){total / (double)N, (double)correct / (double)N};
+  return (Score){total / (double)N, (double)correct / (double)N, outputs};
 }
 
 /* The loss argument: a function, or cross_entropy when none is given. */

@@ -15,6 +15,7 @@ typedef struct {
 
 typedef struct {
   double loss, accuracy;
+  int64_t outputs; /* the model's outputs per sample (outputs_per_sample) */
 } Score;
 
 /* A function, model or layer: something a data set's x can be given to. */
@@ -29,6 +30,20 @@ Tensor *take_x(Value x, const int64_t *idx, int64_t n);
 float x_abs_max(Value x);
 /* Correct predictions in a batch: out [B, k] against y [B] indices or [B, k] rows. */
 int64_t count_correct(const Tensor *out, const Tensor *y);
+/* Outputs per sample of a model's output for B samples: its size / B (1 for [B]); 0
+   when it is not a tensor of B rows, so that no targets are its classes. */
+int64_t outputs_per_sample(Value out, int64_t B);
+/* Are the targets y [N, ...] classes of a model with k outputs per sample, so that an
+   accuracy means something? Either y [N] (or [N, 1]) of whole numbers 0 … k−1 (0 or 1
+   when k = 1: one sigmoid-style output, class 1 where p > 0.5), or, for k > 1, rows of k
+   values >= 0 summing to 1 (one-hot or soft labels; the argmax is the class). When not,
+   writes to why[n] (unless NULL) which element is not, in the user's terms ("y[3] is
+   2.7, not a class index 0..1"). One pass over y; never throws. */
+bool class_targets(const Tensor *y, int64_t k, char *why, size_t n);
+/* For a builtin f(model, data) that counts classes (accuracy, confusion, report): unless
+   class_targets(y, k), a located error at the data argument, "accuracy needs class
+   targets: y[3] is 2.7, not a class index 0..1". */
+void need_class_targets(Call *c, const Tensor *y, int64_t k);
 /* Is this the stdlib cross-entropy (so softmax + cross-entropy can be fused)? */
 bool is_cross_entropy(Value loss);
 bool ends_in_softmax(Value model); /* its last layer is softmax */
@@ -55,7 +70,8 @@ Tensor *batch_loss(Interp *I, Value loss, bool fused, Value out, Tensor *y, cons
 /* Class-index targets must name one of the model's k outputs: say so plainly (the
    sample and its label) rather than failing inside the loss. y: all the targets. */
 void labels_in_range(Interp *I, const Node *site, const Tensor *y, const Value out);
-/* Loss and accuracy over a dataset, in batches, without recording or training mode. */
+/* Loss and accuracy over a dataset, in batches, without recording or training mode; the
+   accuracy means something only when class_targets(d.y, outputs) holds. */
 Score score(Interp *I, Value model, Data d, Value loss, const Node *site);
 /* The loss argument: a function, or cross_entropy when none is given. */
 Value default_loss(Call *c, int i);

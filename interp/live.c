@@ -5,7 +5,8 @@
  *
  * A frame (numbers as JSON numbers, NaN/Inf as null):
  *   {"epoch": e, "epochs": E, "interrupted": false, "last": false (true: no frame follows),
- *    "loss": [e values], "accuracy": [e], "val_loss": [e], "val_accuracy": [e] (with validate),
+ *    "loss": [e values], "accuracy": [e] (class targets only, as train's history),
+ *    "val_loss": [e] (with validate), "val_accuracy": [e] (with validate, class targets),
  *    "outputs": k,                         -- the model's output width
  *    "points": {"x": [x0, y0, x1, y1, …], "label": [class or target, …]},
  *    "grid": {"n": G, "x": [xmin, xmax], "y": [ymin, ymax], "p": [G·G·k values]}}
@@ -204,11 +205,9 @@ void live_frame(Interp *I, const LiveState *s) {
     sb_printf(&b, "{\"epoch\":%ld,\"epochs\":%ld,\"interrupted\":%s,\"last\":%s", s->epoch, s->epochs,
               s->interrupted ? "true" : "false", s->last ? "true" : "false");
     put_array(&b, "loss", s->loss, s->epoch);
-    put_array(&b, "accuracy", s->accuracy, s->epoch);
-    if (s->val_loss) {
-      put_array(&b, "val_loss", s->val_loss, s->epoch);
-      put_array(&b, "val_accuracy", s->val_accuracy, s->epoch);
-    }
+    if (s->accuracy) put_array(&b, "accuracy", s->accuracy, s->epoch);
+    if (s->val_loss) put_array(&b, "val_loss", s->val_loss, s->epoch);
+    if (s->val_accuracy) put_array(&b, "val_accuracy", s->val_accuracy, s->epoch);
     int64_t k = 0;
     const Value x = s->data.x; /* IDX images (bytes) are never points in the plane */
     if (x.type == V_TENSOR && x.as.t->ndim == 2 && x.as.t->shape[1] == 2 && x.as.t->shape[0] > 0)

@@ -6,7 +6,8 @@
 #include "fit.h"
 
 /* Where a training run is after an epoch: its history so far ([epoch] values each;
-   val_loss and val_accuracy NULL without validation data). */
+   val_loss and val_accuracy NULL without validation data, accuracy and val_accuracy NULL
+   when those targets are not classes). */
 typedef struct {
   Value model;
   Data data;

@@ -92,6 +92,7 @@ static Counts count(Call *c) {
              "%s: the data's targets are rows of %lld classes (y %s) but the model has %lld",
              c->fn->name, (long long)ky, t_shape_str(y->ndim, y->shape, sh, sizeof sh), (long long)k);
   }
+  if (ky > 1) need_class_targets(c, y, k); /* rows of class probabilities; indices: truth_of */
   const List *names = data_classes(c, k);
   int64_t shape[2] = {k, k};
   Tensor *C = call_keep(c, t_zeros(2, shape));

@@ -23,7 +23,8 @@ static Value bi_evaluate(Call *c) {
   Score sc = score(c->I, model, d, default_loss(c, 2), c->node);
   Value r = v_record_new();
   record_set(r.as.rec, sym_intern(&c->I->syms, "loss", 4), v_num(sc.loss));
-  record_set(r.as.rec, sym_intern(&c->I->syms, "accuracy", 8), v_num(sc.accuracy));
+  if (class_targets(d.y, sc.outputs, NULL, 0)) /* as train's history: only for classes */
+    record_set(r.as.rec, sym_intern(&c->I->syms, "accuracy", 8), v_num(sc.accuracy));
   return r;
 }
 
@@ -37,6 +38,7 @@ static Value bi_accuracy(Call *c) {
     ev_error(c->I, c->node, "accuracy: the model must give one output row per sample");
   labels_in_range(c->I, c->node, d.y, out);
   if (ends_in_sigmoid(model) && out.as.t->size == out.as.t->shape[0]) binary_labels(c->I, c->node, d.y);
+  need_class_targets(c, d.y, outputs_per_sample(out, d.n));
   return v_num((double)count_correct(out.as.t, d.y) / (double)d.n);
 }
 

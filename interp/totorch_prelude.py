@@ -295,6 +295,17 @@ def _correct(out, y):
     return int((pred == true).sum())
 
 
+def _classes(y, k):
+    """Are the targets classes of a model with k outputs, so that an accuracy means
+    something (nn's class_targets, interp/fit.c)? Whole numbers 0..k-1 (0 or 1 for one
+    output), or rows of k values >= 0 summing to 1 (within 1e-3)."""
+    t = y.reshape(y.shape[0], -1)
+    if t.shape[1] == 1:
+        v, top = t[:, 0], 1 if k == 1 else k - 1
+        return _b.bool(((v >= 0) & (v <= top) & (v == torch.floor(v))).all())
+    return t.shape[1] == k and _b.bool((t >= 0).all() & ((t.sum(1) - 1).abs() <= 1e-3).all())
+
+
 def _forward(net, x):
     return net(x, logits=True) if FUSED else net(x)
 
@@ -344,6 +355,12 @@ def main():
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     opt = make_optimizer(model.parameters())
     n_all = x.shape[0]
+    model.eval()
+    with torch.no_grad():
+        k = _forward(model, x[:1]).reshape(1, -1).shape[1]
+    model.train()
+    classes = _classes(y, k)
+    val_classes = "val_x" in data and _classes(data["val_y"], k)
     steps = (n_all + BATCH - 1) // BATCH
     every = 1 if EPOCHS <= 20 else (EPOCHS + 9) // 10
     shuffler = torch.Generator().manual_seed(0)
@@ -380,16 +397,23 @@ def main():
         if world > 1:
             _dist.all_reduce(sums)
         if VERBOSE and rank == 0 and (e % every == 0 or e == EPOCHS or e == 1):
-            line = "epoch %d/%d: loss %.4f, accuracy %.4f" % (e, EPOCHS, sums[0] / sums[2], sums[1] / sums[2])
+            line = "epoch %d/%d: loss %.4f" % (e, EPOCHS, sums[0] / sums[2])
+            if classes:
+                line += ", accuracy %.4f" % (sums[1] / sums[2])
             if "val_x" in data:
-                line += ", val_loss %.4f, val_accuracy %.4f" % _score(model, data["val_x"], data["val_y"])
+                val_loss, val_acc = _score(model, data["val_x"], data["val_y"])
+                line += ", val_loss %.4f" % val_loss
+                if val_classes:
+                    line += ", val_accuracy %.4f" % val_acc
             for name, values in SCHEDULES.items():
                 line += ", %s %g" % (name, values[e - 1])
             print(line, flush=True)
     if rank == 0:
-        print("accuracy: %.4f" % _score(model, x, y)[1])
+        loss, acc = _score(model, x, y)
+        print("accuracy: %.4f" % acc if classes else "loss: %.4f" % loss)
         if "val_x" in data:
-            print("val_accuracy: %.4f" % _score(model, data["val_x"], data["val_y"])[1])
+            val_loss, val_acc = _score(model, data["val_x"], data["val_y"])
+            print("val_accuracy: %.4f" % val_acc if val_classes else "val_loss: %.4f" % val_loss)
         _st_save(args.save, model.state_dict())
         print("saved the trained weights to %s" % args.save, flush=True)
     if world > 1:

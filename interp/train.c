@@ -218,7 +218,8 @@ static void clip_grads(int n, Tensor **ps, double clip, double clip_value) {
 }
 
 /* The progress line of a step: the platform's show_progress when it has one, else
-   redrawn with \r on a terminal (tty), else not shown. */
+   redrawn with \r on a terminal (tty), else not shown. acc < 0: the targets are not
+   classes, and no accuracy is shown. */
 static void progress(bool tty, long epoch, long epochs, long step, long steps, double loss,
                      double acc, double started) {
   const Platform *p = pf_get();
@@ -228,8 +229,10 @@ static void progress(bool tty, long epoch, long epochs, long step, long steps, d
   char bar[32], line[512];
   for (int i = 0; i < width; i++) bar[i] = i < done ? '=' : i == done ? '>' : ' ';
   bar[width] = 0;
-  int n = snprintf(line, sizeof line, _("epoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs"),
-                   epoch, epochs, bar, step, steps, loss, acc, eta);
+  int n = acc >= 0 ? snprintf(line, sizeof line, _("epoch %ld/%ld [%s] %ld/%ld  loss %.4f  accuracy %.4f  ETA %.0fs"),
+                               epoch, epochs, bar, step, steps, loss, acc, eta)
+                   : snprintf(line, sizeof line, _("epoch %ld/%ld [%s] %ld/%ld  loss %.4f  ETA %.0fs"),
+                              epoch, epochs, bar, step, steps, loss, eta);
   if (n < 0) return;
   if (p->show_progress) {
     p->show_progress(p->ctx, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
@@ -276,6 +279,10 @@ typedef struct {
   Optim *o;
   Data d, val;
   bool has_val, shuffle, verbose, fused, tty, labels_checked, monitor, live;
+  /* Are the targets classes (class_targets), so that accuracy means something? Decided
+     at the first step, when the model's outputs per sample are known: the training
+     targets, and the validation targets on their own. No step, no accuracy. */
+  bool decided, classes, val_classes;
   long epochs, batch, steps, done_epochs;
   double clip, clip_value;
   int nt;           /* trainable parameters */
@@ -340,6 +347,14 @@ static void run_free(Run *r) {
   rt_cache_trim();
 }
 
+/* At the first step (out: its output for n samples): one pass over each y for the run. */
+static void decide_classes(Run *r, Value out, int64_t n) {
+  int64_t k = outputs_per_sample(out, n);
+  r->classes = class_targets(r->d.y, k, NULL, 0);
+  r->val_classes = r->has_val && class_targets(r->val.y, k, NULL, 0);
+  r->decided = true;
+}
+
 static void check_labels(Run *r, const Value out) {
   labels_in_range(r->I, r->site, r->d.y, out);
   r->labels_checked = true;
@@ -387,6 +402,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
     binary_labels(I, r->site, r->d.y);
     r->labels_checked = true;
   }
+  if (!r->decided) decide_classes(r, out, n);
   Tensor *l = batch_loss(I, r->loss, r->fused, out, yb, r->site);
   ev_root(I, v_tensor(l));
   double lv = l->data[0];
@@ -397,7 +413,7 @@ static void run_step(Run *r, long epoch, long step, int64_t from, int64_t n, dou
   clip_grads(r->nt, r->ps, r->clip, r->clip_value);
   optim_step(I, r->o, r->nt, r->ps, r->site);
   *sum_loss += lv * (double)n;
-  if (out.type == V_TENSOR) *correct += batch_correct(r->loss, r->fused, out.as.t, yb);
+  if (r->classes && out.type == V_TENSOR) *correct += batch_correct(r->loss, r->fused, out.as.t, yb);
   while (I->n_roots > height) ev_unroot(I, 1);
 }
 
@@ -540,7 +556,7 @@ static void run_epochs(Run *r) {
       watch_step(r, e, s + 1, (sum_loss - before) / (double)n, n);
       seen += n;
       if (r->verbose) progress(r->tty, e, r->epochs, s + 1, r->steps, sum_loss / (double)seen,
-                               (double)correct / (double)seen, started);
+                               r->classes ? (double)correct / (double)seen : -1, started);
       pf_poll(); /* a page's Stop button arrives here (Platform.poll) */
       if (rt_interrupted) {
         /* Ctrl-C: stop after this step; the weights reached so far are kept. */
@@ -562,8 +578,10 @@ static void run_epochs(Run *r) {
     bool early = !stop && r->patience && watch_patience(r, e);
     if (r->verbose && r->tty) fputs("\r\033[K", pf_err());
     if (r->verbose && (e % every == 0 || e == r->epochs || e == 1 || stop || early)) {
-      pf_printf(_("epoch %ld/%ld: loss %.4f, accuracy %.4f"), e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
-      if (r->has_val) pf_printf(_(", val_loss %.4f, val_accuracy %.4f"), r->h_vloss[e - 1], r->h_vacc[e - 1]);
+      if (r->classes) pf_printf(_("epoch %ld/%ld: loss %.4f, accuracy %.4f"), e, r->epochs, r->h_loss[e - 1], r->h_acc[e - 1]);
+      else pf_printf(_("epoch %ld/%ld: loss %.4f"), e, r->epochs, r->h_loss[e - 1]);
+      if (r->has_val && r->val_classes) pf_printf(_(", val_loss %.4f, val_accuracy %.4f"), r->h_vloss[e - 1], r->h_vacc[e - 1]);
+      else if (r->has_val) pf_printf(_(", val_loss %.4f"), r->h_vloss[e - 1]);
       for (int k = 0; k < r->o->n_sched; k++) pf_printf(_(", %s %g"), r->o->sched[k].name->name, r->o->sched[k].value);
       if (r->tty) pf_printf(_(" (%.1f s)"), now_seconds() - started); /* time so far */
       pf_printf("\n");
@@ -575,8 +593,9 @@ static void run_epochs(Run *r) {
       live_frame(r->I, &(LiveState){.model = r->model, .data = r->d, .site = r->site, .epoch = e,
                                     .epochs = r->epochs, .interrupted = stop,
                                     .last = stop || early || e == r->epochs, .loss = r->h_loss,
-                                    .accuracy = r->h_acc, .val_loss = r->has_val ? r->h_vloss : NULL,
-                                    .val_accuracy = r->has_val ? r->h_vacc : NULL});
+                                    .accuracy = r->classes ? r->h_acc : NULL,
+                                    .val_loss = r->has_val ? r->h_vloss : NULL,
+                                    .val_accuracy = r->val_classes ? r->h_vacc : NULL});
     if (early) {
       restore_best(r);
       if (r->verbose)
@@ -716,20 +735,15 @@ static Value bi_train(Call *c) {
   r.o->by_epoch = by_epoch;
   ad_set_recording(rec);
   I->loss_q = loss_q;
-  /* The history: one value per epoch trained. */
+  /* The history: one value per epoch trained; accuracy only for class targets. */
   Value h = v_record_new();
   ev_root(I, h);
-  Value cols[4] = {tensor_of(r.h_loss, r.done_epochs), tensor_of(r.h_acc, r.done_epochs),
-                   tensor_of(r.h_vloss, r.done_epochs), tensor_of(r.h_vacc, r.done_epochs)};
-  record_set(h.as.rec, sym_intern(&I->syms, "loss", 4), cols[0]);
-  record_set(h.as.rec, sym_intern(&I->syms, "accuracy", 8), cols[1]);
-  if (r.has_val) {
-    record_set(h.as.rec, sym_intern(&I->syms, "val_loss", 8), cols[2]);
-    record_set(h.as.rec, sym_intern(&I->syms, "val_accuracy", 12), cols[3]);
-  } else {
-    v_release(cols[2]);
-    v_release(cols[3]);
-  }
+  record_set(h.as.rec, sym_intern(&I->syms, "loss", 4), tensor_of(r.h_loss, r.done_epochs));
+  if (r.classes) record_set(h.as.rec, sym_intern(&I->syms, "accuracy", 8), tensor_of(r.h_acc, r.done_epochs));
+  if (r.has_val)
+    record_set(h.as.rec, sym_intern(&I->syms, "val_loss", 8), tensor_of(r.h_vloss, r.done_epochs));
+  if (r.val_classes)
+    record_set(h.as.rec, sym_intern(&I->syms, "val_accuracy", 12), tensor_of(r.h_vacc, r.done_epochs));
   /* h.lr and each other scheduled hyper-parameter, per epoch; where early stopping was. */
   for (int k = 0; k < r.n_hyper; k++)
     record_set(h.as.rec, sym_intern(&I->syms, r.hyper_names[k], strlen(r.hyper_names[k])),

@@ -12,7 +12,7 @@
 //   NNLive.renderSoon(el, frame, { lang }) the same at the next screen refresh, only the
 //                                    newest of the frames given meanwhile
 //
-// A frame is interp/live.c's: {epoch, epochs, interrupted, loss, accuracy, val_loss?,
+// A frame is interp/live.c's: {epoch, epochs, interrupted, loss, accuracy?, val_loss?,
 // val_accuracy?, outputs, points?, grid?}; grid.p is row-major from (xmin, ymin), so row
 // i of the grid is drawn i rows up from the bottom.
 "use strict";

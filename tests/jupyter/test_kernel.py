@@ -339,6 +339,16 @@ def test_live(s):
     check("live: decision regions (both classes' colours) and 120 points",
           last.count("<circle") == 120 and 'fill="#f5' in last and 'fill="#08' in last
           and "<polyline" in last, last[:300])
+    # a regression: its frames carry no accuracy (interp/live.c), so the title has none
+    _, msgs = s.run("let xr = randn(40, 2)\nmodel rm() { dense(2, 1) }\n"
+                    "let hr = train(rm(), {x: xr, y: xr[:, 0] * 2 - xr[:, 1]}, loss = mse, "
+                    "optimizer = sgd(lr = 0.1), epochs = 3, live = true, verbose = false)")
+    figs = [m for m in msgs if m["msg_type"] in ("display_data", "update_display_data")
+            and "image/svg+xml" in m["content"]["data"]]
+    last = figs[-1]["content"]["data"]["image/svg+xml"] if figs else ""
+    check("live: a regression's last drawing shows epoch 3's loss and no accuracy",
+          re.search(r"epoch 3/3 +loss [0-9.]+", last) is not None and "accuracy" not in last,
+          last[:400])
 
 
 def test_interrupt_loop(s):
