@@ -5,7 +5,8 @@
 //
 //   const nn = NNClient.shared();                  // the page's one client (see below)
 //   const nn = NNClient.start();                   // worker from ./nn-worker.js
-//   const nn = NNClient.start({ workerSource });   // or from its text (one-file page)
+//   const nn = NNClient.start({ workerSource, wasm }); // or from its text and nn.wasm as
+//                                                  // base64 text (one-file page, embed)
 //   await nn.ready;                                // {ms}: the module's load time
 //   const r = await nn.run("softmax([1, 2, 3])");  // {ok, incomplete, stdout, stderr,
 //                                                  //  figures: [svg…], files, ms}
@@ -28,8 +29,20 @@
     if (options.workerSource) {
       const url = URL.createObjectURL(new Blob([options.workerSource], { type: "text/javascript" }));
       worker = new Worker(url);
+      // The worker's first message says where nn.wasm is (web/nn-worker.js): a worker made
+      // from text has none beside it, so here it is.
+      worker.postMessage({ op: "wasm", base64: options.wasm });
     } else {
-      worker = new Worker(options.workerUrl || "nn-worker.js");
+      const url = options.workerUrl || "nn-worker.js";
+      worker = new Worker(url);
+      // nn.wasm, beside the worker's script, downloads and compiles here while that script
+      // downloads; if this fails, the worker loads it itself (and says what is wrong).
+      const wasmUrl = new URL("nn.wasm", new URL(url, document.baseURI)).href;
+      const compiled = typeof WebAssembly.compileStreaming === "function"
+        ? WebAssembly.compileStreaming(fetch(wasmUrl, { credentials: "same-origin" }))
+        : Promise.reject(new Error("no compileStreaming"));
+      compiled.then((module) => worker.postMessage({ op: "wasm", module }),
+                    () => worker.postMessage({ op: "wasm" }));
     }
     let nextId = 1;
     const pending = new Map(); // id → {resolve, reject, output, live}
@@ -94,15 +107,18 @@
       terminate() { worker.terminate(); },
     };
   }
-  // The page's one client, started on first call (from window.NN_WORKER_SOURCE when the
-  // one-file page defines it, else nn-worker.js): a page calls it as early as it can, in
+  // The page's one client, started on first call (from window.NN_WORKER_SOURCE and
+  // NN_WASM_BASE64 when the one-file page defines them, else nn-worker.js, which loads
+  // nn.wasm beside it): a page calls it as early as it can, in
   // its <head>, so the worker loads nn.wasm and the stdlib while the page itself loads.
   // A worker the browser refuses throws here, at every call.
   let shared = null, sharedError = null;
   function startShared() {
     if (!shared && !sharedError) {
       try {
-        shared = start(global.NN_WORKER_SOURCE ? { workerSource: global.NN_WORKER_SOURCE } : {});
+        shared = start(global.NN_WORKER_SOURCE
+          ? { workerSource: global.NN_WORKER_SOURCE, wasm: global.NN_WASM_BASE64 } : {});
+        delete global.NN_WASM_BASE64; // the worker has its copy
       } catch (e) {
         sharedError = e;
       }
