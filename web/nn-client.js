@@ -29,20 +29,10 @@
     if (options.workerSource) {
       const url = URL.createObjectURL(new Blob([options.workerSource], { type: "text/javascript" }));
       worker = new Worker(url);
-      // The worker's first message says where nn.wasm is (web/nn-worker.js): a worker made
-      // from text has none beside it, so here it is.
+      // A worker made from text has no nn.wasm beside it: its first message is the wasm.
       worker.postMessage({ op: "wasm", base64: options.wasm });
     } else {
-      const url = options.workerUrl || "nn-worker.js";
-      worker = new Worker(url);
-      // nn.wasm, beside the worker's script, downloads and compiles here while that script
-      // downloads; if this fails, the worker loads it itself (and says what is wrong).
-      const wasmUrl = new URL("nn.wasm", new URL(url, document.baseURI)).href;
-      const compiled = typeof WebAssembly.compileStreaming === "function"
-        ? WebAssembly.compileStreaming(fetch(wasmUrl, { credentials: "same-origin" }))
-        : Promise.reject(new Error("no compileStreaming"));
-      compiled.then((module) => worker.postMessage({ op: "wasm", module }),
-                    () => worker.postMessage({ op: "wasm" }));
+      worker = new Worker(options.workerUrl || "nn-worker.js");
     }
     let nextId = 1;
     const pending = new Map(); // id → {resolve, reject, output, live}

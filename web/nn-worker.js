@@ -3,7 +3,7 @@
 // createNNModule) + nn-api.js (createNN, its `export` dropped) + this file. The page
 // talks to it through nn-client.js; the protocol, one message each way per request:
 //
-//   page → worker  {op: "wasm", module | base64}  first: where nn.wasm is (see below)
+//   page → worker  {op: "wasm", base64}  first, to a worker made from text (see below)
 //                  {id, op, ...}       op: run {source, options}, reset, setLang {lang},
 //                                       writeFile {name, bytes}, readFile {name},
 //                                       listFiles, removeFile {name}
@@ -28,16 +28,15 @@
 
 const HOME = "/home/web_user"; // the working folder (nn_web_set_home in web/nn_web.c)
 const started = Date.now();
-// The module starts when the page's first message, {op: "wasm", ...}, says where its code
-// is (nn-client.js sends it as soon as it makes the worker): {module}, nn.wasm already
-// compiled by the page, which fetched it while this script loaded (the two downloads go
-// in parallel); {base64}, nn.wasm gzipped as base64 text, for a worker made from text (a
-// blob: URL: the one-file page, the embed script); or neither, and the glue loads nn.wasm
-// beside this script itself (the page's compile failed: an old browser, a server that
-// does not send it as application/wasm), and names what went wrong when that fails too.
-let giveWasm;
-const pageWasm = new Promise((r) => { giveWasm = r; });
-const nn = createNN((options) => pageWasm.then((w) => createNNModule({ ...options, ...wasmOptions(w) })),
+// nn.wasm sits beside this script (the glue finds it through the script's own URL and
+// compiles it as it downloads), except for a worker made from text (a blob: URL: the
+// one-file page, the embed script): its page sends nn.wasm, gzipped, as base64 text, in
+// the first message {op: "wasm", base64} (nn-client.js, given `wasm`), and the module
+// starts then.
+let giveWasm = null;
+const pageWasm = self.location.protocol === "blob:" ? new Promise((r) => { giveWasm = r; }) : null;
+const nn = createNN(pageWasm ? (options) => pageWasm.then((w) => createNNModule({ ...options, ...wasmOptions(w) }))
+                             : createNNModule,
                     { print: () => {}, printErr: () => {} });
 let FS = null;
 
@@ -52,20 +51,18 @@ nn.ready
   })
   .catch(async (e) => postMessage({ event: "failed", error: await loadFailure(e) }));
 
-// emscripten's instantiateWasm hook for the wasm the page sent, if it sent one. Its
-// failures are the page's to hear (the glue would not, and nn.ready would wait for ever).
-// The base64 text is nn.wasm gzipped (a third of its size: the page's HTML parser reads it
-// as text, 0.2 to 0.6 s for 2.2 MB of base64 on a loaded 2-core machine), decoded by the
-// browser's own base64 decoder where there is one and compiled as it is inflated.
-// emscripten's -sSINGLE_FILE, used before, decoded in a JS loop inside the glue, with the
-// wasm a 2.2 MB string literal the worker had to parse first: most of the one-file page's
-// second.
-function wasmOptions({ module, base64 }) {
-  if (!module && !base64) return {};
+// emscripten's instantiateWasm hook for the wasm the page sent: nn.wasm gzipped (a third
+// of its size: the page's HTML parser reads it as text, 0.2 to 0.6 s for 2.2 MB of base64
+// on a loaded 2-core machine), decoded by the browser's own base64 decoder where there is
+// one and compiled as it is inflated. emscripten's -sSINGLE_FILE, used before, decoded in
+// a JS loop inside the glue, with the wasm a 2.2 MB string literal the worker had to parse
+// first: most of the one-file page's second. Failures are the page's to hear (the glue
+// would not, and nn.ready would wait for ever).
+function wasmOptions({ base64 }) {
   return {
     instantiateWasm(imports, receive) {
-      (module ? WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module))
-              : Promise.resolve().then(() => instantiateText(base64, imports)).then((r) => receive(r.instance, r.module)))
+      Promise.resolve().then(() => instantiateText(base64, imports))
+        .then((r) => receive(r.instance, r.module))
         .catch((e) => postMessage({ event: "failed", error: `nn worker: nn.wasm did not load (${e && e.message || e})` }));
       return {}; // the exports come later, through receive
     },
@@ -257,7 +254,7 @@ let queue = Promise.resolve();
 let liveDrawn = 0, liveRun = null;
 onmessage = (e) => {
   const msg = e.data || {};
-  if (msg.op === "wasm") { giveWasm(msg); return; }
+  if (msg.op === "wasm") { if (giveWasm) giveWasm(msg); giveWasm = null; return; }
   if (msg.op === "interrupt") { nn.interrupt(); return; }
   if (msg.op === "liveDrawn") { if (msg.id === liveRun) liveDrawn++; return; }
   queue = queue.then(() => handle(msg)).then(
