@@ -1,21 +1,28 @@
 // bundle.mjs — the two one-file builds of the page's pieces (plain Node, no packages):
 //
-//   node web/bundle.mjs page INDEX.html WORKER.js OUT.html
+//   node web/bundle.mjs page [--wasm NN.wasm] INDEX.html WORKER.js OUT.html
 //     build/web/nn-playground.html: index.html with every stylesheet and script it
-//     references inlined, and the worker (single/nn-worker.js: the wasm inlined) as the
-//     text window.NN_WORKER_SOURCE, from which the page starts its worker as a Blob URL.
+//     references inlined, the worker (nn-worker.js) as the text window.NN_WORKER_SOURCE,
+//     from which the page starts its worker as a Blob URL, and nn.wasm, gzipped, as the
+//     base64 text window.NN_WASM_BASE64, which nn-client.js sends it.
 //     Opened from disk (file://) it needs no server and asks the network for nothing.
 //     References are resolved beside index.html; one to something missing or remote
 //     (http:, https:, //) is an error: the one file would not be whole.
 //
-//   node web/bundle.mjs embed OUT.js WORKER.js [X.css…] X.js…
+//   node web/bundle.mjs embed [--wasm NN.wasm] OUT.js WORKER.js [X.css…] X.js…
 //     build/web/nn-embed.js, the one script a teacher's page adds (web/embed.js): the
 //     scripts given, in order, inside one function, after `const NN_EMBED = {workerSource,
-//     css}` (the worker's text and the stylesheets given), so the embed needs no other file.
+//     wasm, css}` (the worker's text, nn.wasm gzipped in base64, the stylesheets given), so the
+//     embed needs no other file.
 import { readFileSync, writeFileSync, existsSync, statSync } from "fs";
 import path from "path";
+import { gzipSync } from "zlib";
 
 const [mode, ...args] = process.argv.slice(2);
+// --wasm FILE: the module, inlined gzipped as base64 text (nn-worker.js's page wasm).
+let wasm = null;
+if (args[0] === "--wasm" && args.length > 1) wasm = args.splice(0, 2)[1];
+const wasmText = () => gzipSync(readFileSync(wasm), { level: 9 }).toString("base64");
 const problems = [];
 function fail(message) {
   console.error(`bundle.mjs: ${message}`);
@@ -115,12 +122,18 @@ function page(input, workerFile, output) {
   // The worker's text, just before the page's first script (which may start the worker):
   // the page's own markup and style come first, so the browser can show them while it
   // reads the rest.
-  // As raw text in a non-script <script type="text/plain">, read back with textContent:
-  // the HTML parser only scans it for its end tag, where a 1.7 MB JS string literal
-  // would be parsed as code before the worker could start.
+  // As raw text in non-script <script type="text/plain"> elements, read back with
+  // textContent (and the elements dropped): the HTML parser only scans them for their end
+  // tag, where a 2.2 MB JS string literal would be parsed as code. Base64 has no "<".
   const worker = readFileSync(workerFile, "utf8");
-  const define = `<script type="text/plain" id="nn-worker-source">${scriptSafe(worker)}</script>\n` +
-    `<script>\nwindow.NN_WORKER_SOURCE = document.getElementById("nn-worker-source").textContent;\n</script>\n`;
+  const text = (id, body) => `<script type="text/plain" id="${id}">${body}</script>\n`;
+  const read = (id) => `document.getElementById("${id}").textContent`;
+  const drop = (id) => `document.getElementById("${id}").remove();`;
+  const define = text("nn-worker-source", scriptSafe(worker)) +
+    (wasm ? text("nn-wasm", wasmText()) : "") +
+    `<script>\nwindow.NN_WORKER_SOURCE = ${read("nn-worker-source")};\n` +
+    (wasm ? `window.NN_WASM_BASE64 = ${read("nn-wasm")};\n${drop("nn-wasm")}\n` : "") +
+    `${drop("nn-worker-source")}\n</script>\n`;
   let at = html.search(/<script\b/i);
   if (at < 0) at = html.search(/<\/body\s*>/i);
   if (at < 0) fail(`${input} has no <script> and no </body> to put the worker before`);
@@ -138,6 +151,7 @@ function embed(output, workerFile, files) {
     "// <script src=\"nn-embed.js\"></script>",
     "(function () {",
     `const NN_EMBED = { workerSource: ${JSON.stringify(readFileSync(workerFile, "utf8"))},`,
+    `  wasm: ${JSON.stringify(wasm ? wasmText() : null)},`,
     `  css: ${JSON.stringify(css)} };`,
     ...scripts.map((f) => `// ---- ${path.basename(f)}\n${readFileSync(f, "utf8")}`),
     "})();",
@@ -146,12 +160,12 @@ function embed(output, workerFile, files) {
   console.log(`${output}: ${(parts.join("").length / 1024 / 1024).toFixed(1)} MB`);
 }
 
-const inputs = mode === "embed" ? args.slice(1) : args.slice(0, 2);
+const inputs = [...(mode === "embed" ? args.slice(1) : args.slice(0, 2)), ...(wasm ? [wasm] : [])];
 for (const f of inputs) if (!existsSync(f)) fail(`${f} is missing (make web builds it)`);
 if (mode === "page" && args.length === 3) page(...args);
 else if (mode === "embed" && args.length >= 3) embed(args[0], args[1], args.slice(2));
 else {
-  console.error("usage: node web/bundle.mjs page INDEX.html WORKER.js OUT.html\n" +
-                "       node web/bundle.mjs embed OUT.js WORKER.js [X.css…] X.js…");
+  console.error("usage: node web/bundle.mjs page [--wasm NN.wasm] INDEX.html WORKER.js OUT.html\n" +
+                "       node web/bundle.mjs embed [--wasm NN.wasm] OUT.js WORKER.js [X.css…] X.js…");
   process.exit(2);
 }

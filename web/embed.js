@@ -7,7 +7,7 @@
 // Stop, and its output below (text, errors with carets, figures, live training frames).
 // All cells share one interpreter, in a Web Worker, so a later cell uses what an earlier
 // one defined. `make web` builds build/web/nn-embed.js as one file (web/bundle.mjs):
-// the worker's text with the wasm inlined (NN_EMBED.workerSource), nn-client.js, live.js
+// the worker's text and nn.wasm in base64 (NN_EMBED.workerSource, .wasm), nn-client.js, live.js
 // and live.css when they exist (NNLive.render draws train(..., live = true)'s frames),
 // then this file, so nothing else is fetched and the page also works from file://.
 //
@@ -302,7 +302,7 @@
   }
 
   // The worker starts at once: the wasm compiles while the rest of the page loads.
-  nn = NNClient.start({ workerSource: NN_EMBED.workerSource });
+  nn = NNClient.start({ workerSource: NN_EMBED.workerSource, wasm: NN_EMBED.wasm });
   // A worker that failed to start rejects these, maybe before start's handler of ready
   // is attached: that handler says so in every cell.
   nn.ready.catch(() => {});

@@ -5,7 +5,8 @@
 //
 //   const nn = NNClient.shared();                  // the page's one client (see below)
 //   const nn = NNClient.start();                   // worker from ./nn-worker.js
-//   const nn = NNClient.start({ workerSource });   // or from its text (one-file page)
+//   const nn = NNClient.start({ workerSource, wasm }); // or from its text and nn.wasm as
+//                                                  // base64 text (one-file page, embed)
 //   await nn.ready;                                // {ms}: the module's load time
 //   const r = await nn.run("softmax([1, 2, 3])");  // {ok, incomplete, stdout, stderr,
 //                                                  //  figures: [svg…], files, ms}
@@ -28,6 +29,8 @@
     if (options.workerSource) {
       const url = URL.createObjectURL(new Blob([options.workerSource], { type: "text/javascript" }));
       worker = new Worker(url);
+      // A worker made from text has no nn.wasm beside it: its first message is the wasm.
+      worker.postMessage({ op: "wasm", base64: options.wasm });
     } else {
       worker = new Worker(options.workerUrl || "nn-worker.js");
     }
@@ -94,15 +97,18 @@
       terminate() { worker.terminate(); },
     };
   }
-  // The page's one client, started on first call (from window.NN_WORKER_SOURCE when the
-  // one-file page defines it, else nn-worker.js): a page calls it as early as it can, in
+  // The page's one client, started on first call (from window.NN_WORKER_SOURCE and
+  // NN_WASM_BASE64 when the one-file page defines them, else nn-worker.js, which loads
+  // nn.wasm beside it): a page calls it as early as it can, in
   // its <head>, so the worker loads nn.wasm and the stdlib while the page itself loads.
   // A worker the browser refuses throws here, at every call.
   let shared = null, sharedError = null;
   function startShared() {
     if (!shared && !sharedError) {
       try {
-        shared = start(global.NN_WORKER_SOURCE ? { workerSource: global.NN_WORKER_SOURCE } : {});
+        shared = start(global.NN_WORKER_SOURCE
+          ? { workerSource: global.NN_WORKER_SOURCE, wasm: global.NN_WASM_BASE64 } : {});
+        delete global.NN_WASM_BASE64; // the worker has its copy
       } catch (e) {
         sharedError = e;
       }

@@ -3,7 +3,8 @@
 // createNNModule) + nn-api.js (createNN, its `export` dropped) + this file. The page
 // talks to it through nn-client.js; the protocol, one message each way per request:
 //
-//   page → worker  {id, op, ...}       op: run {source, options}, reset, setLang {lang},
+//   page → worker  {op: "wasm", base64}  first, to a worker made from text (see below)
+//                  {id, op, ...}       op: run {source, options}, reset, setLang {lang},
 //                                       writeFile {name, bytes}, readFile {name},
 //                                       listFiles, removeFile {name}
 //                  {op: "interrupt"}   handled at once, even while a run is going (the
@@ -27,9 +28,16 @@
 
 const HOME = "/home/web_user"; // the working folder (nn_web_set_home in web/nn_web.c)
 const started = Date.now();
-// moduleOptions: a single-file build has the wasm inlined; otherwise nn.wasm sits beside
-// this script (the glue finds it through the script's own URL).
-const nn = createNN(createNNModule, { print: () => {}, printErr: () => {} });
+// nn.wasm sits beside this script (the glue finds it through the script's own URL and
+// compiles it as it downloads), except for a worker made from text (a blob: URL: the
+// one-file page, the embed script): its page sends nn.wasm, gzipped, as base64 text, in
+// the first message {op: "wasm", base64} (nn-client.js, given `wasm`), and the module
+// starts then.
+let giveWasm = null;
+const pageWasm = self.location.protocol === "blob:" ? new Promise((r) => { giveWasm = r; }) : null;
+const nn = createNN(pageWasm ? (options) => pageWasm.then((w) => createNNModule({ ...options, ...wasmOptions(w) }))
+                             : createNNModule,
+                    { print: () => {}, printErr: () => {} });
 let FS = null;
 
 nn.ready
@@ -42,6 +50,37 @@ nn.ready
     postMessage({ event: "ready", ms: Date.now() - started });
   })
   .catch(async (e) => postMessage({ event: "failed", error: await loadFailure(e) }));
+
+// emscripten's instantiateWasm hook for the wasm the page sent: nn.wasm gzipped (a third
+// of its size: the page's HTML parser reads it as text, 0.2 to 0.6 s for 2.2 MB of base64
+// on a loaded 2-core machine), decoded by the browser's own base64 decoder where there is
+// one and compiled as it is inflated. emscripten's -sSINGLE_FILE, used before, decoded in
+// a JS loop inside the glue, with the wasm a 2.2 MB string literal the worker had to parse
+// first: most of the one-file page's second. Failures are the page's to hear (the glue
+// would not, and nn.ready would wait for ever).
+function wasmOptions({ base64 }) {
+  return {
+    instantiateWasm(imports, receive) {
+      Promise.resolve().then(() => instantiateText(base64, imports))
+        .then((r) => receive(r.instance, r.module))
+        .catch((e) => postMessage({ event: "failed", error: `nn worker: nn.wasm did not load (${e && e.message || e})` }));
+      return {}; // the exports come later, through receive
+    },
+  };
+}
+function instantiateText(base64, imports) {
+  const wasm = new Response(new Blob([decodeBase64(base64)]).stream().pipeThrough(new DecompressionStream("gzip")),
+                            { headers: { "Content-Type": "application/wasm" } });
+  return typeof WebAssembly.instantiateStreaming === "function"
+    ? WebAssembly.instantiateStreaming(wasm, imports)
+    : wasm.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports));
+}
+function decodeBase64(text) {
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+  const binary = atob(text), bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
 
 // Why the module did not load, in words the person hosting the page can act on: for a
 // missing nn.wasm, emscripten's own message is a CompileError about an empty buffer.
@@ -215,6 +254,7 @@ let queue = Promise.resolve();
 let liveDrawn = 0, liveRun = null;
 onmessage = (e) => {
   const msg = e.data || {};
+  if (msg.op === "wasm") { if (giveWasm) giveWasm(msg); giveWasm = null; return; }
   if (msg.op === "interrupt") { nn.interrupt(); return; }
   if (msg.op === "liveDrawn") { if (msg.id === liveRun) liveDrawn++; return; }
   queue = queue.then(() => handle(msg)).then(

@@ -43,7 +43,7 @@ deps-web:
 	  cd tests/web && npm ci --ignore-scripts --no-audit --no-fund; fi
 
 web: $(WEB)/nn.js $(WEB)/node/nn.js $(WEB)/node/nn $(WEB)/nn-api.js $(WEB)/index.html \
-     $(WEB)/nn-worker.js $(WEB)/single/nn-worker.js $(WEB)/nn-client.js
+     $(WEB)/nn-worker.js $(WEB)/nn-client.js
 
 $(WEB)/obj/%.o: %.c $(BUILD)/parser.h $(BUILD)/lexer.h
 	@mkdir -p $(dir $@)
@@ -75,13 +75,6 @@ $(WEB)/node/nn: $(WEB)/node/nn-cli.js
 # worker's message loop, in one classic script (web/nn-worker.js says why).
 $(WEB)/nn-worker.js: $(WEB)/nn.js web/nn-api.js web/nn-worker.js
 	{ cat $(WEB)/nn.js; sed 's/^export function createNN/function createNN/' web/nn-api.js; \
-	  cat web/nn-worker.js; } > $@
-# The same with the wasm inlined (base64), for the one-file playground page.
-$(WEB)/single/nn.js: $(WEB_OBJ)
-	@mkdir -p $(dir $@)
-	$(EMENV) $(EMCC) $(WEB_LDFLAGS) -sENVIRONMENT=web,worker -sSINGLE_FILE=1 -o $@ $(WEB_OBJ)
-$(WEB)/single/nn-worker.js: $(WEB)/single/nn.js web/nn-api.js web/nn-worker.js
-	{ cat $(WEB)/single/nn.js; sed 's/^export function createNN/function createNN/' web/nn-api.js; \
 	  cat web/nn-worker.js; } > $@
 $(WEB)/nn-client.js: web/nn-client.js
 	@mkdir -p $(dir $@)
@@ -134,7 +127,8 @@ $(WEB)/examples.js: web/gen-examples.mjs $(wildcard examples/*.nn examples/tutor
 
 # --- one-file and embed ---
 # nn-playground.html: the page in one file (web/bundle.mjs inlines what index.html
-# references and the worker with the wasm inlined), to open from disk with no server.
+# references, the worker's text and nn.wasm as base64 text, which the page sends the
+# worker: see web/nn-worker.js), to open from disk with no server.
 # Its prerequisites are the files index.html references, read from it, so a file the
 # page gains is rebuilt first; bundle.mjs refuses one that is missing or remote.
 ONEFILE_REFS = $(addprefix $(WEB)/,$(filter-out http:% https:% //% data:%,\
@@ -144,10 +138,10 @@ ONEFILE_REFS = $(addprefix $(WEB)/,$(filter-out http:% https:% //% data:%,\
 # worker's text and, once they exist, the live view's renderer and style).
 EMBED_IN = web/nn-client.js $(wildcard web/live.css web/live.js) web/embed.js
 web: $(WEB)/nn-playground.html $(WEB)/nn-embed.js $(WEB)/course-sample.html
-$(WEB)/nn-playground.html: web/bundle.mjs $(WEB)/index.html $(WEB)/single/nn-worker.js $(ONEFILE_REFS)
-	node --no-experimental-fetch web/bundle.mjs page $(WEB)/index.html $(WEB)/single/nn-worker.js $@
-$(WEB)/nn-embed.js: web/bundle.mjs $(WEB)/single/nn-worker.js $(EMBED_IN)
-	node --no-experimental-fetch web/bundle.mjs embed $@ $(WEB)/single/nn-worker.js $(EMBED_IN)
+$(WEB)/nn-playground.html: web/bundle.mjs $(WEB)/index.html $(WEB)/nn-worker.js $(ONEFILE_REFS)
+	node --no-experimental-fetch web/bundle.mjs page --wasm $(WEB)/nn.wasm $(WEB)/index.html $(WEB)/nn-worker.js $@
+$(WEB)/nn-embed.js: web/bundle.mjs $(WEB)/nn-worker.js $(EMBED_IN)
+	node --no-experimental-fetch web/bundle.mjs embed --wasm $(WEB)/nn.wasm $@ $(WEB)/nn-worker.js $(EMBED_IN)
 $(WEB)/course-sample.html: web/course-sample.html
 	@mkdir -p $(dir $@)
 	cp $< $@
